@@ -1,0 +1,229 @@
+//! Tests written next to the rules: the given record must fit the entity schema, the
+//! expected rules and statuses must exist, and each expectation must name one subject.
+
+use super::model::{Expectation, Status, TestDef, Ty};
+use super::{Checker, Input, Namespace};
+use crate::diagnostics::suggest::did_you_mean;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::syntax::ast::{self, ItemKind, TestClauseKind, Value};
+
+impl<'a> Checker<'a> {
+    pub(super) fn cases(&mut self, inputs: &[Input<'a>]) {
+        for input in inputs {
+            for item in &input.ast.items {
+                if let ItemKind::Test(test) = &item.kind {
+                    if self.define(Namespace::Test, &test.name.value, test.name.span) {
+                        if let Some(def) = self.case(test, item.span) {
+                            self.model.tests.push(def);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn case(&mut self, test: &ast::Test, span: crate::source::Span) -> Option<TestDef> {
+        let mut given = None;
+        let mut as_of = None;
+        let mut params = Vec::new();
+        let mut expectations = Vec::new();
+        for clause in &test.clauses {
+            match &clause.kind {
+                TestClauseKind::Given { entity, record } => {
+                    if given.is_some() {
+                        self.error(Diagnostic::new(Code::DuplicateClause, clause.span).arg("clause", "given"));
+                        continue;
+                    }
+                    match self.model.entity(&entity.text) {
+                        Some(e) => {
+                            self.record(e, record);
+                            given = Some((e, record.clone()));
+                        }
+                        None => self.unknown_entity(entity),
+                    }
+                }
+                TestClauseKind::AsOf(d) => {
+                    self.check_date(&d.text, d.span);
+                    as_of = Some(d.text.clone());
+                }
+                TestClauseKind::With { param, value } => params.push((param.clone(), value.number.clone())),
+                TestClauseKind::Expect { rule, status, subject } => {
+                    let r = self.model.rule(&rule.text);
+                    if r.is_none() {
+                        let suggestion = did_you_mean(&rule.text, self.model.rules.iter().map(|r| r.id.as_str()));
+                        self.error(Diagnostic::new(Code::UnknownRule, rule.span).arg("rule", &rule.text).suggest(suggestion));
+                    }
+                    let status_value = self.word(status, &Status::ALL, "status");
+                    if let (Some(r), Some(status_value)) = (r, status_value) {
+                        self.tested[r] = true;
+                        expectations.push(Expectation {
+                            rule: r,
+                            status: status_value,
+                            subject: subject.as_ref().map(|s| s.value.clone()),
+                            span: clause.span,
+                        });
+                    }
+                }
+            }
+        }
+        for clause in ["given", "expect"] {
+            if !test.clauses.iter().any(|c| c.kind.keyword() == clause) {
+                self.error(Diagnostic::new(Code::IncompleteTest, test.name.span).arg("clause", clause));
+            }
+        }
+        for (param, _) in &params {
+            let known = expectations.iter().any(|x| self.model.rules[x.rule].params.iter().any(|p| p.name == param.text));
+            if !known {
+                let names: Vec<&str> = expectations
+                    .iter()
+                    .flat_map(|x| self.model.rules[x.rule].params.iter().map(|p| p.name.as_str()))
+                    .collect();
+                let suggestion = did_you_mean(&param.text, names);
+                self.error(Diagnostic::new(Code::UnknownParam, param.span).arg("param", &param.text).suggest(suggestion));
+            }
+        }
+        let (entity, record) = given?;
+        for x in &expectations {
+            if x.subject.is_some() {
+                continue;
+            }
+            let levels: Vec<usize> = self.model.rules[x.rule].judgements.iter().map(|j| j.level).collect();
+            let count = self.count_subjects(entity, &record, &levels);
+            if count != 1 {
+                let names: Vec<String> = levels.iter().map(|&l| self.entity_name(l)).collect();
+                self.error(
+                    Diagnostic::new(Code::AmbiguousSubject, x.span)
+                        .arg("count", count)
+                        .arg("level", names.join("/"))
+                        .with(record.span, "related"),
+                );
+            }
+        }
+        Some(TestDef {
+            name: test.name.value.clone(),
+            entity,
+            record,
+            as_of,
+            params: params.into_iter().map(|(n, v)| (n.text, v)).collect(),
+            expectations,
+            span,
+        })
+    }
+
+    /// How many subjects of the given levels a test record holds.
+    fn count_subjects(&self, entity: usize, record: &ast::Record, levels: &[usize]) -> usize {
+        let own = usize::from(levels.contains(&entity));
+        let e = &self.model.entities[entity];
+        own + record
+            .entries
+            .iter()
+            .filter_map(|(name, value)| e.field(&name.text).map(|f| (&e.fields[f].ty, value)))
+            .map(|(ty, value)| match (ty, value) {
+                (Ty::Record(child), Value::Record(r)) => self.count_subjects(*child, r, levels),
+                (Ty::List(inner), Value::List(items, _)) => match **inner {
+                    Ty::Record(child) => items
+                        .iter()
+                        .map(|v| match v {
+                            Value::Record(r) => self.count_subjects(child, r, levels),
+                            _ => 0,
+                        })
+                        .sum(),
+                    _ => 0,
+                },
+                _ => 0,
+            })
+            .sum::<usize>()
+    }
+
+    /// Checks a test record against an entity's fields.
+    fn record(&mut self, entity: usize, record: &ast::Record) {
+        let mut seen: Vec<&str> = Vec::new();
+        for (name, value) in &record.entries {
+            if let Some(first) = record.entries.iter().find(|(n, _)| n.text == name.text).filter(|_| seen.contains(&name.text.as_str())) {
+                let first = first.0.span;
+                self.duplicate(&name.text, name.span, first);
+                continue;
+            }
+            seen.push(&name.text);
+            let Some(f) = self.model.entities[entity].field(&name.text) else {
+                self.unknown_field(entity, name);
+                continue;
+            };
+            let field = self.model.entities[entity].fields[f].clone();
+            self.value(&field.ty, field.nullable, value, &name.text);
+        }
+    }
+
+    fn value(&mut self, ty: &Ty, nullable: bool, value: &Value, field: &str) {
+        let bad = |expected: &str, found: &str| {
+            Diagnostic::new(Code::BadTestValue, value.span())
+                .arg("field", field)
+                .arg("expected", expected)
+                .arg("found", found)
+        };
+        let found = match value {
+            Value::Record(_) => "record",
+            Value::List(..) => "list",
+            Value::Str(_) => "text",
+            Value::Date(_) => "date",
+            Value::Number(..) => "number",
+            Value::Bool(..) => "bool",
+            Value::Null(_) => "null",
+        };
+        match (ty, value) {
+            (_, Value::Null(_)) if nullable => {}
+            (Ty::Count(_), Value::Number(n, _)) => {
+                if n.starts_with('-') || n.contains('.') {
+                    self.error(bad("a whole number ≥ 0", n));
+                }
+            }
+            (Ty::Decimal(_), Value::Number(..)) => {}
+            (Ty::Percent, Value::Number(n, _)) => {
+                if n.parse::<f64>().map_or(true, |v| !(0.0..=100.0).contains(&v)) {
+                    self.error(bad("a percentage 0..100", n));
+                }
+            }
+            (Ty::Bool, Value::Bool(..)) | (Ty::Text, Value::Str(_)) => {}
+            (Ty::Date, Value::Date(d)) => self.check_date(&d.text, d.span),
+            (Ty::Code(size), Value::Str(s)) => {
+                let ok = s.value.chars().all(|c| c.is_ascii_digit()) && size.is_none_or(|n| s.value.len() == n as usize);
+                if !ok {
+                    let expected = size.map_or("a code of digits".to_string(), |n| format!("a code of {n} digits"));
+                    self.error(bad(&expected, &s.value));
+                }
+            }
+            (Ty::Enum(variants), Value::Str(s)) => {
+                if !variants.contains(&s.value) {
+                    self.error(
+                        Diagnostic::new(Code::UnknownWord, s.span)
+                            .arg("word", &s.value)
+                            .arg("what", field)
+                            .arg("choices", variants.join(", "))
+                            .suggest(did_you_mean(&s.value, variants.iter().map(String::as_str))),
+                    );
+                }
+            }
+            (Ty::Record(e), Value::Record(r)) => self.record(*e, r),
+            (Ty::List(inner), Value::List(items, _)) => {
+                for item in items {
+                    self.value(inner, false, item, field);
+                }
+            }
+            (ty, _) => {
+                let expected = match ty {
+                    Ty::Count(_) => "count".to_string(),
+                    Ty::Decimal(_) => "decimal".to_string(),
+                    Ty::Percent => "percent".to_string(),
+                    Ty::Bool => "bool".to_string(),
+                    Ty::Date => "date".to_string(),
+                    Ty::Text => "text".to_string(),
+                    Ty::Code(_) => "code".to_string(),
+                    Ty::Enum(v) => v.join("/"),
+                    Ty::Record(e) => self.entity_name(*e),
+                    Ty::List(_) => "list".to_string(),
+                };
+                self.error(bad(&expected, found));
+            }
+        }
+    }
+}

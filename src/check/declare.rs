@@ -1,0 +1,426 @@
+//! First pass of the checker: collects every declaration (plan, areas, departments, units,
+//! entities with their field types, metric signatures, rule ids) and reports duplicates and
+//! unknown type or unit names.
+
+use super::model::{AreaInfo, DepartmentInfo, EntityDef, FieldDef, MetricDef, PlanInfo, Ty, ValueType};
+use super::units::{Dimension, Unit, UnitInfo};
+use super::{Checker, Input, Namespace};
+use crate::diagnostics::suggest::did_you_mean;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::syntax::ast::{self, ItemKind, MemberKind, PlanValue, TypeKind};
+
+/// Keys a `plan { … }` header accepts.
+pub const PLAN_KEYS: &[&str] = &["issuer", "number", "issued", "period", "text", "en"];
+
+/// Built-in type names of fields.
+pub const BUILTIN_TYPES: &[&str] = &["count", "decimal", "percent", "bool", "date", "text", "code"];
+
+impl<'a> Checker<'a> {
+    pub(super) fn declare(&mut self, inputs: &[Input<'a>]) {
+        for input in inputs {
+            for item in &input.ast.items {
+                match &item.kind {
+                    ItemKind::Plan(plan) => self.plan(plan, item.span, input),
+                    ItemKind::Area(a) => {
+                        if self.define(Namespace::Area, &a.name.text, a.name.span) {
+                            self.model.areas.push(AreaInfo {
+                                name: a.name.text.clone(),
+                                title: a.title.value.clone(),
+                                english: a.english.as_ref().map(|s| s.value.clone()),
+                                span: a.name.span,
+                            });
+                        }
+                    }
+                    ItemKind::Department(d) => {
+                        if self.define(Namespace::Department, &d.name.text, d.name.span) {
+                            self.model.departments.push(DepartmentInfo {
+                                name: d.name.text.clone(),
+                                english: d.english.as_ref().map(|s| s.value.clone()),
+                                span: d.name.span,
+                            });
+                        }
+                    }
+                    ItemKind::Entity(e) => {
+                        if self.define(Namespace::Entity, &e.name.text, e.name.span) {
+                            self.model.entities.push(EntityDef {
+                                name: e.name.text.clone(),
+                                title: e.title.as_ref().map(|s| s.value.clone()),
+                                english: e.english.as_ref().map(|s| s.value.clone()),
+                                doc: item.doc.clone(),
+                                root: e.root,
+                                fields: Vec::new(),
+                                key: None,
+                                display: None,
+                                span: e.name.span,
+                            });
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if self.model.plan.is_none() {
+            if let Some(span) = inputs.iter().flat_map(|i| i.ast.items.first()).map(|i| i.span).next() {
+                self.error(Diagnostic::new(Code::PlanHeader, span).arg("problem", "missing"));
+            }
+        }
+        self.units(inputs);
+        for input in inputs {
+            for item in &input.ast.items {
+                if let ItemKind::Entity(e) = &item.kind {
+                    self.fields(e);
+                }
+            }
+        }
+        for input in inputs {
+            for item in &input.ast.items {
+                if let ItemKind::Metric(m) = &item.kind {
+                    self.metric_signature(m, &item.doc, item.span);
+                }
+            }
+        }
+    }
+
+    fn plan(&mut self, plan: &ast::Plan, span: crate::source::Span, input: &Input<'a>) {
+        if let Some(first) = &self.model.plan {
+            let first = first.span;
+            self.error(Diagnostic::new(Code::PlanHeader, plan.title.span).arg("problem", "duplicate").with(first, "related"));
+            return;
+        }
+        let mut info = PlanInfo {
+            title: plan.title.value.clone(),
+            english: None,
+            issuer: None,
+            number: None,
+            issued: None,
+            period: None,
+            text: None,
+            span: plan.title.span,
+        };
+        let _ = span;
+        for clause in &plan.clauses {
+            let key = clause.key.text.as_str();
+            match (key, &clause.value) {
+                ("issuer", PlanValue::Str(s)) => info.issuer = Some(s.value.clone()),
+                ("number", PlanValue::Str(s)) => info.number = Some(s.value.clone()),
+                ("en", PlanValue::Str(s)) => info.english = Some(s.value.clone()),
+                ("issued", PlanValue::Date(d)) => {
+                    self.check_date(&d.text, d.span);
+                    info.issued = Some(d.text.clone());
+                }
+                ("period", PlanValue::Period { from, to, span }) => {
+                    if from > to {
+                        self.error(Diagnostic::new(Code::InvalidLiteral, *span).arg("value", format!("{from} to {to}")));
+                    }
+                    info.period = Some((*from, *to));
+                }
+                ("text", PlanValue::Str(s)) => {
+                    let path = input.dir.join(&s.value);
+                    match std::fs::read_to_string(&path) {
+                        Ok(text) => info.text = Some(text),
+                        Err(e) => self.error(
+                            Diagnostic::new(Code::PlanTextUnreadable, s.span)
+                                .arg("path", &s.value)
+                                .arg("reason", e.kind().to_string()),
+                        ),
+                    }
+                }
+                _ if PLAN_KEYS.contains(&key) => self.error(
+                    Diagnostic::new(Code::TypeMismatch, clause.span)
+                        .arg("expected", plan_value_kind(key))
+                        .arg("found", "?"),
+                ),
+                _ => self.error(
+                    Diagnostic::new(Code::UnknownWord, clause.key.span)
+                        .arg("word", key)
+                        .arg("what", "plan")
+                        .arg("choices", PLAN_KEYS.join(", "))
+                        .suggest(did_you_mean(key, PLAN_KEYS.iter().copied())),
+                ),
+            }
+        }
+        if info.text.is_none() && !plan.clauses.iter().any(|c| c.key.text == "text") {
+            self.error(Diagnostic::new(Code::PlanHeader, plan.title.span).arg("problem", "no-text"));
+        }
+        self.model.plan = Some(info);
+    }
+
+    /// Reports a date that is not a real calendar day.
+    pub(super) fn check_date(&mut self, text: &str, span: crate::source::Span) {
+        if !valid_date(text) {
+            self.error(Diagnostic::new(Code::InvalidLiteral, span).arg("value", text));
+        }
+    }
+
+    fn units(&mut self, inputs: &[Input<'a>]) {
+        let mut pending = Vec::new();
+        for input in inputs {
+            for item in &input.ast.items {
+                if let ItemKind::Unit(u) = &item.kind {
+                    if u.name.text == super::units::PERCENT || !self.define(Namespace::Unit, &u.name.text, u.name.span) {
+                        if u.name.text == super::units::PERCENT {
+                            self.error(
+                                Diagnostic::new(Code::BadUnitDefinition, u.name.span).arg("unit", &u.name.text),
+                            );
+                        }
+                        continue;
+                    }
+                    match &u.definition {
+                        None => self.model.units.insert(UnitInfo {
+                            name: u.name.text.clone(),
+                            scale: 1.0,
+                            dimension: Dimension::from([(u.name.text.clone(), 1)]),
+                            description: u.description.as_ref().map(|s| s.value.clone()),
+                            span: Some(u.name.span),
+                        }),
+                        Some(def) => pending.push((u, def)),
+                    }
+                }
+            }
+        }
+        // Derived units may be declared in any order: resolve until nothing changes.
+        loop {
+            let before = pending.len();
+            pending.retain(|(u, def)| {
+                let parts = def.unit.as_ref().map_or(&[][..], |e| &e.parts[..]);
+                if parts.iter().any(|p| self.model.units.get(&p.text).is_none()) {
+                    return true;
+                }
+                let unit = unit_from_names(parts.iter().map(|p| p.text.as_str()));
+                let scale = parts.iter().enumerate().fold(def.number.parse::<f64>().unwrap_or(1.0), |acc, (i, p)| {
+                    let s = self.model.units.get(&p.text).map_or(1.0, |info| info.scale);
+                    if i == 0 { acc * s } else { acc / s }
+                });
+                let dimension = self.model.units.dimension(&unit);
+                self.model.units.insert(UnitInfo {
+                    name: u.name.text.clone(),
+                    scale,
+                    dimension,
+                    description: u.description.as_ref().map(|s| s.value.clone()),
+                    span: Some(u.name.span),
+                });
+                false
+            });
+            if pending.len() == before {
+                break;
+            }
+        }
+        for (u, def) in pending {
+            let parts = def.unit.as_ref().map_or(&[][..], |e| &e.parts[..]);
+            let unknown: Vec<&ast::Name> = parts.iter().filter(|p| self.model.units.get(&p.text).is_none()).collect();
+            for p in unknown {
+                let declared = inputs.iter().flat_map(|i| &i.ast.items).any(
+                    |item| matches!(&item.kind, ItemKind::Unit(d) if d.name.text == p.text),
+                );
+                if declared {
+                    self.error(Diagnostic::new(Code::BadUnitDefinition, u.name.span).arg("unit", &u.name.text));
+                } else {
+                    self.unknown_unit(p);
+                }
+            }
+        }
+    }
+
+    pub(super) fn unknown_unit(&mut self, name: &ast::Name) {
+        let suggestion = did_you_mean(&name.text, self.model.units.names());
+        self.error(Diagnostic::new(Code::UnknownUnit, name.span).arg("unit", &name.text).suggest(suggestion));
+    }
+
+    /// Resolves a written unit; unknown parts are reported.
+    pub(super) fn unit_of(&mut self, expr: &ast::UnitExpr) -> Option<Unit> {
+        let mut ok = true;
+        for part in &expr.parts {
+            if self.model.units.get(&part.text).is_none() {
+                self.unknown_unit(part);
+                ok = false;
+            }
+        }
+        ok.then(|| unit_from_names(expr.parts.iter().map(|p| p.text.as_str())))
+    }
+
+    fn fields(&mut self, e: &ast::Entity) {
+        let Some(id) = self.model.entity(&e.name.text) else { return };
+        if self.model.entities[id].span.start != e.name.span.start {
+            return; // a duplicate entity, already reported
+        }
+        let mut fields: Vec<FieldDef> = Vec::new();
+        for m in &e.members {
+            if let MemberKind::Field(f) = &m.kind {
+                if let Some(first) = fields.iter().find(|x| x.name == f.name.text) {
+                    let first = first.span;
+                    self.duplicate(&f.name.text, f.name.span, first);
+                    continue;
+                }
+                let ty = self.field_type(&f.ty).unwrap_or(Ty::Text);
+                fields.push(FieldDef {
+                    name: f.name.text.clone(),
+                    label: m.doc.first().cloned(),
+                    ty,
+                    nullable: f.ty.nullable,
+                    span: f.name.span,
+                });
+            }
+        }
+        self.model.entities[id].fields = fields;
+        for m in &e.members {
+            let (name, is_key) = match &m.kind {
+                MemberKind::Key(n) => (n, true),
+                MemberKind::Display(n) => (n, false),
+                MemberKind::Field(_) => continue,
+            };
+            match self.model.entities[id].field(&name.text) {
+                Some(f) if is_key => self.model.entities[id].key = Some(f),
+                Some(f) => self.model.entities[id].display = Some(f),
+                None => self.unknown_field(id, name),
+            }
+        }
+    }
+
+    pub(super) fn unknown_field(&mut self, entity: usize, name: &ast::Name) {
+        let e = &self.model.entities[entity];
+        let metrics = self.model.metrics.iter().filter(|m| m.entity == entity).map(|m| m.name.as_str());
+        let suggestion = did_you_mean(&name.text, e.fields.iter().map(|f| f.name.as_str()).chain(metrics));
+        let d = Diagnostic::new(Code::UnknownName, name.span).arg("name", &name.text).arg("entity", &e.name);
+        self.error(d.suggest(suggestion));
+    }
+
+    fn field_type(&mut self, t: &ast::TypeExpr) -> Option<Ty> {
+        match &t.kind {
+            TypeKind::List(inner) => self.field_type(inner).map(|i| Ty::List(Box::new(i))),
+            TypeKind::Enum(variants) => {
+                let mut names: Vec<String> = Vec::new();
+                for v in variants {
+                    if names.contains(&v.text) {
+                        let first = variants.iter().find(|x| x.text == v.text).map_or(v.span, |x| x.span);
+                        self.duplicate(&v.text, v.span, first);
+                    } else {
+                        names.push(v.text.clone());
+                    }
+                }
+                Some(Ty::Enum(names))
+            }
+            TypeKind::Named { name, size, unit } => {
+                let unit_value = match unit {
+                    Some(u) => Some(self.unit_of(u)?),
+                    None => None,
+                };
+                let takes_unit = matches!(name.text.as_str(), "count" | "decimal");
+                if unit.is_some() && !takes_unit {
+                    let span = unit.as_ref().map_or(name.span, |u| u.span);
+                    self.error(Diagnostic::new(Code::UnitMismatch, span).arg("left", &name.text).arg("right", "unit"));
+                }
+                Some(match name.text.as_str() {
+                    "count" => Ty::Count(unit_value.unwrap_or_default()),
+                    "decimal" => Ty::Decimal(unit_value.unwrap_or_default()),
+                    "percent" => Ty::Percent,
+                    "bool" => Ty::Bool,
+                    "date" => Ty::Date,
+                    "text" => Ty::Text,
+                    "code" => Ty::Code(*size),
+                    other => match self.model.entity(other) {
+                        Some(e) => Ty::Record(e),
+                        None => {
+                            let names = BUILTIN_TYPES
+                                .iter()
+                                .copied()
+                                .chain(self.model.entities.iter().map(|e| e.name.as_str()));
+                            let suggestion = did_you_mean(other, names);
+                            self.error(
+                                Diagnostic::new(Code::UnknownType, name.span).arg("name", other).suggest(suggestion),
+                            );
+                            return None;
+                        }
+                    },
+                })
+            }
+        }
+    }
+
+    fn metric_signature(&mut self, m: &'a ast::Metric, doc: &[String], span: crate::source::Span) {
+        let Some(entity) = self.model.entity(&m.entity.text) else {
+            self.unknown_entity(&m.entity);
+            return;
+        };
+        if let Some(f) = self.model.entities[entity].field(&m.name.text) {
+            let first = self.model.entities[entity].fields[f].span;
+            self.duplicate(&m.name.text, m.name.span, first);
+            return;
+        }
+        if let Some(other) = self.model.metric(entity, &m.name.text) {
+            let first = self.model.metrics[other].span;
+            self.duplicate(&m.name.text, m.name.span, first);
+            return;
+        }
+        let unit = m.unit.as_ref().and_then(|u| if u.text() == "bool" { None } else { self.unit_of(u) });
+        let value_type = match (&m.unit, &unit) {
+            (Some(u), _) if u.text() == "bool" => ValueType::Bool,
+            (_, Some(u)) => ValueType::Number { unit: u.clone(), literal: false },
+            _ => ValueType::Error,
+        };
+        let _ = span;
+        self.model.metrics.push(MetricDef {
+            entity,
+            name: m.name.text.clone(),
+            title: m.title.as_ref().map(|s| s.value.clone()),
+            doc: doc.to_vec(),
+            unit,
+            value_type,
+            expr: super::model::Expr { kind: super::model::ExprKind::Bool(false), span: m.expr.span },
+            span: m.name.span,
+        });
+        self.metric_ast.push(m);
+        self.metric_state.push(0);
+    }
+
+    pub(super) fn unknown_entity(&mut self, name: &ast::Name) {
+        let suggestion = did_you_mean(&name.text, self.model.entities.iter().map(|e| e.name.as_str()));
+        self.error(Diagnostic::new(Code::UnknownEntity, name.span).arg("name", &name.text).suggest(suggestion));
+    }
+}
+
+/// `人/万人` from its names: the first over the rest.
+pub fn unit_from_names<'n>(mut names: impl Iterator<Item = &'n str>) -> Unit {
+    let mut unit = names.next().map_or_else(Unit::one, Unit::named);
+    for d in names {
+        unit = unit.div(&Unit::named(d));
+    }
+    unit
+}
+
+fn plan_value_kind(key: &str) -> &'static str {
+    match key {
+        "issued" => "date",
+        "period" => "period",
+        _ => "string",
+    }
+}
+
+/// Whether `YYYY-MM-DD` names a real day of the Gregorian calendar.
+pub fn valid_date(text: &str) -> bool {
+    let mut parts = text.split('-').map(|p| p.parse::<u32>().ok());
+    let (Some(Some(y)), Some(Some(m)), Some(Some(d))) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_date;
+
+    #[test]
+    fn validates_calendar_days() {
+        assert!(valid_date("2024-02-29"));
+        assert!(!valid_date("2025-02-29"));
+        assert!(!valid_date("2025-13-01"));
+        assert!(valid_date("2025-12-31"));
+    }
+}

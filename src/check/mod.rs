@@ -1,0 +1,123 @@
+//! The checker: resolves names, types and units across all rule files, validates departments,
+//! parameters and citations, and compiles expressions to the [`model`] IR. It never stops at
+//! the first problem: everything it finds is returned with the model it could build.
+
+mod cases;
+mod declare;
+mod expr;
+pub mod model;
+mod rules;
+pub mod schema;
+pub mod units;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::graph::RuleGraph;
+use crate::source::Span;
+use crate::syntax::ast;
+use model::Model;
+use schema::Schema;
+
+/// A parsed file handed to the checker.
+pub struct Input<'a> {
+    pub ast: &'a ast::File,
+    /// The directory the file lives in (the plan's `text` is relative to it).
+    pub dir: &'a Path,
+}
+
+/// The result of checking a rule set.
+#[derive(Debug)]
+pub struct Checked {
+    pub model: Model,
+    pub schema: Schema,
+    pub graph: RuleGraph,
+}
+
+/// Checks all files together (names may be used in any file of the set).
+pub fn check<'a>(inputs: &[Input<'a>], diagnostics: &'a mut Diagnostics) -> Checked {
+    let mut c = Checker {
+        model: Model::default(),
+        schema: Schema::default(),
+        diags: diagnostics,
+        metric_ast: Vec::new(),
+        metric_state: Vec::new(),
+        metric_refs: Vec::new(),
+        tested: Vec::new(),
+        rule_ast: Vec::new(),
+        names_seen: HashMap::new(),
+    };
+    c.declare(inputs);
+    let (schema, cyclic) = Schema::build(&c.model);
+    for e in cyclic {
+        let entity = &c.model.entities[e];
+        c.diags.push(Diagnostic::new(Code::ContainmentCycle, entity.span).arg("entity", &entity.name));
+    }
+    c.schema = schema;
+    c.metrics();
+    c.rules(inputs);
+    c.cases(inputs);
+    let graph = RuleGraph::build(&c.model);
+    graph.report_cycles(&c.model, &c.metric_refs, c.diags);
+    c.model.metric_order = graph.metric_order();
+    c.unused(&graph);
+    let Checker { model, schema, .. } = c;
+    Checked { model, schema, graph }
+}
+
+/// Shared state of one checking run.
+struct Checker<'a> {
+    model: Model,
+    schema: Schema,
+    diags: &'a mut Diagnostics,
+    /// The AST of each metric, by metric index.
+    metric_ast: Vec<&'a ast::Metric>,
+    /// Compilation state of each metric: 0 = not yet, 1 = in progress, 2 = done.
+    metric_state: Vec<u8>,
+    /// Where each metric is referenced from inside another metric: (from, to, span).
+    metric_refs: Vec<(usize, usize, Span)>,
+    /// Rule ids seen in tests.
+    tested: Vec<bool>,
+    /// Rule AST by rule index.
+    rule_ast: Vec<&'a ast::Rule>,
+    /// First definition of each name, by namespace, for duplicate reports.
+    names_seen: HashMap<(Namespace, String), Span>,
+}
+
+/// The kinds of name that must be unique.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Namespace {
+    Area,
+    Department,
+    Unit,
+    Entity,
+    Rule,
+    Test,
+}
+
+impl<'a> Checker<'a> {
+    /// Records a definition; reports a duplicate and returns `false` if the name is taken.
+    fn define(&mut self, space: Namespace, name: &str, span: Span) -> bool {
+        match self.names_seen.get(&(space, name.to_string())) {
+            Some(first) => {
+                let first = *first;
+                self.duplicate(name, span, first);
+                false
+            }
+            None => {
+                self.names_seen.insert((space, name.to_string()), span);
+                true
+            }
+        }
+    }
+
+    fn duplicate(&mut self, name: &str, span: Span, first: Span) {
+        self.diags.push(Diagnostic::new(Code::DuplicateDefinition, span).arg("name", name).with(first, "related"));
+    }
+
+    fn error(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+}
+

@@ -1,0 +1,319 @@
+//! The checked rule set: declarations with resolved names, and expressions compiled to an IR
+//! whose every reference is an index, so evaluation never looks a name up again.
+
+use crate::check::units::{Unit, UnitTable};
+use crate::source::Span;
+use crate::syntax::ast;
+
+pub type EntityId = usize;
+pub type FieldId = usize;
+pub type MetricId = usize;
+pub type RuleId = usize;
+pub type DepartmentId = usize;
+
+/// Everything `check` learned from the rules.
+#[derive(Debug, Default)]
+pub struct Model {
+    pub plan: Option<PlanInfo>,
+    pub areas: Vec<AreaInfo>,
+    pub departments: Vec<DepartmentInfo>,
+    pub units: UnitTable,
+    pub entities: Vec<EntityDef>,
+    pub metrics: Vec<MetricDef>,
+    pub rules: Vec<RuleDef>,
+    pub tests: Vec<TestDef>,
+    /// Metrics in an order where each comes after everything it reads.
+    pub metric_order: Vec<MetricId>,
+}
+
+impl Model {
+    pub fn entity(&self, name: &str) -> Option<EntityId> {
+        self.entities.iter().position(|e| e.name == name)
+    }
+
+    pub fn rule(&self, id: &str) -> Option<RuleId> {
+        self.rules.iter().position(|r| r.id == id)
+    }
+
+    pub fn department(&self, name: &str) -> Option<DepartmentId> {
+        self.departments.iter().position(|d| d.name == name)
+    }
+
+    pub fn metric(&self, entity: EntityId, name: &str) -> Option<MetricId> {
+        self.metrics.iter().position(|m| m.entity == entity && m.name == name)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PlanInfo {
+    pub title: String,
+    pub english: Option<String>,
+    pub issuer: Option<String>,
+    pub number: Option<String>,
+    pub issued: Option<String>,
+    pub period: Option<(u16, u16)>,
+    /// The plan's full text, for citation checks and coverage.
+    pub text: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct AreaInfo {
+    pub name: String,
+    pub title: String,
+    pub english: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct DepartmentInfo {
+    pub name: String,
+    pub english: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct EntityDef {
+    pub name: String,
+    pub title: Option<String>,
+    pub english: Option<String>,
+    pub doc: Vec<String>,
+    /// A root entity is what one submission file holds.
+    pub root: bool,
+    pub fields: Vec<FieldDef>,
+    pub key: Option<FieldId>,
+    pub display: Option<FieldId>,
+    pub span: Span,
+}
+
+impl EntityDef {
+    pub fn field(&self, name: &str) -> Option<FieldId> {
+        self.fields.iter().position(|f| f.name == name)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct FieldDef {
+    pub name: String,
+    /// The first doc-comment line: the field's label for people (`户数（常住户）`).
+    pub label: Option<String>,
+    pub ty: Ty,
+    pub nullable: bool,
+    pub span: Span,
+}
+
+/// The type of a declared field.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ty {
+    Count(Unit),
+    Decimal(Unit),
+    Percent,
+    Bool,
+    Date,
+    Text,
+    /// An administrative code of digits, of a fixed length if given.
+    Code(Option<u32>),
+    Enum(Vec<String>),
+    Record(EntityId),
+    List(Box<Ty>),
+}
+
+impl Ty {
+    /// The entity a field of this type leads to (directly or as list elements).
+    pub fn child_entity(&self) -> Option<(EntityId, bool)> {
+        match self {
+            Ty::Record(e) => Some((*e, false)),
+            Ty::List(inner) => match **inner {
+                Ty::Record(e) => Some((e, true)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct MetricDef {
+    pub entity: EntityId,
+    pub name: String,
+    pub title: Option<String>,
+    pub doc: Vec<String>,
+    pub unit: Option<Unit>,
+    pub value_type: ValueType,
+    pub expr: Expr,
+    pub span: Span,
+}
+
+/// The type of a computed value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ValueType {
+    /// A number; `literal` numbers without a unit adopt the unit of what they meet.
+    Number { unit: Unit, literal: bool },
+    Bool,
+    Date,
+    Text,
+    Enum(Vec<String>),
+    List(Box<ValueType>),
+    Record(EntityId),
+    /// Already reported; suppresses follow-on errors.
+    Error,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Binding,
+    Expected,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleSeverity {
+    Error,
+    Warning,
+    Info,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Timing {
+    Standing,
+    Target { due: String, baseline: Option<(String, Unit, u16)> },
+}
+
+#[derive(Debug, Clone)]
+pub struct Citation {
+    pub section: String,
+    pub quote: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct ParamDef {
+    pub name: String,
+    pub default: String,
+    pub unit: Unit,
+    pub description: Option<String>,
+    pub span: Span,
+}
+
+/// How a rule is judged on one kind of subject.
+#[derive(Debug, Clone)]
+pub struct Judgement {
+    pub level: EntityId,
+    pub condition: Option<Expr>,
+    pub require: Expr,
+}
+
+#[derive(Debug, Clone)]
+pub struct RuleDef {
+    pub id: String,
+    pub area: Option<usize>,
+    pub title: String,
+    pub english: Option<String>,
+    pub doc: Vec<String>,
+    pub judgements: Vec<Judgement>,
+    pub timing: Timing,
+    pub kind: Kind,
+    pub severity: RuleSeverity,
+    /// Responsible departments, lead first.
+    pub departments: Vec<DepartmentId>,
+    pub citations: Vec<Citation>,
+    pub params: Vec<ParamDef>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Pass,
+    Fail,
+    OnTrack,
+    Behind,
+    Unknown,
+    NotApplicable,
+}
+
+impl Status {
+    pub const ALL: [(&'static str, Status); 6] = [
+        ("pass", Status::Pass),
+        ("fail", Status::Fail),
+        ("on_track", Status::OnTrack),
+        ("behind", Status::Behind),
+        ("unknown", Status::Unknown),
+        ("not_applicable", Status::NotApplicable),
+    ];
+}
+
+#[derive(Debug, Clone)]
+pub struct Expectation {
+    pub rule: RuleId,
+    pub status: Status,
+    pub subject: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct TestDef {
+    pub name: String,
+    pub entity: EntityId,
+    pub record: ast::Record,
+    pub as_of: Option<String>,
+    pub params: Vec<(String, String)>,
+    pub expectations: Vec<Expectation>,
+    pub span: Span,
+}
+
+/// A compiled expression, with the span it came from.
+#[derive(Debug, Clone)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+/// One step from the current subject to a value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// Up to the nearest enclosing subject of this entity.
+    Up(EntityId),
+    /// Into a field of the current record.
+    Field(EntityId, FieldId),
+}
+
+/// Where an aggregate gathers its elements.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scope {
+    /// Every descendant of this entity below the current subject.
+    Descendants(EntityId),
+    /// The elements of a list field reached by these steps.
+    List(Vec<Step>, Option<EntityId>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Function {
+    RoundHalfUp,
+    Abs,
+}
+
+#[derive(Debug, Clone)]
+pub enum ExprKind {
+    /// Decimal digits as written, evaluated exactly.
+    Number(String),
+    Bool(bool),
+    Text(String),
+    Date(String),
+    Value(Vec<Step>),
+    Metric(Vec<Step>, MetricId),
+    Param(usize),
+    Each,
+    Not(Box<Expr>),
+    Neg(Box<Expr>),
+    Binary(ast::BinOp, Box<Expr>, Box<Expr>),
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+    Call(Function, Vec<Expr>),
+    Aggregate(ast::AggFn, Vec<AggPart>),
+}
+
+/// One scope of an aggregate with its value and filter compiled for that scope's elements.
+#[derive(Debug, Clone)]
+pub struct AggPart {
+    pub scope: Scope,
+    pub value: Option<Expr>,
+    pub filter: Option<Expr>,
+}

@@ -1,0 +1,316 @@
+//! Rules: ids and areas, applicability and requirement per level, timing, kind, severity,
+//! responsible departments (lead first), parameters, and citations checked against the plan.
+
+use super::expr::Ctx;
+use super::model::{Citation, Judgement, Kind, ParamDef, RuleDef, RuleSeverity, Timing, ValueType};
+use super::units::Unit;
+use super::{Checker, Input, Namespace};
+use crate::diagnostics::suggest::did_you_mean;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::source::Span;
+use crate::syntax::ast::{self, ClauseKind, ItemKind};
+
+/// Words accepted after `kind`.
+pub const KINDS: &[(&str, Kind)] =
+    &[("binding", Kind::Binding), ("expected", Kind::Expected), ("约束性", Kind::Binding), ("预期性", Kind::Expected)];
+
+/// Words accepted after `severity`.
+pub const SEVERITIES: &[(&str, RuleSeverity)] =
+    &[("error", RuleSeverity::Error), ("warning", RuleSeverity::Warning), ("info", RuleSeverity::Info)];
+
+/// Clauses that may appear more than once in a rule.
+const REPEATABLE: &[&str] = &["cite", "param"];
+
+impl<'a> Checker<'a> {
+    pub(super) fn metrics(&mut self) {
+        for m in 0..self.model.metrics.len() {
+            self.compile_metric(m);
+        }
+    }
+
+    pub(super) fn rules(&mut self, inputs: &[Input<'a>]) {
+        for input in inputs {
+            for item in &input.ast.items {
+                if let ItemKind::Rule(rule) = &item.kind {
+                    if self.define(Namespace::Rule, &rule.id.text, rule.id.span) {
+                        let def = self.rule(rule, &item.doc, item.span);
+                        self.model.rules.push(def);
+                        self.rule_ast.push(rule);
+                        self.tested.push(false);
+                    }
+                }
+            }
+        }
+    }
+
+    fn rule(&mut self, rule: &ast::Rule, doc: &[String], span: Span) -> RuleDef {
+        let area = self.rule_area(&rule.id);
+        let mut seen: Vec<(&str, Span)> = Vec::new();
+        for clause in &rule.clauses {
+            let kw = clause.kind.keyword();
+            let kw = if kw == "target" { "standing" } else { kw };
+            match seen.iter().find(|(k, _)| *k == kw) {
+                Some((_, first)) if !REPEATABLE.contains(&kw) => {
+                    let code = if kw == "standing" { Code::ConflictingTiming } else { Code::DuplicateClause };
+                    self.error(Diagnostic::new(code, clause.span).arg("clause", clause.kind.keyword()).with(*first, "related"));
+                }
+                Some(_) => {}
+                None => seen.push((kw, clause.span)),
+            }
+        }
+        let params = self.params(rule);
+        let mut def = RuleDef {
+            id: rule.id.text.clone(),
+            area,
+            title: rule.title.value.clone(),
+            english: rule.english.as_ref().map(|s| s.value.clone()),
+            doc: doc.to_vec(),
+            judgements: Vec::new(),
+            timing: Timing::Standing,
+            kind: Kind::Expected,
+            severity: RuleSeverity::Error,
+            departments: Vec::new(),
+            citations: Vec::new(),
+            params,
+            span,
+        };
+        let has = |kw: &str| seen.iter().any(|(k, _)| *k == kw);
+        for (kw, shown) in [
+            ("applies", "applies to"),
+            ("require", "require"),
+            ("standing", "standing / target by"),
+            ("kind", "kind"),
+            ("responsible", "responsible"),
+            ("cite", "cite"),
+        ] {
+            if !has(kw) {
+                self.error(Diagnostic::new(Code::MissingClause, rule.id.span).arg("clause", shown).arg("rule", &rule.id.text).with(rule.close, "related"));
+            }
+        }
+        let levels = self.levels(rule);
+        let first = |kw: &str| rule.clauses.iter().find(|c| c.kind.keyword() == kw);
+        let condition = first("applies").and_then(|c| match &c.kind {
+            ClauseKind::Applies { condition, .. } => condition.as_ref(),
+            _ => None,
+        });
+        let require = first("require").and_then(|c| match &c.kind {
+            ClauseKind::Require(e) => Some(e),
+            _ => None,
+        });
+        for level in levels {
+            let ctx = Ctx { entity: level, each: None, params: &def.params, metric: None };
+            let condition = condition.map(|c| self.condition(c, &ctx));
+            if let Some(require) = require {
+                let require = self.condition(require, &ctx);
+                def.judgements.push(Judgement { level, condition, require });
+            }
+        }
+        for clause in &rule.clauses {
+            match &clause.kind {
+                ClauseKind::Target { due, baseline } => def.timing = self.target(due, baseline.as_ref()),
+                ClauseKind::Kind(word) => {
+                    if let Some(k) = self.word(word, KINDS, "kind") {
+                        def.kind = k;
+                    }
+                }
+                ClauseKind::Severity(word) => {
+                    if let Some(s) = self.word(word, SEVERITIES, "severity") {
+                        def.severity = s;
+                    }
+                }
+                ClauseKind::Responsible(list) => def.departments = self.departments(list),
+                ClauseKind::Cite { section, quote } => {
+                    self.citation(section, quote);
+                    def.citations.push(Citation {
+                        section: section.value.clone(),
+                        quote: quote.value.clone(),
+                        span: clause.span,
+                    });
+                }
+                _ => {}
+            }
+        }
+        def
+    }
+
+    fn rule_area(&mut self, id: &ast::Name) -> Option<usize> {
+        let parts: Vec<&str> = id.text.split('.').collect();
+        let well_formed = parts.len() == 2
+            && parts.iter().all(|p| {
+                p.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+                    && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            });
+        if !well_formed {
+            self.error(Diagnostic::new(Code::BadRuleId, id.span).arg("id", &id.text));
+            return None;
+        }
+        let area = self.model.areas.iter().position(|a| a.name == parts[0]);
+        if area.is_none() {
+            let suggestion = did_you_mean(parts[0], self.model.areas.iter().map(|a| a.name.as_str()));
+            let span = Span::new(id.span.file, id.span.start as usize, id.span.start as usize + parts[0].len());
+            self.error(Diagnostic::new(Code::UnknownArea, span).arg("area", parts[0]).suggest(suggestion));
+        }
+        area
+    }
+
+    fn params(&mut self, rule: &ast::Rule) -> Vec<ParamDef> {
+        let mut params: Vec<ParamDef> = Vec::new();
+        for clause in &rule.clauses {
+            if let ClauseKind::Param { name, default, description } = &clause.kind {
+                if let Some(first) = params.iter().find(|p| p.name == name.text) {
+                    let first = first.span;
+                    self.duplicate(&name.text, name.span, first);
+                    continue;
+                }
+                let unit = default.unit.as_ref().and_then(|u| self.unit_of(u)).unwrap_or_else(Unit::one);
+                params.push(ParamDef {
+                    name: name.text.clone(),
+                    default: default.number.clone(),
+                    unit,
+                    description: description.as_ref().map(|d| d.value.clone()),
+                    span: name.span,
+                });
+            }
+        }
+        params
+    }
+
+    fn levels(&mut self, rule: &ast::Rule) -> Vec<usize> {
+        let mut levels = Vec::new();
+        for clause in &rule.clauses {
+            if let ClauseKind::Applies { entities, .. } = &clause.kind {
+                for name in entities {
+                    match self.model.entity(&name.text) {
+                        Some(e) if !levels.contains(&e) => levels.push(e),
+                        Some(_) => {}
+                        None => self.unknown_entity(name),
+                    }
+                }
+            }
+        }
+        levels
+    }
+
+    /// Compiles an expression that must be a yes/no condition.
+    fn condition(&mut self, e: &ast::Expr, ctx: &Ctx<'_>) -> super::model::Expr {
+        let (ir, t) = self.expr(e, ctx);
+        if !matches!(t, ValueType::Bool | ValueType::Error) {
+            self.error(Diagnostic::new(Code::NotACondition, e.span).arg("found", super::expr::describe(&t)));
+        }
+        ir
+    }
+
+    fn target(&mut self, due: &ast::DateLit, baseline: Option<&ast::Baseline>) -> Timing {
+        self.check_date(&due.text, due.span);
+        let due_year: u16 = due.text.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
+        if let Some((_, end)) = self.model.plan.as_ref().and_then(|p| p.period) {
+            if due_year > end {
+                self.error(Diagnostic::new(Code::DueAfterPeriod, due.span).arg("due", &due.text).arg("end", end));
+            }
+        }
+        let baseline = baseline.map(|b| {
+            if b.year >= due_year {
+                self.error(Diagnostic::new(Code::BaselineAfterDue, b.span).arg("year", b.year).arg("due", &due.text));
+            }
+            let unit = b.value.unit.as_ref().and_then(|u| self.unit_of(u)).unwrap_or_else(Unit::one);
+            (b.value.number.clone(), unit, b.year)
+        });
+        Timing::Target { due: due.text.clone(), baseline }
+    }
+
+    /// Looks a word up in a fixed vocabulary, reporting it with "did you mean" if unknown.
+    pub(super) fn word<T: Copy>(&mut self, word: &ast::Name, table: &[(&str, T)], what: &str) -> Option<T> {
+        if let Some((_, v)) = table.iter().find(|(w, _)| *w == word.text) {
+            return Some(*v);
+        }
+        let choices: Vec<&str> = table.iter().map(|(w, _)| *w).filter(|w| w.is_ascii()).collect();
+        self.error(
+            Diagnostic::new(Code::UnknownWord, word.span)
+                .arg("word", &word.text)
+                .arg("what", what)
+                .arg("choices", choices.join(", "))
+                .suggest(did_you_mean(&word.text, table.iter().map(|(w, _)| *w))),
+        );
+        None
+    }
+
+    fn departments(&mut self, list: &[ast::DepartmentRef]) -> Vec<usize> {
+        let mut out = Vec::new();
+        for (i, d) in list.iter().enumerate() {
+            if d.lead && i > 0 {
+                self.error(Diagnostic::new(Code::LeadNotFirst, d.name.span).arg("department", &d.name.text).with(list[0].name.span, "related"));
+            }
+            match self.model.department(&d.name.text) {
+                Some(id) if out.contains(&id) => {
+                    let first = list.iter().find(|x| x.name.text == d.name.text).map_or(d.name.span, |x| x.name.span);
+                    self.error(Diagnostic::new(Code::DuplicateDepartment, d.name.span).arg("department", &d.name.text).with(first, "related"));
+                }
+                Some(id) => out.push(id),
+                None => {
+                    let suggestion = did_you_mean(&d.name.text, self.model.departments.iter().map(|x| x.name.as_str()));
+                    self.error(Diagnostic::new(Code::UnknownDepartment, d.name.span).arg("department", &d.name.text).suggest(suggestion));
+                }
+            }
+        }
+        out
+    }
+
+    /// The section and quote of a citation must be verbatim in the plan's text.
+    fn citation(&mut self, section: &ast::Str, quote: &ast::Str) {
+        let Some(text) = self.model.plan.as_ref().and_then(|p| p.text.as_ref()) else { return };
+        let plan = normalize(text);
+        let problems: Vec<(Code, &ast::Str, String)> = std::iter::once(quote)
+            .filter(|q| !plan.contains(&normalize(&q.value)))
+            .map(|q| (Code::QuoteNotInPlan, q, longest_prefix_in(&plan, &normalize(&q.value))))
+            .chain(
+                section
+                    .value
+                    .split('›')
+                    .map(str::trim)
+                    .filter(|part| !plan.contains(&normalize(part)))
+                    .map(|part| (Code::SectionNotInPlan, section, part.to_string())),
+            )
+            .collect();
+        for (code, at, detail) in problems {
+            let d = Diagnostic::new(code, at.span);
+            let d = if code == Code::QuoteNotInPlan {
+                let matched_chars = detail.chars().count();
+                let rest: String = normalize(&at.value).chars().skip(matched_chars).take(12).collect();
+                d.arg("matched", detail).arg("differs", rest)
+            } else {
+                d.arg("part", detail)
+            };
+            self.error(d);
+        }
+    }
+
+    pub(super) fn unused(&mut self, graph: &crate::graph::RuleGraph) {
+        for (m, metric) in self.model.metrics.iter().enumerate() {
+            if !graph.metric_is_used(m) {
+                self.diags.push(Diagnostic::new(Code::UnusedMetric, metric.span).arg("metric", &metric.name));
+            }
+        }
+        for (r, rule) in self.rule_ast.iter().enumerate() {
+            if !self.tested[r] {
+                self.diags.push(Diagnostic::new(Code::RuleWithoutTest, rule.id.span).arg("rule", &rule.id.text));
+            }
+        }
+    }
+}
+
+/// Plan text without white space, so that line breaks in the plan do not matter.
+fn normalize(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The longest beginning of `quote` that occurs in `plan`.
+fn longest_prefix_in(plan: &str, quote: &str) -> String {
+    let chars: Vec<char> = quote.chars().collect();
+    let (mut lo, mut hi) = (0, chars.len());
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        let prefix: String = chars[..mid].iter().collect();
+        if plan.contains(&prefix) { lo = mid } else { hi = mid - 1 }
+    }
+    chars[..lo].iter().collect()
+}

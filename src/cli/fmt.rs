@@ -1,0 +1,69 @@
+//! `plancheck fmt`: rewrites rule files in canonical form; with `--check`, only lists the
+//! files that are not formatted (exit 1).
+
+use std::path::{Path, PathBuf};
+
+use super::{FINDING, OK, UNUSABLE};
+use crate::diagnostics::{Lang, catalog, render};
+use crate::fmt::{FmtError, format};
+use crate::load::{display_name, rule_files};
+use crate::source::SourceMap;
+
+pub fn run(paths: &[PathBuf], check: bool, lang: Lang) -> u8 {
+    let paths = if paths.is_empty() { vec![super::rules_path(None)] } else { paths.to_vec() };
+    let mut code = OK;
+    for path in &paths {
+        let files = match rule_files(path) {
+            Ok(files) => files,
+            Err(e) => {
+                let args = [("path", path.display().to_string()), ("reason", e.to_string())];
+                eprintln!("{}", catalog::text(lang, "cli.unreadable", &args).unwrap_or_default());
+                code = UNUSABLE;
+                continue;
+            }
+        };
+        for file in files {
+            code = code.max(one(&file, check, lang));
+        }
+    }
+    code
+}
+
+fn one(file: &Path, check: bool, lang: Lang) -> u8 {
+    let name = display_name(file);
+    let text = match std::fs::read_to_string(file) {
+        Ok(text) => text,
+        Err(e) => {
+            let args = [("path", name), ("reason", e.to_string())];
+            eprintln!("{}", catalog::text(lang, "cli.unreadable", &args).unwrap_or_default());
+            return UNUSABLE;
+        }
+    };
+    let mut sources = SourceMap::new();
+    let id = sources.add(name.clone(), file, text.clone());
+    match format(id, &text) {
+        Ok(formatted) if formatted == text => OK,
+        Ok(formatted) if check => {
+            println!("{}", catalog::text(lang, "fmt.would_change", &[("path", name)]).unwrap_or_default());
+            let _ = formatted;
+            FINDING
+        }
+        Ok(formatted) => match std::fs::write(file, formatted) {
+            Ok(()) => OK,
+            Err(e) => {
+                let args = [("path", name), ("reason", e.to_string())];
+                eprintln!("{}", catalog::text(lang, "cli.unwritable", &args).unwrap_or_default());
+                UNUSABLE
+            }
+        },
+        Err(FmtError::Syntax(diagnostics)) => {
+            eprint!("{}", render::render_all(&diagnostics, &sources, lang));
+            UNUSABLE
+        }
+        Err(FmtError::CommentLost(comment)) => {
+            let args = [("path", name), ("comment", comment)];
+            eprintln!("{}", catalog::text(lang, "fmt.comment_lost", &args).unwrap_or_default());
+            UNUSABLE
+        }
+    }
+}

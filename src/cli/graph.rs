@@ -1,0 +1,40 @@
+//! `plancheck graph`: the rule graph as DOT, Mermaid or JSON.
+
+use std::path::Path;
+
+use super::{OK, UNUSABLE, open, report};
+use crate::diagnostics::{Lang, catalog};
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum GraphFormat {
+    Dot,
+    Mermaid,
+    Json,
+}
+
+pub fn run(path: &Path, format: GraphFormat, output: Option<&Path>, lang: Lang) -> u8 {
+    let set = match open(path, lang).and_then(|set| report(&set, lang).map(|()| set)) {
+        Ok(set) => set,
+        Err(code) => return code,
+    };
+    let (graph, model) = (&set.checked.graph, &set.checked.model);
+    let text = match format {
+        GraphFormat::Dot => graph.to_dot(model),
+        GraphFormat::Mermaid => graph.to_mermaid(model),
+        GraphFormat::Json => graph.to_json(model),
+    };
+    match output {
+        None => {
+            print!("{text}");
+            OK
+        }
+        Some(file) => match std::fs::write(file, text) {
+            Ok(()) => OK,
+            Err(e) => {
+                let args = [("path", file.display().to_string()), ("reason", e.to_string())];
+                eprintln!("{}", catalog::text(lang, "cli.unwritable", &args).unwrap_or_default());
+                UNUSABLE
+            }
+        },
+    }
+}

@@ -1,0 +1,54 @@
+//! The commands of the `plancheck` binary, one module each. Each returns the process exit
+//! code: 0 success, 1 a finding (a failed check, an unformatted file), 2 unusable input.
+
+pub mod fmt;
+pub mod graph;
+pub mod lint;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Lang, catalog, render};
+use crate::load::{self, RuleSet};
+
+/// Exit code: the run found nothing wrong.
+pub const OK: u8 = 0;
+/// Exit code: the run worked and found something (a failure, an unformatted file).
+pub const FINDING: u8 = 1;
+/// Exit code: the input could not be used.
+pub const UNUSABLE: u8 = 2;
+
+/// The rules to use: the given path, else the `rules/` directory shipped with plancheck.
+pub fn rules_path(given: Option<PathBuf>) -> PathBuf {
+    given.unwrap_or_else(|| {
+        let local = PathBuf::from("rules");
+        if local.is_dir() { local } else { Path::new(env!("CARGO_MANIFEST_DIR")).join("rules") }
+    })
+}
+
+/// Loads a rule set; when it cannot be read, says why and gives the exit code.
+pub fn open(path: &Path, lang: Lang) -> Result<RuleSet, u8> {
+    load::load(path).map_err(|e| {
+        let args = [("path", path.display().to_string()), ("reason", e.to_string())];
+        eprintln!("{}", catalog::text(lang, "cli.unreadable", &args).unwrap_or_default());
+        UNUSABLE
+    })
+}
+
+/// Prints a rule set's diagnostics and their tally to standard error; `Err` holds the exit
+/// code when there are errors.
+pub fn report(set: &RuleSet, lang: Lang) -> Result<(), u8> {
+    let mut err = std::io::stderr().lock();
+    let _ = write!(err, "{}", render::render_all(&set.diagnostics.0, &set.sources, lang));
+    let (errors, warnings) = (set.diagnostics.error_count(), set.diagnostics.warning_count());
+    if errors + warnings > 0 {
+        let _ = writeln!(err, "{}", summary(lang, errors, warnings));
+    }
+    if errors > 0 { Err(UNUSABLE) } else { Ok(()) }
+}
+
+/// The one-line tally printed after diagnostics.
+pub fn summary(lang: Lang, errors: usize, warnings: usize) -> String {
+    catalog::text(lang, "cli.summary", &[("errors", errors.to_string()), ("warnings", warnings.to_string())])
+        .unwrap_or_default()
+}

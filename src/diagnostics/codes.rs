@@ -1,0 +1,97 @@
+//! The registry of diagnostic codes: one entry per kind of problem. Codes are stable; a code
+//! is never reused for another problem. `docs/diagnostics.md` documents each one (a test keeps
+//! the two in step) and `locales/*.txt` hold their messages.
+
+/// How bad a problem is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// One registered code.
+#[derive(Debug)]
+pub struct CodeInfo {
+    pub code: &'static str,
+    /// A short kebab-case name, used in fixture file names.
+    pub name: &'static str,
+    pub severity: Severity,
+}
+
+macro_rules! codes {
+    ($($id:ident $code:literal $name:literal $sev:ident;)*) => {
+        /// Every diagnostic code, in the order of `docs/diagnostics.md`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $($id,)* }
+
+        pub const CODES: &[CodeInfo] = &[
+            $(CodeInfo { code: $code, name: $name, severity: Severity::$sev },)*
+        ];
+
+        impl Code {
+            pub const ALL: &[Code] = &[$(Code::$id,)*];
+
+            pub fn info(self) -> &'static CodeInfo {
+                &CODES[self as usize]
+            }
+        }
+    };
+}
+
+codes! {
+    SyntaxError           "E0001" "syntax-error"            Error;
+    UnclosedDelimiter     "E0002" "unclosed-delimiter"      Error;
+    UnexpectedDelimiter   "E0003" "unexpected-delimiter"    Error;
+    UnterminatedString    "E0004" "unterminated-string"     Error;
+    InvalidLiteral        "E0005" "invalid-literal"         Error;
+    UnknownName           "E0101" "unknown-name"            Error;
+    UnknownEntity         "E0102" "unknown-entity"          Error;
+    UnknownDepartment     "E0103" "unknown-department"      Error;
+    UnknownRule           "E0104" "unknown-rule"            Error;
+    UnknownUnit           "E0105" "unknown-unit"            Error;
+    UnknownFunction       "E0106" "unknown-function"        Error;
+    UnknownArea           "E0107" "unknown-area"            Error;
+    UnknownWord           "E0108" "unknown-word"            Error;
+    UnknownType           "E0109" "unknown-type"            Error;
+    DuplicateDefinition   "E0110" "duplicate-definition"    Error;
+    NotReachable          "E0111" "not-reachable"           Error;
+    NeedsAggregate        "E0112" "needs-aggregate"         Error;
+    UnknownParam          "E0113" "unknown-param"           Error;
+    TypeMismatch          "E0201" "type-mismatch"           Error;
+    WrongArity            "E0202" "wrong-arity"             Error;
+    NotACondition         "E0203" "not-a-condition"         Error;
+    InvalidAggregate      "E0204" "invalid-aggregate"       Error;
+    BadTestValue          "E0205" "bad-test-value"          Error;
+    UnitMismatch          "E0301" "unit-mismatch"           Error;
+    MetricUnitMismatch    "E0302" "metric-unit-mismatch"    Error;
+    BadUnitDefinition     "E0303" "bad-unit-definition"     Error;
+    MissingClause         "E0401" "missing-clause"          Error;
+    DuplicateClause       "E0402" "duplicate-clause"        Error;
+    BadRuleId             "E0403" "bad-rule-id"             Error;
+    LeadNotFirst          "E0404" "lead-not-first"          Error;
+    QuoteNotInPlan        "E0405" "quote-not-in-plan"       Error;
+    SectionNotInPlan      "E0406" "section-not-in-plan"     Error;
+    ConflictingTiming     "E0407" "conflicting-timing"      Error;
+    DuplicateDepartment   "E0408" "duplicate-department"    Error;
+    MetricCycle           "E0501" "metric-cycle"            Error;
+    ContainmentCycle      "E0502" "containment-cycle"       Error;
+    IncompleteTest        "E0601" "incomplete-test"         Error;
+    AmbiguousSubject      "E0602" "ambiguous-subject"       Error;
+    PlanHeader            "E0701" "plan-header"             Error;
+    PlanTextUnreadable    "E0702" "plan-text-unreadable"    Error;
+    RulesUnreadable       "E0703" "rules-unreadable"        Error;
+    UnusedMetric          "W0101" "unused-metric"           Warning;
+    RuleWithoutTest       "W0201" "rule-without-test"       Warning;
+    DueAfterPeriod        "W0301" "due-after-period"        Warning;
+    BaselineAfterDue      "W0302" "baseline-not-before-due" Warning;
+}
+
+impl Code {
+    pub fn code(self) -> &'static str {
+        self.info().code
+    }
+
+    pub fn severity(self) -> Severity {
+        self.info().severity
+    }
+}

@@ -1,0 +1,84 @@
+//! Structured diagnostics: a [`Code`], arguments, spans and an optional suggestion. The
+//! library only builds them; [`render`] turns them into text in the user's language.
+
+pub mod catalog;
+pub mod codes;
+pub mod render;
+pub mod suggest;
+
+pub use codes::{Code, Severity};
+
+use crate::source::Span;
+
+/// The language of user-facing text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+/// One problem found in a rules file (or, later, a submission).
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub code: Code,
+    /// Named values substituted into the message, label and help templates.
+    pub args: Vec<(&'static str, String)>,
+    pub primary: Span,
+    /// Further places, each with the catalog key suffix of its label (`related`, `cycle` …).
+    pub secondary: Vec<(Span, &'static str)>,
+    /// "did you mean" candidate, already chosen.
+    pub suggestion: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, primary: Span) -> Self {
+        Diagnostic { code, args: Vec::new(), primary, secondary: Vec::new(), suggestion: None }
+    }
+
+    pub fn arg(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.args.push((name, value.to_string()));
+        self
+    }
+
+    pub fn with(mut self, span: Span, label: &'static str) -> Self {
+        self.secondary.push((span, label));
+        self
+    }
+
+    pub fn suggest(mut self, candidate: Option<String>) -> Self {
+        self.suggestion = candidate;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.code.severity() == Severity::Error
+    }
+}
+
+/// A collection of diagnostics, in the order they were found.
+#[derive(Debug, Default)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.0.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.0.len() - self.error_count()
+    }
+
+    /// Sorts by file and position, keeping the order of equal positions.
+    pub fn sort(&mut self) {
+        self.0.sort_by_key(|d| (d.primary.file, d.primary.start));
+    }
+}

@@ -1,0 +1,150 @@
+//! Rendering diagnostics as text with miette, without colour, in the chosen language. Paths
+//! are shown as the source map names them (relative, as given on the command line).
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+
+use super::{Diagnostic, Lang, Severity, catalog};
+use crate::source::{SourceMap, Span};
+
+/// The message, label, help and secondary labels of a diagnostic in `lang`.
+pub struct Texts {
+    pub message: String,
+    pub label: String,
+    pub help: Option<String>,
+    pub secondary: Vec<String>,
+}
+
+/// Looks the diagnostic's texts up in the catalog.
+pub fn texts(d: &Diagnostic, lang: Lang) -> Texts {
+    let code = d.code.code();
+    // A `problem` argument names a variant of the message, itself in the catalog.
+    let args: Vec<(&str, String)> = d
+        .args
+        .iter()
+        .map(|(k, v)| match *k {
+            "problem" => (*k, catalog::text(lang, &format!("{code}.{v}"), &d.args).unwrap_or_else(|| v.clone())),
+            _ => (*k, v.clone()),
+        })
+        .collect();
+    let get = |suffix: &str| catalog::text(lang, &format!("{code}.{suffix}"), &args);
+    let help = match &d.suggestion {
+        Some(s) => {
+            let mut args = args.clone();
+            args.push(("suggestion", s.clone()));
+            catalog::text(lang, "suggest", &args)
+        }
+        None => get("help"),
+    };
+    Texts {
+        message: get("message").unwrap_or_else(|| code.to_string()),
+        label: get("label").unwrap_or_default(),
+        help,
+        secondary: d.secondary.iter().map(|(_, key)| get(key).unwrap_or_default()).collect(),
+    }
+}
+
+/// Renders every diagnostic, one after the other, as a user sees them.
+pub fn render_all(diagnostics: &[Diagnostic], sources: &SourceMap, lang: Lang) -> String {
+    diagnostics.iter().map(|d| render(d, sources, lang)).collect()
+}
+
+/// Renders one diagnostic.
+pub fn render(d: &Diagnostic, sources: &SourceMap, lang: Lang) -> String {
+    let texts = texts(d, lang);
+    let file = sources.get(d.primary.file);
+    let mut labels = vec![LabeledSpan::new_primary_with_span(Some(texts.label.clone()), source_span(d.primary))];
+    let mut related = Vec::new();
+    for ((span, _), text) in d.secondary.iter().zip(&texts.secondary) {
+        if span.file == d.primary.file {
+            labels.push(LabeledSpan::new_with_span(Some(text.clone()), source_span(*span)));
+        } else {
+            related.push(Report {
+                code: None,
+                message: text.clone(),
+                severity: miette::Severity::Advice,
+                help: None,
+                source: NamedSource::new(sources.get(span.file).name.clone(), sources.get(span.file).text.clone()),
+                labels: vec![LabeledSpan::new_primary_with_span(None, source_span(*span))],
+                related: Vec::new(),
+            });
+        }
+    }
+    let report = Report {
+        code: Some(d.code.code().to_string()),
+        message: texts.message,
+        severity: match d.code.severity() {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        },
+        help: texts.help,
+        source: NamedSource::new(file.name.clone(), file.text.clone()),
+        labels,
+        related,
+    };
+    let mut out = String::new();
+    let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
+    if handler.render_report(&mut out, &report).is_err() {
+        out = format!("{}: {}\n", d.code.code(), report.message);
+    }
+    out
+}
+
+/// One-line summary `file:line:column: code message`, for logs and tests.
+pub fn short(d: &Diagnostic, sources: &SourceMap, lang: Lang) -> String {
+    let file = sources.get(d.primary.file);
+    let (line, column) = file.line_col(d.primary.start as usize);
+    format!("{}:{line}:{column}: {} {}", file.name, d.code.code(), texts(d, lang).message)
+}
+
+fn source_span(span: Span) -> SourceSpan {
+    SourceSpan::new((span.start as usize).into(), (span.end - span.start) as usize)
+}
+
+#[derive(Debug)]
+struct Report {
+    code: Option<String>,
+    message: String,
+    severity: miette::Severity,
+    help: Option<String>,
+    source: NamedSource<String>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<Report>,
+}
+
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Report {}
+
+impl miette::Diagnostic for Report {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.code.as_ref().map(|c| Box::new(c) as Box<dyn std::fmt::Display>)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! Syntax: `.rules` text → AST with spans. Parsing never fails: it returns the items it could
+//! build plus a diagnostic for every item it could not (see [`parse_file`]).
+
+pub mod ast;
+pub mod lex;
+pub mod parse;
+
+use std::collections::HashMap;
+
+use crate::diagnostics::{Code, Diagnostic};
+use crate::source::{FileId, Span};
+use lex::{Comment, Delimiter};
+
+/// The outcome of parsing one file.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub ast: ast::File,
+    pub comments: Vec<Comment>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses a whole file: every item that parses is kept, every one that does not is reported.
+pub fn parse_file(file: FileId, text: &str) -> Parsed {
+    let lexed = lex::lex(text);
+    let mut diagnostics = Vec::new();
+    let mut broken = vec![false; lexed.items.len()];
+    for (item, problem) in &lexed.problems {
+        broken[*item] = true;
+        diagnostics.push(delimiter_diagnostic(file, text, problem));
+    }
+    let docs = DocIndex::new(text, &lexed.comments);
+    let mut items = Vec::new();
+    for (index, range) in lexed.items.iter().enumerate() {
+        match parse::parse_item(file, &text[range.clone()], range.start) {
+            Ok(Some(mut item)) => {
+                docs.attach(&mut item);
+                items.push(item);
+            }
+            Ok(None) => {}
+            Err(_) if broken[index] => {}
+            Err(failure) => {
+                let expected = if failure.expected.is_empty() {
+                    "valid syntax".to_string()
+                } else {
+                    failure.expected.join(", ")
+                };
+                let span = Span::new(file, failure.at, failure.end.max(failure.at));
+                diagnostics.push(
+                    Diagnostic::new(Code::SyntaxError, widen(text, span))
+                        .arg("expected", expected)
+                        .arg("found", failure.found),
+                );
+            }
+        }
+    }
+    Parsed { ast: ast::File { items }, comments: lexed.comments, diagnostics }
+}
+
+/// Gives an empty span one character, so that the report can point at it.
+fn widen(text: &str, span: Span) -> Span {
+    if span.start != span.end {
+        return span;
+    }
+    let at = span.start as usize;
+    let len = text[at.min(text.len())..].chars().next().map_or(0, |c| if c == '\n' { 0 } else { c.len_utf8() });
+    Span::new(span.file, at, at + len)
+}
+
+fn delimiter_diagnostic(file: FileId, text: &str, problem: &Delimiter) -> Diagnostic {
+    match *problem {
+        Delimiter::Unclosed { open, ch, item_end } => {
+            let end = text[..item_end].trim_end().len().max(open + 1);
+            Diagnostic::new(Code::UnclosedDelimiter, Span::new(file, open, open + 1))
+                .arg("open", ch)
+                .arg("close", lex::matching(ch))
+                .with(widen(text, Span::new(file, end, end)), "related")
+        }
+        Delimiter::Unexpected { at, ch } => {
+            Diagnostic::new(Code::UnexpectedDelimiter, Span::new(file, at, at + 1)).arg("close", ch)
+        }
+        Delimiter::UnterminatedString { start, line_end } => {
+            Diagnostic::new(Code::UnterminatedString, Span::new(file, start, line_end.max(start + 1)))
+        }
+    }
+}
+
+/// Finds the `///` lines directly above a position.
+struct DocIndex<'a> {
+    text: &'a str,
+    by_end: HashMap<usize, &'a Comment>,
+}
+
+impl<'a> DocIndex<'a> {
+    fn new(text: &'a str, comments: &'a [Comment]) -> Self {
+        let by_end = comments.iter().filter(|c| c.doc && c.own_line).map(|c| (c.end, c)).collect();
+        DocIndex { text, by_end }
+    }
+
+    fn before(&self, start: u32) -> Vec<String> {
+        let mut lines = Vec::new();
+        let mut pos = start as usize;
+        loop {
+            let trimmed = self.text[..pos].trim_end_matches([' ', '\t', '\r']);
+            let Some(line_end) = trimmed.strip_suffix('\n').map(str::len) else { break };
+            let end = self.text[..line_end].trim_end_matches('\r').len();
+            match self.by_end.get(&end) {
+                Some(c) => {
+                    lines.push(c.text.strip_prefix(' ').unwrap_or(&c.text).to_string());
+                    pos = c.start;
+                }
+                None => break,
+            }
+        }
+        lines.reverse();
+        lines
+    }
+
+    fn attach(&self, item: &mut ast::Item) {
+        item.doc = self.before(item.span.start);
+        match &mut item.kind {
+            ast::ItemKind::Entity(e) => e.members.iter_mut().for_each(|m| m.doc = self.before(m.span.start)),
+            ast::ItemKind::Rule(r) => r.clauses.iter_mut().for_each(|c| c.doc = self.before(c.span.start)),
+            ast::ItemKind::Test(t) => t.clauses.iter_mut().for_each(|c| c.doc = self.before(c.span.start)),
+            _ => {}
+        }
+    }
+}
