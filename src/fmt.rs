@@ -147,7 +147,6 @@ impl<'t> Printer<'t> {
         let mut previous_block = false;
         for item in &file.items {
             let block = !matches!(item.kind, ItemKind::Area(_) | ItemKind::Department(_) | ItemKind::Unit(_));
-            self.comments_before(item.span.start as usize);
             if (block || previous_block) && !self.lines.is_empty() {
                 self.blank();
             }
@@ -182,16 +181,16 @@ impl<'t> Printer<'t> {
             }
             ItemKind::Area(a) => {
                 let line = format!("area {} {}{}", a.name.text, string(&a.title.value), opt_string(&a.english));
-                self.unit(start, end, vec![line], false);
+                self.unit(start, end, vec![line], true);
             }
             ItemKind::Department(d) => {
                 let line = format!("department {}{}", d.name.text, opt_string(&d.english));
-                self.unit(start, end, vec![line], false);
+                self.unit(start, end, vec![line], true);
             }
             ItemKind::Unit(u) => {
                 let def = u.definition.as_ref().map_or(String::new(), |q| format!(" = {}", quantity(q)));
                 let line = format!("unit {}{def}{}", u.name.text, opt_string(&u.description));
-                self.unit(start, end, vec![line], false);
+                self.unit(start, end, vec![line], true);
             }
             ItemKind::Entity(e) => {
                 let root = if e.root { "root " } else { "" };
@@ -218,7 +217,7 @@ impl<'t> Printer<'t> {
                 } else {
                     vec![head, format!("{INDENT}{body}")]
                 };
-                self.unit(start, end, lines, false);
+                self.unit(start, end, lines, true);
             }
             ItemKind::Rule(r) => {
                 let header = format!("rule {} {}{} {{", r.id.text, string(&r.title.value), r.english.as_ref().map_or(String::new(), |e| format!(" en {}", string(&e.value))));
@@ -244,7 +243,7 @@ impl<'t> Printer<'t> {
     /// A `header {` … `}` block; `header_end` is where the header's last token ends.
     fn block(&mut self, start: usize, header_end: usize, end: usize, header: String, body: impl FnOnce(&mut Self)) {
         let brace = self.text[header_end..end].find('{').map_or(header_end, |n| header_end + n + 1);
-        self.unit(start, brace, vec![header], false);
+        self.unit(start, brace, vec![header], true);
         self.depth += 1;
         body(self);
         let close = end.saturating_sub(1);

@@ -49,7 +49,7 @@ impl<'a> Checker<'a> {
                 TestClauseKind::With { param, value } => params.push((param.clone(), value.number.clone())),
                 TestClauseKind::Expect { rule, status, subject } => {
                     let r = self.model.rule(&rule.text);
-                    if r.is_none() {
+                    if r.is_none() && !self.broken("rule", &rule.text) {
                         let suggestion = did_you_mean(&rule.text, self.model.rules.iter().map(|r| r.id.as_str()));
                         self.error(Diagnostic::new(Code::UnknownRule, rule.span).arg("rule", &rule.text).suggest(suggestion));
                     }

@@ -59,7 +59,7 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        if self.model.plan.is_none() {
+        if self.model.plan.is_none() && !self.broken("plan", "") {
             if let Some(span) = inputs.iter().flat_map(|i| i.ast.items.first()).map(|i| i.span).next() {
                 self.error(Diagnostic::new(Code::PlanHeader, span).arg("problem", "missing"));
             }
@@ -222,6 +222,9 @@ impl<'a> Checker<'a> {
     }
 
     pub(super) fn unknown_unit(&mut self, name: &ast::Name) {
+        if self.broken("unit", &name.text) {
+            return;
+        }
         let suggestion = did_you_mean(&name.text, self.model.units.names());
         self.error(Diagnostic::new(Code::UnknownUnit, name.span).arg("unit", &name.text).suggest(suggestion));
     }
@@ -373,6 +376,9 @@ impl<'a> Checker<'a> {
     }
 
     pub(super) fn unknown_entity(&mut self, name: &ast::Name) {
+        if self.broken("entity", &name.text) {
+            return;
+        }
         let suggestion = did_you_mean(&name.text, self.model.entities.iter().map(|e| e.name.as_str()));
         self.error(Diagnostic::new(Code::UnknownEntity, name.span).arg("name", &name.text).suggest(suggestion));
     }

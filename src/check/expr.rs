@@ -337,6 +337,9 @@ impl<'a> Checker<'a> {
                 let ty = self.metric_type(m, name.span, ctx);
                 return (Expr { kind: ExprKind::Metric(steps, m), span }, ty);
             } else {
+                if self.broken("metric", &name.text) {
+                    return error;
+                }
                 if i == 0 && at == entity && steps.is_empty() && self.model.entity(&name.text).is_none() {
                     let e = &self.model.entities[at];
                     let candidates: Vec<&str> = e

@@ -25,6 +25,8 @@ pub struct Input<'a> {
     pub ast: &'a ast::File,
     /// The directory the file lives in (the plan's `text` is relative to it).
     pub dir: &'a Path,
+    /// `(keyword, name)` of items of this file that did not parse.
+    pub broken: &'a [(String, String)],
 }
 
 /// The result of checking a rule set.
@@ -47,6 +49,7 @@ pub fn check<'a>(inputs: &[Input<'a>], diagnostics: &'a mut Diagnostics) -> Chec
         tested: Vec::new(),
         rule_ast: Vec::new(),
         names_seen: HashMap::new(),
+        broken: inputs.iter().flat_map(|i| i.broken.iter().cloned()).collect(),
     };
     c.declare(inputs);
     let (schema, cyclic) = Schema::build(&c.model);
@@ -83,6 +86,8 @@ struct Checker<'a> {
     rule_ast: Vec<&'a ast::Rule>,
     /// First definition of each name, by namespace, for duplicate reports.
     names_seen: HashMap<(Namespace, String), Span>,
+    /// Declarations that did not parse: their names are not reported as unknown.
+    broken: Vec<(String, String)>,
 }
 
 /// The kinds of name that must be unique.
@@ -118,6 +123,11 @@ impl<'a> Checker<'a> {
 
     fn error(&mut self, d: Diagnostic) {
         self.diags.push(d);
+    }
+
+    /// Whether `name` was declared by an item with a syntax error (already reported).
+    fn broken(&self, keyword: &str, name: &str) -> bool {
+        self.broken.iter().any(|(k, n)| k == keyword && (n == name || keyword == "plan"))
     }
 }
 

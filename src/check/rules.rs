@@ -246,6 +246,7 @@ impl<'a> Checker<'a> {
                     self.error(Diagnostic::new(Code::DuplicateDepartment, d.name.span).arg("department", &d.name.text).with(first, "related"));
                 }
                 Some(id) => out.push(id),
+                None if self.broken("department", &d.name.text) => {}
                 None => {
                     let suggestion = did_you_mean(&d.name.text, self.model.departments.iter().map(|x| x.name.as_str()));
                     self.error(Diagnostic::new(Code::UnknownDepartment, d.name.span).arg("department", &d.name.text).suggest(suggestion));

@@ -10,15 +10,16 @@ use super::Lang;
 pub const ZH: &str = include_str!("../../locales/zh.txt");
 pub const EN: &str = include_str!("../../locales/en.txt");
 
-static TABLES: LazyLock<[HashMap<&'static str, &'static str>; 2]> =
+static TABLES: LazyLock<[HashMap<&'static str, String>; 2]> =
     LazyLock::new(|| [parse(ZH), parse(EN)]);
 
-/// Parses a catalog file into its key → template table.
-pub fn parse(text: &'static str) -> HashMap<&'static str, &'static str> {
+/// Parses a catalog file into its key → template table. Values are trimmed; write `\s` for
+/// a space that must be kept at either end.
+pub fn parse(text: &'static str) -> HashMap<&'static str, String> {
     text.lines()
         .filter(|l| !l.trim_start().starts_with('#'))
         .filter_map(|l| l.split_once(" = "))
-        .map(|(k, v)| (k.trim(), v.trim()))
+        .map(|(k, v)| (k.trim(), v.trim().replace("\\s", " ")))
         .collect()
 }
 
@@ -29,7 +30,7 @@ pub fn template(lang: Lang, key: &str) -> Option<&'static str> {
         Lang::Zh => 0,
         Lang::En => 1,
     };
-    tables[index].get(key).or_else(|| tables[1].get(key)).copied()
+    tables[index].get(key).or_else(|| tables[1].get(key)).map(String::as_str)
 }
 
 /// The text for `key` with `args` filled in; `None` if no catalog has the key.

@@ -79,7 +79,6 @@ codes! {
     AmbiguousSubject      "E0602" "ambiguous-subject"       Error;
     PlanHeader            "E0701" "plan-header"             Error;
     PlanTextUnreadable    "E0702" "plan-text-unreadable"    Error;
-    RulesUnreadable       "E0703" "rules-unreadable"        Error;
     UnusedMetric          "W0101" "unused-metric"           Warning;
     RuleWithoutTest       "W0201" "rule-without-test"       Warning;
     DueAfterPeriod        "W0301" "due-after-period"        Warning;

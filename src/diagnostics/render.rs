@@ -23,7 +23,7 @@ pub fn texts(d: &Diagnostic, lang: Lang) -> Texts {
         .iter()
         .map(|(k, v)| match *k {
             "problem" => (*k, catalog::text(lang, &format!("{code}.{v}"), &d.args).unwrap_or_else(|| v.clone())),
-            _ => (*k, v.clone()),
+            _ => (*k, localize(lang, v)),
         })
         .collect();
     let get = |suffix: &str| catalog::text(lang, &format!("{code}.{suffix}"), &args);
@@ -41,6 +41,17 @@ pub fn texts(d: &Diagnostic, lang: Lang) -> Texts {
         help,
         secondary: d.secondary.iter().map(|(_, key)| get(key).unwrap_or_default()).collect(),
     }
+}
+
+/// An argument `@key1|key2|…` is a list of catalog keys (or `\`keywords\``, kept as written),
+/// shown in the user's language; any other argument is shown as it is.
+fn localize(lang: Lang, value: &str) -> String {
+    let Some(keys) = value.strip_prefix('@') else { return value.to_string() };
+    let items: Vec<String> = keys
+        .split('|')
+        .map(|k| if k.starts_with('`') { k.to_string() } else { catalog::text(lang, k, &[]).unwrap_or_else(|| k.to_string()) })
+        .collect();
+    items.join(&catalog::text(lang, "list.separator", &[]).unwrap_or_else(|| ", ".to_string()))
 }
 
 /// Renders every diagnostic, one after the other, as a user sees them.

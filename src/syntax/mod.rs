@@ -17,6 +17,9 @@ pub struct Parsed {
     pub ast: ast::File,
     pub comments: Vec<Comment>,
     pub diagnostics: Vec<Diagnostic>,
+    /// `(keyword, name)` of the items that did not parse, so that the checker does not
+    /// report their names as unknown where they are used.
+    pub broken: Vec<(String, String)>,
 }
 
 /// Parses a whole file: every item that parses is kept, every one that does not is reported.
@@ -30,8 +33,14 @@ pub fn parse_file(file: FileId, text: &str) -> Parsed {
     }
     let docs = DocIndex::new(text, &lexed.comments);
     let mut items = Vec::new();
+    let mut broken_items = Vec::new();
+    let comment_ranges: Vec<std::ops::Range<usize>> = lexed.comments.iter().map(|c| c.start..c.end).collect();
     for (index, range) in lexed.items.iter().enumerate() {
-        match parse::parse_item(file, &text[range.clone()], range.start) {
+        let parsed = parse::parse_item(file, &text[range.clone()], range.start, &comment_ranges);
+        if parsed.is_err() {
+            broken_items.extend(declared_name(&text[range.clone()]));
+        }
+        match parsed {
             Ok(Some(mut item)) => {
                 docs.attach(&mut item);
                 items.push(item);
@@ -40,9 +49,9 @@ pub fn parse_file(file: FileId, text: &str) -> Parsed {
             Err(_) if broken[index] => {}
             Err(failure) => {
                 let expected = if failure.expected.is_empty() {
-                    "valid syntax".to_string()
+                    "@syntax.valid".to_string()
                 } else {
-                    failure.expected.join(", ")
+                    format!("@{}", failure.expected.join("|"))
                 };
                 let span = Span::new(file, failure.at, failure.end.max(failure.at));
                 diagnostics.push(
@@ -53,7 +62,19 @@ pub fn parse_file(file: FileId, text: &str) -> Parsed {
             }
         }
     }
-    Parsed { ast: ast::File { items }, comments: lexed.comments, diagnostics }
+    Parsed { ast: ast::File { items }, comments: lexed.comments, diagnostics, broken: broken_items }
+}
+
+/// The keyword and name an item declares, read from its first words.
+fn declared_name(item: &str) -> Option<(String, String)> {
+    let mut words = item.split_whitespace().filter(|w| *w != "root");
+    let keyword = words.next()?;
+    let name = words.next()?.trim_end_matches([':', '{', '"']);
+    let name = match keyword {
+        "metric" => name.split_once('.').map_or(name, |(_, n)| n),
+        _ => name,
+    };
+    lex::ITEM_KEYWORDS.contains(&keyword).then(|| (keyword.to_string(), name.to_string()))
 }
 
 /// Gives an empty span one character, so that the report can point at it.

@@ -21,10 +21,16 @@ pub struct PestFailure {
     pub found: String,
 }
 
-/// Parses one item found at `offset` in the file.
-pub fn parse_item(file: FileId, text: &str, offset: usize) -> Result<Option<Item>, PestFailure> {
+/// Parses one item found at `offset` in the file; `comments` are the file's comment ranges,
+/// so that no span ends in trailing white space or comments.
+pub fn parse_item(
+    file: FileId,
+    text: &str,
+    offset: usize,
+    comments: &[std::ops::Range<usize>],
+) -> Result<Option<Item>, PestFailure> {
     let mut pairs = Grammar::parse(Rule::item_only, text).map_err(|e| failure(e, text, offset))?;
-    let lower = Lower { file, offset };
+    let lower = Lower { file, offset, text, comments };
     let Some(top) = pairs.next() else { return Ok(None) };
     Ok(top.into_inner().find(|p| p.as_rule() != Rule::EOI).map(|p| lower.item(p)))
 }
@@ -39,13 +45,17 @@ fn failure(error: pest::error::Error<Rule>, text: &str, offset: usize) -> PestFa
             let mut names: Vec<&'static str> = positives.iter().filter_map(|r| describe(*r)).collect();
             names.sort_unstable();
             names.dedup();
+            // Everything that can start an expression is summed up as "an expression".
+            if names.contains(&"syntax.expression") {
+                names.retain(|n| !EXPRESSION_STARTS.contains(n));
+            }
             names
         }
         pest::error::ErrorVariant::CustomError { .. } => Vec::new(),
     };
     let found = text[at..].trim_start_matches([' ', '\t']);
     let found = if found.is_empty() || found.starts_with('\n') || found.starts_with('\r') {
-        if at >= text.trim_end().len() { "end of item".to_string() } else { "end of line".to_string() }
+        if at >= text.trim_end().len() { "@syntax.end_of_item".to_string() } else { "@syntax.end_of_line".to_string() }
     } else {
         let token: String = found.chars().take_while(|c| !c.is_whitespace()).take(20).collect();
         format!("`{token}`")
@@ -54,17 +64,18 @@ fn failure(error: pest::error::Error<Rule>, text: &str, offset: usize) -> PestFa
     PestFailure { at: start, end: (offset + end).max(start), expected, found }
 }
 
-/// Readable names of grammar rules for "expected …" lists; `None` hides a rule.
+/// What a grammar rule is called in "expected …" lists: a catalog key (`syntax.*`) or a
+/// keyword in backticks, shown as written; `None` hides a rule.
 fn describe(rule: Rule) -> Option<&'static str> {
     Some(match rule {
-        Rule::EOI => "end of item",
-        Rule::ident | Rule::path | Rule::plan_key => "a name",
-        Rule::rule_id => "a rule id like `area.name`",
-        Rule::string => "a string in double quotes",
-        Rule::date => "a date `YYYY-MM-DD`",
-        Rule::year => "a year",
-        Rule::number | Rule::quantity => "a number",
-        Rule::unit_name | Rule::unit_expr | Rule::metric_type => "a unit",
+        Rule::EOI => "syntax.end_of_item",
+        Rule::ident | Rule::path | Rule::plan_key => "syntax.name",
+        Rule::rule_id => "syntax.rule_id",
+        Rule::string => "syntax.string",
+        Rule::date => "syntax.date",
+        Rule::year => "syntax.year",
+        Rule::number | Rule::quantity => "syntax.number",
+        Rule::unit_name | Rule::unit_expr | Rule::metric_type => "syntax.unit",
         Rule::plan_decl => "`plan`",
         Rule::area_decl => "`area`",
         Rule::department_decl => "`department`",
@@ -73,10 +84,10 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::metric_decl => "`metric`",
         Rule::rule_decl => "`rule`",
         Rule::test_decl => "`test`",
-        Rule::field_decl => "a field `name: type`",
+        Rule::field_decl => "syntax.field",
         Rule::key_decl => "`key`",
         Rule::display_decl => "`display`",
-        Rule::type_expr | Rule::scalar_type | Rule::list_type | Rule::enum_type => "a type",
+        Rule::type_expr | Rule::scalar_type | Rule::list_type | Rule::enum_type => "syntax.type",
         Rule::nullable => "`?`",
         Rule::type_size => "`(`",
         Rule::unit_def => "`=`",
@@ -89,7 +100,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::kind => "`kind`",
         Rule::severity => "`severity`",
         Rule::responsible => "`responsible`",
-        Rule::department_ref => "a department",
+        Rule::department_ref => "syntax.department",
         Rule::lead_mark => "`(lead)`",
         Rule::cite => "`cite`",
         Rule::param_decl => "`param`",
@@ -97,25 +108,29 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::as_of => "`as of`",
         Rule::with_param => "`with`",
         Rule::expect => "`expect`",
-        Rule::record => "a record `{ … }`",
-        Rule::entry => "a field `name: value`",
-        Rule::list => "a list `[ … ]`",
+        Rule::record => "syntax.record",
+        Rule::entry => "syntax.entry",
+        Rule::list => "syntax.list",
         Rule::null_lit => "`null`",
-        Rule::bool_lit => "`true` or `false`",
+        Rule::bool_lit => "syntax.bool",
         Rule::expr | Rule::paren | Rule::if_expr | Rule::aggregate | Rule::call | Rule::each => {
-            "an expression"
+            "syntax.expression"
         }
-        Rule::op_not | Rule::op_neg => "an expression",
-        Rule::op_or | Rule::op_and => "`and`/`or`",
+        Rule::op_not | Rule::op_neg => "syntax.expression",
+        Rule::op_or | Rule::op_and => "syntax.logic",
         Rule::op_eq | Rule::op_ne | Rule::op_le | Rule::op_ge | Rule::op_lt | Rule::op_gt => {
-            "a comparison"
+            "syntax.comparison"
         }
-        Rule::op_add | Rule::op_sub | Rule::op_mul | Rule::op_div => "an operator",
-        Rule::agg_fn => "an aggregate",
-        Rule::scope => "an entity to aggregate over",
+        Rule::op_add | Rule::op_sub | Rule::op_mul | Rule::op_div => "syntax.operator",
+        Rule::agg_fn => "syntax.aggregate",
+        Rule::scope => "syntax.scope",
         _ => return None,
     })
 }
+
+/// Names that "an expression" already covers in an "expected …" list.
+const EXPRESSION_STARTS: &[&str] =
+    &["syntax.aggregate", "syntax.bool", "syntax.date", "syntax.name", "syntax.number", "syntax.string"];
 
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
     PrattParser::new()
@@ -133,15 +148,26 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
         .op(Op::prefix(Rule::op_neg))
 });
 
-struct Lower {
+struct Lower<'t> {
     file: FileId,
     offset: usize,
+    text: &'t str,
+    comments: &'t [std::ops::Range<usize>],
 }
 
-impl Lower {
+impl Lower<'_> {
+    /// The span of a pair without the white space and comments pest skipped at its end.
     fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, s.start() + self.offset, s.end() + self.offset)
+        let mut end = s.end();
+        loop {
+            end = s.start() + self.text[s.start()..end].trim_end().len();
+            match self.comments.iter().find(|c| c.end == end + self.offset && c.start >= s.start() + self.offset) {
+                Some(c) => end = c.start - self.offset,
+                None => break,
+            }
+        }
+        Span::new(self.file, s.start() + self.offset, end + self.offset)
     }
 
     fn name(&self, pair: Pair<Rule>) -> Name {

@@ -1,0 +1,69 @@
+//! One fixture and one snapshot per diagnostic code: `tests/diagnostics/CODE_name.rules`,
+//! checked (with the shared prelude unless it starts with `// standalone`) and rendered
+//! exactly as a user sees it, in English and in Chinese.
+
+mod common;
+
+use std::path::PathBuf;
+
+use plancheck::diagnostics::codes::CODES;
+use plancheck::diagnostics::{Lang, render};
+
+fn fixtures() -> Vec<PathBuf> {
+    let dir = common::root().join("tests/diagnostics");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("fixture directory")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rules"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn render_fixture(path: &PathBuf) -> (String, Vec<&'static str>) {
+    let text = std::fs::read_to_string(path).expect("fixture");
+    let mut files = Vec::new();
+    if !text.starts_with("// standalone") {
+        files.push(common::root().join("tests/diagnostics/prelude/prelude.rules"));
+    }
+    files.push(path.clone());
+    let set = common::check_files(&files);
+    let codes = set.diagnostics.0.iter().map(|d| d.code.code()).collect();
+    let mut out = String::new();
+    for lang in [Lang::En, Lang::Zh] {
+        out.push_str(&format!("----- --lang {lang:?} -----\n").to_lowercase());
+        out.push_str(&render::render_all(&set.diagnostics.0, &set.sources, lang));
+    }
+    (out, codes)
+}
+
+#[test]
+fn every_code_has_a_fixture_that_raises_it() {
+    let fixtures = fixtures();
+    for info in CODES {
+        let name = format!("{}_{}.rules", info.code, info.name);
+        let path = fixtures.iter().find(|p| p.file_name().is_some_and(|n| n.to_string_lossy() == name));
+        let path = path.unwrap_or_else(|| panic!("missing fixture tests/diagnostics/{name}"));
+        let (_, codes) = render_fixture(path);
+        assert!(codes.contains(&info.code), "{name} does not raise {}: it raises {codes:?}", info.code);
+    }
+    assert_eq!(fixtures.len(), CODES.len(), "a fixture without a registered code");
+}
+
+#[test]
+fn snapshots_show_what_the_user_sees() {
+    for path in fixtures() {
+        let (rendered, _) = render_fixture(&path);
+        let name = path.file_stem().expect("stem").to_string_lossy().to_string();
+        insta::with_settings!({ snapshot_path => "diagnostics/snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!(name, rendered);
+        });
+    }
+}
+
+#[test]
+fn the_prelude_is_clean() {
+    let set = common::check_files(&[common::root().join("tests/diagnostics/prelude/prelude.rules")]);
+    let shown = render::render_all(&set.diagnostics.0, &set.sources, Lang::En);
+    assert!(set.diagnostics.0.is_empty(), "{shown}");
+}
