@@ -3,9 +3,20 @@
 
 use std::path::Path;
 
-use super::{OK, open, report};
+use super::{OK, open, report, summary};
 use crate::diagnostics::Lang;
 
 pub fn run(path: &Path, lang: Lang) -> u8 {
-    open(path, lang).and_then(|set| report(&set, lang)).map_or_else(|code| code, |()| OK)
+    let set = match open(path, lang) {
+        Ok(set) => set,
+        Err(code) => return code,
+    };
+    match report(&set, lang) {
+        Ok(()) if set.diagnostics.0.is_empty() => {
+            eprintln!("{}", summary(lang, 0, 0));
+            OK
+        }
+        Ok(()) => OK,
+        Err(code) => code,
+    }
 }
