@@ -5,5 +5,7 @@ fn main() {
     let id = sm.add(path.clone(), &path, text.clone());
     let p = plancheck::syntax::parse_file(id, &text);
     println!("{:#?}", p.ast);
-    for d in &p.diagnostics { print!("{}", plancheck::diagnostics::render::render(d, &sm, plancheck::diagnostics::Lang::En)); }
+    for d in &p.diagnostics {
+        print!("{}", plancheck::diagnostics::render::render(d, &sm, plancheck::diagnostics::Lang::En));
+    }
 }

@@ -132,11 +132,11 @@ impl<'t> Printer<'t> {
         let count = lines.len();
         for (i, l) in lines.into_iter().enumerate() {
             let mut line = if l.is_empty() { l } else { format!("{indent}{l}") };
-            if i + 1 == count {
-                if let Some(c) = &last_trailing {
-                    line.push_str("  ");
-                    line.push_str(&Self::raw(c));
-                }
+            if i + 1 == count
+                && let Some(c) = &last_trailing
+            {
+                line.push_str("  ");
+                line.push_str(&Self::raw(c));
             }
             self.lines.push(line);
         }
@@ -175,7 +175,12 @@ impl<'t> Printer<'t> {
                             PlanValue::Date(d) => d.text.clone(),
                             PlanValue::Period { from, to, .. } => format!("{from} to {to}"),
                         };
-                        pr.unit(c.span.start as usize, c.span.end as usize, vec![format!("{} {value}", c.key.text)], true);
+                        pr.unit(
+                            c.span.start as usize,
+                            c.span.end as usize,
+                            vec![format!("{} {value}", c.key.text)],
+                            true,
+                        );
                     }
                 });
             }
@@ -194,7 +199,8 @@ impl<'t> Printer<'t> {
             }
             ItemKind::Entity(e) => {
                 let root = if e.root { "root " } else { "" };
-                let header = format!("{root}entity {}{}{} {{", e.name.text, opt_string(&e.title), opt_string(&e.english));
+                let header =
+                    format!("{root}entity {}{}{} {{", e.name.text, opt_string(&e.title), opt_string(&e.english));
                 let header_end = e.english.as_ref().or(e.title.as_ref()).map_or(e.name.span.end, |s| s.span.end);
                 self.block(start, header_end as usize, end, header, |pr| {
                     for m in &e.members {
@@ -220,7 +226,12 @@ impl<'t> Printer<'t> {
                 self.unit(start, end, lines, true);
             }
             ItemKind::Rule(r) => {
-                let header = format!("rule {} {}{} {{", r.id.text, string(&r.title.value), r.english.as_ref().map_or(String::new(), |e| format!(" en {}", string(&e.value))));
+                let header = format!(
+                    "rule {} {}{} {{",
+                    r.id.text,
+                    string(&r.title.value),
+                    r.english.as_ref().map_or(String::new(), |e| format!(" en {}", string(&e.value)))
+                );
                 let header_end = r.english.as_ref().unwrap_or(&r.title).span.end as usize;
                 self.block(start, header_end, end, header, |pr| {
                     for c in &r.clauses {
@@ -318,8 +329,10 @@ fn clause(c: &ClauseKind) -> String {
         ClauseKind::Kind(n) => format!("kind {}", n.text),
         ClauseKind::Severity(n) => format!("severity {}", n.text),
         ClauseKind::Responsible(list) => {
-            let names: Vec<String> =
-                list.iter().map(|d| if d.lead { format!("{} (lead)", d.name.text) } else { d.name.text.clone() }).collect();
+            let names: Vec<String> = list
+                .iter()
+                .map(|d| if d.lead { format!("{} (lead)", d.name.text) } else { d.name.text.clone() })
+                .collect();
             format!("responsible {}", names.join(", "))
         }
         ClauseKind::Cite { section, quote } => format!("cite {}: {}", string(&section.value), string(&quote.value)),
@@ -427,11 +440,8 @@ pub fn expr(e: &Expr) -> String {
             format!("{}({})", name.text, args.iter().map(expr).collect::<Vec<_>>().join(", "))
         }
         ExprKind::Aggregate(agg) => {
-            let scope: Vec<String> = agg
-                .scope
-                .iter()
-                .map(|p| p.iter().map(|n| n.text.as_str()).collect::<Vec<_>>().join("."))
-                .collect();
+            let scope: Vec<String> =
+                agg.scope.iter().map(|p| p.iter().map(|n| n.text.as_str()).collect::<Vec<_>>().join(".")).collect();
             let mut s = format!("{}({}", agg.func.name(), scope.join(", "));
             if let Some(v) = &agg.value {
                 s.push_str(&format!(": {}", expr(v)));

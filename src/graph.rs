@@ -268,6 +268,11 @@ fn collect(e: &Expr, out: &mut Vec<Node>) {
                 value.iter().chain(filter.iter()).for_each(|x| collect(x, out));
             }
         }
-        ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Text(_) | ExprKind::Date(_) | ExprKind::Param(_) | ExprKind::Each => {}
+        ExprKind::Number(_)
+        | ExprKind::Bool(_)
+        | ExprKind::Text(_)
+        | ExprKind::Date(_)
+        | ExprKind::Param(_)
+        | ExprKind::Each => {}
     }
 }

@@ -58,8 +58,11 @@ pub fn from_sources(sources: SourceMap) -> RuleSet {
     }
     let dirs: Vec<PathBuf> =
         files.iter().map(|(id, _)| sources.get(*id).path.parent().map(Path::to_path_buf).unwrap_or_default()).collect();
-    let inputs: Vec<Input<'_>> =
-        files.iter().zip(&dirs).map(|((_, parsed), dir)| Input { ast: &parsed.ast, dir, broken: &parsed.broken }).collect();
+    let inputs: Vec<Input<'_>> = files
+        .iter()
+        .zip(&dirs)
+        .map(|((_, parsed), dir)| Input { ast: &parsed.ast, dir, broken: &parsed.broken })
+        .collect();
     let checked = check::check(&inputs, &mut diagnostics);
     diagnostics.sort();
     RuleSet { sources, files, checked, diagnostics }

@@ -50,7 +50,9 @@ fn main() -> ExitCode {
     let lang = args.lang;
     let code = match args.command {
         Command::Lint { rules } => cli::lint::run(&cli::rules_path(rules), lang),
-        Command::Graph { rules, format, output } => cli::graph::run(&cli::rules_path(rules), format, output.as_deref(), lang),
+        Command::Graph { rules, format, output } => {
+            cli::graph::run(&cli::rules_path(rules), format, output.as_deref(), lang)
+        }
         Command::Fmt { check, files } => cli::fmt::run(&files, check, lang),
     };
     ExitCode::from(code)

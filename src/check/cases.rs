@@ -11,12 +11,11 @@ impl<'a> Checker<'a> {
     pub(super) fn cases(&mut self, inputs: &[Input<'a>]) {
         for input in inputs {
             for item in &input.ast.items {
-                if let ItemKind::Test(test) = &item.kind {
-                    if self.define(Namespace::Test, &test.name.value, test.name.span) {
-                        if let Some(def) = self.case(test, item.span) {
-                            self.model.tests.push(def);
-                        }
-                    }
+                if let ItemKind::Test(test) = &item.kind
+                    && self.define(Namespace::Test, &test.name.value, test.name.span)
+                    && let Some(def) = self.case(test, item.span)
+                {
+                    self.model.tests.push(def);
                 }
             }
         }
@@ -51,7 +50,9 @@ impl<'a> Checker<'a> {
                     let r = self.model.rule(&rule.text);
                     if r.is_none() && !self.broken("rule", &rule.text) {
                         let suggestion = did_you_mean(&rule.text, self.model.rules.iter().map(|r| r.id.as_str()));
-                        self.error(Diagnostic::new(Code::UnknownRule, rule.span).arg("rule", &rule.text).suggest(suggestion));
+                        self.error(
+                            Diagnostic::new(Code::UnknownRule, rule.span).arg("rule", &rule.text).suggest(suggestion),
+                        );
                     }
                     let status_value = self.word(status, &Status::ALL, "status");
                     if let (Some(r), Some(status_value)) = (r, status_value) {
@@ -72,14 +73,17 @@ impl<'a> Checker<'a> {
             }
         }
         for (param, _) in &params {
-            let known = expectations.iter().any(|x| self.model.rules[x.rule].params.iter().any(|p| p.name == param.text));
+            let known =
+                expectations.iter().any(|x| self.model.rules[x.rule].params.iter().any(|p| p.name == param.text));
             if !known {
                 let names: Vec<&str> = expectations
                     .iter()
                     .flat_map(|x| self.model.rules[x.rule].params.iter().map(|p| p.name.as_str()))
                     .collect();
                 let suggestion = did_you_mean(&param.text, names);
-                self.error(Diagnostic::new(Code::UnknownParam, param.span).arg("param", &param.text).suggest(suggestion));
+                self.error(
+                    Diagnostic::new(Code::UnknownParam, param.span).arg("param", &param.text).suggest(suggestion),
+                );
             }
         }
         let (entity, record) = given?;
@@ -139,7 +143,9 @@ impl<'a> Checker<'a> {
     fn record(&mut self, entity: usize, record: &ast::Record) {
         let mut seen: Vec<&str> = Vec::new();
         for (name, value) in &record.entries {
-            if let Some(first) = record.entries.iter().find(|(n, _)| n.text == name.text).filter(|_| seen.contains(&name.text.as_str())) {
+            if let Some(first) =
+                record.entries.iter().find(|(n, _)| n.text == name.text).filter(|_| seen.contains(&name.text.as_str()))
+            {
                 let first = first.0.span;
                 self.duplicate(&name.text, name.span, first);
                 continue;
@@ -186,7 +192,8 @@ impl<'a> Checker<'a> {
             (Ty::Bool, Value::Bool(..)) | (Ty::Text, Value::Str(_)) => {}
             (Ty::Date, Value::Date(d)) => self.check_date(&d.text, d.span),
             (Ty::Code(size), Value::Str(s)) => {
-                let ok = s.value.chars().all(|c| c.is_ascii_digit()) && size.is_none_or(|n| s.value.len() == n as usize);
+                let ok =
+                    s.value.chars().all(|c| c.is_ascii_digit()) && size.is_none_or(|n| s.value.len() == n as usize);
                 if !ok {
                     let expected = size.map_or("a code of digits".to_string(), |n| format!("a code of {n} digits"));
                     self.error(bad(&expected, &s.value));

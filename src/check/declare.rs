@@ -21,48 +21,43 @@ impl<'a> Checker<'a> {
             for item in &input.ast.items {
                 match &item.kind {
                     ItemKind::Plan(plan) => self.plan(plan, item.span, input),
-                    ItemKind::Area(a) => {
-                        if self.define(Namespace::Area, &a.name.text, a.name.span) {
-                            self.model.areas.push(AreaInfo {
-                                name: a.name.text.clone(),
-                                title: a.title.value.clone(),
-                                english: a.english.as_ref().map(|s| s.value.clone()),
-                                span: a.name.span,
-                            });
-                        }
+                    ItemKind::Area(a) if self.define(Namespace::Area, &a.name.text, a.name.span) => {
+                        self.model.areas.push(AreaInfo {
+                            name: a.name.text.clone(),
+                            title: a.title.value.clone(),
+                            english: a.english.as_ref().map(|s| s.value.clone()),
+                            span: a.name.span,
+                        });
                     }
-                    ItemKind::Department(d) => {
-                        if self.define(Namespace::Department, &d.name.text, d.name.span) {
-                            self.model.departments.push(DepartmentInfo {
-                                name: d.name.text.clone(),
-                                english: d.english.as_ref().map(|s| s.value.clone()),
-                                span: d.name.span,
-                            });
-                        }
+                    ItemKind::Department(d) if self.define(Namespace::Department, &d.name.text, d.name.span) => {
+                        self.model.departments.push(DepartmentInfo {
+                            name: d.name.text.clone(),
+                            english: d.english.as_ref().map(|s| s.value.clone()),
+                            span: d.name.span,
+                        });
                     }
-                    ItemKind::Entity(e) => {
-                        if self.define(Namespace::Entity, &e.name.text, e.name.span) {
-                            self.model.entities.push(EntityDef {
-                                name: e.name.text.clone(),
-                                title: e.title.as_ref().map(|s| s.value.clone()),
-                                english: e.english.as_ref().map(|s| s.value.clone()),
-                                doc: item.doc.clone(),
-                                root: e.root,
-                                fields: Vec::new(),
-                                key: None,
-                                display: None,
-                                span: e.name.span,
-                            });
-                        }
+                    ItemKind::Entity(e) if self.define(Namespace::Entity, &e.name.text, e.name.span) => {
+                        self.model.entities.push(EntityDef {
+                            name: e.name.text.clone(),
+                            title: e.title.as_ref().map(|s| s.value.clone()),
+                            english: e.english.as_ref().map(|s| s.value.clone()),
+                            doc: item.doc.clone(),
+                            root: e.root,
+                            fields: Vec::new(),
+                            key: None,
+                            display: None,
+                            span: e.name.span,
+                        });
                     }
                     _ => {}
                 }
             }
         }
-        if self.model.plan.is_none() && !self.broken("plan", "") {
-            if let Some(span) = inputs.iter().flat_map(|i| i.ast.items.first()).map(|i| i.span).next() {
-                self.error(Diagnostic::new(Code::PlanHeader, span).arg("problem", "missing"));
-            }
+        if self.model.plan.is_none()
+            && !self.broken("plan", "")
+            && let Some(span) = inputs.iter().flat_map(|i| i.ast.items.first()).map(|i| i.span).next()
+        {
+            self.error(Diagnostic::new(Code::PlanHeader, span).arg("problem", "missing"));
         }
         self.units(inputs);
         for input in inputs {
@@ -84,7 +79,9 @@ impl<'a> Checker<'a> {
     fn plan(&mut self, plan: &ast::Plan, span: crate::source::Span, input: &Input<'a>) {
         if let Some(first) = &self.model.plan {
             let first = first.span;
-            self.error(Diagnostic::new(Code::PlanHeader, plan.title.span).arg("problem", "duplicate").with(first, "related"));
+            self.error(
+                Diagnostic::new(Code::PlanHeader, plan.title.span).arg("problem", "duplicate").with(first, "related"),
+            );
             return;
         }
         let mut info = PlanInfo {
@@ -110,7 +107,9 @@ impl<'a> Checker<'a> {
                 }
                 ("period", PlanValue::Period { from, to, span }) => {
                     if from > to {
-                        self.error(Diagnostic::new(Code::InvalidLiteral, *span).arg("value", format!("{from} to {to}")));
+                        self.error(
+                            Diagnostic::new(Code::InvalidLiteral, *span).arg("value", format!("{from} to {to}")),
+                        );
                     }
                     info.period = Some((*from, *to));
                 }
@@ -157,11 +156,10 @@ impl<'a> Checker<'a> {
         for input in inputs {
             for item in &input.ast.items {
                 if let ItemKind::Unit(u) = &item.kind {
-                    if u.name.text == super::units::PERCENT || !self.define(Namespace::Unit, &u.name.text, u.name.span) {
+                    if u.name.text == super::units::PERCENT || !self.define(Namespace::Unit, &u.name.text, u.name.span)
+                    {
                         if u.name.text == super::units::PERCENT {
-                            self.error(
-                                Diagnostic::new(Code::BadUnitDefinition, u.name.span).arg("unit", &u.name.text),
-                            );
+                            self.error(Diagnostic::new(Code::BadUnitDefinition, u.name.span).arg("unit", &u.name.text));
                         }
                         continue;
                     }
@@ -209,9 +207,10 @@ impl<'a> Checker<'a> {
             let parts = def.unit.as_ref().map_or(&[][..], |e| &e.parts[..]);
             let unknown: Vec<&ast::Name> = parts.iter().filter(|p| self.model.units.get(&p.text).is_none()).collect();
             for p in unknown {
-                let declared = inputs.iter().flat_map(|i| &i.ast.items).any(
-                    |item| matches!(&item.kind, ItemKind::Unit(d) if d.name.text == p.text),
-                );
+                let declared = inputs
+                    .iter()
+                    .flat_map(|i| &i.ast.items)
+                    .any(|item| matches!(&item.kind, ItemKind::Unit(d) if d.name.text == p.text));
                 if declared {
                     self.error(Diagnostic::new(Code::BadUnitDefinition, u.name.span).arg("unit", &u.name.text));
                 } else {

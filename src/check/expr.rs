@@ -1,11 +1,9 @@
 //! Expressions: resolves every name in a formula against the subject it is evaluated on,
 //! infers types and units, and compiles to the IR of [`super::model`].
 
-use super::model::{
-    AggPart, EntityId, Expr, ExprKind, Function, MetricId, ParamDef, Scope, Step, Ty, ValueType,
-};
-use super::units::{PERCENT, Unit};
 use super::Checker;
+use super::model::{AggPart, EntityId, Expr, ExprKind, Function, MetricId, ParamDef, Scope, Step, Ty, ValueType};
+use super::units::{PERCENT, Unit};
 use crate::diagnostics::suggest::did_you_mean;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::Span;
@@ -28,6 +26,10 @@ pub(super) struct Ctx<'p> {
 }
 
 type Typed = (Expr, ValueType);
+
+/// A resolved aggregate scope: where to gather, the element entity (none for plain values),
+/// and the rest of a dotted shorthand such as `sum(community.households)`.
+type ResolvedScope<'n> = (Scope, Option<EntityId>, Option<&'n [ast::Name]>);
 
 fn num(unit: Unit) -> ValueType {
     ValueType::Number { unit, literal: false }
@@ -75,7 +77,11 @@ impl<'a> Checker<'a> {
             ast::ExprKind::Each => match &ctx.each {
                 Some(t) => (mk(ExprKind::Each), t.clone()),
                 None => {
-                    self.error(Diagnostic::new(Code::UnknownName, span).arg("name", "each").arg("entity", self.entity_name(ctx.entity)));
+                    self.error(
+                        Diagnostic::new(Code::UnknownName, span)
+                            .arg("name", "each")
+                            .arg("entity", self.entity_name(ctx.entity)),
+                    );
                     (mk(ExprKind::Each), ValueType::Error)
                 }
             },
@@ -170,23 +176,25 @@ impl<'a> Checker<'a> {
                 let common = self.unify(&lt, &rt, l.span, r.span);
                 if let ValueType::Enum(variants) = &common {
                     for (e, t) in [(r, &rt), (l, &lt)] {
-                        if let (ast::ExprKind::Str(s), ValueType::Text) = (&e.kind, t) {
-                            if !variants.contains(s) {
-                                self.error(
-                                    Diagnostic::new(Code::UnknownWord, e.span)
-                                        .arg("word", s)
-                                        .arg("what", "enum")
-                                        .arg("choices", variants.join(", "))
-                                        .suggest(did_you_mean(s, variants.iter().map(String::as_str))),
-                                );
-                            }
+                        if let (ast::ExprKind::Str(s), ValueType::Text) = (&e.kind, t)
+                            && !variants.contains(s)
+                        {
+                            self.error(
+                                Diagnostic::new(Code::UnknownWord, e.span)
+                                    .arg("word", s)
+                                    .arg("what", "enum")
+                                    .arg("choices", variants.join(", "))
+                                    .suggest(did_you_mean(s, variants.iter().map(String::as_str))),
+                            );
                         }
                     }
                 }
                 let ordered = matches!(op, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge);
                 if ordered && !matches!(common, ValueType::Number { .. } | ValueType::Date | ValueType::Error) {
                     self.error(
-                        Diagnostic::new(Code::TypeMismatch, span).arg("expected", "number").arg("found", describe(&common)),
+                        Diagnostic::new(Code::TypeMismatch, span)
+                            .arg("expected", "number")
+                            .arg("found", describe(&common)),
                     );
                 }
                 ValueType::Bool
@@ -229,17 +237,28 @@ impl<'a> Checker<'a> {
             self.error(
                 Diagnostic::new(Code::WrongArity, span)
                     .arg("name", &name.text)
-                    .arg("expected", if arity.start() == arity.end() { arity.start().to_string() } else { format!("{}–{}", arity.start(), arity.end()) })
+                    .arg(
+                        "expected",
+                        if arity.start() == arity.end() {
+                            arity.start().to_string()
+                        } else {
+                            format!("{}–{}", arity.start(), arity.end())
+                        },
+                    )
                     .arg("found", typed.len()),
             );
         }
         for ((_, t), a) in typed.iter().zip(args) {
             self.expect_number(t, a.span);
         }
-        if let (Some((_, t)), Function::RoundHalfUp, Some(a)) = (typed.get(1), func, args.get(1)) {
-            if !matches!(t, ValueType::Number { literal: true, .. } | ValueType::Error) {
-                self.error(Diagnostic::new(Code::TypeMismatch, a.span).arg("expected", "a plain number of digits").arg("found", describe(t)));
-            }
+        if let (Some((_, t)), Function::RoundHalfUp, Some(a)) = (typed.get(1), func, args.get(1))
+            && !matches!(t, ValueType::Number { literal: true, .. } | ValueType::Error)
+        {
+            self.error(
+                Diagnostic::new(Code::TypeMismatch, a.span)
+                    .arg("expected", "a plain number of digits")
+                    .arg("found", describe(t)),
+            );
         }
         let ty = typed.first().map_or(ValueType::Error, |(_, t)| t.clone());
         (Expr { kind: ExprKind::Call(func, typed.into_iter().map(|(e, _)| e).collect()), span }, ty)
@@ -273,39 +292,40 @@ impl<'a> Checker<'a> {
         let mut steps = Vec::new();
         let mut at = entity;
         let mut rest = names;
-        if names.len() == 1 {
-            if let Some(p) = ctx.params.iter().position(|p| p.name == first.text) {
-                let unit = ctx.params[p].unit.clone();
-                return (Expr { kind: ExprKind::Param(p), span }, num(unit));
-            }
+        if names.len() == 1
+            && let Some(p) = ctx.params.iter().position(|p| p.name == first.text)
+        {
+            let unit = ctx.params[p].unit.clone();
+            return (Expr { kind: ExprKind::Param(p), span }, num(unit));
         }
-        if self.model.entities[entity].field(&first.text).is_none() && self.model.metric(entity, &first.text).is_none() {
-            if let Some(target) = self.model.entity(&first.text) {
-                if target == entity {
-                    rest = &names[1..];
-                } else if self.schema.is_ancestor(target, entity) {
-                    steps.push(Step::Up(target));
-                    at = target;
-                    rest = &names[1..];
-                } else if self.schema.is_descendant(target, entity) {
-                    self.error(
-                        Diagnostic::new(Code::NeedsAggregate, first.span)
-                            .arg("entity", self.entity_name(entity))
-                            .arg("child", &first.text),
-                    );
-                    return error;
-                } else {
-                    self.error(
-                        Diagnostic::new(Code::NotReachable, first.span)
-                            .arg("entity", self.entity_name(entity))
-                            .arg("other", &first.text),
-                    );
-                    return error;
-                }
-                if rest.is_empty() {
-                    self.error(Diagnostic::new(Code::TypeMismatch, span).arg("expected", "a value").arg("found", "record"));
-                    return error;
-                }
+        if self.model.entities[entity].field(&first.text).is_none()
+            && self.model.metric(entity, &first.text).is_none()
+            && let Some(target) = self.model.entity(&first.text)
+        {
+            if target == entity {
+                rest = &names[1..];
+            } else if self.schema.is_ancestor(target, entity) {
+                steps.push(Step::Up(target));
+                at = target;
+                rest = &names[1..];
+            } else if self.schema.is_descendant(target, entity) {
+                self.error(
+                    Diagnostic::new(Code::NeedsAggregate, first.span)
+                        .arg("entity", self.entity_name(entity))
+                        .arg("child", &first.text),
+                );
+                return error;
+            } else {
+                self.error(
+                    Diagnostic::new(Code::NotReachable, first.span)
+                        .arg("entity", self.entity_name(entity))
+                        .arg("other", &first.text),
+                );
+                return error;
+            }
+            if rest.is_empty() {
+                self.error(Diagnostic::new(Code::TypeMismatch, span).arg("expected", "a value").arg("found", "record"));
+                return error;
             }
         }
         for (i, name) in rest.iter().enumerate() {
@@ -445,7 +465,9 @@ impl<'a> Checker<'a> {
             };
             if shorthand.is_some() && agg.value.is_some() {
                 let at = agg.value.as_ref().map_or(span, |v| v.span);
-                self.error(Diagnostic::new(Code::InvalidAggregate, at).arg("func", func.name()).arg("problem", "two-values"));
+                self.error(
+                    Diagnostic::new(Code::InvalidAggregate, at).arg("func", func.name()).arg("problem", "two-values"),
+                );
             }
             let value = match (&agg.value, shorthand) {
                 (Some(v), _) => Some(self.expr(v, &inner)),
@@ -476,42 +498,61 @@ impl<'a> Checker<'a> {
         let ty = match func {
             AggFn::Count => {
                 if agg.value.is_some() {
-                    self.error(Diagnostic::new(Code::InvalidAggregate, value_span).arg("func", "count").arg("problem", "no-value"));
+                    self.error(
+                        Diagnostic::new(Code::InvalidAggregate, value_span)
+                            .arg("func", "count")
+                            .arg("problem", "no-value"),
+                    );
                 }
                 ValueType::Number { unit: Unit::one(), literal: false }
             }
             AggFn::Sum | AggFn::Min | AggFn::Max => match value_type {
                 Some((t @ ValueType::Number { .. }, _)) => ValueType::Number {
-                    unit: match &t { ValueType::Number { unit, .. } => unit.clone(), _ => Unit::one() },
+                    unit: match &t {
+                        ValueType::Number { unit, .. } => unit.clone(),
+                        _ => Unit::one(),
+                    },
                     literal: false,
                 },
                 Some((ValueType::Error, _)) => ValueType::Error,
                 Some((t, s)) => {
-                    self.error(Diagnostic::new(Code::TypeMismatch, s).arg("expected", "number").arg("found", describe(&t)));
+                    self.error(
+                        Diagnostic::new(Code::TypeMismatch, s).arg("expected", "number").arg("found", describe(&t)),
+                    );
                     ValueType::Error
                 }
                 None => {
-                    self.error(Diagnostic::new(Code::InvalidAggregate, span).arg("func", func.name()).arg("problem", "needs-number"));
+                    self.error(
+                        Diagnostic::new(Code::InvalidAggregate, span)
+                            .arg("func", func.name())
+                            .arg("problem", "needs-number"),
+                    );
                     ValueType::Error
                 }
             },
             AggFn::Share | AggFn::Any | AggFn::All => {
                 match value_type {
                     Some((t, s)) => self.expect_bool(&t, s),
-                    None => self.error(Diagnostic::new(Code::InvalidAggregate, span).arg("func", func.name()).arg("problem", "needs-condition")),
+                    None => self.error(
+                        Diagnostic::new(Code::InvalidAggregate, span)
+                            .arg("func", func.name())
+                            .arg("problem", "needs-condition"),
+                    ),
                 }
                 if func == AggFn::Share { num(Unit::named(PERCENT)) } else { ValueType::Bool }
             }
             AggFn::Ratio => {
-                let division = agg.value.as_ref().is_some_and(|v| matches!(v.kind, ast::ExprKind::Binary(BinOp::Div, ..)));
+                let division =
+                    agg.value.as_ref().is_some_and(|v| matches!(v.kind, ast::ExprKind::Binary(BinOp::Div, ..)));
                 if !division {
-                    self.error(Diagnostic::new(Code::InvalidAggregate, value_span).arg("func", "ratio").arg("problem", "needs-division"));
+                    self.error(
+                        Diagnostic::new(Code::InvalidAggregate, value_span)
+                            .arg("func", "ratio")
+                            .arg("problem", "needs-division"),
+                    );
                 }
                 match value_type {
-                    Some((t @ ValueType::Number { .. }, _)) if division => match t {
-                        ValueType::Number { unit, .. } => num(unit),
-                        _ => ValueType::Error,
-                    },
+                    Some((ValueType::Number { unit, .. }, _)) if division => num(unit),
                     _ => ValueType::Error,
                 }
             }
@@ -534,7 +575,7 @@ impl<'a> Checker<'a> {
 
     /// Resolves what an aggregate runs over: the scope, the element entity (none for a list
     /// of plain values) and the rest of a dotted shorthand (`sum(community.households)`).
-    fn scope<'n>(&mut self, names: &'n [ast::Name], ctx: &Ctx<'_>) -> Option<(Scope, Option<EntityId>, Option<&'n [ast::Name]>)> {
+    fn scope<'n>(&mut self, names: &'n [ast::Name], ctx: &Ctx<'_>) -> Option<ResolvedScope<'n>> {
         let first = &names[0];
         let here = ctx.entity;
         // A list field of the subject (possibly through nested records).
@@ -559,12 +600,18 @@ impl<'a> Checker<'a> {
                     }
                     other => {
                         let found = describe(&field_value_type(other));
-                        self.error(Diagnostic::new(Code::InvalidAggregate, name.span).arg("func", found).arg("problem", "not-a-list"));
+                        self.error(
+                            Diagnostic::new(Code::InvalidAggregate, name.span)
+                                .arg("func", found)
+                                .arg("problem", "not-a-list"),
+                        );
                         return None;
                     }
                 }
             }
-            self.error(Diagnostic::new(Code::InvalidAggregate, first.span).arg("func", "record").arg("problem", "not-a-list"));
+            self.error(
+                Diagnostic::new(Code::InvalidAggregate, first.span).arg("func", "record").arg("problem", "not-a-list"),
+            );
             return None;
         }
         match self.model.entity(&first.text) {
@@ -581,10 +628,19 @@ impl<'a> Checker<'a> {
                 None
             }
             None => {
-                let mut candidates: Vec<String> = self.schema.descendants[here].iter().map(|&e| self.entity_name(e)).collect();
-                candidates.extend(self.model.entities[here].fields.iter().filter(|f| matches!(f.ty, Ty::List(_))).map(|f| f.name.clone()));
+                let mut candidates: Vec<String> =
+                    self.schema.descendants[here].iter().map(|&e| self.entity_name(e)).collect();
+                candidates.extend(
+                    self.model.entities[here]
+                        .fields
+                        .iter()
+                        .filter(|f| matches!(f.ty, Ty::List(_)))
+                        .map(|f| f.name.clone()),
+                );
                 let suggestion = did_you_mean(&first.text, candidates.iter().map(String::as_str));
-                self.error(Diagnostic::new(Code::UnknownEntity, first.span).arg("name", &first.text).suggest(suggestion));
+                self.error(
+                    Diagnostic::new(Code::UnknownEntity, first.span).arg("name", &first.text).suggest(suggestion),
+                );
                 None
             }
         }

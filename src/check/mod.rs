@@ -130,4 +130,3 @@ impl<'a> Checker<'a> {
         self.broken.iter().any(|(k, n)| k == keyword && (n == name || keyword == "plan"))
     }
 }
-

@@ -148,7 +148,10 @@ pub struct MetricDef {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ValueType {
     /// A number; `literal` numbers without a unit adopt the unit of what they meet.
-    Number { unit: Unit, literal: bool },
+    Number {
+        unit: Unit,
+        literal: bool,
+    },
     Bool,
     Date,
     Text,

@@ -31,13 +31,13 @@ impl<'a> Checker<'a> {
     pub(super) fn rules(&mut self, inputs: &[Input<'a>]) {
         for input in inputs {
             for item in &input.ast.items {
-                if let ItemKind::Rule(rule) = &item.kind {
-                    if self.define(Namespace::Rule, &rule.id.text, rule.id.span) {
-                        let def = self.rule(rule, &item.doc, item.span);
-                        self.model.rules.push(def);
-                        self.rule_ast.push(rule);
-                        self.tested.push(false);
-                    }
+                if let ItemKind::Rule(rule) = &item.kind
+                    && self.define(Namespace::Rule, &rule.id.text, rule.id.span)
+                {
+                    let def = self.rule(rule, &item.doc, item.span);
+                    self.model.rules.push(def);
+                    self.rule_ast.push(rule);
+                    self.tested.push(false);
                 }
             }
         }
@@ -52,7 +52,9 @@ impl<'a> Checker<'a> {
             match seen.iter().find(|(k, _)| *k == kw) {
                 Some((_, first)) if !REPEATABLE.contains(&kw) => {
                     let code = if kw == "standing" { Code::ConflictingTiming } else { Code::DuplicateClause };
-                    self.error(Diagnostic::new(code, clause.span).arg("clause", clause.kind.keyword()).with(*first, "related"));
+                    self.error(
+                        Diagnostic::new(code, clause.span).arg("clause", clause.kind.keyword()).with(*first, "related"),
+                    );
                 }
                 Some(_) => {}
                 None => seen.push((kw, clause.span)),
@@ -84,7 +86,12 @@ impl<'a> Checker<'a> {
             ("cite", "cite"),
         ] {
             if !has(kw) {
-                self.error(Diagnostic::new(Code::MissingClause, rule.id.span).arg("clause", shown).arg("rule", &rule.id.text).with(rule.close, "related"));
+                self.error(
+                    Diagnostic::new(Code::MissingClause, rule.id.span)
+                        .arg("clause", shown)
+                        .arg("rule", &rule.id.text)
+                        .with(rule.close, "related"),
+                );
             }
         }
         let levels = self.levels(rule);
@@ -203,10 +210,10 @@ impl<'a> Checker<'a> {
     fn target(&mut self, due: &ast::DateLit, baseline: Option<&ast::Baseline>) -> Timing {
         self.check_date(&due.text, due.span);
         let due_year: u16 = due.text.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
-        if let Some((_, end)) = self.model.plan.as_ref().and_then(|p| p.period) {
-            if due_year > end {
-                self.error(Diagnostic::new(Code::DueAfterPeriod, due.span).arg("due", &due.text).arg("end", end));
-            }
+        if let Some((_, end)) = self.model.plan.as_ref().and_then(|p| p.period)
+            && due_year > end
+        {
+            self.error(Diagnostic::new(Code::DueAfterPeriod, due.span).arg("due", &due.text).arg("end", end));
         }
         let baseline = baseline.map(|b| {
             if b.year >= due_year {
@@ -238,18 +245,30 @@ impl<'a> Checker<'a> {
         let mut out = Vec::new();
         for (i, d) in list.iter().enumerate() {
             if d.lead && i > 0 {
-                self.error(Diagnostic::new(Code::LeadNotFirst, d.name.span).arg("department", &d.name.text).with(list[0].name.span, "related"));
+                self.error(
+                    Diagnostic::new(Code::LeadNotFirst, d.name.span)
+                        .arg("department", &d.name.text)
+                        .with(list[0].name.span, "related"),
+                );
             }
             match self.model.department(&d.name.text) {
                 Some(id) if out.contains(&id) => {
                     let first = list.iter().find(|x| x.name.text == d.name.text).map_or(d.name.span, |x| x.name.span);
-                    self.error(Diagnostic::new(Code::DuplicateDepartment, d.name.span).arg("department", &d.name.text).with(first, "related"));
+                    self.error(
+                        Diagnostic::new(Code::DuplicateDepartment, d.name.span)
+                            .arg("department", &d.name.text)
+                            .with(first, "related"),
+                    );
                 }
                 Some(id) => out.push(id),
                 None if self.broken("department", &d.name.text) => {}
                 None => {
                     let suggestion = did_you_mean(&d.name.text, self.model.departments.iter().map(|x| x.name.as_str()));
-                    self.error(Diagnostic::new(Code::UnknownDepartment, d.name.span).arg("department", &d.name.text).suggest(suggestion));
+                    self.error(
+                        Diagnostic::new(Code::UnknownDepartment, d.name.span)
+                            .arg("department", &d.name.text)
+                            .suggest(suggestion),
+                    );
                 }
             }
         }

@@ -133,9 +133,7 @@ impl UnitTable {
     /// Whether two units may be compared or added: the same unit, or a plain number (from a
     /// ratio of like quantities) against a dimensionless unit such as `%`.
     pub fn compatible(&self, a: &Unit, b: &Unit) -> bool {
-        a == b
-            || (a.is_one() && self.dimension(b).is_empty())
-            || (b.is_one() && self.dimension(a).is_empty())
+        a == b || (a.is_one() && self.dimension(b).is_empty()) || (b.is_one() && self.dimension(a).is_empty())
     }
 
     /// Whether a formula computing `computed` may be declared as `declared`.

@@ -10,8 +10,7 @@ use super::Lang;
 pub const ZH: &str = include_str!("../../locales/zh.txt");
 pub const EN: &str = include_str!("../../locales/en.txt");
 
-static TABLES: LazyLock<[HashMap<&'static str, String>; 2]> =
-    LazyLock::new(|| [parse(ZH), parse(EN)]);
+static TABLES: LazyLock<[HashMap<&'static str, String>; 2]> = LazyLock::new(|| [parse(ZH), parse(EN)]);
 
 /// Parses a catalog file into its key → template table. Values are trimmed; write `\s` for
 /// a space that must be kept at either end.

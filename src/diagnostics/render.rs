@@ -49,7 +49,13 @@ fn localize(lang: Lang, value: &str) -> String {
     let Some(keys) = value.strip_prefix('@') else { return value.to_string() };
     let items: Vec<String> = keys
         .split('|')
-        .map(|k| if k.starts_with('`') { k.to_string() } else { catalog::text(lang, k, &[]).unwrap_or_else(|| k.to_string()) })
+        .map(|k| {
+            if k.starts_with('`') {
+                k.to_string()
+            } else {
+                catalog::text(lang, k, &[]).unwrap_or_else(|| k.to_string())
+            }
+        })
         .collect();
     items.join(&catalog::text(lang, "list.separator", &[]).unwrap_or_else(|| ", ".to_string()))
 }

@@ -154,7 +154,11 @@ pub struct TypeExpr {
 #[derive(Clone, Debug, PartialEq)]
 pub enum TypeKind {
     /// `count 人`, `decimal m²`, `code(12)`, `bool`, or an entity name.
-    Named { name: Name, size: Option<u32>, unit: Option<UnitExpr> },
+    Named {
+        name: Name,
+        size: Option<u32>,
+        unit: Option<UnitExpr>,
+    },
     List(Box<TypeExpr>),
     Enum(Vec<Name>),
 }

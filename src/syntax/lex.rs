@@ -36,8 +36,7 @@ pub struct Lexed {
 }
 
 /// Keywords that start a top-level item at the beginning of a line.
-pub const ITEM_KEYWORDS: &[&str] =
-    &["plan", "area", "department", "unit", "root", "entity", "metric", "rule", "test"];
+pub const ITEM_KEYWORDS: &[&str] = &["plan", "area", "department", "unit", "root", "entity", "metric", "rule", "test"];
 
 enum Token {
     Open(usize, char),
@@ -113,7 +112,8 @@ pub fn lex(text: &str) -> Lexed {
     // Items: from each item start to the next; text before the first item is its own chunk
     // unless it holds nothing but comments and white space.
     let mut bounds = item_starts.clone();
-    if bounds.first() != Some(&0) && !only_trivia(&text[..bounds.first().copied().unwrap_or(text.len())], &out.comments) {
+    if bounds.first() != Some(&0) && !only_trivia(&text[..bounds.first().copied().unwrap_or(text.len())], &out.comments)
+    {
         bounds.insert(0, 0);
     }
     for (k, &start) in bounds.iter().enumerate() {
@@ -125,10 +125,9 @@ pub fn lex(text: &str) -> Lexed {
 }
 
 fn starts_item(rest: &str) -> bool {
-    ITEM_KEYWORDS.iter().any(|kw| {
-        rest.starts_with(kw)
-            && rest[kw.len()..].chars().next().is_some_and(|c| c == ' ' || c == '\t')
-    })
+    ITEM_KEYWORDS
+        .iter()
+        .any(|kw| rest.starts_with(kw) && rest[kw.len()..].chars().next().is_some_and(|c| c == ' ' || c == '\t'))
 }
 
 fn only_trivia(text: &str, comments: &[Comment]) -> bool {

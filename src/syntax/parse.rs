@@ -113,14 +113,10 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::list => "syntax.list",
         Rule::null_lit => "`null`",
         Rule::bool_lit => "syntax.bool",
-        Rule::expr | Rule::paren | Rule::if_expr | Rule::aggregate | Rule::call | Rule::each => {
-            "syntax.expression"
-        }
+        Rule::expr | Rule::paren | Rule::if_expr | Rule::aggregate | Rule::call | Rule::each => "syntax.expression",
         Rule::op_not | Rule::op_neg => "syntax.expression",
         Rule::op_or | Rule::op_and => "syntax.logic",
-        Rule::op_eq | Rule::op_ne | Rule::op_le | Rule::op_ge | Rule::op_lt | Rule::op_gt => {
-            "syntax.comparison"
-        }
+        Rule::op_eq | Rule::op_ne | Rule::op_le | Rule::op_ge | Rule::op_lt | Rule::op_gt => "syntax.comparison",
         Rule::op_add | Rule::op_sub | Rule::op_mul | Rule::op_div => "syntax.operator",
         Rule::agg_fn => "syntax.aggregate",
         Rule::scope => "syntax.scope",
@@ -352,9 +348,9 @@ impl Lower<'_> {
         let body = inner.next().expect("grammar: type body");
         let nullable = inner.next().is_some();
         let kind = match body.as_rule() {
-            Rule::list_type => TypeKind::List(Box::new(
-                self.type_expr(body.into_inner().next().expect("grammar: list element")),
-            )),
+            Rule::list_type => {
+                TypeKind::List(Box::new(self.type_expr(body.into_inner().next().expect("grammar: list element"))))
+            }
             Rule::enum_type => TypeKind::Enum(body.into_inner().map(|p| self.name(p)).collect()),
             _ => {
                 let mut parts = body.into_inner();
@@ -518,9 +514,7 @@ impl Lower<'_> {
             Rule::date => ExprKind::Date(pair.as_str().to_string()),
             Rule::each => ExprKind::Each,
             Rule::path => ExprKind::Path(pair.into_inner().map(|p| self.name(p)).collect()),
-            Rule::paren => {
-                ExprKind::Paren(Box::new(self.expr(pair.into_inner().next().expect("grammar: paren"))))
-            }
+            Rule::paren => ExprKind::Paren(Box::new(self.expr(pair.into_inner().next().expect("grammar: paren")))),
             Rule::if_expr => {
                 let mut parts = pair.into_inner().map(|p| self.expr(p));
                 let c = parts.next().expect("grammar: if condition");

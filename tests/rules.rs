@@ -1,0 +1,339 @@
+//! Properties of the shipped rule set in `rules/`: it lints clean, parses back to the same
+//! AST after formatting, keeps valid spans, is formatted, and every likely mistake a policy
+//! officer makes in it (a misspelt name, a deleted closing delimiter) is caught.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use plancheck::diagnostics::{Lang, render};
+use plancheck::source::{FileId, Span};
+use plancheck::syntax::ast::*;
+use plancheck::syntax::parse_file;
+
+fn files() -> Vec<(PathBuf, String)> {
+    common::shipped_rule_files()
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).expect("rules file");
+            (p, text)
+        })
+        .collect()
+}
+
+#[test]
+fn shipped_rules_lint_clean() {
+    let set = common::check_files(&common::shipped_rule_files());
+    let shown = render::render_all(&set.diagnostics.0, &set.sources, Lang::En);
+    assert!(set.diagnostics.0.is_empty(), "{shown}");
+    assert!(set.checked.model.rules.len() >= 16, "the §3.5, §3.6 and §3.13 rules are there");
+}
+
+#[test]
+fn formatting_round_trips_to_the_same_ast() {
+    for (path, text) in files() {
+        let first = parse_file(FileId(0), &text);
+        let formatted = plancheck::fmt::format(FileId(0), &text).expect("formats");
+        let second = parse_file(FileId(0), &formatted);
+        assert!(second.diagnostics.is_empty(), "{} does not parse after formatting", path.display());
+        assert_eq!(first.ast, second.ast, "{} changed meaning when formatted", path.display());
+    }
+}
+
+#[test]
+fn rules_are_formatted_and_formatting_is_idempotent() {
+    for (path, text) in files() {
+        let once = plancheck::fmt::format(FileId(0), &text).expect("formats");
+        let twice = plancheck::fmt::format(FileId(0), &once).expect("formats again");
+        assert_eq!(once, twice, "formatting {} twice changes it", path.display());
+        assert_eq!(text, once, "{} is not formatted: run `plancheck fmt`", path.display());
+    }
+}
+
+/// Checks that a span lies in the file and inside its parent, and that names match their text.
+struct SpanCheck<'t> {
+    text: &'t str,
+    path: String,
+}
+
+impl SpanCheck<'_> {
+    fn within(&self, span: Span, parent: Span, what: &str) {
+        assert!(
+            span.start <= span.end && span.end as usize <= self.text.len(),
+            "{}: {what} span out of file",
+            self.path
+        );
+        assert!(
+            parent.start <= span.start && span.end <= parent.end,
+            "{}: {what} at {:?} lies outside its parent {:?}",
+            self.path,
+            span.range(),
+            parent.range()
+        );
+        assert!(self.text.is_char_boundary(span.start as usize) && self.text.is_char_boundary(span.end as usize));
+    }
+
+    fn name(&self, n: &Name, parent: Span) {
+        self.within(n.span, parent, "name");
+        assert_eq!(&self.text[n.span.range()], n.text, "{}: a name's span shows other text", self.path);
+    }
+
+    fn expr(&self, e: &Expr, parent: Span) {
+        self.within(e.span, parent, "expression");
+        let p = e.span;
+        match &e.kind {
+            ExprKind::Path(names) => names.iter().for_each(|n| self.name(n, p)),
+            ExprKind::Paren(x) | ExprKind::Unary(_, x) => self.expr(x, p),
+            ExprKind::Binary(_, a, b) => {
+                self.expr(a, p);
+                self.expr(b, p);
+                assert!(a.span.end <= b.span.start, "{}: operands out of order", self.path);
+            }
+            ExprKind::If(c, a, b) => [c, a, b].iter().for_each(|x| self.expr(x, p)),
+            ExprKind::Call(n, args) => {
+                self.name(n, p);
+                args.iter().for_each(|a| self.expr(a, p));
+            }
+            ExprKind::Aggregate(agg) => {
+                self.within(agg.func_span, p, "aggregate");
+                agg.scope.iter().flatten().for_each(|n| self.name(n, p));
+                agg.value.iter().chain(agg.filter.iter()).for_each(|x| self.expr(x, p));
+            }
+            ExprKind::Quantity(q) => self.within(q.span, p, "quantity"),
+            ExprKind::Bool(_) | ExprKind::Str(_) | ExprKind::Date(_) | ExprKind::Each => {}
+        }
+    }
+
+    fn value(&self, v: &Value, parent: Span) {
+        self.within(v.span(), parent, "value");
+        match v {
+            Value::Record(r) => self.record(r, parent),
+            Value::List(items, s) => items.iter().for_each(|i| self.value(i, *s)),
+            _ => {}
+        }
+    }
+
+    fn record(&self, r: &Record, parent: Span) {
+        self.within(r.span, parent, "record");
+        for (k, v) in &r.entries {
+            self.name(k, r.span);
+            self.value(v, r.span);
+        }
+    }
+}
+
+#[test]
+fn every_span_is_inside_its_parent_and_names_match_their_text() {
+    for (path, text) in files() {
+        let parsed = parse_file(FileId(0), &text);
+        let c = SpanCheck { text: &text, path: path.display().to_string() };
+        let file = Span::new(FileId(0), 0, text.len());
+        let mut previous_end = 0;
+        for item in &parsed.ast.items {
+            c.within(item.span, file, "item");
+            assert!(item.span.start >= previous_end, "items overlap");
+            previous_end = item.span.end;
+            let s = item.span;
+            match &item.kind {
+                ItemKind::Entity(e) => {
+                    c.name(&e.name, s);
+                    for m in &e.members {
+                        c.within(m.span, s, "member");
+                        match &m.kind {
+                            MemberKind::Field(f) => {
+                                c.name(&f.name, m.span);
+                                c.within(f.ty.span, m.span, "type");
+                            }
+                            MemberKind::Key(n) | MemberKind::Display(n) => c.name(n, m.span),
+                        }
+                    }
+                }
+                ItemKind::Metric(m) => {
+                    c.name(&m.entity, s);
+                    c.name(&m.name, s);
+                    c.expr(&m.expr, s);
+                }
+                ItemKind::Rule(r) => {
+                    c.name(&r.id, s);
+                    for clause in &r.clauses {
+                        c.within(clause.span, s, "clause");
+                        match &clause.kind {
+                            ClauseKind::Applies { entities, condition } => {
+                                entities.iter().for_each(|n| c.name(n, clause.span));
+                                condition.iter().for_each(|e| c.expr(e, clause.span));
+                            }
+                            ClauseKind::Require(e) => c.expr(e, clause.span),
+                            ClauseKind::Responsible(list) => list.iter().for_each(|d| c.name(&d.name, clause.span)),
+                            ClauseKind::Kind(n) | ClauseKind::Severity(n) => c.name(n, clause.span),
+                            _ => {}
+                        }
+                    }
+                }
+                ItemKind::Test(t) => {
+                    for clause in &t.clauses {
+                        c.within(clause.span, s, "test clause");
+                        if let TestClauseKind::Given { entity, record } = &clause.kind {
+                            c.name(entity, clause.span);
+                            c.record(record, clause.span);
+                        }
+                    }
+                }
+                ItemKind::Department(d) => c.name(&d.name, s),
+                ItemKind::Area(a) => c.name(&a.name, s),
+                ItemKind::Unit(u) => c.name(&u.name, s),
+                ItemKind::Plan(_) => {}
+            }
+        }
+    }
+}
+
+#[test]
+fn deleting_any_closing_delimiter_is_reported_with_its_line_and_column() {
+    for (path, text) in files() {
+        let mut positions = Vec::new();
+        let mut in_string = false;
+        let mut in_comment = false;
+        for (i, ch) in text.char_indices() {
+            match ch {
+                '\n' => {
+                    in_comment = false;
+                    in_string = false;
+                }
+                '/' if !in_string && text[i..].starts_with("//") => in_comment = true,
+                '"' if !in_comment => {
+                    if in_string {
+                        positions.push(i);
+                    }
+                    in_string = !in_string;
+                }
+                '}' | ')' | ']' if !in_string && !in_comment => positions.push(i),
+                _ => {}
+            }
+        }
+        assert!(!positions.is_empty());
+        for at in positions {
+            let mut broken = text.clone();
+            broken.remove(at);
+            let parsed = parse_file(FileId(0), &broken);
+            assert!(
+                !parsed.diagnostics.is_empty(),
+                "{}: deleting the `{}` at byte {at} went unnoticed",
+                path.display(),
+                &text[at..at + 1]
+            );
+            let mut sources = plancheck::source::SourceMap::new();
+            sources.add("f.rules", "f.rules", broken);
+            let shown = render::render_all(&parsed.diagnostics, &sources, Lang::En);
+            assert!(shown.contains("[f.rules:"), "no line and column in:\n{shown}");
+        }
+    }
+}
+
+/// A likely typo: two neighbouring characters swapped (on characters, so Chinese works too).
+fn misspell(name: &str) -> Option<String> {
+    let chars: Vec<char> = name.chars().collect();
+    let i = (1..chars.len().saturating_sub(1)).find(|&i| chars[i] != chars[i + 1])?;
+    let mut out = chars.clone();
+    out.swap(i, i + 1);
+    Some(out.into_iter().collect())
+}
+
+#[test]
+fn misspelt_fields_departments_and_rule_ids_are_caught_with_the_right_spelling() {
+    let paths = common::shipped_rule_files();
+    let set = common::check_files(&paths);
+    let model = &set.checked.model;
+    let fields: Vec<&str> = model.entities.iter().flat_map(|e| e.fields.iter().map(|f| f.name.as_str())).collect();
+    // One occurrence of every distinct name: (file, span, name).
+    let mut occurrences: BTreeMap<String, (usize, Span)> = BTreeMap::new();
+    for (index, (_, text)) in files().iter().enumerate() {
+        let parsed = parse_file(FileId(index as u32), text);
+        let mut note = |name: &Name| {
+            occurrences.entry(name.text.clone()).or_insert((index, name.span));
+        };
+        for item in &parsed.ast.items {
+            match &item.kind {
+                ItemKind::Rule(r) => {
+                    for clause in &r.clauses {
+                        match &clause.kind {
+                            ClauseKind::Responsible(list) => list.iter().for_each(|d| note(&d.name)),
+                            ClauseKind::Require(e) => paths_in(e, &mut |n| {
+                                if fields.contains(&n.text.as_str()) {
+                                    note(n)
+                                }
+                            }),
+                            ClauseKind::Applies { condition: Some(e), .. } => paths_in(e, &mut |n| {
+                                if fields.contains(&n.text.as_str()) {
+                                    note(n)
+                                }
+                            }),
+                            _ => {}
+                        }
+                    }
+                }
+                ItemKind::Metric(m) => paths_in(&m.expr, &mut |n| {
+                    if fields.contains(&n.text.as_str()) {
+                        note(n)
+                    }
+                }),
+                ItemKind::Test(t) => {
+                    for clause in &t.clauses {
+                        match &clause.kind {
+                            TestClauseKind::Expect { rule, .. } => note(rule),
+                            TestClauseKind::Given { record, .. } => record_keys(record, &mut note),
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(occurrences.len() > 50, "found only {} names to misspell", occurrences.len());
+    let texts: Vec<String> = files().into_iter().map(|(_, t)| t).collect();
+    for (name, (file, span)) in occurrences {
+        let Some(wrong) = misspell(&name) else { continue };
+        let mut text = texts[file].clone();
+        text.replace_range(span.range(), &wrong);
+        let set = common::check_with(&paths, &paths[file], &text);
+        assert!(set.diagnostics.has_errors(), "misspelling `{name}` as `{wrong}` went unnoticed");
+        let hit = set
+            .diagnostics
+            .0
+            .iter()
+            .any(|d| d.primary.start == span.start && d.suggestion.as_deref() == Some(name.as_str()));
+        let shown = render::render_all(&set.diagnostics.0, &set.sources, Lang::En);
+        assert!(hit, "misspelling `{name}` as `{wrong}` did not suggest `{name}`:\n{shown}");
+    }
+}
+
+fn paths_in(e: &Expr, f: &mut impl FnMut(&Name)) {
+    match &e.kind {
+        ExprKind::Path(names) => names.iter().for_each(&mut *f),
+        ExprKind::Paren(x) | ExprKind::Unary(_, x) => paths_in(x, f),
+        ExprKind::Binary(_, a, b) => {
+            paths_in(a, f);
+            paths_in(b, f);
+        }
+        ExprKind::If(c, a, b) => [c, a, b].iter().for_each(|x| paths_in(x, f)),
+        ExprKind::Call(_, args) => args.iter().for_each(|a| paths_in(a, f)),
+        ExprKind::Aggregate(agg) => agg.value.iter().chain(agg.filter.iter()).for_each(|x| paths_in(x, f)),
+        _ => {}
+    }
+}
+
+fn record_keys(r: &Record, f: &mut impl FnMut(&Name)) {
+    for (k, v) in &r.entries {
+        f(k);
+        match v {
+            Value::Record(inner) => record_keys(inner, f),
+            Value::List(items, _) => items.iter().for_each(|i| {
+                if let Value::Record(inner) = i {
+                    record_keys(inner, f)
+                }
+            }),
+            _ => {}
+        }
+    }
+}
