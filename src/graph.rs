@@ -42,14 +42,13 @@ impl RuleGraph {
         }
         for (r, rule) in model.rules.iter().enumerate() {
             let exprs = rule.judgements.iter().flat_map(|j| j.condition.iter().chain([&j.require]));
-            let rule_node = g.node(Node::Rule(r));
+            g.node(Node::Rule(r));
             for dep in dependencies(exprs) {
                 g.edge(dep, Node::Rule(r));
             }
             for &d in &rule.departments {
                 g.edge(Node::Rule(r), Node::Department(d));
             }
-            let _ = rule_node;
         }
         g
     }

@@ -67,3 +67,42 @@ fn the_prelude_is_clean() {
     let shown = render::render_all(&set.diagnostics.0, &set.sources, Lang::En);
     assert!(set.diagnostics.0.is_empty(), "{shown}");
 }
+
+#[test]
+fn both_catalogs_have_the_same_keys_and_every_code_has_its_texts() {
+    use plancheck::diagnostics::catalog;
+    let zh = catalog::parse(catalog::ZH);
+    let en = catalog::parse(catalog::EN);
+    let mut zh_keys: Vec<&&str> = zh.keys().collect();
+    let mut en_keys: Vec<&&str> = en.keys().collect();
+    zh_keys.sort();
+    en_keys.sort();
+    assert_eq!(zh_keys, en_keys, "locales/zh.txt and locales/en.txt must have the same keys");
+    for info in CODES {
+        for part in ["message", "label", "help"] {
+            let key = format!("{}.{part}", info.code);
+            assert!(en.contains_key(key.as_str()), "missing {key} in the catalogs");
+        }
+    }
+    for key in en.keys() {
+        let code = key.split('.').next().unwrap_or_default();
+        let is_code = code.len() == 5 && (code.starts_with('E') || code.starts_with('W'));
+        assert!(!is_code || CODES.iter().any(|c| c.code == code), "catalog key {key} names no registered code");
+    }
+}
+
+#[test]
+fn docs_describe_every_code_in_registry_order() {
+    let doc = std::fs::read_to_string(common::root().join("docs/diagnostics.md")).expect("docs/diagnostics.md");
+    let headings: Vec<&str> = doc.lines().filter_map(|l| l.strip_prefix("## ")).collect();
+    let expected: Vec<String> = CODES.iter().map(|c| format!("{} {}", c.code, c.name)).collect();
+    assert_eq!(headings, expected, "docs/diagnostics.md must have one `## CODE name` section per code, in order");
+    for (i, heading) in headings.iter().enumerate() {
+        let start = doc.find(&format!("## {heading}\n")).expect("section");
+        let end = headings.get(i + 1).and_then(|h| doc.find(&format!("## {h}\n"))).unwrap_or(doc.len());
+        let section = &doc[start..end];
+        for part in ["**What it checks.**", "**Why it matters.**", "**Example.**", "**Fix.**"] {
+            assert!(section.contains(part), "{heading}: missing {part}");
+        }
+    }
+}

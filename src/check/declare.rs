@@ -20,7 +20,7 @@ impl<'a> Checker<'a> {
         for input in inputs {
             for item in &input.ast.items {
                 match &item.kind {
-                    ItemKind::Plan(plan) => self.plan(plan, item.span, input),
+                    ItemKind::Plan(plan) => self.plan(plan, input),
                     ItemKind::Area(a) if self.define(Namespace::Area, &a.name.text, a.name.span) => {
                         self.model.areas.push(AreaInfo {
                             name: a.name.text.clone(),
@@ -70,13 +70,13 @@ impl<'a> Checker<'a> {
         for input in inputs {
             for item in &input.ast.items {
                 if let ItemKind::Metric(m) = &item.kind {
-                    self.metric_signature(m, &item.doc, item.span);
+                    self.metric_signature(m, &item.doc);
                 }
             }
         }
     }
 
-    fn plan(&mut self, plan: &ast::Plan, span: crate::source::Span, input: &Input<'a>) {
+    fn plan(&mut self, plan: &ast::Plan, input: &Input<'a>) {
         if let Some(first) = &self.model.plan {
             let first = first.span;
             self.error(
@@ -94,7 +94,6 @@ impl<'a> Checker<'a> {
             text: None,
             span: plan.title.span,
         };
-        let _ = span;
         for clause in &plan.clauses {
             let key = clause.key.text.as_str();
             match (key, &clause.value) {
@@ -124,11 +123,18 @@ impl<'a> Checker<'a> {
                         ),
                     }
                 }
-                _ if PLAN_KEYS.contains(&key) => self.error(
-                    Diagnostic::new(Code::TypeMismatch, clause.span)
-                        .arg("expected", plan_value_kind(key))
-                        .arg("found", "?"),
-                ),
+                (_, value) if PLAN_KEYS.contains(&key) => {
+                    let found = match value {
+                        PlanValue::Str(_) => "string",
+                        PlanValue::Date(_) => "date",
+                        PlanValue::Period { .. } => "period",
+                    };
+                    self.error(
+                        Diagnostic::new(Code::TypeMismatch, clause.span)
+                            .arg("expected", plan_value_kind(key))
+                            .arg("found", found),
+                    )
+                }
                 _ => self.error(
                     Diagnostic::new(Code::UnknownWord, clause.key.span)
                         .arg("word", key)
@@ -338,7 +344,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn metric_signature(&mut self, m: &'a ast::Metric, doc: &[String], span: crate::source::Span) {
+    fn metric_signature(&mut self, m: &'a ast::Metric, doc: &[String]) {
         let Some(entity) = self.model.entity(&m.entity.text) else {
             self.unknown_entity(&m.entity);
             return;
@@ -359,7 +365,6 @@ impl<'a> Checker<'a> {
             (_, Some(u)) => ValueType::Number { unit: u.clone(), literal: false },
             _ => ValueType::Error,
         };
-        let _ = span;
         self.model.metrics.push(MetricDef {
             entity,
             name: m.name.text.clone(),

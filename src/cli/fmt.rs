@@ -43,9 +43,8 @@ fn one(file: &Path, check: bool, lang: Lang) -> u8 {
     let id = sources.add(name.clone(), file, text.clone());
     match format(id, &text) {
         Ok(formatted) if formatted == text => OK,
-        Ok(formatted) if check => {
+        Ok(_) if check => {
             println!("{}", catalog::text(lang, "fmt.would_change", &[("path", name)]).unwrap_or_default());
-            let _ = formatted;
             FINDING
         }
         Ok(formatted) => match std::fs::write(file, formatted) {

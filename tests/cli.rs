@@ -1,0 +1,108 @@
+//! The `plancheck` binary as users run it: exit codes and what it prints.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+fn plancheck(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_plancheck"))
+        .args(args)
+        .current_dir(common::root())
+        .output()
+        .expect("the binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A copy of the shipped rules in a fresh directory, with one file's text changed.
+fn broken_copy(name: &str, file: &str, from: &str, to: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("plancheck-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for entry in std::fs::read_dir(common::root().join("rules")).expect("rules") {
+        let path = entry.expect("entry").path();
+        let target = dir.join(path.file_name().expect("name"));
+        std::fs::copy(&path, &target).expect("copy");
+    }
+    let target = dir.join(file);
+    let text = std::fs::read_to_string(&target).expect("read");
+    assert!(text.contains(from), "{file} does not contain {from}");
+    std::fs::write(&target, text.replacen(from, to, 1)).expect("write");
+    dir
+}
+
+#[test]
+fn lint_of_the_shipped_rules_is_clean() {
+    let (code, _, err) = plancheck(&["--lang", "en", "lint"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("0 error(s), 0 warning(s)"), "{err}");
+}
+
+#[test]
+fn lint_exits_2_and_names_the_right_department() {
+    let dir = broken_copy("dept", "30-service-supply.rules", "responsible 市委政法委, 市公安局", "responsible 市委政法委, 市公按局");
+    let (code, _, err) = plancheck(&["--lang", "en", "lint", "--rules", &dir.to_string_lossy()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("E0103") && err.contains("did you mean `市公安局`?"), "{err}");
+    assert!(err.contains("30-service-supply.rules:"), "the file, line and column are shown: {err}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn lint_speaks_chinese_by_default() {
+    let dir = broken_copy("zh", "10-participation.rules", "require extra_workers >=", "require extra_worker >=");
+    let (code, _, err) = plancheck(&["lint", "--rules", &dir.to_string_lossy()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("是否应为 `extra_workers`？"), "{err}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn lint_of_a_missing_path_is_unusable_input() {
+    let (code, _, err) = plancheck(&["--lang", "en", "lint", "--rules", "no/such/rules"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot read `no/such/rules`"), "{err}");
+}
+
+#[test]
+fn graph_prints_every_format() {
+    for (format, marker) in [("dot", "digraph plancheck"), ("mermaid", "flowchart LR"), ("json", "\"nodes\"")] {
+        let (code, out, err) = plancheck(&["graph", "--format", format]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains(marker), "{format}: {out}");
+        assert!(out.contains("police.community_officer_share"), "{format} shows the rules");
+        assert!(out.contains("police_station.community_officers"), "{format} shows the fields");
+        assert!(out.contains("市公安局"), "{format} shows the departments");
+    }
+}
+
+#[test]
+fn graph_json_is_valid_and_edges_point_at_nodes() {
+    let (_, out, _) = plancheck(&["graph", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    let nodes = json["nodes"].as_array().expect("nodes").len();
+    for edge in json["edges"].as_array().expect("edges") {
+        assert!(edge["from"].as_u64().is_some_and(|f| (f as usize) < nodes));
+        assert!(edge["to"].as_u64().is_some_and(|t| (t as usize) < nodes));
+    }
+}
+
+#[test]
+fn fmt_check_passes_on_the_shipped_rules_and_flags_an_unformatted_file() {
+    let (code, out, err) = plancheck(&["fmt", "--check"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let dir = broken_copy("fmt", "20-facilities.rules", "    standing\n", "        standing\n");
+    let (code, out, _) = plancheck(&["--lang", "en", "fmt", "--check", &dir.to_string_lossy()]);
+    assert_eq!(code, 1);
+    assert!(out.contains("would reformat") && out.contains("20-facilities.rules"), "{out}");
+    let (code, _, _) = plancheck(&["fmt", &dir.to_string_lossy()]);
+    assert_eq!(code, 0);
+    let fixed = std::fs::read_to_string(dir.join("20-facilities.rules")).expect("read");
+    let shipped = std::fs::read_to_string(Path::new(&common::root()).join("rules/20-facilities.rules")).expect("read");
+    assert_eq!(fixed, shipped, "fmt restores the canonical layout");
+    let _ = std::fs::remove_dir_all(dir);
+}
