@@ -44,7 +44,12 @@ fn lint_of_the_shipped_rules_is_clean() {
 
 #[test]
 fn lint_exits_2_and_names_the_right_department() {
-    let dir = broken_copy("dept", "30-service-supply.rules", "responsible 市委政法委, 市公安局", "responsible 市委政法委, 市公按局");
+    let dir = broken_copy(
+        "dept",
+        "30-service-supply.rules",
+        "responsible 市委政法委, 市公安局",
+        "responsible 市委政法委, 市公按局",
+    );
     let (code, _, err) = plancheck(&["--lang", "en", "lint", "--rules", &dir.to_string_lossy()]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("E0103") && err.contains("did you mean `市公安局`?"), "{err}");

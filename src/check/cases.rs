@@ -30,7 +30,13 @@ impl<'a> Checker<'a> {
             match &clause.kind {
                 TestClauseKind::Given { entity, record } => {
                     if given.is_some() {
-                        self.error(Diagnostic::new(Code::DuplicateClause, clause.span).arg("clause", "given"));
+                        let first =
+                            test.clauses.iter().find(|c| c.kind.keyword() == "given").map_or(clause.span, |c| c.span);
+                        self.error(
+                            Diagnostic::new(Code::DuplicateClause, clause.span)
+                                .arg("clause", "given")
+                                .with(first, "related"),
+                        );
                         continue;
                     }
                     match self.model.entity(&entity.text) {
@@ -92,6 +98,9 @@ impl<'a> Checker<'a> {
                 continue;
             }
             let levels: Vec<usize> = self.model.rules[x.rule].judgements.iter().map(|j| j.level).collect();
+            if levels.is_empty() {
+                continue; // the rule's levels are unknown, already reported
+            }
             let count = self.count_subjects(entity, &record, &levels);
             if count != 1 {
                 let names: Vec<String> = levels.iter().map(|&l| self.entity_name(l)).collect();

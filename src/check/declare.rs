@@ -119,7 +119,7 @@ impl<'a> Checker<'a> {
                         Err(e) => self.error(
                             Diagnostic::new(Code::PlanTextUnreadable, s.span)
                                 .arg("path", &s.value)
-                                .arg("reason", e.kind().to_string()),
+                                .arg("reason", io_reason(&e)),
                         ),
                     }
                 }
@@ -313,9 +313,12 @@ impl<'a> Checker<'a> {
                     None => None,
                 };
                 let takes_unit = matches!(name.text.as_str(), "count" | "decimal");
-                if unit.is_some() && !takes_unit {
-                    let span = unit.as_ref().map_or(name.span, |u| u.span);
-                    self.error(Diagnostic::new(Code::UnitMismatch, span).arg("left", &name.text).arg("right", "unit"));
+                if let Some(u) = unit.as_ref().filter(|_| !takes_unit && BUILTIN_TYPES.contains(&name.text.as_str())) {
+                    self.error(
+                        Diagnostic::new(Code::TypeMismatch, u.span)
+                            .arg("expected", "@type.unit_takers")
+                            .arg("found", format!("`{} {}`", name.text, u.text())),
+                    );
                 }
                 Some(match name.text.as_str() {
                     "count" => Ty::Count(unit_value.unwrap_or_default()),
@@ -395,6 +398,16 @@ pub fn unit_from_names<'n>(mut names: impl Iterator<Item = &'n str>) -> Unit {
         unit = unit.div(&Unit::named(d));
     }
     unit
+}
+
+/// Why a file could not be read, as a catalog key where the catalog has words for it.
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "@io.not_found".to_string(),
+        std::io::ErrorKind::PermissionDenied => "@io.permission_denied".to_string(),
+        std::io::ErrorKind::InvalidData => "@io.not_utf8".to_string(),
+        _ => e.to_string(),
+    }
 }
 
 fn plan_value_kind(key: &str) -> &'static str {

@@ -51,7 +51,12 @@ impl<'a> Checker<'a> {
             let kw = if kw == "target" { "standing" } else { kw };
             match seen.iter().find(|(k, _)| *k == kw) {
                 Some((_, first)) if !REPEATABLE.contains(&kw) => {
-                    let code = if kw == "standing" { Code::ConflictingTiming } else { Code::DuplicateClause };
+                    let first_kw = rule.clauses.iter().find(|c| c.span.start == first.start).map(|c| c.kind.keyword());
+                    let code = if kw == "standing" && first_kw != Some(clause.kind.keyword()) {
+                        Code::ConflictingTiming
+                    } else {
+                        Code::DuplicateClause
+                    };
                     self.error(
                         Diagnostic::new(code, clause.span).arg("clause", clause.kind.keyword()).with(*first, "related"),
                     );

@@ -1,7 +1,10 @@
 //! Rendering diagnostics as text with miette, without colour, in the chosen language. Paths
 //! are shown as the source map names them (relative, as given on the command line).
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan,
+    SpanContents,
+};
 
 use super::{Diagnostic, Lang, Severity, catalog};
 use crate::source::{SourceMap, Span};
@@ -68,7 +71,6 @@ pub fn render_all(diagnostics: &[Diagnostic], sources: &SourceMap, lang: Lang) -
 /// Renders one diagnostic.
 pub fn render(d: &Diagnostic, sources: &SourceMap, lang: Lang) -> String {
     let texts = texts(d, lang);
-    let file = sources.get(d.primary.file);
     let mut labels = vec![LabeledSpan::new_primary_with_span(Some(texts.label.clone()), source_span(d.primary))];
     let mut related = Vec::new();
     for ((span, _), text) in d.secondary.iter().zip(&texts.secondary) {
@@ -80,7 +82,7 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, lang: Lang) -> String {
                 message: text.clone(),
                 severity: miette::Severity::Advice,
                 help: None,
-                source: NamedSource::new(sources.get(span.file).name.clone(), sources.get(span.file).text.clone()),
+                source: Source::of(sources, span.file),
                 labels: vec![LabeledSpan::new_primary_with_span(None, source_span(*span))],
                 related: Vec::new(),
             });
@@ -94,7 +96,7 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, lang: Lang) -> String {
             Severity::Warning => miette::Severity::Warning,
         },
         help: texts.help,
-        source: NamedSource::new(file.name.clone(), file.text.clone()),
+        source: Source::of(sources, d.primary.file),
         labels,
         related,
     };
@@ -106,15 +108,45 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, lang: Lang) -> String {
     out
 }
 
-/// One-line summary `file:line:column: code message`, for logs and tests.
-pub fn short(d: &Diagnostic, sources: &SourceMap, lang: Lang) -> String {
-    let file = sources.get(d.primary.file);
-    let (line, column) = file.line_col(d.primary.start as usize);
-    format!("{}:{line}:{column}: {} {}", file.name, d.code.code(), texts(d, lang).message)
-}
-
 fn source_span(span: Span) -> SourceSpan {
     SourceSpan::new((span.start as usize).into(), (span.end - span.start) as usize)
+}
+
+/// A file's text for miette, reporting columns in characters (miette counts bytes, which
+/// puts a Chinese character at three columns).
+#[derive(Debug)]
+struct Source {
+    name: String,
+    text: String,
+}
+
+impl Source {
+    fn of(sources: &SourceMap, file: crate::source::FileId) -> Self {
+        let f = sources.get(file);
+        Source { name: f.name.clone(), text: f.text.clone() }
+    }
+}
+
+impl SourceCode for Source {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.text.read_span(span, context_lines_before, context_lines_after)?;
+        let offset = span.offset().min(self.text.len());
+        let line_start = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let column = self.text.get(line_start..offset).map_or(0, |s| s.chars().count());
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            column,
+            inner.line_count(),
+        )))
+    }
 }
 
 #[derive(Debug)]
@@ -123,7 +155,7 @@ struct Report {
     message: String,
     severity: miette::Severity,
     help: Option<String>,
-    source: NamedSource<String>,
+    source: Source,
     labels: Vec<LabeledSpan>,
     related: Vec<Report>,
 }
