@@ -227,7 +227,8 @@ impl<'t> Printer<'t> {
             }
             ItemKind::Rule(r) => {
                 let header = format!(
-                    "rule {} {}{} {{",
+                    "{} {} {}{} {{",
+                    if r.consistency { "consistency" } else { "rule" },
                     r.id.text,
                     string(&r.title.value),
                     r.english.as_ref().map_or(String::new(), |e| format!(" en {}", string(&e.value)))

@@ -7,7 +7,9 @@
 
 pub mod check;
 pub mod cli;
+pub mod data;
 pub mod diagnostics;
+pub mod eval;
 pub mod fmt;
 pub mod graph;
 pub mod load;

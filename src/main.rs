@@ -19,6 +19,23 @@ struct Args {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Check district submissions (files, or directories holding them) against the rules
+    Check {
+        /// Submission files (JSON, YAML) or directories (of files, or of CSV tables)
+        #[arg(required = true)]
+        submissions: Vec<PathBuf>,
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Text encoding of CSV and other submission files
+        #[arg(long, value_enum, default_value = "auto")]
+        encoding: plancheck::data::text::TextEncoding,
+        /// Largest submission file read, in bytes
+        #[arg(long, default_value_t = plancheck::data::Limits::default().max_file_bytes)]
+        max_file_bytes: u64,
+        /// Deepest nesting of lists and records in a submission
+        #[arg(long, default_value_t = plancheck::data::Limits::default().max_depth)]
+        max_depth: usize,
+    },
     /// Check the rules themselves: syntax, names, types, units, departments, citations, cycles
     Lint {
         /// A `.rules` file or a directory of them (default: the shipped `rules/`)
@@ -49,6 +66,12 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let lang = args.lang;
     let code = match args.command {
+        Command::Check { submissions, rules, encoding, max_file_bytes, max_depth } => {
+            let limits = plancheck::data::Limits { max_file_bytes, max_depth, ..Default::default() };
+            let options = plancheck::data::Options { limits, encoding };
+            let check = cli::check::CheckArgs { rules: cli::rules_path(rules), submissions, options, lang };
+            cli::check::run(&check)
+        }
         Command::Lint { rules } => cli::lint::run(&cli::rules_path(rules), lang),
         Command::Graph { rules, format, output } => {
             cli::graph::run(&cli::rules_path(rules), format, output.as_deref(), lang)

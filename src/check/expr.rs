@@ -10,7 +10,7 @@ use crate::source::Span;
 use crate::syntax::ast::{self, AggFn, BinOp, UnaryOp};
 
 /// Names of the functions an expression may call.
-pub const FUNCTIONS: &[&str] = &["round_half_up", "abs"];
+pub const FUNCTIONS: &[&str] = &["round_half_up", "abs", "starts_with", "present", "months"];
 
 /// Where an expression is evaluated.
 #[derive(Clone)]
@@ -227,6 +227,9 @@ impl<'a> Checker<'a> {
         let (func, arity) = match name.text.as_str() {
             "round_half_up" => (Function::RoundHalfUp, 1..=2),
             "abs" => (Function::Abs, 1..=1),
+            "starts_with" => (Function::StartsWith, 2..=2),
+            "present" => (Function::Present, 1..=1),
+            "months" => (Function::Months, 2..=2),
             other => {
                 let suggestion = did_you_mean(other, FUNCTIONS.iter().copied().chain(AGGREGATES.iter().copied()));
                 self.error(Diagnostic::new(Code::UnknownFunction, name.span).arg("name", other).suggest(suggestion));
@@ -234,34 +237,68 @@ impl<'a> Checker<'a> {
             }
         };
         if !arity.contains(&typed.len()) {
+            let expected = if arity.start() == arity.end() {
+                arity.start().to_string()
+            } else {
+                format!("{}–{}", arity.start(), arity.end())
+            };
             self.error(
                 Diagnostic::new(Code::WrongArity, span)
                     .arg("name", &name.text)
-                    .arg(
-                        "expected",
-                        if arity.start() == arity.end() {
-                            arity.start().to_string()
-                        } else {
-                            format!("{}–{}", arity.start(), arity.end())
-                        },
-                    )
+                    .arg("expected", expected)
                     .arg("found", typed.len()),
             );
         }
-        for ((_, t), a) in typed.iter().zip(args) {
-            self.expect_number(t, a.span);
-        }
-        if let (Some((_, t)), Function::RoundHalfUp, Some(a)) = (typed.get(1), func, args.get(1))
-            && !matches!(t, ValueType::Number { literal: true, .. } | ValueType::Error)
-        {
+        let ty = match func {
+            Function::RoundHalfUp | Function::Abs => {
+                for ((_, t), a) in typed.iter().zip(args).take(1) {
+                    self.expect_number(t, a.span);
+                }
+                if let (Some((_, t)), Some(a)) = (typed.get(1), args.get(1))
+                    && !matches!(t, ValueType::Number { literal: true, .. } | ValueType::Error)
+                {
+                    self.error(
+                        Diagnostic::new(Code::TypeMismatch, a.span)
+                            .arg("expected", "a plain number of digits")
+                            .arg("found", describe(t)),
+                    );
+                }
+                typed.first().map_or(ValueType::Error, |(_, t)| t.clone())
+            }
+            Function::StartsWith => {
+                for ((_, t), a) in typed.iter().zip(args) {
+                    self.expect_type(t, &ValueType::Text, a.span);
+                }
+                ValueType::Bool
+            }
+            Function::Present => {
+                if let Some(a) = args.first()
+                    && !matches!(a.kind, ast::ExprKind::Path(_))
+                {
+                    self.error(
+                        Diagnostic::new(Code::TypeMismatch, a.span)
+                            .arg("expected", "a field")
+                            .arg("found", "a formula"),
+                    );
+                }
+                ValueType::Bool
+            }
+            Function::Months => {
+                for ((_, t), a) in typed.iter().zip(args) {
+                    self.expect_type(t, &ValueType::Date, a.span);
+                }
+                ValueType::Number { unit: Unit::one(), literal: false }
+            }
+        };
+        (Expr { kind: ExprKind::Call(func, typed.into_iter().map(|(e, _)| e).collect()), span }, ty)
+    }
+
+    fn expect_type(&mut self, t: &ValueType, expected: &ValueType, span: Span) {
+        if t != expected && *t != ValueType::Error && !matches!((t, expected), (ValueType::Enum(_), ValueType::Text)) {
             self.error(
-                Diagnostic::new(Code::TypeMismatch, a.span)
-                    .arg("expected", "a plain number of digits")
-                    .arg("found", describe(t)),
+                Diagnostic::new(Code::TypeMismatch, span).arg("expected", describe(expected)).arg("found", describe(t)),
             );
         }
-        let ty = typed.first().map_or(ValueType::Error, |(_, t)| t.clone());
-        (Expr { kind: ExprKind::Call(func, typed.into_iter().map(|(e, _)| e).collect()), span }, ty)
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod cases;
 mod declare;
+pub use declare::{io_reason, valid_date};
 mod expr;
 pub mod model;
 mod rules;
@@ -98,6 +99,7 @@ enum Namespace {
     Unit,
     Entity,
     Rule,
+    Consistency,
     Test,
 }
 

@@ -22,6 +22,8 @@ pub struct Model {
     pub metrics: Vec<MetricDef>,
     pub rules: Vec<RuleDef>,
     pub tests: Vec<TestDef>,
+    /// Consistency checks of submitted data, run before the rules.
+    pub consistency: Vec<ConsistencyDef>,
     /// Metrics in an order where each comes after everything it reads.
     pub metric_order: Vec<MetricId>,
 }
@@ -223,6 +225,18 @@ pub struct RuleDef {
     pub span: Span,
 }
 
+/// A check that submitted data agrees with itself (a part not larger than its whole …).
+#[derive(Debug, Clone)]
+pub struct ConsistencyDef {
+    pub id: String,
+    pub title: String,
+    pub english: Option<String>,
+    pub judgements: Vec<Judgement>,
+    /// `error` makes the submission unusable; `warning` only reports.
+    pub severity: RuleSeverity,
+    pub span: Span,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     Pass,
@@ -292,6 +306,12 @@ pub enum Scope {
 pub enum Function {
     RoundHalfUp,
     Abs,
+    /// `starts_with(text, prefix)`.
+    StartsWith,
+    /// `present(field)`: the field is given and not null.
+    Present,
+    /// `months(from, to)`: calendar months from one date to another, both included.
+    Months,
 }
 
 #[derive(Debug, Clone)]

@@ -2,7 +2,7 @@
 //! responsible departments (lead first), parameters, and citations checked against the plan.
 
 use super::expr::Ctx;
-use super::model::{Citation, Judgement, Kind, ParamDef, RuleDef, RuleSeverity, Timing, ValueType};
+use super::model::{Citation, ConsistencyDef, Judgement, Kind, ParamDef, RuleDef, RuleSeverity, Timing, ValueType};
 use super::units::Unit;
 use super::{Checker, Input, Namespace};
 use crate::diagnostics::suggest::did_you_mean;
@@ -32,6 +32,13 @@ impl<'a> Checker<'a> {
         for input in inputs {
             for item in &input.ast.items {
                 if let ItemKind::Rule(rule) = &item.kind
+                    && rule.consistency
+                {
+                    if self.define(Namespace::Consistency, &rule.id.text, rule.id.span) {
+                        let def = self.consistency_check(rule, item.span);
+                        self.model.consistency.push(def);
+                    }
+                } else if let ItemKind::Rule(rule) = &item.kind
                     && self.define(Namespace::Rule, &rule.id.text, rule.id.span)
                 {
                     let def = self.rule(rule, &item.doc, item.span);
@@ -99,24 +106,7 @@ impl<'a> Checker<'a> {
                 );
             }
         }
-        let levels = self.levels(rule);
-        let first = |kw: &str| rule.clauses.iter().find(|c| c.kind.keyword() == kw);
-        let condition = first("applies").and_then(|c| match &c.kind {
-            ClauseKind::Applies { condition, .. } => condition.as_ref(),
-            _ => None,
-        });
-        let require = first("require").and_then(|c| match &c.kind {
-            ClauseKind::Require(e) => Some(e),
-            _ => None,
-        });
-        for level in levels {
-            let ctx = Ctx { entity: level, each: None, params: &def.params, metric: None };
-            let condition = condition.map(|c| self.condition(c, &ctx));
-            if let Some(require) = require {
-                let require = self.condition(require, &ctx);
-                def.judgements.push(Judgement { level, condition, require });
-            }
-        }
+        def.judgements = self.judgements(rule, &def.params);
         for clause in &rule.clauses {
             match &clause.kind {
                 ClauseKind::Target { due, baseline } => def.timing = self.target(due, baseline.as_ref()),
@@ -143,6 +133,74 @@ impl<'a> Checker<'a> {
             }
         }
         def
+    }
+
+    /// A consistency check: `applies to`, `require` and optionally `severity`, nothing else.
+    fn consistency_check(&mut self, rule: &ast::Rule, span: Span) -> ConsistencyDef {
+        let mut severity = RuleSeverity::Error;
+        let mut seen: Vec<(&str, Span)> = Vec::new();
+        for clause in &rule.clauses {
+            let kw = clause.kind.keyword();
+            if !matches!(kw, "applies" | "require" | "severity") {
+                self.error(Diagnostic::new(Code::ClauseNotAllowed, clause.span).arg("clause", kw));
+                continue;
+            }
+            if let Some((_, first)) = seen.iter().find(|(k, _)| *k == kw) {
+                self.error(
+                    Diagnostic::new(Code::DuplicateClause, clause.span).arg("clause", kw).with(*first, "related"),
+                );
+                continue;
+            }
+            seen.push((kw, clause.span));
+            if let ClauseKind::Severity(word) = &clause.kind
+                && let Some(s) = self.word(word, SEVERITIES, "severity")
+            {
+                severity = s;
+            }
+        }
+        for (kw, shown) in [("applies", "applies to"), ("require", "require")] {
+            if !seen.iter().any(|(k, _)| *k == kw) {
+                self.error(
+                    Diagnostic::new(Code::MissingClause, rule.id.span)
+                        .arg("clause", shown)
+                        .arg("rule", &rule.id.text)
+                        .with(rule.close, "related"),
+                );
+            }
+        }
+        let judgements = self.judgements(rule, &[]);
+        ConsistencyDef {
+            id: rule.id.text.clone(),
+            title: rule.title.value.clone(),
+            english: rule.english.as_ref().map(|s| s.value.clone()),
+            judgements,
+            severity,
+            span,
+        }
+    }
+
+    /// The condition and requirement compiled for each level the rule applies to.
+    fn judgements(&mut self, rule: &ast::Rule, params: &[ParamDef]) -> Vec<Judgement> {
+        let levels = self.levels(rule);
+        let first = |kw: &str| rule.clauses.iter().find(|c| c.kind.keyword() == kw);
+        let condition = first("applies").and_then(|c| match &c.kind {
+            ClauseKind::Applies { condition, .. } => condition.as_ref(),
+            _ => None,
+        });
+        let require = first("require").and_then(|c| match &c.kind {
+            ClauseKind::Require(e) => Some(e),
+            _ => None,
+        });
+        let mut out = Vec::new();
+        for level in levels {
+            let ctx = Ctx { entity: level, each: None, params, metric: None };
+            let condition = condition.map(|c| self.condition(c, &ctx));
+            if let Some(require) = require {
+                let require = self.condition(require, &ctx);
+                out.push(Judgement { level, condition, require });
+            }
+        }
+        out
     }
 
     fn rule_area(&mut self, id: &ast::Name) -> Option<usize> {

@@ -1,6 +1,7 @@
 //! The commands of the `plancheck` binary, one module each. Each returns the process exit
 //! code: 0 success, 1 a finding (a failed check, an unformatted file), 2 unusable input.
 
+pub mod check;
 pub mod fmt;
 pub mod graph;
 pub mod lint;

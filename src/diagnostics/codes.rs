@@ -73,16 +73,39 @@ codes! {
     SectionNotInPlan      "E0406" "section-not-in-plan"     Error;
     ConflictingTiming     "E0407" "conflicting-timing"      Error;
     DuplicateDepartment   "E0408" "duplicate-department"    Error;
+    ClauseNotAllowed      "E0409" "clause-not-allowed"      Error;
     MetricCycle           "E0501" "metric-cycle"            Error;
     ContainmentCycle      "E0502" "containment-cycle"       Error;
     IncompleteTest        "E0601" "incomplete-test"         Error;
     AmbiguousSubject      "E0602" "ambiguous-subject"       Error;
     PlanHeader            "E0701" "plan-header"             Error;
     PlanTextUnreadable    "E0702" "plan-text-unreadable"    Error;
+    JsonSyntax            "E1001" "json-syntax"             Error;
+    YamlSyntax            "E1002" "yaml-syntax"             Error;
+    CsvSyntax             "E1003" "csv-syntax"              Error;
+    FileTooLarge          "E1004" "file-too-large"          Error;
+    TooDeep               "E1005" "too-deep"                Error;
+    AliasLimit            "E1006" "alias-limit"             Error;
+    Undecodable           "E1007" "undecodable"             Error;
+    DuplicateKey          "E1008" "duplicate-key"           Error;
+    MissingField          "E1101" "missing-field"           Error;
+    WrongType             "E1102" "wrong-type"              Error;
+    OutOfRange            "E1103" "out-of-range"            Error;
+    InvalidFormat         "E1104" "invalid-format"          Error;
+    UnknownEnumValue      "E1105" "unknown-enum-value"      Error;
+    NullNotAllowed        "E1106" "null-not-allowed"        Error;
+    DuplicateKeyValue     "E1201" "duplicate-key-value"     Error;
+    Inconsistent          "E1301" "inconsistent"            Error;
+    OrphanRow             "E1401" "orphan-row"              Error;
+    NoTables              "E1402" "no-tables"               Error;
+    NotASubmission        "E1403" "not-a-submission"        Error;
     UnusedMetric          "W0101" "unused-metric"           Warning;
     RuleWithoutTest       "W0201" "rule-without-test"       Warning;
     DueAfterPeriod        "W0301" "due-after-period"        Warning;
     BaselineAfterDue      "W0302" "baseline-not-before-due" Warning;
+    UnknownField          "W1101" "unknown-field"           Warning;
+    Implausible           "W1301" "implausible"             Warning;
+    UnknownTable          "W1401" "unknown-table"           Warning;
 }
 
 impl Code {

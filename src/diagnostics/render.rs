@@ -26,7 +26,7 @@ pub fn texts(d: &Diagnostic, lang: Lang) -> Texts {
         .iter()
         .map(|(k, v)| match *k {
             "problem" => (*k, catalog::text(lang, &format!("{code}.{v}"), &d.args).unwrap_or_else(|| v.clone())),
-            _ => (*k, localize(lang, v)),
+            _ => (*k, localize(lang, v, &d.args)),
         })
         .collect();
     let get = |suffix: &str| catalog::text(lang, &format!("{code}.{suffix}"), &args);
@@ -47,8 +47,9 @@ pub fn texts(d: &Diagnostic, lang: Lang) -> Texts {
 }
 
 /// An argument `@key1|key2|…` is a list of catalog keys (or `\`keywords\``, kept as written),
-/// shown in the user's language; any other argument is shown as it is.
-fn localize(lang: Lang, value: &str) -> String {
+/// shown in the user's language and filled with the diagnostic's other arguments; any other
+/// argument is shown as it is.
+fn localize(lang: Lang, value: &str, args: &[(&str, String)]) -> String {
     let Some(keys) = value.strip_prefix('@') else { return value.to_string() };
     let items: Vec<String> = keys
         .split('|')
@@ -56,7 +57,7 @@ fn localize(lang: Lang, value: &str) -> String {
             if k.starts_with('`') {
                 k.to_string()
             } else {
-                catalog::text(lang, k, &[]).unwrap_or_else(|| k.to_string())
+                catalog::text(lang, k, args).unwrap_or_else(|| k.to_string())
             }
         })
         .collect();

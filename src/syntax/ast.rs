@@ -174,6 +174,8 @@ pub struct Metric {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rule {
+    /// A consistency check of submitted data (`consistency …`) rather than an obligation.
+    pub consistency: bool,
     pub id: Name,
     pub title: Str,
     pub english: Option<Str>,

@@ -36,7 +36,8 @@ pub struct Lexed {
 }
 
 /// Keywords that start a top-level item at the beginning of a line.
-pub const ITEM_KEYWORDS: &[&str] = &["plan", "area", "department", "unit", "root", "entity", "metric", "rule", "test"];
+pub const ITEM_KEYWORDS: &[&str] =
+    &["plan", "area", "department", "unit", "root", "entity", "metric", "rule", "consistency", "test"];
 
 enum Token {
     Open(usize, char),

@@ -83,6 +83,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::entity_decl | Rule::root_mark => "`entity`",
         Rule::metric_decl => "`metric`",
         Rule::rule_decl => "`rule`",
+        Rule::consistency_decl => "`consistency`",
         Rule::test_decl => "`test`",
         Rule::field_decl => "syntax.field",
         Rule::key_decl => "`key`",
@@ -259,7 +260,8 @@ impl Lower<'_> {
                 let expr = expr.expect("grammar: metric expression");
                 ItemKind::Metric(Metric { entity, name, title, unit, expr })
             }
-            Rule::rule_decl => {
+            Rule::rule_decl | Rule::consistency_decl => {
+                let consistency = rule == Rule::consistency_decl;
                 let id = self.name(inner.next().expect("grammar: rule id"));
                 let title = self.string(inner.next().expect("grammar: rule title"));
                 let mut english = None;
@@ -272,7 +274,7 @@ impl Lower<'_> {
                     }
                 }
                 let close = Span::new(self.file, span.end as usize - 1, span.end as usize);
-                ItemKind::Rule(Rule_ { id, title, english, clauses, close })
+                ItemKind::Rule(Rule_ { consistency, id, title, english, clauses, close })
             }
             Rule::test_decl => {
                 let name = self.string(inner.next().expect("grammar: test name"));

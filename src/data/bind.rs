@@ -1,0 +1,305 @@
+//! Binding: an untyped [`Node`] tree becomes [`Instance`]s of the declared entities. Every
+//! mismatch with the schema is a diagnostic at the offending value: a missing field, a wrong
+//! type (`"2380"` where a count belongs), a negative count, a percentage outside 0..100, a
+//! value outside an enum, an unknown field (a warning), a repeated key value among siblings.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use super::instance::{Dataset, Date, Instance, InstanceId, Scalar, Slot};
+use super::tree::{Node, Value};
+use crate::check::model::{EntityId, Model, Ty};
+use crate::diagnostics::suggest::did_you_mean;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::source::Span;
+
+/// Where a missing field is reported once for many records.
+const MISSING_SHOWN: usize = 3;
+
+/// Binds one document's tree as an instance of `entity`.
+pub fn bind(
+    model: &Model,
+    dataset: &mut Dataset,
+    node: &Node,
+    entity: EntityId,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> InstanceId {
+    let mut b = Binder { model, dataset, diagnostics, missing: BTreeMap::new() };
+    let root = b.record(node, entity, None);
+    b.report_missing();
+    root
+}
+
+/// The root entity a document most likely holds: the one whose fields its top-level keys
+/// match best.
+pub fn root_entity(model: &Model, node: &Node) -> Option<EntityId> {
+    let Value::Map(entries) = &node.value else {
+        return model.entities.iter().position(|e| e.root);
+    };
+    model
+        .entities
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.root)
+        .max_by_key(|(_, e)| entries.iter().filter(|x| e.field(&x.key).is_some()).count())
+        .map(|(i, _)| i)
+}
+
+struct Binder<'a> {
+    model: &'a Model,
+    dataset: &'a mut Dataset,
+    diagnostics: &'a mut Vec<Diagnostic>,
+    /// (entity, field) → the records that lack it: (record span, file-level key).
+    missing: BTreeMap<(EntityId, usize), Vec<Span>>,
+}
+
+impl Binder<'_> {
+    fn record(&mut self, node: &Node, entity: EntityId, parent: Option<InstanceId>) -> InstanceId {
+        let def = &self.model.entities[entity];
+        let id = self.dataset.push(Instance {
+            entity,
+            parent,
+            span: node.span,
+            slots: vec![Slot::Missing; def.fields.len()],
+        });
+        let Value::Map(entries) = &node.value else {
+            self.wrong_type(node, &def.name, "record");
+            return id;
+        };
+        let mut given = vec![false; def.fields.len()];
+        for entry in entries {
+            match def.field(&entry.key) {
+                Some(f) => {
+                    given[f] = true;
+                    let slot =
+                        self.slot(&def.fields[f].ty, def.fields[f].nullable, &entry.value, &def.fields[f].name, id);
+                    self.dataset.instances[id as usize].slots[f] = slot;
+                }
+                None => {
+                    let suggestion = did_you_mean(&entry.key, def.fields.iter().map(|f| f.name.as_str()));
+                    self.diagnostics.push(
+                        Diagnostic::new(Code::UnknownField, entry.key_span)
+                            .arg("field", &entry.key)
+                            .arg("entity", &def.name)
+                            .suggest(suggestion),
+                    );
+                }
+            }
+        }
+        for (f, _) in given.iter().enumerate().filter(|(_, given)| !**given) {
+            self.missing.entry((entity, f)).or_default().push(node.span);
+        }
+        id
+    }
+
+    fn slot(&mut self, ty: &Ty, nullable: bool, node: &Node, field: &str, owner: InstanceId) -> Slot {
+        if node.value == Value::Null {
+            if nullable {
+                return Slot::Null(node.span);
+            }
+            self.diagnostics.push(Diagnostic::new(Code::NullNotAllowed, node.span).arg("field", field));
+            return Slot::Missing;
+        }
+        match ty {
+            Ty::Record(e) => Slot::Record(self.record(node, *e, Some(owner))),
+            Ty::List(inner) => {
+                let Value::List(items) = &node.value else {
+                    self.wrong_type(node, field, "list");
+                    return Slot::Missing;
+                };
+                match **inner {
+                    Ty::Record(e) => {
+                        let ids: Vec<InstanceId> = items.iter().map(|item| self.record(item, e, Some(owner))).collect();
+                        self.unique_keys(e, &ids);
+                        Slot::Records(ids, node.span)
+                    }
+                    ref element => {
+                        let values = items
+                            .iter()
+                            .map(|item| {
+                                let value = match self.scalar(element, item, field) {
+                                    Slot::Scalar(s, _) => Some(s),
+                                    _ => None,
+                                };
+                                (value, item.span)
+                            })
+                            .collect();
+                        Slot::Scalars(values, node.span)
+                    }
+                }
+            }
+            _ => self.scalar(ty, node, field),
+        }
+    }
+
+    fn scalar(&mut self, ty: &Ty, node: &Node, field: &str) -> Slot {
+        let span = node.span;
+        let expected = type_name(ty);
+        let value = match (ty, &node.value) {
+            (Ty::Count(_) | Ty::Decimal(_) | Ty::Percent, Value::Number(text)) => {
+                let Some(n) = parse_decimal(text) else {
+                    self.out_of_range(span, field, text, "@range.too_large");
+                    return Slot::Missing;
+                };
+                let problem = match ty {
+                    _ if n.is_sign_negative() && !n.is_zero() => Some("@range.negative"),
+                    Ty::Count(_) if !n.fract().is_zero() => Some("@range.whole"),
+                    Ty::Percent if n > Decimal::ONE_HUNDRED => Some("@range.percent"),
+                    _ => None,
+                };
+                if let Some(problem) = problem {
+                    self.out_of_range(span, field, text, problem);
+                    return Slot::Missing;
+                }
+                Scalar::Number(n)
+            }
+            (Ty::Bool, Value::Bool(b)) => Scalar::Bool(*b),
+            (Ty::Text, Value::Text(t)) => Scalar::Text(Arc::from(t.as_str())),
+            (Ty::Date, Value::Text(t)) => match Date::parse(t) {
+                Some(d) => Scalar::Date(d),
+                None => {
+                    self.invalid_format(span, field, t, "@format.date");
+                    return Slot::Missing;
+                }
+            },
+            (Ty::Code(size), Value::Text(t)) => {
+                let ok = !t.is_empty()
+                    && t.bytes().all(|b| b.is_ascii_digit())
+                    && size.is_none_or(|n| t.len() == n as usize);
+                if !ok {
+                    let what = size.map_or("@format.code".to_string(), |n| format!("@format.code_{n}"));
+                    self.invalid_format(span, field, t, &what);
+                    return Slot::Missing;
+                }
+                Scalar::Text(Arc::from(t.as_str()))
+            }
+            (Ty::Enum(variants), Value::Text(t)) => {
+                if !variants.contains(t) {
+                    self.diagnostics.push(
+                        Diagnostic::new(Code::UnknownEnumValue, span)
+                            .arg("field", field)
+                            .arg("value", t)
+                            .arg("choices", variants.join(", "))
+                            .suggest(did_you_mean(t, variants.iter().map(String::as_str))),
+                    );
+                    return Slot::Missing;
+                }
+                Scalar::Text(Arc::from(t.as_str()))
+            }
+            _ => {
+                self.wrong_type(node, field, &expected);
+                return Slot::Missing;
+            }
+        };
+        Slot::Scalar(value, span)
+    }
+
+    fn wrong_type(&mut self, node: &Node, field: &str, expected: &str) {
+        let shown = match &node.value {
+            Value::Text(t) => format!("\"{t}\""),
+            Value::Number(n) => n.clone(),
+            Value::Bool(b) => b.to_string(),
+            other => other.kind().to_string(),
+        };
+        let hint = match (&node.value, expected) {
+            (Value::Text(t), "@type.count" | "@type.decimal" | "@type.percent") if parse_decimal(t).is_some() => {
+                "@hint.unquote"
+            }
+            (Value::Number(_), "@type.text" | "@type.code" | "@type.date") => "@hint.quote",
+            (Value::Text(t), "@type.bool") if matches!(t.as_str(), "true" | "false" | "是" | "否") => "@hint.bool",
+            _ => "@hint.type",
+        };
+        self.diagnostics.push(
+            Diagnostic::new(Code::WrongType, node.span)
+                .arg("field", field)
+                .arg("expected", expected)
+                .arg("found", shown)
+                .arg("hint", hint),
+        );
+    }
+
+    fn out_of_range(&mut self, span: Span, field: &str, value: &str, problem: &str) {
+        self.diagnostics.push(
+            Diagnostic::new(Code::OutOfRange, span).arg("field", field).arg("value", value).arg("problem", problem),
+        );
+    }
+
+    fn invalid_format(&mut self, span: Span, field: &str, value: &str, expected: &str) {
+        self.diagnostics.push(
+            Diagnostic::new(Code::InvalidFormat, span)
+                .arg("field", field)
+                .arg("value", value)
+                .arg("expected", expected),
+        );
+    }
+
+    /// Siblings of an entity with a key must not share a key value.
+    fn unique_keys(&mut self, entity: EntityId, ids: &[InstanceId]) {
+        let Some(key) = self.model.entities[entity].key else { return };
+        let mut seen: BTreeMap<String, Span> = BTreeMap::new();
+        for &id in ids {
+            if let Slot::Scalar(Scalar::Text(value), span) = &self.dataset.get(id).slots[key] {
+                match seen.get(value.as_ref()) {
+                    Some(first) => self.diagnostics.push(
+                        Diagnostic::new(Code::DuplicateKeyValue, *span)
+                            .arg("field", &self.model.entities[entity].fields[key].name)
+                            .arg("value", value)
+                            .arg("entity", &self.model.entities[entity].name)
+                            .with(*first, "related"),
+                    ),
+                    None => {
+                        seen.insert(value.to_string(), *span);
+                    }
+                }
+            }
+        }
+    }
+
+    /// One diagnostic per missing field; when many records lack the same field, the first
+    /// few are shown and the rest counted.
+    fn report_missing(&mut self) {
+        for ((entity, field), spans) in std::mem::take(&mut self.missing) {
+            let def = &self.model.entities[entity];
+            let name = &def.fields[field].name;
+            for (i, span) in spans.iter().enumerate().take(MISSING_SHOWN) {
+                let more =
+                    if i + 1 == MISSING_SHOWN && spans.len() > MISSING_SHOWN { spans.len() - MISSING_SHOWN } else { 0 };
+                let record_start = Span::new(span.file, span.start as usize, span.start as usize + 1);
+                let d = Diagnostic::new(Code::MissingField, record_start)
+                    .arg("field", name)
+                    .arg("entity", &def.name)
+                    .arg("more", if more > 0 { "@E1101.more" } else { "" })
+                    .arg("count", more);
+                self.diagnostics.push(d);
+            }
+        }
+    }
+}
+
+/// The type as named in messages (a catalog key).
+pub fn type_name(ty: &Ty) -> String {
+    match ty {
+        Ty::Count(_) => "@type.count",
+        Ty::Decimal(_) => "@type.decimal",
+        Ty::Percent => "@type.percent",
+        Ty::Bool => "@type.bool",
+        Ty::Date => "@type.date",
+        Ty::Text => "@type.text",
+        Ty::Code(_) => "@type.code",
+        Ty::Enum(_) => "@type.enum",
+        Ty::Record(_) => "@type.record",
+        Ty::List(_) => "@type.list",
+    }
+    .to_string()
+}
+
+/// An exact decimal from JSON/YAML number syntax (`2380`, `28.99`, `1e3`).
+pub fn parse_decimal(text: &str) -> Option<Decimal> {
+    if text.contains(['e', 'E']) {
+        return Decimal::from_scientific(text).ok();
+    }
+    Decimal::from_str(text).ok()
+}

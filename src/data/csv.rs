@@ -1,0 +1,346 @@
+//! CSV submissions: a directory of tables as exported from spreadsheets, one table per entity
+//! (`submission.csv`, `district.csv`, `street.csv`, `community.csv` …), joined by code. The
+//! tables are turned into the same [`Node`] tree as a JSON submission, so they are validated
+//! the same way; every cell keeps its span (file, row, column).
+//!
+//! Layout, derived from the schema: the root entity's table and the tables of the root's
+//! record fields have one row. An entity kept in a list of a parent has its own table whose
+//! column `PARENT.KEY` (`street.code`, `police_station.station_id`) names the parent row.
+//! Nested records are flattened into dotted columns (`qualitative.has_youth_home`); lists of
+//! plain values are written in one cell, separated by `;`. A header may also be a field's
+//! Chinese label. An empty cell is null where the field allows null, else absent.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use super::text::{TextEncoding, decode};
+use super::tree::{Entry, Node, Value};
+use crate::check::model::{EntityId, Model, Ty};
+use crate::check::schema::Schema;
+use crate::diagnostics::suggest::did_you_mean;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::source::{FileId, SourceMap, Span};
+
+/// Whether a directory holds a CSV submission (a table named after a root entity).
+pub fn is_csv_submission(dir: &Path, model: &Model) -> bool {
+    model.entities.iter().any(|e| e.root && dir.join(format!("{}.csv", e.name)).is_file())
+}
+
+/// One row: its cells by column, and the span of the row.
+struct Row {
+    cells: Vec<(String, Span)>,
+    span: Span,
+}
+
+/// One table: its header cells and rows.
+struct Table {
+    file: FileId,
+    headers: Vec<(String, Span)>,
+    rows: Vec<Row>,
+}
+
+/// Reads the tables of `dir` into one tree for the root entity.
+pub fn load(
+    dir: &Path,
+    model: &Model,
+    schema: &Schema,
+    encoding: TextEncoding,
+    max_bytes: u64,
+    sources: &mut SourceMap,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<(Node, EntityId)> {
+    let mut tables: HashMap<String, Table> = HashMap::new();
+    let mut entries: Vec<_> = std::fs::read_dir(dir).ok()?.filter_map(Result::ok).map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries.into_iter().filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv"))) {
+        let name = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+        let shown = crate::load::display_name(&path);
+        let Some(table) = read_table(&path, &shown, encoding, max_bytes, sources, diagnostics) else { continue };
+        if model.entity(&name).is_none() {
+            let suggestion = did_you_mean(&name, model.entities.iter().map(|e| e.name.as_str()));
+            let span = Span::new(table.file, 0, 0);
+            diagnostics.push(Diagnostic::new(Code::UnknownTable, span).arg("table", &name).suggest(suggestion));
+            continue;
+        }
+        tables.insert(name, table);
+    }
+    let root = model.entities.iter().position(|e| e.root && tables.contains_key(&e.name))?;
+    let mut builder = Builder { model, schema, tables: &tables, diagnostics, reported: HashSet::new() };
+    let node = builder.single_row(root)?;
+    Some((node, root))
+}
+
+fn read_table(
+    path: &Path,
+    shown: &str,
+    encoding: TextEncoding,
+    max_bytes: u64,
+    sources: &mut SourceMap,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Table> {
+    let bytes = super::read_limited(path, shown, max_bytes, sources, diagnostics)?;
+    let text = match decode(&bytes, encoding) {
+        Ok(decoded) => decoded.text,
+        Err(super::text::DecodeError::Invalid { offset, encoding }) => {
+            let file = sources.add(shown, path, String::from_utf8_lossy(&bytes).into_owned());
+            let d = Diagnostic::new(Code::Undecodable, Span::new(file, offset, offset + 1)).arg("encoding", encoding);
+            diagnostics.push(d);
+            return None;
+        }
+    };
+    let file = sources.add(shown, path, text);
+    let text = &sources.get(file).text;
+    let mut reader = ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut records = Vec::new();
+    for result in reader.records() {
+        match result {
+            Ok(record) => {
+                let start = record.position().map_or(0, |p| p.byte() as usize);
+                records.push((start, record));
+            }
+            Err(e) => {
+                let at = e.position().map_or(0, |p| p.byte() as usize);
+                let d = Diagnostic::new(Code::CsvSyntax, Span::new(file, at, at + 1)).arg("problem", e.to_string());
+                diagnostics.push(d);
+                return None;
+            }
+        }
+    }
+    let mut rows: Vec<Row> = records
+        .iter()
+        .map(|(start, record)| {
+            let spans = cell_spans(text, *start, record.len());
+            let cells: Vec<(String, Span)> =
+                record.iter().zip(spans).map(|(v, (s, e))| (v.trim().to_string(), Span::new(file, s, e))).collect();
+            let end = cells.last().map_or(*start, |c| c.1.end as usize);
+            Row { cells, span: Span::new(file, *start, end.max(*start + 1)) }
+        })
+        .collect();
+    if rows.is_empty() {
+        return Some(Table { file, headers: Vec::new(), rows });
+    }
+    let header = rows.remove(0);
+    for row in &rows {
+        if row.cells.len() != header.cells.len() {
+            let d = Diagnostic::new(Code::CsvSyntax, row.span)
+                .arg("problem", "@csv.row_length")
+                .arg("found", row.cells.len())
+                .arg("expected", header.cells.len());
+            diagnostics.push(d);
+        }
+    }
+    rows.retain(|r| r.cells.iter().any(|(v, _)| !v.is_empty()));
+    Some(Table { file, headers: header.cells, rows })
+}
+
+/// Byte ranges of the cells of the record starting at `start` (quotes included).
+fn cell_spans(text: &str, start: usize, count: usize) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut spans = Vec::with_capacity(count);
+    let mut i = start;
+    while spans.len() < count {
+        let cell_start = i;
+        let mut quoted = false;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'"' => quoted = !quoted,
+                b',' if !quoted => break,
+                b'\n' | b'\r' if !quoted => break,
+                _ => {}
+            }
+            i += 1;
+        }
+        spans.push((cell_start, i));
+        if i < bytes.len() && bytes[i] == b',' {
+            i += 1;
+        } else {
+            while spans.len() < count {
+                spans.push((i, i));
+            }
+        }
+    }
+    spans
+}
+
+struct Builder<'a> {
+    model: &'a Model,
+    schema: &'a Schema,
+    tables: &'a HashMap<String, Table>,
+    diagnostics: &'a mut Vec<Diagnostic>,
+    /// Header cells already reported as unknown columns.
+    reported: HashSet<(FileId, usize)>,
+}
+
+impl Builder<'_> {
+    /// The one row of a table that must have exactly one (the root, the root's records).
+    fn single_row(&mut self, entity: EntityId) -> Option<Node> {
+        let name = &self.model.entities[entity].name;
+        let table = self.tables.get(name)?;
+        if table.rows.len() != 1 {
+            let span = table.rows.get(1).map_or(Span::new(table.file, 0, 0), |r| r.span);
+            self.diagnostics.push(
+                Diagnostic::new(Code::CsvSyntax, span)
+                    .arg("problem", "@csv.one_row")
+                    .arg("table", name)
+                    .arg("found", table.rows.len()),
+            );
+        }
+        let row = table.rows.first()?;
+        Some(self.record(entity, table, row, None))
+    }
+
+    /// A row as a record node, with its children from the other tables.
+    fn record(&mut self, entity: EntityId, table: &Table, row: &Row, link: Option<&str>) -> Node {
+        let def = &self.model.entities[entity];
+        let mut columns: BTreeMap<&str, (usize, Span)> = BTreeMap::new();
+        for (i, (header, span)) in table.headers.iter().enumerate() {
+            columns.insert(header.as_str(), (i, *span));
+        }
+        let mut entries = self.flattened(entity, "", row, &mut columns);
+        for (field, child, is_list) in self.schema.children[entity].clone() {
+            let field_name = &self.model.entities[entity].fields[field].name;
+            let child_name = &self.model.entities[child].name;
+            let Some(child_table) = self.tables.get(child_name) else { continue };
+            if !is_list {
+                if let Some(node) = self.single_row(child) {
+                    entries.push(Entry { key: field_name.clone(), key_span: node.span, value: node });
+                }
+                continue;
+            }
+            let key_value =
+                def.key.map(|k| def.fields[k].name.as_str()).and_then(|k| cell(table, row, k)).map(|(v, _)| v);
+            let link_column = link_column(self.model, entity);
+            let mut items = Vec::new();
+            for child_row in &child_table.rows {
+                let belongs = match (&link_column, &key_value) {
+                    (Some(column), Some(value)) => {
+                        cell(child_table, child_row, column).is_some_and(|(v, _)| v == *value)
+                    }
+                    _ => true,
+                };
+                if belongs {
+                    items.push(self.record(child, child_table, child_row, link_column.as_deref()));
+                }
+            }
+            let span = Span::new(child_table.file, 0, 0);
+            entries.push(Entry { key: field_name.clone(), key_span: span, value: Node::new(Value::List(items), span) });
+        }
+        // Columns no field took: the link column is expected, anything else is reported once.
+        for (header, (index, span)) in columns {
+            if Some(header) != link && self.reported.insert((table.file, index)) {
+                let suggestion = did_you_mean(header, def.fields.iter().map(|f| f.name.as_str()));
+                self.diagnostics.push(
+                    Diagnostic::new(Code::UnknownField, span)
+                        .arg("field", header)
+                        .arg("entity", &def.name)
+                        .suggest(suggestion),
+                );
+            }
+        }
+        Node::new(Value::Map(entries), row.span)
+    }
+
+    /// The entries of `entity`'s scalar fields and flattened nested records, taking the
+    /// columns it uses out of `columns`.
+    fn flattened(
+        &mut self,
+        entity: EntityId,
+        prefix: &str,
+        row: &Row,
+        columns: &mut BTreeMap<&str, (usize, Span)>,
+    ) -> Vec<Entry> {
+        let def = &self.model.entities[entity];
+        let mut entries = Vec::new();
+        for field in &def.fields {
+            let name = format!("{prefix}{}", field.name);
+            if let Ty::Record(child) = field.ty {
+                if !self.tables.contains_key(&self.model.entities[child].name) {
+                    let inner = self.flattened(child, &format!("{name}."), row, columns);
+                    if !inner.is_empty() {
+                        let span = inner[0].key_span;
+                        entries.push(Entry {
+                            key: field.name.clone(),
+                            key_span: span,
+                            value: Node::new(Value::Map(inner), row.span),
+                        });
+                    }
+                }
+                continue;
+            }
+            if matches!(&field.ty, Ty::List(inner) if matches!(**inner, Ty::Record(_))) {
+                continue;
+            }
+            let label = field.label.as_deref().map(|l| format!("{prefix}{l}"));
+            let column = columns
+                .keys()
+                .copied()
+                .find(|h| *h == name || label.as_deref() == Some(*h))
+                .and_then(|h| columns.remove(h).map(|c| (h, c)));
+            let Some((_, (index, header_span))) = column else { continue };
+            let Some((text, span)) = row.cells.get(index) else { continue };
+            if text.is_empty() {
+                if field.nullable {
+                    entries.push(Entry {
+                        key: field.name.clone(),
+                        key_span: header_span,
+                        value: Node::new(Value::Null, *span),
+                    });
+                }
+                continue;
+            }
+            let value = typed_cell(&field.ty, text, *span);
+            entries.push(Entry { key: field.name.clone(), key_span: *span, value });
+        }
+        entries
+    }
+}
+
+/// The value of a column in a row.
+fn cell<'t>(table: &'t Table, row: &'t Row, column: &str) -> Option<(&'t str, Span)> {
+    let index = table.headers.iter().position(|(h, _)| h == column)?;
+    row.cells.get(index).map(|(v, s)| (v.as_str(), *s))
+}
+
+/// The column that links a child row to its `parent` row: `PARENT.KEY`.
+pub fn link_column(model: &Model, parent: EntityId) -> Option<String> {
+    let def = &model.entities[parent];
+    def.key.map(|k| format!("{}.{}", def.name, def.fields[k].name))
+}
+
+/// A cell as a value of the field's type: numbers and yes/no where they parse, text otherwise
+/// (so that binding reports a wrong type at the cell).
+fn typed_cell(ty: &Ty, text: &str, span: Span) -> Node {
+    let value = match ty {
+        Ty::Count(_) | Ty::Decimal(_) | Ty::Percent if super::bind::parse_decimal(text).is_some() => {
+            Value::Number(text.to_string())
+        }
+        Ty::Bool => match text {
+            "true" | "TRUE" | "True" | "是" => Value::Bool(true),
+            "false" | "FALSE" | "False" | "否" => Value::Bool(false),
+            _ => Value::Text(text.to_string()),
+        },
+        Ty::List(inner) => {
+            Value::List(split_list(text, span).into_iter().map(|(t, s)| typed_cell(inner, &t, s)).collect())
+        }
+        _ => Value::Text(text.to_string()),
+    };
+    Node::new(value, span)
+}
+
+/// The parts of a `;`-separated cell (`；` too), with their spans.
+fn split_list(text: &str, span: Span) -> Vec<(String, Span)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let base = span.start as usize;
+    let separators = text.match_indices([';', '；']).map(|(i, sep)| (i, sep.len())).chain([(text.len(), 0)]);
+    for (end, len) in separators {
+        let part = &text[start..end];
+        let trimmed = part.trim();
+        if !trimmed.is_empty() {
+            let lead = start + (part.len() - part.trim_start().len());
+            out.push((trimmed.to_string(), Span::new(span.file, base + lead, base + lead + trimmed.len())));
+        }
+        start = end + len;
+    }
+    out
+}

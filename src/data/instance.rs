@@ -1,0 +1,152 @@
+//! Submissions bound to the schema: every record is an [`Instance`] of a declared entity, its
+//! fields in declaration order, every value with its span. Instances live in one arena per
+//! run ([`Dataset`]) and point to their parent, so rules can look up and down the hierarchy.
+
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use crate::check::model::EntityId;
+use crate::source::{FileId, Span};
+
+pub type InstanceId = u32;
+
+/// A calendar day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD`, accepting only days that exist.
+    pub fn parse(text: &str) -> Option<Date> {
+        if text.len() != 10 || !crate::check::valid_date(text) {
+            return None;
+        }
+        Some(Date { year: text[..4].parse().ok()?, month: text[5..7].parse().ok()?, day: text[8..10].parse().ok()? })
+    }
+
+    /// The last day of a year.
+    pub fn end_of_year(year: i32) -> Date {
+        Date { year, month: 12, day: 31 }
+    }
+
+    /// Days since 0000-03-01 (for differences between dates).
+    pub fn day_number(self) -> i64 {
+        let (y, m) = if self.month <= 2 {
+            (self.year as i64 - 1, self.month as i64 + 9)
+        } else {
+            (self.year as i64, self.month as i64 - 3)
+        };
+        365 * y + y.div_euclid(4) - y.div_euclid(100) + y.div_euclid(400) + (153 * m + 2) / 5 + self.day as i64 - 1
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// A plain value of a field.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Scalar {
+    Number(Decimal),
+    Bool(bool),
+    Text(Arc<str>),
+    Date(Date),
+}
+
+/// What a submission says about one field.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Slot {
+    /// Not given (only where a submission error was already reported, or in rule tests).
+    Missing,
+    /// Given as null: not applicable.
+    Null(Span),
+    Scalar(Scalar, Span),
+    /// A list of plain values; `None` for a null element.
+    Scalars(Vec<(Option<Scalar>, Span)>, Span),
+    Record(InstanceId),
+    Records(Vec<InstanceId>, Span),
+}
+
+impl Slot {
+    pub fn span(&self) -> Option<Span> {
+        match self {
+            Slot::Missing | Slot::Record(_) => None,
+            Slot::Null(s) | Slot::Scalar(_, s) | Slot::Scalars(_, s) | Slot::Records(_, s) => Some(*s),
+        }
+    }
+}
+
+/// One record of a submission.
+#[derive(Clone, Debug)]
+pub struct Instance {
+    pub entity: EntityId,
+    pub parent: Option<InstanceId>,
+    pub span: Span,
+    pub slots: Vec<Slot>,
+}
+
+/// One loaded file (or CSV directory): its root instance.
+#[derive(Clone, Debug)]
+pub struct Document {
+    pub file: FileId,
+    pub root: InstanceId,
+}
+
+/// Every instance of a run.
+#[derive(Clone, Debug, Default)]
+pub struct Dataset {
+    pub instances: Vec<Instance>,
+    pub documents: Vec<Document>,
+}
+
+impl Dataset {
+    pub fn get(&self, id: InstanceId) -> &Instance {
+        &self.instances[id as usize]
+    }
+
+    pub fn push(&mut self, instance: Instance) -> InstanceId {
+        self.instances.push(instance);
+        (self.instances.len() - 1) as InstanceId
+    }
+
+    /// The ids of the instances directly below `id` (records and list elements).
+    pub fn children(&self, id: InstanceId) -> impl Iterator<Item = InstanceId> + '_ {
+        self.get(id).slots.iter().flat_map(|slot| match slot {
+            Slot::Record(child) => std::slice::from_ref(child).iter().copied(),
+            Slot::Records(list, _) => list.iter().copied(),
+            _ => [].iter().copied(),
+        })
+    }
+
+    /// The nearest enclosing instance of an entity (the instance itself included).
+    pub fn ancestor(&self, mut id: InstanceId, entity: EntityId) -> Option<InstanceId> {
+        loop {
+            let inst = self.get(id);
+            if inst.entity == entity {
+                return Some(id);
+            }
+            id = inst.parent?;
+        }
+    }
+
+    /// Every instance of `entity` below `id`, in document order.
+    pub fn descendants(&self, id: InstanceId, entity: EntityId, out: &mut Vec<InstanceId>) {
+        for child in self.children(id) {
+            if self.get(child).entity == entity {
+                out.push(child);
+            }
+            self.descendants(child, entity, out);
+        }
+    }
+
+    /// The file an instance was read from.
+    pub fn file_of(&self, id: InstanceId) -> FileId {
+        self.get(id).span.file
+    }
+}

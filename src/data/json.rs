@@ -1,0 +1,157 @@
+//! JSON submissions (the canonical format): strict RFC 8259 JSON into a [`Node`] tree with a
+//! span for every key and value. Nesting is measured before parsing, so a hostile file cannot
+//! exhaust the stack.
+
+use jsonc_parser::ast::{ObjectPropName, Value as Json};
+use jsonc_parser::errors::ParseErrorKind;
+use jsonc_parser::{CollectOptions, ParseOptions, parse_to_ast};
+
+use super::Limits;
+use super::tree::{Entry, Node, Value};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::source::{FileId, Span};
+
+/// Parses JSON text; `Err` holds the diagnostics when the text is not usable JSON.
+pub fn parse(file: FileId, text: &str, limits: &Limits) -> Result<Node, Vec<Diagnostic>> {
+    if let Some(at) = too_deep(text, limits.max_depth) {
+        let d = Diagnostic::new(Code::TooDeep, Span::new(file, at, at + 1)).arg("limit", limits.max_depth);
+        return Err(vec![d]);
+    }
+    let options = ParseOptions {
+        allow_comments: false,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: false,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
+    };
+    let parsed = parse_to_ast(text, &CollectOptions::default(), &options).map_err(|e| {
+        let range = e.range();
+        let end = range.end.max(range.start + 1).min(text.len().max(range.start));
+        vec![Diagnostic::new(Code::JsonSyntax, Span::new(file, range.start, end)).arg("problem", problem(e.kind()))]
+    })?;
+    let Some(root) = parsed.value else {
+        return Err(vec![Diagnostic::new(Code::JsonSyntax, Span::new(file, 0, 0)).arg("problem", "@json.empty")]);
+    };
+    let mut diagnostics = Vec::new();
+    let node = convert(file, &root, &mut diagnostics);
+    if diagnostics.is_empty() { Ok(node) } else { Err(diagnostics) }
+}
+
+/// The byte offset where nesting first exceeds `limit`, ignoring brackets inside strings.
+pub fn too_deep(text: &str, limit: usize) -> Option<usize> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (i, b) in text.bytes().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn problem(kind: &ParseErrorKind) -> &'static str {
+    use ParseErrorKind::*;
+    match kind {
+        UnterminatedObject | UnterminatedArray => "@json.unterminated",
+        String(_) => "@json.bad_string",
+        ExpectedComma => "@json.expected_comma",
+        ExpectedColonAfterObjectKey => "@json.expected_colon",
+        TrailingCommasNotAllowed => "@json.trailing_comma",
+        CommentsNotAllowed | UnterminatedCommentBlock => "@json.comment",
+        NonFiniteNumbersNotAllowed => "@json.non_finite",
+        SingleQuotedStringsNotAllowed => "@json.single_quote",
+        ExpectedStringObjectProperty | UnexpectedWord => "@json.key_not_string",
+        MultipleRootJsonValues => "@json.multiple_roots",
+        ExpectedObjectValue => "@json.expected_value",
+        HexadecimalNumbersNotAllowed
+        | UnaryPlusNumbersNotAllowed
+        | BareDecimalPointNumbersNotAllowed
+        | ExpectedDigit
+        | ExpectedDigitFollowingNegativeSign
+        | ExpectedPlusMinusOrDigitInNumberLiteral => "@json.bad_number",
+        NestingDepthExceeded => "@json.too_deep",
+        _ => "@json.unexpected",
+    }
+}
+
+fn convert(file: FileId, json: &Json<'_>, diagnostics: &mut Vec<Diagnostic>) -> Node {
+    let span = |r: jsonc_parser::common::Range| Span::new(file, r.start, r.end);
+    match json {
+        Json::NullKeyword(n) => Node::new(Value::Null, span(n.range)),
+        Json::BooleanLit(b) => Node::new(Value::Bool(b.value), span(b.range)),
+        Json::NumberLit(n) => Node::new(Value::Number(n.value.to_string()), span(n.range)),
+        Json::StringLit(s) => Node::new(Value::Text(s.value.to_string()), span(s.range)),
+        Json::Array(a) => {
+            Node::new(Value::List(a.elements.iter().map(|e| convert(file, e, diagnostics)).collect()), span(a.range))
+        }
+        Json::Object(o) => {
+            let mut entries: Vec<Entry> = Vec::with_capacity(o.properties.len());
+            for prop in &o.properties {
+                let (key, key_range) = match &prop.name {
+                    ObjectPropName::String(s) => (s.value.to_string(), s.range),
+                    ObjectPropName::Word(w) => (w.value.to_string(), w.range),
+                };
+                let key_span = span(key_range);
+                if let Some(first) = entries.iter().find(|e| e.key == key) {
+                    diagnostics.push(
+                        Diagnostic::new(Code::DuplicateKey, key_span).arg("key", &key).with(first.key_span, "related"),
+                    );
+                    continue;
+                }
+                entries.push(Entry { key, key_span, value: convert(file, &prop.value, diagnostics) });
+            }
+            Node::new(Value::Map(entries), span(o.range))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_spans_of_keys_and_values() {
+        let text = r#"{"households": 2380, "name": "仁和园社区"}"#;
+        let node = parse(FileId(0), text, &Limits::default()).expect("parses");
+        let Value::Map(entries) = &node.value else { panic!("a map") };
+        assert_eq!(&text[entries[0].key_span.range()], "\"households\"");
+        assert_eq!(&text[entries[0].value.span.range()], "2380");
+        assert_eq!(&text[entries[1].value.span.range()], "\"仁和园社区\"");
+    }
+
+    #[test]
+    fn rejects_duplicate_keys_and_deep_nesting() {
+        let dup = parse(FileId(0), r#"{"a": 1, "a": 2}"#, &Limits::default()).expect_err("duplicate");
+        assert_eq!(dup[0].code, Code::DuplicateKey);
+        let deep = "[".repeat(100_000);
+        let err = parse(FileId(0), &deep, &Limits::default()).expect_err("too deep");
+        assert_eq!(err[0].code, Code::TooDeep);
+    }
+
+    #[test]
+    fn rejects_nan() {
+        let err = parse(FileId(0), r#"{"a": NaN}"#, &Limits::default()).expect_err("NaN");
+        assert_eq!(err[0].code, Code::JsonSyntax);
+    }
+}

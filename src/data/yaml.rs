@@ -1,0 +1,229 @@
+//! YAML submissions: the same tree as JSON, read from saphyr-parser's event stream. Anchors
+//! and aliases are expanded under a budget (an "alias bomb" is a diagnostic, not a hang),
+//! nesting is bounded, and plain scalars are typed by the YAML 1.2 core schema.
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle};
+
+use super::Limits;
+use super::tree::{Entry, Node, Value};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::source::{FileId, Span};
+
+/// Parses YAML text; `Err` holds the diagnostics when the text is not usable.
+pub fn parse(file: FileId, text: &str, limits: &Limits) -> Result<Node, Vec<Diagnostic>> {
+    let offsets: Vec<usize> = text.char_indices().map(|(i, _)| i).chain(std::iter::once(text.len())).collect();
+    let byte = |char_index: usize| offsets.get(char_index).copied().unwrap_or(text.len());
+    let mut b =
+        Builder { limits, stack: Vec::new(), anchors: HashMap::new(), expanded: 0, root: None, errors: Vec::new() };
+    let mut documents = 0;
+    for event in Parser::new_from_str(text) {
+        let (event, span) = match event {
+            Ok(e) => e,
+            Err(e) => {
+                let at = byte(e.marker().index());
+                let d = Diagnostic::new(Code::YamlSyntax, Span::new(file, at, (at + 1).min(text.len()).max(at)))
+                    .arg("problem", e.info().to_string());
+                return Err(vec![d]);
+            }
+        };
+        let span = Span::new(file, byte(span.start.index()), byte(span.end.index()));
+        match event {
+            Event::DocumentStart(_) => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(vec![Diagnostic::new(Code::YamlSyntax, span).arg("problem", "@yaml.many_documents")]);
+                }
+            }
+            Event::Scalar(value, style, anchor, _) => {
+                let node = Node::new(scalar(&value, style), span);
+                b.complete(node, anchor);
+            }
+            Event::SequenceStart(anchor, _) => b.open(Frame::Seq { items: Vec::new(), start: span, anchor })?,
+            Event::MappingStart(anchor, _) => {
+                b.open(Frame::Map { entries: Vec::new(), key: None, start: span, anchor })?;
+            }
+            Event::SequenceEnd | Event::MappingEnd => b.close(span),
+            Event::Alias(id) => b.alias(id, span)?,
+            _ => {}
+        }
+    }
+    if !b.errors.is_empty() {
+        return Err(b.errors);
+    }
+    Ok(b.root.unwrap_or_else(|| Node::new(Value::Null, Span::new(file, 0, 0))))
+}
+
+enum Frame {
+    Seq { items: Vec<Node>, start: Span, anchor: usize },
+    Map { entries: Vec<Entry>, key: Option<(String, Span)>, start: Span, anchor: usize },
+}
+
+struct Builder<'l> {
+    limits: &'l Limits,
+    stack: Vec<Frame>,
+    /// Anchored nodes with their size in nodes.
+    anchors: HashMap<usize, (Node, usize)>,
+    /// Nodes created by expanding aliases so far.
+    expanded: usize,
+    root: Option<Node>,
+    errors: Vec<Diagnostic>,
+}
+
+impl Builder<'_> {
+    fn open(&mut self, frame: Frame) -> Result<(), Vec<Diagnostic>> {
+        if self.stack.len() >= self.limits.max_depth {
+            let span = match &frame {
+                Frame::Seq { start, .. } | Frame::Map { start, .. } => *start,
+            };
+            return Err(vec![Diagnostic::new(Code::TooDeep, span).arg("limit", self.limits.max_depth)]);
+        }
+        self.stack.push(frame);
+        Ok(())
+    }
+
+    fn close(&mut self, end: Span) {
+        let Some(frame) = self.stack.pop() else { return };
+        let (node, anchor) = match frame {
+            Frame::Seq { items, start, anchor } => (Node::new(Value::List(items), start.to(end)), anchor),
+            Frame::Map { entries, start, anchor, .. } => (Node::new(Value::Map(entries), start.to(end)), anchor),
+        };
+        self.complete(node, anchor);
+    }
+
+    fn alias(&mut self, id: usize, span: Span) -> Result<(), Vec<Diagnostic>> {
+        let Some((node, size)) = self.anchors.get(&id) else { return Ok(()) };
+        self.expanded += size;
+        if self.expanded > self.limits.max_alias_nodes {
+            return Err(vec![Diagnostic::new(Code::AliasLimit, span).arg("limit", self.limits.max_alias_nodes)]);
+        }
+        let node = node.clone();
+        self.complete(node, 0);
+        Ok(())
+    }
+
+    /// A finished value goes into its parent (as a key or a value) or becomes the root.
+    fn complete(&mut self, node: Node, anchor: usize) {
+        if anchor != 0 {
+            self.anchors.insert(anchor, (node.clone(), size(&node)));
+        }
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { entries, key, .. }) => match key.take() {
+                None => match node.value {
+                    Value::Text(k) | Value::Number(k) => *key = Some((k, node.span)),
+                    Value::Bool(b) => *key = Some((b.to_string(), node.span)),
+                    Value::Null => *key = Some(("null".to_string(), node.span)),
+                    _ => {
+                        self.errors
+                            .push(Diagnostic::new(Code::YamlSyntax, node.span).arg("problem", "@yaml.complex_key"));
+                        *key = Some((String::new(), node.span));
+                    }
+                },
+                Some((k, key_span)) => {
+                    if let Some(first) = entries.iter().find(|e| e.key == k) {
+                        self.errors.push(
+                            Diagnostic::new(Code::DuplicateKey, key_span)
+                                .arg("key", &k)
+                                .with(first.key_span, "related"),
+                        );
+                    } else {
+                        entries.push(Entry { key: k, key_span, value: node });
+                    }
+                }
+            },
+        }
+    }
+}
+
+fn size(node: &Node) -> usize {
+    1 + match &node.value {
+        Value::List(items) => items.iter().map(size).sum(),
+        Value::Map(entries) => entries.iter().map(|e| size(&e.value)).sum(),
+        _ => 0,
+    }
+}
+
+/// Types a scalar by the YAML 1.2 core schema; quoted scalars are always text.
+fn scalar(text: &str, style: ScalarStyle) -> Value {
+    if style != ScalarStyle::Plain {
+        return Value::Text(text.to_string());
+    }
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        _ => {}
+    }
+    if let Some(hex) = text.strip_prefix("0x")
+        && let Ok(n) = u64::from_str_radix(hex, 16)
+    {
+        return Value::Number(n.to_string());
+    }
+    if let Some(oct) = text.strip_prefix("0o")
+        && let Ok(n) = u64::from_str_radix(oct, 8)
+    {
+        return Value::Number(n.to_string());
+    }
+    if is_number(text) { Value::Number(text.to_string()) } else { Value::Text(text.to_string()) }
+}
+
+/// `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`
+fn is_number(text: &str) -> bool {
+    let t = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (mantissa, exponent) = match t.find(['e', 'E']) {
+        Some(i) => (&t[..i], Some(&t[i + 1..])),
+        None => (t, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((int, frac)) => (digits(int) && (frac.is_empty() || digits(frac))) || (int.is_empty() && digits(frac)),
+        None => digits(mantissa),
+    };
+    let exponent_ok = exponent.is_none_or(|e| digits(e.strip_prefix(['-', '+']).unwrap_or(e)));
+    mantissa_ok && exponent_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_map_with_spans() {
+        let text = "district:\n  name: 津南区\n  households: 2380\n  flag: true\n  none: ~\n  code: \"120112\"\n";
+        let node = parse(FileId(0), text, &Limits::default()).expect("parses");
+        let Value::Map(top) = &node.value else { panic!("map") };
+        let Value::Map(d) = &top[0].value.value else { panic!("map") };
+        assert_eq!(d[0].value.value, Value::Text("津南区".into()));
+        assert_eq!(&text[d[0].value.span.range()], "津南区");
+        assert_eq!(d[1].value.value, Value::Number("2380".into()));
+        assert_eq!(&text[d[1].value.span.range()], "2380");
+        assert_eq!(d[2].value.value, Value::Bool(true));
+        assert_eq!(d[3].value.value, Value::Null);
+        assert_eq!(d[4].value.value, Value::Text("120112".into()));
+    }
+
+    #[test]
+    fn expands_aliases_within_budget_and_stops_a_bomb() {
+        let ok = "a: &x [1, 2]\nb: *x\n";
+        let node = parse(FileId(0), ok, &Limits::default()).expect("parses");
+        let Value::Map(m) = &node.value else { panic!("map") };
+        assert!(m[1].value.same_data(&m[0].value));
+        let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let prev = format!("*a{}", i - 1);
+            bomb.push_str(&format!("a{i}: &a{i} [{}]\n", vec![prev; 10].join(", ")));
+        }
+        let err = parse(FileId(0), &bomb, &Limits::default()).expect_err("bomb");
+        assert_eq!(err[0].code, Code::AliasLimit);
+    }
+
+    #[test]
+    fn nan_like_scalars_stay_text() {
+        assert_eq!(scalar(".nan", ScalarStyle::Plain), Value::Text(".nan".into()));
+        assert_eq!(scalar("1e3", ScalarStyle::Plain), Value::Number("1e3".into()));
+        assert_eq!(scalar("0x1F", ScalarStyle::Plain), Value::Number("31".into()));
+    }
+}

@@ -1,0 +1,64 @@
+//! Consistency checks of submitted data (`consistency` items in the rules), run after binding
+//! and before any rule: a part larger than its whole, grids that do not add up to the
+//! households, codes that do not nest. Each failure points at the values it read.
+
+use super::{Evaluator, Read, Val};
+use crate::check::model::{Model, RuleSeverity};
+use crate::data::instance::Dataset;
+use crate::diagnostics::{Code, Diagnostic};
+
+/// Runs every consistency check over the dataset.
+pub fn check(model: &Model, dataset: &Dataset) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut ev = Evaluator::new(model, dataset);
+    for def in &model.consistency {
+        for j in &def.judgements {
+            let subjects: Vec<_> = ev.instances_of(j.level).collect();
+            for at in subjects {
+                if let Some(condition) = &j.condition
+                    && ev.eval(condition, at, &[]) != Ok(Val::Bool(true))
+                {
+                    continue;
+                }
+                ev.reads = Some(Vec::new());
+                let result = ev.eval(&j.require, at, &[]);
+                let reads = ev.reads.take().unwrap_or_default();
+                if result != Ok(Val::Bool(false)) {
+                    continue;
+                }
+                let code = if def.severity == RuleSeverity::Error { Code::Inconsistent } else { Code::Implausible };
+                let Some(first) = reads.iter().find_map(|r| r.span) else { continue };
+                let mut d = Diagnostic::new(code, first)
+                    .arg("title", &def.title)
+                    .arg("check", &def.id)
+                    .arg("detail", describe(model, dataset, &reads));
+                let mut marked = vec![first.start];
+                for r in reads.iter().filter_map(|r| r.span).filter(|s| s.file == first.file) {
+                    if !marked.contains(&r.start) {
+                        marked.push(r.start);
+                        d = d.with(r, "related");
+                    }
+                }
+                out.push(d);
+            }
+        }
+    }
+    out
+}
+
+/// `field = value, …` for the values a check read; fields of other records than the first
+/// are named with their entity (`street.code = …`).
+pub fn describe(model: &Model, dataset: &Dataset, reads: &[Read]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let subject = reads.first().map(|r| r.instance);
+    for r in reads {
+        let entity = &model.entities[dataset.get(r.instance).entity];
+        let field = &entity.fields[r.field].name;
+        let name = if Some(r.instance) == subject { field.clone() } else { format!("{}.{field}", entity.name) };
+        let part = format!("{name} = {}", r.shown);
+        if !parts.contains(&part) {
+            parts.push(part);
+        }
+    }
+    parts.join(", ")
+}

@@ -1,0 +1,428 @@
+//! Evaluation of compiled expressions over bound submissions, in exact decimal arithmetic.
+//! A value that cannot be computed is never a silent zero: it is a list of [`Gap`]s naming
+//! the fields that were missing or null.
+
+pub mod consistency;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::check::model::{AggPart, EntityId, Expr, ExprKind, FieldId, Function, MetricId, Model, Scope, Step};
+use crate::data::instance::{Dataset, Date, InstanceId, Scalar, Slot};
+use crate::source::Span;
+use crate::syntax::ast::{AggFn, BinOp};
+
+/// A computed value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Val {
+    Num(Decimal),
+    Bool(bool),
+    Text(Arc<str>),
+    Date(Date),
+}
+
+impl From<&Scalar> for Val {
+    fn from(s: &Scalar) -> Val {
+        match s {
+            Scalar::Number(n) => Val::Num(*n),
+            Scalar::Bool(b) => Val::Bool(*b),
+            Scalar::Text(t) => Val::Text(t.clone()),
+            Scalar::Date(d) => Val::Date(*d),
+        }
+    }
+}
+
+impl std::fmt::Display for Val {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Val::Num(n) => write!(f, "{}", n.normalize()),
+            Val::Bool(b) => write!(f, "{b}"),
+            Val::Text(t) => write!(f, "{t}"),
+            Val::Date(d) => write!(f, "{d}"),
+        }
+    }
+}
+
+/// Why a value could not be computed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Gap {
+    /// A field that was not given.
+    Missing(InstanceId, FieldId),
+    /// A field given as null (not applicable) where a value was needed.
+    Null(InstanceId, FieldId),
+    /// A division by zero, or a minimum/maximum/share over nothing.
+    Undefined(Span),
+    /// A result too large for exact arithmetic.
+    Overflow(Span),
+}
+
+pub type Outcome = Result<Val, Vec<Gap>>;
+
+/// A field read during evaluation, for explanations.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Read {
+    pub instance: InstanceId,
+    pub field: FieldId,
+    /// The value read; `None` when it was missing or null, or is a list.
+    pub value: Option<Val>,
+    /// The value as shown to people (`2380`, `null`, `[420, 410]`).
+    pub shown: String,
+    pub span: Option<Span>,
+}
+
+/// Evaluates expressions over one dataset; metric values are remembered per instance.
+pub struct Evaluator<'a> {
+    pub model: &'a Model,
+    pub dataset: &'a Dataset,
+    memo: HashMap<(MetricId, InstanceId), Outcome>,
+    /// Field reads are recorded here while `Some`.
+    pub reads: Option<Vec<Read>>,
+}
+
+impl<'a> Evaluator<'a> {
+    pub fn new(model: &'a Model, dataset: &'a Dataset) -> Self {
+        Evaluator { model, dataset, memo: HashMap::new(), reads: None }
+    }
+
+    /// Evaluates `expr` for the subject `at`, with the rule's parameter values.
+    pub fn eval(&mut self, expr: &Expr, at: InstanceId, params: &[Decimal]) -> Outcome {
+        self.eval_in(expr, at, None, params)
+    }
+
+    /// Every instance of `entity` in the dataset, in document order.
+    pub fn instances_of(&self, entity: EntityId) -> impl Iterator<Item = InstanceId> + '_ {
+        self.dataset.instances.iter().enumerate().filter(move |(_, i)| i.entity == entity).map(|(i, _)| i as InstanceId)
+    }
+
+    fn eval_in(&mut self, expr: &Expr, at: InstanceId, each: Option<&Scalar>, params: &[Decimal]) -> Outcome {
+        let span = expr.span;
+        match &expr.kind {
+            ExprKind::Number(text) => {
+                crate::data::bind::parse_decimal(text).map(Val::Num).ok_or_else(|| vec![Gap::Overflow(span)])
+            }
+            ExprKind::Bool(b) => Ok(Val::Bool(*b)),
+            ExprKind::Text(t) => Ok(Val::Text(Arc::from(t.as_str()))),
+            ExprKind::Date(d) => Date::parse(d).map(Val::Date).ok_or_else(|| vec![Gap::Undefined(span)]),
+            ExprKind::Each => each.map(Val::from).ok_or_else(|| vec![Gap::Undefined(span)]),
+            ExprKind::Param(i) => params.get(*i).copied().map(Val::Num).ok_or_else(|| vec![Gap::Undefined(span)]),
+            ExprKind::Value(steps) => self.read(steps, at),
+            ExprKind::Metric(steps, m) => {
+                let target = self.walk(steps, at)?;
+                self.metric(*m, target)
+            }
+            ExprKind::Not(x) => match self.eval_in(x, at, each, params)? {
+                Val::Bool(b) => Ok(Val::Bool(!b)),
+                _ => Err(vec![Gap::Undefined(span)]),
+            },
+            ExprKind::Neg(x) => match self.eval_in(x, at, each, params)? {
+                Val::Num(n) => Ok(Val::Num(-n)),
+                _ => Err(vec![Gap::Undefined(span)]),
+            },
+            ExprKind::Binary(op, a, b) => self.binary(*op, a, b, at, each, params, span),
+            ExprKind::If(c, a, b) => match self.eval_in(c, at, each, params)? {
+                Val::Bool(true) => self.eval_in(a, at, each, params),
+                _ => self.eval_in(b, at, each, params),
+            },
+            ExprKind::Call(f, args) => self.call(*f, args, at, each, params, span),
+            ExprKind::Aggregate(f, parts) => self.aggregate(*f, parts, at, params, span),
+        }
+    }
+
+    /// The value of a metric for an instance (computed once).
+    pub fn metric(&mut self, m: MetricId, at: InstanceId) -> Outcome {
+        if let Some(done) = self.memo.get(&(m, at))
+            && self.reads.is_none()
+        {
+            return done.clone();
+        }
+        let expr = &self.model.metrics[m].expr;
+        let out = self.eval_in(expr, at, None, &[]);
+        self.memo.insert((m, at), out.clone());
+        out
+    }
+
+    /// Follows steps to the instance that holds the last field.
+    fn walk(&self, steps: &[Step], mut at: InstanceId) -> Result<InstanceId, Vec<Gap>> {
+        for step in steps {
+            match step {
+                Step::Up(e) => at = self.dataset.ancestor(at, *e).ok_or_else(Vec::new)?,
+                Step::Field(_, f) => match &self.dataset.get(at).slots[*f] {
+                    Slot::Record(child) => at = *child,
+                    Slot::Null(_) => return Err(vec![Gap::Null(at, *f)]),
+                    _ => return Err(vec![Gap::Missing(at, *f)]),
+                },
+            }
+        }
+        Ok(at)
+    }
+
+    fn read(&mut self, steps: &[Step], at: InstanceId) -> Outcome {
+        let Some((last, init)) = steps.split_last() else { return Err(Vec::new()) };
+        let holder = self.walk(init, at)?;
+        let holder = match last {
+            Step::Up(e) => return self.dataset.ancestor(holder, *e).map(|_| Val::Bool(true)).ok_or_else(Vec::new),
+            Step::Field(_, f) => (holder, *f),
+        };
+        let slot = &self.dataset.get(holder.0).slots[holder.1];
+        let (out, span) = match slot {
+            Slot::Scalar(s, span) => (Ok(Val::from(s)), Some(*span)),
+            Slot::Null(span) => (Err(vec![Gap::Null(holder.0, holder.1)]), Some(*span)),
+            _ => (Err(vec![Gap::Missing(holder.0, holder.1)]), None),
+        };
+        if let Some(reads) = &mut self.reads {
+            let shown = match (&out, slot) {
+                (Ok(v), _) => v.to_string(),
+                (Err(_), Slot::Null(_)) => "null".to_string(),
+                _ => "?".to_string(),
+            };
+            reads.push(Read { instance: holder.0, field: holder.1, value: out.as_ref().ok().cloned(), shown, span });
+        }
+        out
+    }
+
+    #[expect(clippy::too_many_arguments, reason = "the evaluation context is passed explicitly")]
+    fn binary(
+        &mut self,
+        op: BinOp,
+        a: &Expr,
+        b: &Expr,
+        at: InstanceId,
+        each: Option<&Scalar>,
+        params: &[Decimal],
+        span: Span,
+    ) -> Outcome {
+        if matches!(op, BinOp::And | BinOp::Or) {
+            // Three-valued logic: a decided side decides, an unknown side stays unknown.
+            let short = op == BinOp::Or;
+            let left = self.eval_in(a, at, each, params);
+            if left == Ok(Val::Bool(short)) {
+                return left;
+            }
+            let right = self.eval_in(b, at, each, params);
+            return match (left, right) {
+                (_, Ok(Val::Bool(v))) if v == short => Ok(Val::Bool(short)),
+                (Ok(_), Ok(r)) => Ok(r),
+                (Err(mut x), Err(y)) => {
+                    x.extend(y);
+                    Err(x)
+                }
+                (Err(x), _) | (_, Err(x)) => Err(x),
+            };
+        }
+        let left = self.eval_in(a, at, each, params);
+        let right = self.eval_in(b, at, each, params);
+        let (l, r) = match (left, right) {
+            (Ok(l), Ok(r)) => (l, r),
+            (Err(mut x), Err(y)) => {
+                x.extend(y);
+                return Err(x);
+            }
+            (Err(x), _) | (_, Err(x)) => return Err(x),
+        };
+        let overflow = || vec![Gap::Overflow(span)];
+        match (op, &l, &r) {
+            (BinOp::Add, Val::Num(x), Val::Num(y)) => x.checked_add(*y).map(Val::Num).ok_or_else(overflow),
+            (BinOp::Sub, Val::Num(x), Val::Num(y)) => x.checked_sub(*y).map(Val::Num).ok_or_else(overflow),
+            (BinOp::Mul, Val::Num(x), Val::Num(y)) => x.checked_mul(*y).map(Val::Num).ok_or_else(overflow),
+            (BinOp::Div, Val::Num(_), Val::Num(y)) if y.is_zero() => Err(vec![Gap::Undefined(span)]),
+            (BinOp::Div, Val::Num(x), Val::Num(y)) => x.checked_div(*y).map(Val::Num).ok_or_else(overflow),
+            (BinOp::Eq, _, _) => Ok(Val::Bool(l == r)),
+            (BinOp::Ne, _, _) => Ok(Val::Bool(l != r)),
+            (BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge, _, _) => {
+                let ordering = match (&l, &r) {
+                    (Val::Num(x), Val::Num(y)) => x.cmp(y),
+                    (Val::Date(x), Val::Date(y)) => x.cmp(y),
+                    (Val::Text(x), Val::Text(y)) => x.cmp(y),
+                    _ => return Err(vec![Gap::Undefined(span)]),
+                };
+                Ok(Val::Bool(match op {
+                    BinOp::Lt => ordering.is_lt(),
+                    BinOp::Le => ordering.is_le(),
+                    BinOp::Gt => ordering.is_gt(),
+                    _ => ordering.is_ge(),
+                }))
+            }
+            _ => Err(vec![Gap::Undefined(span)]),
+        }
+    }
+
+    fn call(
+        &mut self,
+        f: Function,
+        args: &[Expr],
+        at: InstanceId,
+        each: Option<&Scalar>,
+        params: &[Decimal],
+        span: Span,
+    ) -> Outcome {
+        if f == Function::Present {
+            let Some(Expr { kind: ExprKind::Value(steps), .. }) = args.first() else {
+                return Err(vec![Gap::Undefined(span)]);
+            };
+            return match self.read(steps, at) {
+                Ok(_) => Ok(Val::Bool(true)),
+                Err(gaps) if gaps.iter().all(|g| matches!(g, Gap::Null(..))) && !gaps.is_empty() => {
+                    Ok(Val::Bool(false))
+                }
+                Err(gaps) => Err(gaps),
+            };
+        }
+        let mut values = Vec::with_capacity(args.len());
+        let mut gaps = Vec::new();
+        for a in args {
+            match self.eval_in(a, at, each, params) {
+                Ok(v) => values.push(v),
+                Err(g) => gaps.extend(g),
+            }
+        }
+        if !gaps.is_empty() {
+            return Err(gaps);
+        }
+        match (f, values.as_slice()) {
+            (Function::RoundHalfUp, [Val::Num(x)]) => {
+                Ok(Val::Num(x.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)))
+            }
+            (Function::RoundHalfUp, [Val::Num(x), Val::Num(d)]) => {
+                let digits = d.trunc().try_into().unwrap_or(0u32);
+                Ok(Val::Num(x.round_dp_with_strategy(digits, RoundingStrategy::MidpointAwayFromZero)))
+            }
+            (Function::Abs, [Val::Num(x)]) => Ok(Val::Num(x.abs())),
+            (Function::StartsWith, [Val::Text(t), Val::Text(p)]) => Ok(Val::Bool(t.starts_with(p.as_ref()))),
+            (Function::Months, [Val::Date(a), Val::Date(b)]) => {
+                let months = (b.year - a.year) as i64 * 12 + b.month as i64 - a.month as i64 + 1;
+                Ok(Val::Num(Decimal::from(months)))
+            }
+            _ => Err(vec![Gap::Undefined(span)]),
+        }
+    }
+
+    /// The elements an aggregate part runs over: instances, or plain values of a list.
+    fn elements(&mut self, scope: &Scope, at: InstanceId) -> Result<Elements, Vec<Gap>> {
+        match scope {
+            Scope::Descendants(e) => {
+                let mut out = Vec::new();
+                self.dataset.descendants(at, *e, &mut out);
+                Ok(Elements::Instances(out))
+            }
+            Scope::List(steps, _) => {
+                let Some((Step::Field(_, f), init)) = steps.split_last() else {
+                    return Ok(Elements::Instances(Vec::new()));
+                };
+                let holder = self.walk(init, at)?;
+                match &self.dataset.get(holder).slots[*f] {
+                    Slot::Records(ids, _) => Ok(Elements::Instances(ids.clone())),
+                    Slot::Scalars(values, span) => {
+                        if let Some(reads) = &mut self.reads {
+                            let items: Vec<String> = values
+                                .iter()
+                                .map(|(v, _)| v.as_ref().map_or("null".to_string(), |s| Val::from(s).to_string()))
+                                .collect();
+                            let shown = format!("[{}]", items.join(", "));
+                            reads.push(Read { instance: holder, field: *f, value: None, shown, span: Some(*span) });
+                        }
+                        Ok(Elements::Values(holder, values.iter().map(|(v, _)| v.clone()).collect()))
+                    }
+                    Slot::Null(_) => Err(vec![Gap::Null(holder, *f)]),
+                    _ => Err(vec![Gap::Missing(holder, *f)]),
+                }
+            }
+        }
+    }
+
+    fn aggregate(&mut self, f: AggFn, parts: &[AggPart], at: InstanceId, params: &[Decimal], span: Span) -> Outcome {
+        let mut gaps = Vec::new();
+        // (value, or None for a bare element) for each element that passes the filter
+        let mut taken: Vec<Option<Val>> = Vec::new();
+        let mut numerator = Decimal::ZERO;
+        let mut denominator = Decimal::ZERO;
+        for part in parts {
+            let elements = match self.elements(&part.scope, at) {
+                Ok(e) => e,
+                Err(g) => {
+                    gaps.extend(g);
+                    continue;
+                }
+            };
+            let items: Vec<(InstanceId, Option<Option<Scalar>>)> = match elements {
+                Elements::Instances(ids) => ids.into_iter().map(|i| (i, None)).collect(),
+                Elements::Values(holder, values) => values.into_iter().map(|v| (holder, Some(v))).collect(),
+            };
+            for (element, scalar) in items {
+                let each = match &scalar {
+                    Some(Some(s)) => Some(s),
+                    Some(None) => {
+                        gaps.push(Gap::Undefined(span));
+                        continue;
+                    }
+                    None => None,
+                };
+                if let Some(filter) = &part.filter {
+                    match self.eval_in(filter, element, each, params) {
+                        Ok(Val::Bool(true)) => {}
+                        Ok(_) => continue,
+                        Err(g) => {
+                            gaps.extend(g);
+                            continue;
+                        }
+                    }
+                }
+                if f == AggFn::Ratio {
+                    if let Some(Expr { kind: ExprKind::Binary(BinOp::Div, a, b), .. }) = &part.value {
+                        match (self.eval_in(a, element, each, params), self.eval_in(b, element, each, params)) {
+                            (Ok(Val::Num(x)), Ok(Val::Num(y))) => {
+                                numerator += x;
+                                denominator += y;
+                            }
+                            (x, y) => {
+                                gaps.extend(x.err().unwrap_or_default());
+                                gaps.extend(y.err().unwrap_or_default());
+                            }
+                        }
+                    }
+                    continue;
+                }
+                match &part.value {
+                    Some(v) => match self.eval_in(v, element, each, params) {
+                        Ok(val) => taken.push(Some(val)),
+                        Err(g) => gaps.extend(g),
+                    },
+                    None => taken.push(None),
+                }
+            }
+        }
+        if !gaps.is_empty() {
+            return Err(gaps);
+        }
+        let numbers = || {
+            taken.iter().filter_map(|v| match v {
+                Some(Val::Num(n)) => Some(*n),
+                _ => None,
+            })
+        };
+        let truths = taken.iter().filter(|v| **v == Some(Val::Bool(true))).count();
+        let undefined = || vec![Gap::Undefined(span)];
+        match f {
+            AggFn::Count => Ok(Val::Num(Decimal::from(taken.len()))),
+            AggFn::Sum => numbers()
+                .try_fold(Decimal::ZERO, |acc, n| acc.checked_add(n))
+                .map(Val::Num)
+                .ok_or_else(|| vec![Gap::Overflow(span)]),
+            AggFn::Min => numbers().min().map(Val::Num).ok_or_else(undefined),
+            AggFn::Max => numbers().max().map(Val::Num).ok_or_else(undefined),
+            AggFn::Any => Ok(Val::Bool(truths > 0)),
+            AggFn::All => Ok(Val::Bool(truths == taken.len())),
+            AggFn::Share if taken.is_empty() => Err(undefined()),
+            AggFn::Share => Ok(Val::Num(Decimal::from(truths) * Decimal::ONE_HUNDRED / Decimal::from(taken.len()))),
+            AggFn::Ratio if denominator.is_zero() => Err(undefined()),
+            AggFn::Ratio => numerator.checked_div(denominator).map(Val::Num).ok_or_else(|| vec![Gap::Overflow(span)]),
+        }
+    }
+}
+
+enum Elements {
+    Instances(Vec<InstanceId>),
+    /// Plain values of a list field, and the instance that holds the list.
+    Values(InstanceId, Vec<Option<Scalar>>),
+}
