@@ -36,6 +36,21 @@ enum Command {
         #[arg(long, default_value_t = plancheck::data::Limits::default().max_depth)]
         max_depth: usize,
     },
+    /// Rewrite one submission as JSON, YAML or a directory of CSV tables
+    Convert {
+        /// The submission to read
+        input: PathBuf,
+        /// The format to write
+        #[arg(long, value_enum)]
+        to: cli::convert::Target,
+        /// The file (or, for CSV, the directory) to write
+        #[arg(short, long)]
+        output: PathBuf,
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "auto")]
+        encoding: plancheck::data::text::TextEncoding,
+    },
     /// Check the rules themselves: syntax, names, types, units, departments, citations, cycles
     Lint {
         /// A `.rules` file or a directory of them (default: the shipped `rules/`)
@@ -71,6 +86,10 @@ fn main() -> ExitCode {
             let options = plancheck::data::Options { limits, encoding };
             let check = cli::check::CheckArgs { rules: cli::rules_path(rules), submissions, options, lang };
             cli::check::run(&check)
+        }
+        Command::Convert { input, to, output, rules, encoding } => {
+            let options = plancheck::data::Options { encoding, ..Default::default() };
+            cli::convert::run(&cli::rules_path(rules), &input, to, &output, &options, lang)
         }
         Command::Lint { rules } => cli::lint::run(&cli::rules_path(rules), lang),
         Command::Graph { rules, format, output } => {

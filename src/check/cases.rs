@@ -51,7 +51,7 @@ impl<'a> Checker<'a> {
                     self.check_date(&d.text, d.span);
                     as_of = Some(d.text.clone());
                 }
-                TestClauseKind::With { param, value } => params.push((param.clone(), value.number.clone())),
+                TestClauseKind::With { param, value } => params.push((param.clone(), value.clone())),
                 TestClauseKind::Expect { rule, status, subject } => {
                     let r = self.model.rule(&rule.text);
                     if r.is_none() && !self.broken("rule", &rule.text) {
@@ -67,6 +67,7 @@ impl<'a> Checker<'a> {
                             rule: r,
                             status: status_value,
                             subject: subject.as_ref().map(|s| s.value.clone()),
+                            subject_span: subject.as_ref().map(|s| s.span),
                             span: clause.span,
                         });
                     }
@@ -94,21 +95,50 @@ impl<'a> Checker<'a> {
         }
         let (entity, record) = given?;
         for x in &expectations {
-            if x.subject.is_some() {
-                continue;
-            }
             let levels: Vec<usize> = self.model.rules[x.rule].judgements.iter().map(|j| j.level).collect();
             if levels.is_empty() {
                 continue; // the rule's levels are unknown, already reported
             }
-            let count = self.count_subjects(entity, &record, &levels);
-            if count != 1 {
-                let names: Vec<String> = levels.iter().map(|&l| self.entity_name(l)).collect();
-                self.error(
+            let mut subjects = Vec::new();
+            self.subjects(entity, &record, &levels, &mut subjects);
+            let names: Vec<String> = levels.iter().map(|&l| self.entity_name(l)).collect();
+            match &x.subject {
+                Some(code) if !subjects.iter().any(|k| k.as_deref() == Some(code.as_str())) => {
+                    let span = x.subject_span.unwrap_or(x.span);
+                    self.error(
+                        Diagnostic::new(Code::UnknownSubject, span)
+                            .arg("code", code)
+                            .arg("level", names.join("/"))
+                            .with(record.span, "related"),
+                    );
+                }
+                Some(_) => {}
+                // The given record itself is the subject when the rule applies to it.
+                None if levels.contains(&entity) => {}
+                None if subjects.len() != 1 => self.error(
                     Diagnostic::new(Code::AmbiguousSubject, x.span)
-                        .arg("count", count)
+                        .arg("count", subjects.len())
                         .arg("level", names.join("/"))
                         .with(record.span, "related"),
+                ),
+                None => {}
+            }
+        }
+        for (param, value) in &params {
+            let declared = expectations
+                .iter()
+                .flat_map(|x| self.model.rules[x.rule].params.iter())
+                .find(|p| p.name == param.text)
+                .map(|p| p.unit.clone());
+            if let (Some(declared), Some(written)) = (declared, value.unit.as_ref())
+                && let Some(unit) = self.unit_of(written)
+                && unit != declared
+            {
+                self.error(
+                    Diagnostic::new(Code::UnitMismatch, written.span)
+                        .arg("left", declared.to_string())
+                        .arg("right", unit.to_string())
+                        .with(param.span, "related"),
                 );
             }
         }
@@ -117,35 +147,40 @@ impl<'a> Checker<'a> {
             entity,
             record,
             as_of,
-            params: params.into_iter().map(|(n, v)| (n.text, v)).collect(),
+            params: params.into_iter().map(|(n, v)| (n.text, v.number)).collect(),
             expectations,
             span,
         })
     }
 
-    /// How many subjects of the given levels a test record holds.
-    fn count_subjects(&self, entity: usize, record: &ast::Record, levels: &[usize]) -> usize {
-        let own = usize::from(levels.contains(&entity));
+    /// The key values (or `None` for records without one) of every record of the given
+    /// levels in a test record, the record itself included.
+    fn subjects(&self, entity: usize, record: &ast::Record, levels: &[usize], out: &mut Vec<Option<String>>) {
         let e = &self.model.entities[entity];
-        own + record
-            .entries
-            .iter()
-            .filter_map(|(name, value)| e.field(&name.text).map(|f| (&e.fields[f].ty, value)))
-            .map(|(ty, value)| match (ty, value) {
-                (Ty::Record(child), Value::Record(r)) => self.count_subjects(*child, r, levels),
-                (Ty::List(inner), Value::List(items, _)) => match **inner {
-                    Ty::Record(child) => items
-                        .iter()
-                        .map(|v| match v {
-                            Value::Record(r) => self.count_subjects(child, r, levels),
-                            _ => 0,
-                        })
-                        .sum(),
-                    _ => 0,
-                },
-                _ => 0,
-            })
-            .sum::<usize>()
+        if levels.contains(&entity) {
+            let key = e.key.map(|k| e.fields[k].name.as_str());
+            let value = record.entries.iter().find(|(n, _)| Some(n.text.as_str()) == key).and_then(|(_, v)| match v {
+                Value::Str(s) => Some(s.value.clone()),
+                _ => None,
+            });
+            out.push(value);
+        }
+        for (name, value) in &record.entries {
+            let Some(f) = e.field(&name.text) else { continue };
+            match (&e.fields[f].ty, value) {
+                (Ty::Record(child), Value::Record(r)) => self.subjects(*child, r, levels, out),
+                (Ty::List(inner), Value::List(items, _)) => {
+                    if let Ty::Record(child) = **inner {
+                        for item in items {
+                            if let Value::Record(r) = item {
+                                self.subjects(child, r, levels, out);
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 
     /// Checks a test record against an entity's fields.

@@ -534,14 +534,17 @@ impl<'a> Checker<'a> {
         let value_span = agg.value.as_ref().map_or(span, |v| v.span);
         let ty = match func {
             AggFn::Count => {
-                if agg.value.is_some() {
+                if agg.value.is_some()
+                    || agg.scope.iter().any(|p| p.len() > 1 && self.model.entity(&p[0].text).is_some())
+                {
                     self.error(
                         Diagnostic::new(Code::InvalidAggregate, value_span)
                             .arg("func", "count")
                             .arg("problem", "no-value"),
                     );
                 }
-                ValueType::Number { unit: Unit::one(), literal: false }
+                // A count of things takes the unit of what it is compared with (`>= 3 个`).
+                ValueType::Number { unit: Unit::one(), literal: true }
             }
             AggFn::Sum | AggFn::Min | AggFn::Max => match value_type {
                 Some((t @ ValueType::Number { .. }, _)) => ValueType::Number {

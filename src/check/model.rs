@@ -262,7 +262,9 @@ impl Status {
 pub struct Expectation {
     pub rule: RuleId,
     pub status: Status,
+    /// `for "CODE"`: the key of the subject meant.
     pub subject: Option<String>,
+    pub subject_span: Option<Span>,
     pub span: Span,
 }
 

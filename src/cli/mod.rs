@@ -2,6 +2,7 @@
 //! code: 0 success, 1 a finding (a failed check, an unformatted file), 2 unusable input.
 
 pub mod check;
+pub mod convert;
 pub mod fmt;
 pub mod graph;
 pub mod lint;

@@ -49,6 +49,7 @@ pub fn load(
     sources: &mut SourceMap,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<(Node, EntityId)> {
+    let first_new = diagnostics.len();
     let mut tables: HashMap<String, Table> = HashMap::new();
     let mut entries: Vec<_> = std::fs::read_dir(dir).ok()?.filter_map(Result::ok).map(|e| e.path()).collect();
     entries.sort();
@@ -64,9 +65,15 @@ pub fn load(
         }
         tables.insert(name, table);
     }
+    // Rows of the wrong length shift every cell after them: report them all, bind nothing.
+    if diagnostics[first_new..].iter().any(|d| d.code == Code::CsvSyntax) {
+        return None;
+    }
     let root = model.entities.iter().position(|e| e.root && tables.contains_key(&e.name))?;
-    let mut builder = Builder { model, schema, tables: &tables, diagnostics, reported: HashSet::new() };
+    let mut builder =
+        Builder { model, schema, tables: &tables, diagnostics, reported: HashSet::new(), placed: HashSet::new() };
     let node = builder.single_row(root)?;
+    builder.orphans();
     Some((node, root))
 }
 
@@ -82,8 +89,8 @@ fn read_table(
     let text = match decode(&bytes, encoding) {
         Ok(decoded) => decoded.text,
         Err(super::text::DecodeError::Invalid { offset, encoding }) => {
-            let file = sources.add(shown, path, String::from_utf8_lossy(&bytes).into_owned());
-            let d = Diagnostic::new(Code::Undecodable, Span::new(file, offset, offset + 1)).arg("encoding", encoding);
+            let (file, at) = super::lossy_source(path, shown, &bytes, offset, sources);
+            let d = Diagnostic::new(Code::Undecodable, Span::new(file, at, at + 1)).arg("encoding", encoding);
             diagnostics.push(d);
             return None;
         }
@@ -122,7 +129,12 @@ fn read_table(
     let header = rows.remove(0);
     for row in &rows {
         if row.cells.len() != header.cells.len() {
-            let d = Diagnostic::new(Code::CsvSyntax, row.span)
+            // Point at the first cell too many, or at the end of a short row.
+            let at = row
+                .cells
+                .get(header.cells.len())
+                .map_or(Span::new(file, row.span.end as usize, row.span.end as usize + 1), |c| c.1);
+            let d = Diagnostic::new(Code::CsvSyntax, at)
                 .arg("problem", "@csv.row_length")
                 .arg("found", row.cells.len())
                 .arg("expected", header.cells.len());
@@ -169,6 +181,8 @@ struct Builder<'a> {
     diagnostics: &'a mut Vec<Diagnostic>,
     /// Header cells already reported as unknown columns.
     reported: HashSet<(FileId, usize)>,
+    /// Rows that found their place in the tree, by (file, row start).
+    placed: HashSet<(FileId, u32)>,
 }
 
 impl Builder<'_> {
@@ -189,8 +203,37 @@ impl Builder<'_> {
         Some(self.record(entity, table, row, None))
     }
 
+    /// Rows that belong to no parent row: every row must land somewhere, none is dropped.
+    fn orphans(&mut self) {
+        for (name, table) in self.tables {
+            let Some(entity) = self.model.entity(name) else { continue };
+            let parents: Vec<EntityId> = self.schema.parents[entity].iter().copied().collect();
+            let link = parents.iter().find_map(|&p| link_column(self.model, p).map(|c| (p, c)));
+            for row in &table.rows {
+                if self.placed.contains(&(row.span.file, row.span.start)) {
+                    continue;
+                }
+                let (column, value, span, parent) = match &link {
+                    Some((p, column)) => {
+                        let (value, span) = cell(table, row, column).unwrap_or(("", row.span));
+                        (column.clone(), value.to_string(), span, self.model.entities[*p].name.clone())
+                    }
+                    None => (String::new(), String::new(), row.span, name.clone()),
+                };
+                self.diagnostics.push(
+                    Diagnostic::new(Code::OrphanRow, span)
+                        .arg("column", column)
+                        .arg("value", value)
+                        .arg("parent", parent)
+                        .arg("table", name),
+                );
+            }
+        }
+    }
+
     /// A row as a record node, with its children from the other tables.
     fn record(&mut self, entity: EntityId, table: &Table, row: &Row, link: Option<&str>) -> Node {
+        self.placed.insert((row.span.file, row.span.start));
         let def = &self.model.entities[entity];
         let mut columns: BTreeMap<&str, (usize, Span)> = BTreeMap::new();
         for (i, (header, span)) in table.headers.iter().enumerate() {

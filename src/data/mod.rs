@@ -4,6 +4,7 @@
 
 pub mod bind;
 pub mod csv;
+pub mod export;
 pub mod instance;
 pub mod json;
 pub mod text;
@@ -49,6 +50,8 @@ pub enum Format {
     Json,
     Yaml,
     CsvTables,
+    /// A file given by name that is none of the above (an `.xlsx`, say): reported, not guessed.
+    Unsupported,
 }
 
 /// Submissions loaded and bound: the instances plus every problem found.
@@ -75,7 +78,7 @@ pub fn submissions_in(path: &Path, checked: &Checked) -> std::io::Result<Vec<(Pa
         } else if let Some(format) = format_of(&p) {
             found.push((p, format));
         } else if p.is_file() {
-            found.push((p, Format::Json));
+            found.push((p, Format::Unsupported));
         } else {
             return Err(std::io::Error::new(std::io::ErrorKind::NotFound, p.display().to_string()));
         }
@@ -101,7 +104,12 @@ pub fn load(
 ) -> std::io::Result<Loaded> {
     let mut loaded = Loaded::default();
     for path in paths {
-        for (file, format) in submissions_in(path, checked)? {
+        let found = submissions_in(path, checked)?;
+        if found.is_empty() {
+            let file = sources.add(crate::load::display_name(path), path, String::new());
+            loaded.diagnostics.push(Diagnostic::new(Code::NoTables, Span::new(file, 0, 0)));
+        }
+        for (file, format) in found {
             load_one(&file, format, checked, options, sources, &mut loaded);
         }
     }
@@ -119,6 +127,16 @@ pub fn load_one(
 ) {
     let diagnostics = &mut loaded.diagnostics;
     let tree = match format {
+        Format::Unsupported => {
+            let file = sources.add(crate::load::display_name(path), path, String::new());
+            let extension = path.extension().map_or(String::new(), |e| e.to_string_lossy().to_string());
+            diagnostics.push(
+                Diagnostic::new(Code::NotASubmission, Span::new(file, 0, 0))
+                    .arg("reason", "@io.unsupported")
+                    .arg("extension", extension),
+            );
+            return;
+        }
         Format::CsvTables => csv::load(
             path,
             &checked.model,
@@ -201,13 +219,23 @@ fn read_text(
     match text::decode(&bytes, options.encoding) {
         Ok(decoded) => Some(sources.add(shown, path, decoded.text)),
         Err(text::DecodeError::Invalid { offset, encoding }) => {
-            let file = sources.add(shown, path, String::from_utf8_lossy(&bytes).into_owned());
-            diagnostics.push(
-                Diagnostic::new(Code::Undecodable, Span::new(file, offset, offset + 1)).arg("encoding", encoding),
-            );
+            let (file, at) = lossy_source(path, shown, &bytes, offset, sources);
+            diagnostics.push(Diagnostic::new(Code::Undecodable, Span::new(file, at, at + 1)).arg("encoding", encoding));
             None
         }
     }
+}
+
+/// Shows undecodable bytes as text (bad bytes replaced) and finds where `offset` lands in it.
+pub fn lossy_source(
+    path: &Path,
+    shown: &str,
+    bytes: &[u8],
+    offset: usize,
+    sources: &mut SourceMap,
+) -> (crate::source::FileId, usize) {
+    let at = String::from_utf8_lossy(&bytes[..offset.min(bytes.len())]).len();
+    (sources.add(shown, path, String::from_utf8_lossy(bytes).into_owned()), at)
 }
 
 /// Loads a submission from text already in memory (for tests and fuzzing).

@@ -78,6 +78,7 @@ codes! {
     ContainmentCycle      "E0502" "containment-cycle"       Error;
     IncompleteTest        "E0601" "incomplete-test"         Error;
     AmbiguousSubject      "E0602" "ambiguous-subject"       Error;
+    UnknownSubject        "E0603" "unknown-subject"         Error;
     PlanHeader            "E0701" "plan-header"             Error;
     PlanTextUnreadable    "E0702" "plan-text-unreadable"    Error;
     JsonSyntax            "E1001" "json-syntax"             Error;

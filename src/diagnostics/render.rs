@@ -25,7 +25,9 @@ pub fn texts(d: &Diagnostic, lang: Lang) -> Texts {
         .args
         .iter()
         .map(|(k, v)| match *k {
-            "problem" => (*k, catalog::text(lang, &format!("{code}.{v}"), &d.args).unwrap_or_else(|| v.clone())),
+            "problem" if !v.starts_with('@') => {
+                (*k, catalog::text(lang, &format!("{code}.{v}"), &d.args).unwrap_or_else(|| v.clone()))
+            }
             _ => (*k, localize(lang, v, &d.args)),
         })
         .collect();
@@ -74,8 +76,13 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, lang: Lang) -> String {
     let texts = texts(d, lang);
     let mut labels = vec![LabeledSpan::new_primary_with_span(Some(texts.label.clone()), source_span(d.primary))];
     let mut related = Vec::new();
+    let primary_file = sources.get(d.primary.file);
+    let primary_line = primary_file.line_col(d.primary.start as usize).0;
     for ((span, _), text) in d.secondary.iter().zip(&texts.secondary) {
-        if span.file == d.primary.file {
+        // Places near the primary one share its snippet; far ones get a snippet of their own.
+        let near =
+            span.file == d.primary.file && primary_file.line_col(span.start as usize).0.abs_diff(primary_line) <= 6;
+        if near {
             labels.push(LabeledSpan::new_with_span(Some(text.clone()), source_span(*span)));
         } else {
             related.push(Report {
@@ -102,7 +109,11 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, lang: Lang) -> String {
         related,
     };
     let mut out = String::new();
-    let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
+    // Rows of a CSV table are long: show the row itself without its neighbours.
+    let context = if primary_file.name.to_ascii_lowercase().ends_with(".csv") { 0 } else { 1 };
+    let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+        .with_width(100)
+        .with_context_lines(context);
     if handler.render_report(&mut out, &report).is_err() {
         out = format!("{}: {}\n", d.code.code(), report.message);
     }
@@ -136,7 +147,10 @@ impl SourceCode for Source {
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let inner = self.text.read_span(span, context_lines_before, context_lines_after)?;
-        let offset = span.offset().min(self.text.len());
+        let mut offset = span.offset().min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let line_start = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
         let column = self.text.get(line_start..offset).map_or(0, |s| s.chars().count());
         Ok(Box::new(MietteSpanContents::new_named(

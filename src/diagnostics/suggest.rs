@@ -5,13 +5,14 @@
 pub fn did_you_mean<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     let wrong_len = wrong.chars().count();
     let limit = (wrong_len / 3).max(1);
+    // Among equally close names, one that begins with what was written wins (`万` → `万人`).
     candidates
         .into_iter()
         .filter(|c| *c != wrong)
-        .map(|c| (distance(wrong, c), c))
-        .filter(|(d, c)| *d <= limit || (*d <= limit + 1 && c.chars().count() > 6))
-        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
-        .map(|(_, c)| c.to_string())
+        .map(|c| (distance(wrong, c), !c.starts_with(wrong), c))
+        .filter(|(d, _, c)| *d <= limit || (*d <= limit + 1 && c.chars().count() > 6))
+        .min()
+        .map(|(_, _, c)| c.to_string())
 }
 
 /// Edit distance that counts a swap of neighbours as one edit, over characters (so a wrong
@@ -36,5 +37,10 @@ mod tests {
     fn works_on_chinese_names() {
         let names = ["市民政局", "市公安局", "各区人民政府"];
         assert_eq!(did_you_mean("市民正局", names).as_deref(), Some("市民政局"));
+    }
+
+    #[test]
+    fn prefers_a_name_that_starts_with_the_typo() {
+        assert_eq!(did_you_mean("万", ["%", "万人", "人"]).as_deref(), Some("万人"));
     }
 }

@@ -4,7 +4,7 @@
 
 use super::{Evaluator, Read, Val};
 use crate::check::model::{Model, RuleSeverity};
-use crate::data::instance::Dataset;
+use crate::data::instance::{Dataset, InstanceId};
 use crate::diagnostics::{Code, Diagnostic};
 
 /// Runs every consistency check over the dataset.
@@ -27,11 +27,13 @@ pub fn check(model: &Model, dataset: &Dataset) -> Vec<Diagnostic> {
                     continue;
                 }
                 let code = if def.severity == RuleSeverity::Error { Code::Inconsistent } else { Code::Implausible };
-                let Some(first) = reads.iter().find_map(|r| r.span) else { continue };
+                // Point at the subject's own value where it read one, else at the first value read.
+                let own = reads.iter().filter(|r| r.instance == at).find_map(|r| r.span);
+                let Some(first) = own.or_else(|| reads.iter().find_map(|r| r.span)) else { continue };
                 let mut d = Diagnostic::new(code, first)
                     .arg("title", &def.title)
                     .arg("check", &def.id)
-                    .arg("detail", describe(model, dataset, &reads));
+                    .arg("detail", describe(model, dataset, at, &reads));
                 let mut marked = vec![first.start];
                 for r in reads.iter().filter_map(|r| r.span).filter(|s| s.file == first.file) {
                     if !marked.contains(&r.start) {
@@ -48,13 +50,12 @@ pub fn check(model: &Model, dataset: &Dataset) -> Vec<Diagnostic> {
 
 /// `field = value, …` for the values a check read; fields of other records than the first
 /// are named with their entity (`street.code = …`).
-pub fn describe(model: &Model, dataset: &Dataset, reads: &[Read]) -> String {
+pub fn describe(model: &Model, dataset: &Dataset, subject: InstanceId, reads: &[Read]) -> String {
     let mut parts: Vec<String> = Vec::new();
-    let subject = reads.first().map(|r| r.instance);
     for r in reads {
         let entity = &model.entities[dataset.get(r.instance).entity];
         let field = &entity.fields[r.field].name;
-        let name = if Some(r.instance) == subject { field.clone() } else { format!("{}.{field}", entity.name) };
+        let name = if r.instance == subject { field.clone() } else { format!("{}.{field}", entity.name) };
         let part = format!("{name} = {}", r.shown);
         if !parts.contains(&part) {
             parts.push(part);

@@ -54,10 +54,13 @@ pub fn parse_file(file: FileId, text: &str) -> Parsed {
                     format!("@{}", failure.expected.join("|"))
                 };
                 let span = Span::new(file, failure.at, failure.end.max(failure.at));
+                let full_width = text[failure.at..].chars().next().is_some_and(|c| "（），：；“”‘’【】".contains(c));
+                let hint = if full_width { "@E0001.full_width" } else { "@E0001.hint" };
                 diagnostics.push(
                     Diagnostic::new(Code::SyntaxError, widen(text, span))
                         .arg("expected", expected)
-                        .arg("found", failure.found),
+                        .arg("found", failure.found)
+                        .arg("hint", hint),
                 );
             }
         }

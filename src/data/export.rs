@@ -1,0 +1,235 @@
+//! Writing a bound submission back out as JSON, YAML or CSV tables, with the layouts the
+//! loaders read (fields in declaration order). Used by the example generator and by
+//! `plancheck convert`.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use super::csv::link_column;
+use super::instance::{Dataset, InstanceId, Scalar, Slot};
+use crate::check::Checked;
+use crate::check::model::{EntityId, Ty};
+
+/// A submission as canonical JSON (two-space indents).
+pub fn to_json(checked: &Checked, dataset: &Dataset, root: InstanceId) -> String {
+    let mut out = String::new();
+    json_record(checked, dataset, root, 0, &mut out);
+    out.push('\n');
+    out
+}
+
+fn json_record(checked: &Checked, dataset: &Dataset, id: InstanceId, depth: usize, out: &mut String) {
+    let inst = dataset.get(id);
+    let def = &checked.model.entities[inst.entity];
+    let pad = "  ".repeat(depth + 1);
+    out.push('{');
+    let mut first = true;
+    for (f, slot) in inst.slots.iter().enumerate() {
+        if *slot == Slot::Missing {
+            continue;
+        }
+        out.push_str(if first { "\n" } else { ",\n" });
+        first = false;
+        let _ = write!(out, "{pad}{}: ", json_string(&def.fields[f].name));
+        json_slot(checked, dataset, slot, depth + 1, out);
+    }
+    if !first {
+        out.push('\n');
+        out.push_str(&"  ".repeat(depth));
+    }
+    out.push('}');
+}
+
+fn json_slot(checked: &Checked, dataset: &Dataset, slot: &Slot, depth: usize, out: &mut String) {
+    match slot {
+        Slot::Missing | Slot::Null(_) => out.push_str("null"),
+        Slot::Scalar(s, _) => out.push_str(&scalar_text(s, true)),
+        Slot::Scalars(values, _) => {
+            let items: Vec<String> =
+                values.iter().map(|(v, _)| v.as_ref().map_or("null".to_string(), |s| scalar_text(s, true))).collect();
+            let _ = write!(out, "[{}]", items.join(", "));
+        }
+        Slot::Record(child) => json_record(checked, dataset, *child, depth, out),
+        Slot::Records(ids, _) => {
+            if ids.is_empty() {
+                out.push_str("[]");
+                return;
+            }
+            let pad = "  ".repeat(depth + 1);
+            out.push('[');
+            for (i, id) in ids.iter().enumerate() {
+                out.push_str(if i == 0 { "\n" } else { ",\n" });
+                out.push_str(&pad);
+                json_record(checked, dataset, *id, depth + 1, out);
+            }
+            out.push('\n');
+            out.push_str(&"  ".repeat(depth));
+            out.push(']');
+        }
+    }
+}
+
+/// A JSON string literal (also valid YAML double-quoted).
+fn json_string(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
+}
+
+fn scalar_text(s: &Scalar, quote_text: bool) -> String {
+    match s {
+        Scalar::Number(n) => n.to_string(),
+        Scalar::Bool(b) => b.to_string(),
+        Scalar::Text(t) if quote_text => json_string(t),
+        Scalar::Text(t) => t.to_string(),
+        Scalar::Date(d) if quote_text => format!("\"{d}\""),
+        Scalar::Date(d) => d.to_string(),
+    }
+}
+
+/// A submission as block-style YAML; every text is double-quoted, so codes stay text.
+pub fn to_yaml(checked: &Checked, dataset: &Dataset, root: InstanceId) -> String {
+    let mut out = String::new();
+    yaml_record(checked, dataset, root, 0, &mut out);
+    out
+}
+
+fn yaml_record(checked: &Checked, dataset: &Dataset, id: InstanceId, indent: usize, out: &mut String) {
+    let inst = dataset.get(id);
+    let def = &checked.model.entities[inst.entity];
+    let pad = " ".repeat(indent);
+    for (f, slot) in inst.slots.iter().enumerate() {
+        let name = &def.fields[f].name;
+        match slot {
+            Slot::Missing => {}
+            Slot::Null(_) => {
+                let _ = writeln!(out, "{pad}{name}: null");
+            }
+            Slot::Scalar(s, _) => {
+                let _ = writeln!(out, "{pad}{name}: {}", scalar_text(s, true));
+            }
+            Slot::Scalars(values, _) => {
+                let items: Vec<String> = values
+                    .iter()
+                    .map(|(v, _)| v.as_ref().map_or("null".to_string(), |s| scalar_text(s, true)))
+                    .collect();
+                let _ = writeln!(out, "{pad}{name}: [{}]", items.join(", "));
+            }
+            Slot::Record(child) => {
+                let _ = writeln!(out, "{pad}{name}:");
+                yaml_record(checked, dataset, *child, indent + 2, out);
+            }
+            Slot::Records(ids, _) if ids.is_empty() => {
+                let _ = writeln!(out, "{pad}{name}: []");
+            }
+            Slot::Records(ids, _) => {
+                let _ = writeln!(out, "{pad}{name}:");
+                for id in ids {
+                    let mut item = String::new();
+                    yaml_record(checked, dataset, *id, indent + 4, &mut item);
+                    // The first line of each element carries the list dash.
+                    let item = item.replacen(&" ".repeat(indent + 4), &format!("{pad}  - "), 1);
+                    out.push_str(&item);
+                }
+            }
+        }
+    }
+}
+
+/// Writes a submission as a directory of CSV tables (UTF-8 with a byte-order mark, which
+/// spreadsheet programs need to show Chinese correctly).
+pub fn to_csv_dir(checked: &Checked, dataset: &Dataset, root: InstanceId, dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let mut tables: Vec<(EntityId, Vec<String>, Vec<Vec<String>>)> = Vec::new();
+    collect_rows(checked, dataset, root, None, &mut tables);
+    for (entity, headers, rows) in tables {
+        let mut writer = ::csv::Writer::from_writer(Vec::new());
+        writer.write_record(&headers)?;
+        for row in rows {
+            writer.write_record(&row)?;
+        }
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend(writer.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?);
+        std::fs::write(dir.join(format!("{}.csv", checked.model.entities[entity].name)), bytes)?;
+    }
+    Ok(())
+}
+
+/// The rows of `id`'s table and, recursively, of the tables below it.
+fn collect_rows(
+    checked: &Checked,
+    dataset: &Dataset,
+    id: InstanceId,
+    link: Option<(String, String)>,
+    tables: &mut Vec<(EntityId, Vec<String>, Vec<Vec<String>>)>,
+) {
+    let inst = dataset.get(id);
+    let entity = inst.entity;
+    let mut headers = Vec::new();
+    let mut row = Vec::new();
+    if let Some((column, value)) = &link {
+        headers.push(column.clone());
+        row.push(value.clone());
+    }
+    flatten(checked, dataset, id, "", &mut headers, &mut row);
+    match tables.iter_mut().find(|t| t.0 == entity) {
+        Some(table) => table.2.push(row),
+        None => tables.push((entity, headers, vec![row])),
+    }
+    let def = &checked.model.entities[entity];
+    let key_value = def.key.and_then(|k| match &inst.slots[k] {
+        Slot::Scalar(s, _) => Some(scalar_text(s, false)),
+        _ => None,
+    });
+    for (f, slot) in inst.slots.iter().enumerate() {
+        let child_link = link_column(&checked.model, entity).zip(key_value.clone());
+        match slot {
+            Slot::Records(ids, _) => {
+                for child in ids {
+                    collect_rows(checked, dataset, *child, child_link.clone(), tables);
+                }
+            }
+            Slot::Record(child) if has_own_table(checked, entity, f) => {
+                collect_rows(checked, dataset, *child, None, tables)
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Record fields of the root entity get a table of their own; other records are flattened.
+fn has_own_table(checked: &Checked, entity: EntityId, field: usize) -> bool {
+    checked.model.entities[entity].root && matches!(checked.model.entities[entity].fields[field].ty, Ty::Record(_))
+}
+
+fn flatten(
+    checked: &Checked,
+    dataset: &Dataset,
+    id: InstanceId,
+    prefix: &str,
+    headers: &mut Vec<String>,
+    row: &mut Vec<String>,
+) {
+    let inst = dataset.get(id);
+    let def = &checked.model.entities[inst.entity];
+    for (f, field) in def.fields.iter().enumerate() {
+        let name = format!("{prefix}{}", field.name);
+        match (&field.ty, &inst.slots[f]) {
+            (Ty::Record(_), Slot::Record(child)) if !has_own_table(checked, inst.entity, f) => {
+                flatten(checked, dataset, *child, &format!("{name}."), headers, row);
+            }
+            (Ty::Record(_), _) => {}
+            (Ty::List(inner), _) if matches!(**inner, Ty::Record(_)) => {}
+            (_, slot) => {
+                headers.push(name);
+                row.push(match slot {
+                    Slot::Scalar(s, _) => scalar_text(s, false),
+                    Slot::Scalars(values, _) => values
+                        .iter()
+                        .map(|(v, _)| v.as_ref().map_or(String::new(), |s| scalar_text(s, false)))
+                        .collect::<Vec<_>>()
+                        .join(";"),
+                    _ => String::new(),
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! Submissions: one broken fixture per data diagnostic code (`tests/submissions/bad/`), with a
+//! snapshot of exactly what the user sees; the three formats of the example agree; loading
+//! never panics on arbitrary bytes.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use plancheck::data::{self, Format, Limits, Options};
+use plancheck::diagnostics::codes::CODES;
+use plancheck::diagnostics::{Diagnostics, Lang, render};
+use plancheck::load::RuleSet;
+
+fn rules() -> RuleSet {
+    common::check_files(&common::shipped_rule_files())
+}
+
+fn bad_dir() -> PathBuf {
+    common::root().join("tests/submissions/bad")
+}
+
+/// Where patched fixtures are written (below the project, so names stay relative).
+fn work_dir() -> PathBuf {
+    common::root().join("target/plancheck-fixtures")
+}
+
+/// A fixture: a file or directory used as it is, or a `.patch` applied to a base.
+struct Fixture {
+    path: PathBuf,
+    limits: Limits,
+}
+
+fn materialize(fixture: &Path) -> Fixture {
+    if fixture.extension().is_none_or(|e| e != "patch") {
+        return Fixture { path: fixture.to_path_buf(), limits: Limits::default() };
+    }
+    let text = std::fs::read_to_string(fixture).expect("patch");
+    let mut base = None;
+    let mut file = None;
+    let mut limits = Limits::default();
+    let mut edits: Vec<(String, String)> = Vec::new();
+    let mut copies = Vec::new();
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let Some((key, value)) = line.split_once(": ").or_else(|| line.strip_suffix(':').map(|k| (k, ""))) else {
+            continue;
+        };
+        let value = value.replace("\\n", "\n");
+        match key {
+            "base" => base = Some(bad_dir().join(value)),
+            "file" => file = Some(value),
+            "limit" => limits.max_file_bytes = value.parse().expect("a byte count"),
+            "find" => edits.push((value, String::new())),
+            "replace" => edits.last_mut().expect("find before replace").1 = value,
+            "copy" => copies.push(value),
+            other => panic!("unknown patch directive {other}"),
+        }
+    }
+    let base = base.expect("base:");
+    let stem = fixture.file_stem().expect("stem").to_string_lossy().to_string();
+    let _ = std::fs::create_dir_all(work_dir());
+    let (target, patched) = if base.is_dir() {
+        let target = work_dir().join(&stem);
+        let _ = std::fs::remove_dir_all(&target);
+        std::fs::create_dir_all(&target).expect("dir");
+        for entry in std::fs::read_dir(&base).expect("base dir") {
+            let p = entry.expect("entry").path();
+            std::fs::copy(&p, target.join(p.file_name().expect("name"))).expect("copy");
+        }
+        for copy in copies {
+            let (from, to) = copy.split_once(' ').expect("copy: FROM TO");
+            std::fs::copy(target.join(from), target.join(to)).expect("copy");
+        }
+        let patched = file.map(|f| target.join(f));
+        (target, patched)
+    } else {
+        let ext = base.extension().expect("extension").to_string_lossy().to_string();
+        let target = work_dir().join(format!("{stem}.{ext}"));
+        std::fs::copy(&base, &target).expect("copy");
+        (target.clone(), Some(target))
+    };
+    if let Some(patched) = patched {
+        let mut text = std::fs::read_to_string(&patched).expect("patched file");
+        for (find, replace) in edits {
+            assert_eq!(text.matches(&find).count(), 1, "{}: `{find}` must occur exactly once", fixture.display());
+            text = text.replacen(&find, &replace, 1);
+        }
+        std::fs::write(&patched, text).expect("write");
+    }
+    Fixture { path: target, limits }
+}
+
+/// Loads a fixture like `plancheck check` does and renders what the user sees.
+fn run(fixture: &Path) -> (String, Vec<&'static str>) {
+    let mut set = rules();
+    let f = materialize(fixture);
+    let options = Options { limits: f.limits, ..Options::default() };
+    let loaded = data::load(&[f.path.clone()], &set.checked, &options, &mut set.sources).expect("loads");
+    let mut diagnostics = Diagnostics(loaded.diagnostics);
+    if !diagnostics.has_errors() {
+        diagnostics.0.extend(plancheck::eval::consistency::check(&set.checked.model, &loaded.dataset));
+    }
+    diagnostics.sort();
+    let codes = diagnostics.0.iter().map(|d| d.code.code()).collect();
+    let mut out = String::new();
+    for lang in [Lang::En, Lang::Zh] {
+        out.push_str(&format!("----- --lang {lang:?} -----\n").to_lowercase());
+        out.push_str(&render::render_all(&diagnostics.0, &set.sources, lang));
+    }
+    (out.replace("target/plancheck-fixtures/", "tests/submissions/bad/"), codes)
+}
+
+fn fixtures() -> Vec<PathBuf> {
+    let mut all: Vec<PathBuf> = std::fs::read_dir(bad_dir()).expect("bad/").map(|e| e.expect("entry").path()).collect();
+    all.sort();
+    all
+}
+
+fn is_data_code(code: &str) -> bool {
+    code.starts_with("E1") || code.starts_with("W1")
+}
+
+#[test]
+fn every_data_code_has_a_fixture_that_raises_it() {
+    let fixtures = fixtures();
+    for info in CODES.iter().filter(|c| is_data_code(c.code)) {
+        let prefix = format!("{}_{}", info.code, info.name);
+        let fixture = fixtures.iter().find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&prefix)));
+        let fixture = fixture.unwrap_or_else(|| panic!("missing fixture tests/submissions/bad/{prefix}.*"));
+        let (shown, codes) = run(fixture);
+        assert!(codes.contains(&info.code), "{prefix} does not raise {}:\n{shown}", info.code);
+    }
+}
+
+#[test]
+fn snapshots_show_what_the_user_sees() {
+    for fixture in fixtures() {
+        let (shown, _) = run(&fixture);
+        let name =
+            fixture.file_name().expect("name").to_string_lossy().split('.').next().unwrap_or_default().to_string();
+        insta::with_settings!({ snapshot_path => "submissions/snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!(name, shown);
+        });
+    }
+}
+
+/// The example submission of submission.md §7 as JSON, YAML and CSV tables, exported back
+/// to canonical JSON: all three must give the same data.
+#[test]
+fn json_yaml_and_csv_forms_load_to_the_same_values() {
+    let dir = common::root().join("tests/submissions");
+    let mut exported = Vec::new();
+    for name in ["example-jinnan-2024.json", "example-jinnan-2024.yaml", "example-jinnan-2024-csv"] {
+        let mut set = rules();
+        let loaded = data::load(&[dir.join(name)], &set.checked, &Options::default(), &mut set.sources).expect("loads");
+        let shown = render::render_all(&loaded.diagnostics, &set.sources, Lang::En);
+        assert!(loaded.diagnostics.is_empty(), "{name}:\n{shown}");
+        let root = loaded.dataset.documents[0].root;
+        exported.push((name, data::export::to_json(&set.checked, &loaded.dataset, root)));
+    }
+    for (name, json) in &exported[1..] {
+        assert_eq!(&exported[0].1, json, "{name} differs from the JSON form");
+    }
+}
+
+#[test]
+fn the_spec_example_is_consistent() {
+    let mut set = rules();
+    let dir = common::root().join("tests/submissions");
+    let paths = [dir.join("example-jinnan-2024.json"), dir.join("example-city-record-2024.json")];
+    let loaded = data::load(&paths, &set.checked, &Options::default(), &mut set.sources).expect("loads");
+    let mut all = loaded.diagnostics;
+    all.extend(plancheck::eval::consistency::check(&set.checked.model, &loaded.dataset));
+    assert!(all.is_empty(), "{}", render::render_all(&all, &set.sources, Lang::En));
+    assert_eq!(loaded.dataset.documents.len(), 2);
+}
+
+#[test]
+fn a_gb18030_csv_with_crlf_line_ends_loads_like_the_utf8_one() {
+    let source = common::root().join("tests/submissions/example-jinnan-2024-csv");
+    let target = work_dir().join("gb18030-crlf");
+    let _ = std::fs::remove_dir_all(&target);
+    std::fs::create_dir_all(&target).expect("dir");
+    for entry in std::fs::read_dir(&source).expect("csv dir") {
+        let p = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&p).expect("utf-8");
+        let text = text.trim_start_matches('\u{FEFF}').replace('\n', "\r\n");
+        let (bytes, _, _) = encoding_rs::GB18030.encode(&text);
+        std::fs::write(target.join(p.file_name().expect("name")), bytes).expect("write");
+    }
+    let mut set = rules();
+    let loaded = data::load(&[target], &set.checked, &Options::default(), &mut set.sources).expect("loads");
+    assert!(loaded.diagnostics.is_empty(), "{}", render::render_all(&loaded.diagnostics, &set.sources, Lang::En));
+    let mut set2 = rules();
+    let utf8 = data::load(&[source], &set2.checked, &Options::default(), &mut set2.sources).expect("loads");
+    let a = data::export::to_json(&set.checked, &loaded.dataset, loaded.dataset.documents[0].root);
+    let b = data::export::to_json(&set2.checked, &utf8.dataset, utf8.dataset.documents[0].root);
+    assert_eq!(a, b);
+}
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn on_arbitrary_bytes_as_json_or_yaml(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let set = rules();
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            for format in [Format::Json, Format::Yaml] {
+                let mut sources = plancheck::source::SourceMap::new();
+                let _ = data::load_text("fuzz", &text, format, &set.checked, &Options::default(), &mut sources);
+            }
+        }
+
+        #[test]
+        fn on_mangled_submissions(cut in 0usize..20_000, junk in "[\\[\\]{}\",:0-9a-z\\-]{0,12}") {
+            let set = rules();
+            let base = std::fs::read_to_string(common::root().join("tests/submissions/example-jinnan-2024.json")).expect("example");
+            let at = cut.min(base.len());
+            let at = (0..=at).rev().find(|i| base.is_char_boundary(*i)).unwrap_or(0);
+            let text = format!("{}{junk}{}", &base[..at], &base[at..]);
+            let mut sources = plancheck::source::SourceMap::new();
+            let loaded = data::load_text("mangled.json", &text, Format::Json, &set.checked, &Options::default(), &mut sources);
+            let _ = render::render_all(&loaded.diagnostics, &sources, Lang::En);
+        }
+    }
+}
