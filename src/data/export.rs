@@ -134,11 +134,14 @@ fn yaml_record(checked: &Checked, dataset: &Dataset, id: InstanceId, indent: usi
     }
 }
 
+/// One CSV table being written: its entity, header and rows.
+type Table = (EntityId, Vec<String>, Vec<Vec<String>>);
+
 /// Writes a submission as a directory of CSV tables (UTF-8 with a byte-order mark, which
 /// spreadsheet programs need to show Chinese correctly).
 pub fn to_csv_dir(checked: &Checked, dataset: &Dataset, root: InstanceId, dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let mut tables: Vec<(EntityId, Vec<String>, Vec<Vec<String>>)> = Vec::new();
+    let mut tables: Vec<Table> = Vec::new();
     collect_rows(checked, dataset, root, None, &mut tables);
     for (entity, headers, rows) in tables {
         let mut writer = ::csv::Writer::from_writer(Vec::new());
@@ -159,7 +162,7 @@ fn collect_rows(
     dataset: &Dataset,
     id: InstanceId,
     link: Option<(String, String)>,
-    tables: &mut Vec<(EntityId, Vec<String>, Vec<Vec<String>>)>,
+    tables: &mut Vec<Table>,
 ) {
     let inst = dataset.get(id);
     let entity = inst.entity;
