@@ -94,7 +94,7 @@ fn run(fixture: &Path) -> (String, Vec<&'static str>) {
     let mut set = rules();
     let f = materialize(fixture);
     let options = Options { limits: f.limits, ..Options::default() };
-    let loaded = data::load(&[f.path.clone()], &set.checked, &options, &mut set.sources).expect("loads");
+    let loaded = data::load(std::slice::from_ref(&f.path), &set.checked, &options, &mut set.sources).expect("loads");
     let mut diagnostics = Diagnostics(loaded.diagnostics);
     if !diagnostics.has_errors() {
         diagnostics.0.extend(plancheck::eval::consistency::check(&set.checked.model, &loaded.dataset));
