@@ -11,6 +11,7 @@ pub mod data;
 pub mod diagnostics;
 pub mod eval;
 pub mod fmt;
+pub mod generate;
 pub mod graph;
 pub mod load;
 pub mod source;

@@ -51,6 +51,32 @@ enum Command {
         #[arg(long, value_enum, default_value = "auto")]
         encoding: plancheck::data::text::TextEncoding,
     },
+    /// Write seeded synthetic district submissions (examples, benchmarks)
+    Gen {
+        #[arg(long, default_value_t = 2025)]
+        seed: u64,
+        /// District codes, comma-separated (default: all 16 of Tianjin)
+        #[arg(long, value_delimiter = ',')]
+        districts: Vec<String>,
+        /// Units relative to Tianjin (100 ≈ 500,000 communities and villages)
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        #[arg(long, default_value_t = 2025)]
+        year: i32,
+        /// Share of units made to fail a rule
+        #[arg(long, default_value_t = 0.1)]
+        failure_rate: f64,
+        /// Districts to write as YAML, comma-separated codes
+        #[arg(long, value_delimiter = ',')]
+        yaml: Vec<String>,
+        /// Districts to write as directories of CSV tables, comma-separated codes
+        #[arg(long, value_delimiter = ',')]
+        csv: Vec<String>,
+        #[arg(short, long)]
+        output: PathBuf,
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
     /// Check the rules themselves: syntax, names, types, units, departments, citations, cycles
     Lint {
         /// A `.rules` file or a directory of them (default: the shipped `rules/`)
@@ -90,6 +116,16 @@ fn main() -> ExitCode {
         Command::Convert { input, to, output, rules, encoding } => {
             let options = plancheck::data::Options { encoding, ..Default::default() };
             cli::convert::run(&cli::rules_path(rules), &input, to, &output, &options, lang)
+        }
+        Command::Gen { seed, districts, scale, year, failure_rate, yaml, csv, output, rules } => {
+            use plancheck::generate::{GenOptions, OutputFormat};
+            let formats = yaml
+                .into_iter()
+                .map(|c| (c, OutputFormat::Yaml))
+                .chain(csv.into_iter().map(|c| (c, OutputFormat::Csv)))
+                .collect();
+            let options = GenOptions { seed, districts, scale, year, out: output, formats, failure_rate };
+            cli::generate::run(&cli::rules_path(rules), &options, lang)
         }
         Command::Lint { rules } => cli::lint::run(&cli::rules_path(rules), lang),
         Command::Graph { rules, format, output } => {

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod convert;
 pub mod fmt;
+pub mod generate;
 pub mod graph;
 pub mod lint;
 
