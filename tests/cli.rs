@@ -111,3 +111,30 @@ fn fmt_check_passes_on_the_shipped_rules_and_flags_an_unformatted_file() {
     assert_eq!(fixed, shipped, "fmt restores the canonical layout");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn check_of_the_examples_reads_every_district() {
+    let (code, out, err) = plancheck(&["--lang", "en", "check", "examples/tianjin-2025"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("17 submission(s)"), "{out}");
+}
+
+#[test]
+fn check_of_a_broken_submission_exits_2_naming_the_field_and_its_line() {
+    let dir = std::env::temp_dir().join(format!("plancheck-cli-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let text = std::fs::read_to_string(common::root().join("tests/submissions/example-jinnan-2024.json")).expect("example");
+    let file = dir.join("bad.json");
+    std::fs::write(&file, text.replacen("\"households\": 2380,", "\"households\": \"2380\",", 1)).expect("write");
+    let (code, _, err) = plancheck(&["--lang", "en", "check", &file.to_string_lossy()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("E1102") && err.contains("`households` must be a whole number"), "{err}");
+    assert!(err.contains("bad.json:252:27"), "file, line and column: {err}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn check_of_a_missing_path_is_unusable_input() {
+    let (code, _, _) = plancheck(&["--lang", "en", "check", "no/such/submission.json"]);
+    assert_eq!(code, 2);
+}
