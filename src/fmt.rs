@@ -173,6 +173,7 @@ impl<'t> Printer<'t> {
                         let value = match &c.value {
                             PlanValue::Str(s) => string(&s.value),
                             PlanValue::Date(d) => d.text.clone(),
+                            PlanValue::Number(n, _) => n.clone(),
                             PlanValue::Period { from, to, .. } => format!("{from} to {to}"),
                         };
                         pr.unit(

@@ -83,6 +83,11 @@ enum Command {
         #[arg(long)]
         rules: Option<PathBuf>,
     },
+    /// Run the tests written next to the rules
+    Test {
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
     /// Print the rule graph: inputs → derived values → rules → departments
     Graph {
         #[arg(long)]
@@ -127,6 +132,7 @@ fn main() -> ExitCode {
             let options = GenOptions { seed, districts, scale, year, out: output, formats, failure_rate };
             cli::generate::run(&cli::rules_path(rules), &options, lang)
         }
+        Command::Test { rules } => cli::test::run(&cli::rules_path(rules), lang),
         Command::Lint { rules } => cli::lint::run(&cli::rules_path(rules), lang),
         Command::Graph { rules, format, output } => {
             cli::graph::run(&cli::rules_path(rules), format, output.as_deref(), lang)

@@ -123,7 +123,8 @@ fn check_of_the_examples_reads_every_district() {
 fn check_of_a_broken_submission_exits_2_naming_the_field_and_its_line() {
     let dir = std::env::temp_dir().join(format!("plancheck-cli-bad-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
-    let text = std::fs::read_to_string(common::root().join("tests/submissions/example-jinnan-2024.json")).expect("example");
+    let text =
+        std::fs::read_to_string(common::root().join("tests/submissions/example-jinnan-2024.json")).expect("example");
     let file = dir.join("bad.json");
     std::fs::write(&file, text.replacen("\"households\": 2380,", "\"households\": \"2380\",", 1)).expect("write");
     let (code, _, err) = plancheck(&["--lang", "en", "check", &file.to_string_lossy()]);
@@ -137,4 +138,26 @@ fn check_of_a_broken_submission_exits_2_naming_the_field_and_its_line() {
 fn check_of_a_missing_path_is_unusable_input() {
     let (code, _, _) = plancheck(&["--lang", "en", "check", "no/such/submission.json"]);
     assert_eq!(code, 2);
+}
+
+#[test]
+fn test_runs_the_rule_tests_and_they_pass() {
+    let (code, out, err) = plancheck(&["--lang", "en", "test"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains(" passed, 0 failed"), "{out}");
+}
+
+#[test]
+fn test_reports_a_wrong_expectation_and_exits_1() {
+    let dir = broken_copy(
+        "test",
+        "30-service-supply.rules",
+        "expect police.officer_per_area is pass",
+        "expect police.officer_per_area is fail",
+    );
+    let (code, out, _) = plancheck(&["--lang", "en", "test", "--rules", &dir.to_string_lossy()]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("expected `police.officer_per_area` to be fail, found pass"), "{out}");
+    assert!(out.contains(" passed, 1 failed"), "{out}");
+    let _ = std::fs::remove_dir_all(dir);
 }

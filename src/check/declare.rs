@@ -10,7 +10,7 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::syntax::ast::{self, ItemKind, MemberKind, PlanValue, TypeKind};
 
 /// Keys a `plan { … }` header accepts.
-pub const PLAN_KEYS: &[&str] = &["issuer", "number", "issued", "period", "text", "en"];
+pub const PLAN_KEYS: &[&str] = &["issuer", "number", "issued", "period", "text", "en", "parts"];
 
 /// Built-in type names of fields.
 pub const BUILTIN_TYPES: &[&str] = &["count", "decimal", "percent", "bool", "date", "text", "code"];
@@ -91,6 +91,7 @@ impl<'a> Checker<'a> {
             number: None,
             issued: None,
             period: None,
+            parts: None,
             text: None,
             span: plan.title.span,
         };
@@ -112,6 +113,10 @@ impl<'a> Checker<'a> {
                     }
                     info.period = Some((*from, *to));
                 }
+                ("parts", PlanValue::Number(n, span)) => match n.parse::<usize>() {
+                    Ok(parts) if parts > 0 => info.parts = Some(parts),
+                    _ => self.error(Diagnostic::new(Code::InvalidLiteral, *span).arg("value", n)),
+                },
                 ("text", PlanValue::Str(s)) => {
                     let path = input.dir.join(&s.value);
                     match std::fs::read_to_string(&path) {
@@ -128,6 +133,7 @@ impl<'a> Checker<'a> {
                         PlanValue::Str(_) => "string",
                         PlanValue::Date(_) => "date",
                         PlanValue::Period { .. } => "period",
+                        PlanValue::Number(..) => "number",
                     };
                     self.error(
                         Diagnostic::new(Code::TypeMismatch, clause.span)
@@ -414,6 +420,7 @@ fn plan_value_kind(key: &str) -> &'static str {
     match key {
         "issued" => "date",
         "period" => "period",
+        "parts" => "number",
         _ => "string",
     }
 }

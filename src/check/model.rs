@@ -54,6 +54,9 @@ pub struct PlanInfo {
     pub number: Option<String>,
     pub issued: Option<String>,
     pub period: Option<(u16, u16)>,
+    /// How many submissions make the whole area of the plan (`parts 16`: Tianjin's districts);
+    /// the whole (全市) is judged when at least that many are checked together.
+    pub parts: Option<usize>,
     /// The plan's full text, for citation checks and coverage.
     pub text: Option<String>,
     pub span: Span,

@@ -7,6 +7,7 @@ pub mod fmt;
 pub mod generate;
 pub mod graph;
 pub mod lint;
+pub mod test;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,10 @@
 //! A value that cannot be computed is never a silent zero: it is a list of [`Gap`]s naming
 //! the fields that were missing or null.
 
+pub mod cases;
 pub mod consistency;
+pub mod verdict;
+pub mod whole;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -72,6 +75,26 @@ pub struct Read {
     pub span: Option<Span>,
 }
 
+/// How a value was derived: a metric with its inputs, or a submitted value with its place.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Trace {
+    /// The metric (`district.workers_per_10k_urban`) or field (`community.households`).
+    pub label: String,
+    /// The instance the value belongs to.
+    pub instance: InstanceId,
+    /// The value as shown to people; `None` when it could not be computed.
+    pub value: Option<Val>,
+    pub shown: String,
+    /// Where a submitted value was read.
+    pub location: Option<Span>,
+    pub inputs: Vec<Trace>,
+    /// Inputs left out of `inputs` to keep a trace readable (aggregates over many units).
+    pub omitted: usize,
+}
+
+/// Most inputs kept under one trace node.
+pub const TRACE_INPUTS: usize = 12;
+
 /// Evaluates expressions over one dataset; metric values are remembered per instance.
 pub struct Evaluator<'a> {
     pub model: &'a Model,
@@ -79,11 +102,63 @@ pub struct Evaluator<'a> {
     memo: HashMap<(MetricId, InstanceId), Outcome>,
     /// Field reads are recorded here while `Some`.
     pub reads: Option<Vec<Read>>,
+    /// The derivation being built while `Some`: a stack of open metric nodes.
+    trace: Option<Vec<Trace>>,
 }
 
 impl<'a> Evaluator<'a> {
     pub fn new(model: &'a Model, dataset: &'a Dataset) -> Self {
-        Evaluator { model, dataset, memo: HashMap::new(), reads: None }
+        Evaluator { model, dataset, memo: HashMap::new(), reads: None, trace: None }
+    }
+
+    /// Evaluates `expr` and returns its derivation: a node labelled `label` whose inputs are
+    /// the metrics and submitted values it used.
+    pub fn traced(&mut self, expr: &Expr, at: InstanceId, params: &[Decimal], label: String) -> (Outcome, Trace) {
+        let root = Trace {
+            label,
+            instance: at,
+            value: None,
+            shown: String::new(),
+            location: None,
+            inputs: Vec::new(),
+            omitted: 0,
+        };
+        let outer = self.trace.replace(vec![root]);
+        let out = self.eval_in(expr, at, None, params);
+        let mut stack = std::mem::replace(&mut self.trace, outer).unwrap_or_default();
+        let mut root = stack.pop().unwrap_or_else(|| Trace {
+            label: String::new(),
+            instance: at,
+            value: None,
+            shown: String::new(),
+            location: None,
+            inputs: Vec::new(),
+            omitted: 0,
+        });
+        root.value = out.as_ref().ok().cloned();
+        root.shown = out.as_ref().map_or("?".to_string(), ToString::to_string);
+        // A trace whose only input is the metric it names says the same thing twice.
+        if root.inputs.len() == 1
+            && root.omitted == 0
+            && root.inputs[0].value == root.value
+            && root.inputs[0].location.is_none()
+        {
+            let only = root.inputs.remove(0);
+            root.inputs = only.inputs;
+            root.omitted = only.omitted;
+            root.label = only.label;
+        }
+        (out, root)
+    }
+
+    fn trace_leaf(&mut self, leaf: Trace) {
+        if let Some(top) = self.trace.as_mut().and_then(|s| s.last_mut()) {
+            if top.inputs.len() < TRACE_INPUTS {
+                top.inputs.push(leaf);
+            } else {
+                top.omitted += 1;
+            }
+        }
     }
 
     /// Evaluates `expr` for the subject `at`, with the rule's parameter values.
@@ -134,11 +209,30 @@ impl<'a> Evaluator<'a> {
     pub fn metric(&mut self, m: MetricId, at: InstanceId) -> Outcome {
         if let Some(done) = self.memo.get(&(m, at))
             && self.reads.is_none()
+            && self.trace.is_none()
         {
             return done.clone();
         }
-        let expr = &self.model.metrics[m].expr;
+        let def = &self.model.metrics[m];
+        let expr = &def.expr;
+        if let Some(stack) = self.trace.as_mut() {
+            let label = format!("{}.{}", self.model.entities[def.entity].name, def.name);
+            stack.push(Trace {
+                label,
+                instance: at,
+                value: None,
+                shown: String::new(),
+                location: None,
+                inputs: Vec::new(),
+                omitted: 0,
+            });
+        }
         let out = self.eval_in(expr, at, None, &[]);
+        if let Some(mut node) = self.trace.as_mut().and_then(Vec::pop) {
+            node.value = out.as_ref().ok().cloned();
+            node.shown = out.as_ref().map_or("?".to_string(), ToString::to_string);
+            self.trace_leaf(node);
+        }
         self.memo.insert((m, at), out.clone());
         out
     }
@@ -171,13 +265,35 @@ impl<'a> Evaluator<'a> {
             Slot::Null(span) => (Err(vec![Gap::Null(holder.0, holder.1)]), Some(*span)),
             _ => (Err(vec![Gap::Missing(holder.0, holder.1)]), None),
         };
-        if let Some(reads) = &mut self.reads {
+        if self.reads.is_some() || self.trace.is_some() {
             let shown = match (&out, slot) {
                 (Ok(v), _) => v.to_string(),
                 (Err(_), Slot::Null(_)) => "null".to_string(),
                 _ => "?".to_string(),
             };
-            reads.push(Read { instance: holder.0, field: holder.1, value: out.as_ref().ok().cloned(), shown, span });
+            if let Some(reads) = &mut self.reads {
+                reads.push(Read {
+                    instance: holder.0,
+                    field: holder.1,
+                    value: out.as_ref().ok().cloned(),
+                    shown: shown.clone(),
+                    span,
+                });
+            }
+            if self.trace.is_some() {
+                let entity = &self.model.entities[self.dataset.get(holder.0).entity];
+                let label = format!("{}.{}", entity.name, entity.fields[holder.1].name);
+                let value = out.as_ref().ok().cloned();
+                self.trace_leaf(Trace {
+                    label,
+                    instance: holder.0,
+                    value,
+                    shown,
+                    location: span,
+                    inputs: Vec::new(),
+                    omitted: 0,
+                });
+            }
         }
         out
     }

@@ -90,6 +90,7 @@ pub struct PlanClause {
 #[derive(Clone, Debug, PartialEq)]
 pub enum PlanValue {
     Str(Str),
+    Number(String, Span),
     Date(DateLit),
     Period { from: u16, to: u16, span: Span },
 }

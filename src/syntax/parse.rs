@@ -300,6 +300,7 @@ impl Lower<'_> {
                 PlanValue::Period { from, to, span: vspan }
             }
             Rule::date => PlanValue::Date(self.date(v)),
+            Rule::number => PlanValue::Number(v.as_str().replace('_', ""), self.span(&v)),
             _ => PlanValue::Str(self.string(v)),
         };
         PlanClause { key, value, span }

@@ -1,0 +1,45 @@
+//! `plancheck test`: runs the tests written next to the rules. Exit 0 when every expectation
+//! holds, 1 when one does not, 2 when the rules cannot be used.
+
+use std::path::Path;
+
+use super::{FINDING, OK, open, report};
+use crate::diagnostics::{Lang, catalog};
+use crate::eval::cases;
+
+pub fn run(rules: &Path, lang: Lang) -> u8 {
+    let set = match open(rules, lang).and_then(|set| report(&set, lang).map(|()| set)) {
+        Ok(set) => set,
+        Err(code) => return code,
+    };
+    let model = &set.checked.model;
+    let results = cases::run(model);
+    let mut failed = 0;
+    for r in &results {
+        if r.passed() {
+            continue;
+        }
+        failed += 1;
+        let test = &model.tests[r.test];
+        let x = &test.expectations[r.expectation];
+        let file = set.sources.get(x.span.file);
+        let (line, column) = file.line_col(x.span.start as usize);
+        let found = r.verdict.as_ref().map_or("-".to_string(), |v| status_word(v.status).to_string());
+        let args = [
+            ("location", format!("{}:{line}:{column}", file.name)),
+            ("test", test.name.clone()),
+            ("rule", model.rules[x.rule].id.clone()),
+            ("expected", status_word(x.status).to_string()),
+            ("found", found),
+        ];
+        println!("{}", catalog::text(lang, "test.failed", &args).unwrap_or_default());
+    }
+    let passed = results.len() - failed;
+    println!("{passed} passed, {failed} failed");
+    if failed > 0 { FINDING } else { OK }
+}
+
+/// The status as written in rules and JSON.
+pub fn status_word(status: crate::check::model::Status) -> &'static str {
+    crate::check::model::Status::ALL.iter().find(|(_, s)| *s == status).map_or("unknown", |(w, _)| w)
+}

@@ -1,0 +1,317 @@
+//! Verdicts: every rule judged on every subject it applies to, with the statuses of
+//! `spec/cli.md` — pass, fail, on_track, behind, unknown, not_applicable — the compared value,
+//! the threshold, the deadline and the derivation trace.
+
+use rust_decimal::Decimal;
+
+use super::{Evaluator, Gap, Trace, Val};
+use crate::check::model::{Expr, ExprKind, Judgement, Model, RuleId, Status, Step, Timing, Ty};
+use crate::data::bind::parse_decimal;
+use crate::data::instance::{Dataset, Date, InstanceId, Scalar, Slot};
+use crate::syntax::ast::BinOp;
+
+/// How to judge.
+#[derive(Clone, Debug, Default)]
+pub struct JudgeOptions {
+    /// Overrides every submission's own date.
+    pub as_of: Option<Date>,
+    /// `NAME` or `RULE.NAME` → value, overriding parameter defaults.
+    pub params: Vec<(String, Decimal)>,
+    /// Rule id patterns (`*` wildcard); empty means every rule.
+    pub only: Vec<String>,
+    /// Build the derivation trace of every verdict.
+    pub trace: bool,
+}
+
+/// The judgement of one rule on one subject.
+#[derive(Clone, Debug)]
+pub struct Verdict {
+    pub rule: RuleId,
+    pub subject: InstanceId,
+    pub status: Status,
+    /// The value the requirement compares (or the requirement's own yes/no).
+    pub actual: Option<Val>,
+    pub op: Option<BinOp>,
+    pub threshold: Option<Val>,
+    /// The unit of the compared value, as written in the rules.
+    pub unit: Option<String>,
+    pub due: Option<Date>,
+    pub as_of: Date,
+    /// For a target not yet due: the value on the straight path from the baseline today.
+    pub path: Option<Decimal>,
+    /// Why the verdict is `unknown`.
+    pub gaps: Vec<Gap>,
+    pub trace: Option<Trace>,
+}
+
+/// Whether a rule id matches a pattern with `*` wildcards.
+pub fn matches(pattern: &str, id: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == id;
+    }
+    let mut rest = id;
+    for (i, part) in parts.iter().enumerate() {
+        if i == 0 {
+            let Some(r) = rest.strip_prefix(part) else { return false };
+            rest = r;
+        } else if i + 1 == parts.len() {
+            return rest.ends_with(part);
+        } else {
+            match rest.find(part) {
+                Some(at) => rest = &rest[at + part.len()..],
+                None => return false,
+            }
+        }
+    }
+    true
+}
+
+/// Judges every selected rule on every subject in the dataset, in rule order, then subject
+/// order.
+pub fn judge(model: &Model, dataset: &Dataset, options: &JudgeOptions) -> Vec<Verdict> {
+    let mut ev = Evaluator::new(model, dataset);
+    let mut out = Vec::new();
+    for (r, rule) in model.rules.iter().enumerate() {
+        if !options.only.is_empty() && !options.only.iter().any(|p| matches(p, &rule.id)) {
+            continue;
+        }
+        let params: Vec<Decimal> = rule
+            .params
+            .iter()
+            .map(|p| {
+                let specific = format!("{}.{}", rule.id, p.name);
+                options
+                    .params
+                    .iter()
+                    .rev()
+                    .find(|(n, _)| *n == specific || *n == p.name)
+                    .map(|(_, v)| *v)
+                    .or_else(|| parse_decimal(&p.default))
+                    .unwrap_or_default()
+            })
+            .collect();
+        for j in &rule.judgements {
+            let subjects: Vec<InstanceId> = ev.instances_of(j.level).collect();
+            for subject in subjects {
+                out.push(judge_one(&mut ev, r, j, subject, &params, options));
+            }
+        }
+    }
+    out
+}
+
+/// The date a subject is judged at: `--as-of`, else its submission's `as_of`, else the end
+/// of its reporting year, else the end of the plan period.
+pub fn as_of(model: &Model, dataset: &Dataset, subject: InstanceId, options: &JudgeOptions) -> Date {
+    if let Some(d) = options.as_of {
+        return d;
+    }
+    let mut at = subject;
+    loop {
+        let inst = dataset.get(at);
+        let def = &model.entities[inst.entity];
+        if let Some(f) = def.field("as_of")
+            && let Slot::Scalar(Scalar::Date(d), _) = &inst.slots[f]
+        {
+            return *d;
+        }
+        if let Some(year) = super::whole::reporting_year(model, dataset, at) {
+            return Date::end_of_year(year as i32);
+        }
+        // The whole takes the date of its first part.
+        if let Some(first) = dataset.children(at).next().filter(|_| inst.parent.is_none() && !def.root) {
+            at = first;
+            continue;
+        }
+        match inst.parent {
+            Some(p) => at = p,
+            None => break,
+        }
+    }
+    let end = model.plan.as_ref().and_then(|p| p.period).map_or(2025, |(_, to)| to as i32);
+    Date::end_of_year(end)
+}
+
+fn judge_one(
+    ev: &mut Evaluator<'_>,
+    rule: RuleId,
+    j: &Judgement,
+    subject: InstanceId,
+    params: &[Decimal],
+    options: &JudgeOptions,
+) -> Verdict {
+    let model = ev.model;
+    let def = &model.rules[rule];
+    let as_of = as_of(model, ev.dataset, subject, options);
+    let due = match &def.timing {
+        Timing::Target { due, .. } => Date::parse(due),
+        Timing::Standing => None,
+    };
+    let mut v = Verdict {
+        rule,
+        subject,
+        status: Status::Unknown,
+        actual: None,
+        op: None,
+        threshold: None,
+        unit: compared_unit(model, &j.require),
+        due,
+        as_of,
+        path: None,
+        gaps: Vec::new(),
+        trace: None,
+    };
+    if let Some(condition) = &j.condition {
+        match ev.eval(condition, subject, params) {
+            Ok(Val::Bool(true)) => {}
+            Ok(_) => {
+                v.status = Status::NotApplicable;
+                return v;
+            }
+            Err(gaps) => {
+                v.gaps = gaps;
+                return v;
+            }
+        }
+    }
+    let (compared, threshold) = match &j.require.kind {
+        ExprKind::Binary(op, a, b) if op.is_comparison() => {
+            v.op = Some(*op);
+            (Some(a.as_ref()), Some(b.as_ref()))
+        }
+        _ => (None, None),
+    };
+    let label = compared.map_or_else(|| def.id.clone(), |e| label_of(model, e));
+    let result = if options.trace {
+        let (out, trace) = ev.traced(compared.unwrap_or(&j.require), subject, params, label);
+        v.trace = Some(trace);
+        out
+    } else {
+        ev.eval(compared.unwrap_or(&j.require), subject, params)
+    };
+    match result {
+        Ok(value) => v.actual = Some(value),
+        Err(gaps) => {
+            v.gaps = gaps;
+            return v;
+        }
+    }
+    if let Some(t) = threshold {
+        match ev.eval(t, subject, params) {
+            Ok(value) => v.threshold = Some(value),
+            Err(gaps) => {
+                v.gaps = gaps;
+                return v;
+            }
+        }
+    }
+    let holds = match (&v.op, &v.actual, &v.threshold) {
+        (Some(op), Some(a), Some(t)) => compare(*op, a, t),
+        (None, Some(Val::Bool(b)), _) => Some(*b),
+        _ => None,
+    };
+    v.status = match holds {
+        None => Status::Unknown,
+        Some(true) => Status::Pass,
+        Some(false) => match (&def.timing, due) {
+            (Timing::Target { baseline, .. }, Some(due)) if as_of < due => {
+                v.path = path(baseline.as_ref(), &v, due);
+                match (v.path, &v.actual, v.op) {
+                    (Some(p), Some(Val::Num(a)), Some(BinOp::Ge | BinOp::Gt)) if *a >= p => Status::OnTrack,
+                    (Some(p), Some(Val::Num(a)), Some(BinOp::Le | BinOp::Lt)) if *a <= p => Status::OnTrack,
+                    _ => Status::Behind,
+                }
+            }
+            _ => Status::Fail,
+        },
+    };
+    v
+}
+
+fn compare(op: BinOp, a: &Val, b: &Val) -> Option<bool> {
+    let ordering = match (a, b) {
+        (Val::Num(x), Val::Num(y)) => x.cmp(y),
+        (Val::Date(x), Val::Date(y)) => x.cmp(y),
+        (Val::Text(x), Val::Text(y)) => x.cmp(y),
+        (Val::Bool(x), Val::Bool(y)) => x.cmp(y),
+        _ => return None,
+    };
+    Some(match op {
+        BinOp::Eq => ordering.is_eq(),
+        BinOp::Ne => !ordering.is_eq(),
+        BinOp::Lt => ordering.is_lt(),
+        BinOp::Le => ordering.is_le(),
+        BinOp::Gt => ordering.is_gt(),
+        BinOp::Ge => ordering.is_ge(),
+        _ => return None,
+    })
+}
+
+/// The value on the straight line from the baseline (at the end of its year) to the
+/// threshold (at the due date), at the verdict's as-of date.
+fn path(baseline: Option<&(String, crate::check::units::Unit, u16)>, v: &Verdict, due: Date) -> Option<Decimal> {
+    let (value, _, year) = baseline?;
+    let start_value = parse_decimal(value)?;
+    let Some(Val::Num(target)) = &v.threshold else { return None };
+    let start = Date::end_of_year(*year as i32).day_number();
+    let end = due.day_number();
+    let now = v.as_of.day_number();
+    if end <= start || now <= start {
+        return Some(start_value);
+    }
+    let done = Decimal::from(now - start) / Decimal::from(end - start);
+    Some(start_value + (*target - start_value) * done)
+}
+
+/// What the compared expression is called in a trace: a metric's or field's name, else the
+/// rule's formula.
+fn label_of(model: &Model, e: &Expr) -> String {
+    match &e.kind {
+        ExprKind::Metric(_, m) => {
+            format!("{}.{}", model.entities[model.metrics[*m].entity].name, model.metrics[*m].name)
+        }
+        ExprKind::Value(steps) => match steps.last() {
+            Some(Step::Field(entity, f)) => {
+                format!("{}.{}", model.entities[*entity].name, model.entities[*entity].fields[*f].name)
+            }
+            _ => "value".to_string(),
+        },
+        _ => "value".to_string(),
+    }
+}
+
+/// The unit of the value a requirement compares, where it is a metric or a field.
+fn compared_unit(model: &Model, require: &Expr) -> Option<String> {
+    let ExprKind::Binary(op, a, _) = &require.kind else { return None };
+    if !op.is_comparison() {
+        return None;
+    }
+    let unit = match &a.kind {
+        ExprKind::Metric(_, m) => model.metrics[*m].unit.clone(),
+        ExprKind::Value(steps) => match steps.last() {
+            Some(Step::Field(entity, f)) => match &model.entities[*entity].fields[*f].ty {
+                Ty::Count(u) | Ty::Decimal(u) => Some(u.clone()),
+                Ty::Percent => Some(crate::check::units::Unit::named(crate::check::units::PERCENT)),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    }?;
+    (!unit.is_one()).then(|| unit.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::matches;
+
+    #[test]
+    fn wildcards_match_rule_ids() {
+        assert!(matches("police.*", "police.community_officer_share"));
+        assert!(matches("*share", "police.community_officer_share"));
+        assert!(matches("*.community_*", "police.community_officer_share"));
+        assert!(!matches("staffing.*", "police.community_officer_share"));
+        assert!(matches("police.officer_per_area", "police.officer_per_area"));
+    }
+}
