@@ -14,5 +14,6 @@ pub mod fmt;
 pub mod generate;
 pub mod graph;
 pub mod load;
+pub mod report;
 pub mod source;
 pub mod syntax;

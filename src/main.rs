@@ -26,6 +26,23 @@ enum Command {
         submissions: Vec<PathBuf>,
         #[arg(long)]
         rules: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: cli::check::CheckFormat,
+        /// Judge as of this date (default: each submission's `as_of`)
+        #[arg(long, value_parser = cli::check::parse_date)]
+        as_of: Option<plancheck::data::instance::Date>,
+        /// A rule parameter, `NAME=VALUE` or `RULE.NAME=VALUE` (repeatable)
+        #[arg(long = "param", value_parser = cli::check::parse_param)]
+        params: Vec<(String, rust_decimal::Decimal)>,
+        /// Count `behind` and `unknown` as failures
+        #[arg(long)]
+        strict: bool,
+        /// Only rules whose id matches (`*` wildcard; repeatable)
+        #[arg(long)]
+        only: Vec<String>,
+        /// Write the report to this file instead of standard output
+        #[arg(short, long)]
+        output: Option<PathBuf>,
         /// Text encoding of CSV and other submission files
         #[arg(long, value_enum, default_value = "auto")]
         encoding: plancheck::data::text::TextEncoding,
@@ -112,10 +129,34 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let lang = args.lang;
     let code = match args.command {
-        Command::Check { submissions, rules, encoding, max_file_bytes, max_depth } => {
+        Command::Check {
+            submissions,
+            rules,
+            format,
+            as_of,
+            params,
+            strict,
+            only,
+            output,
+            encoding,
+            max_file_bytes,
+            max_depth,
+        } => {
             let limits = plancheck::data::Limits { max_file_bytes, max_depth, ..Default::default() };
             let options = plancheck::data::Options { limits, encoding };
-            let check = cli::check::CheckArgs { rules: cli::rules_path(rules), submissions, options, lang };
+            let rules = cli::rules_path(rules);
+            let check = cli::check::CheckArgs {
+                rules,
+                submissions,
+                options,
+                lang,
+                format,
+                as_of,
+                params,
+                strict,
+                only,
+                output,
+            };
             cli::check::run(&check)
         }
         Command::Convert { input, to, output, rules, encoding } => {

@@ -226,6 +226,8 @@ pub struct RuleDef {
     pub citations: Vec<Citation>,
     pub params: Vec<ParamDef>,
     pub span: Span,
+    /// The rule's id where it is declared.
+    pub id_span: Span,
 }
 
 /// A check that submitted data agrees with itself (a part not larger than its whole …).

@@ -87,6 +87,7 @@ impl<'a> Checker<'a> {
             citations: Vec::new(),
             params,
             span,
+            id_span: rule.id.span,
         };
         let has = |kw: &str| seen.iter().any(|(k, _)| *k == kw);
         for (kw, shown) in [

@@ -1,11 +1,26 @@
-//! `plancheck check`: loads district submissions, validates them against the data model and
-//! the consistency checks of the rules; exit 2 when a submission cannot be used.
+//! `plancheck check`: loads district submissions, validates them (data model and the
+//! consistency checks of the rules), judges every rule on every subject and reports the
+//! verdicts. Exit 0: no failure; 1: a failure (with `--strict` also behind/unknown);
+//! 2: the rules or a submission cannot be used.
 
 use std::path::PathBuf;
 
-use super::{OK, UNUSABLE, open, report, summary};
+use super::{FINDING, OK, UNUSABLE, open, report, summary};
+use crate::data::instance::Date;
 use crate::data::{self, Options};
 use crate::diagnostics::{Diagnostics, Lang, catalog, render};
+use crate::eval::verdict::{JudgeOptions, judge};
+use crate::report::{self, Viewer, is_failure};
+
+/// The output formats of `check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    Human,
+    Json,
+    Sarif,
+    Junit,
+    Markdown,
+}
 
 /// What `check` was asked to do.
 pub struct CheckArgs {
@@ -13,6 +28,12 @@ pub struct CheckArgs {
     pub submissions: Vec<PathBuf>,
     pub options: Options,
     pub lang: Lang,
+    pub format: CheckFormat,
+    pub as_of: Option<Date>,
+    pub params: Vec<(String, rust_decimal::Decimal)>,
+    pub strict: bool,
+    pub only: Vec<String>,
+    pub output: Option<PathBuf>,
 }
 
 pub fn run(args: &CheckArgs) -> u8 {
@@ -20,33 +41,63 @@ pub fn run(args: &CheckArgs) -> u8 {
         Ok(set) => set,
         Err(code) => return code,
     };
-    let loaded = match data::load(&args.submissions, &set.checked, &args.options, &mut set.sources) {
+    let mut loaded = match data::load(&args.submissions, &set.checked, &args.options, &mut set.sources) {
         Ok(loaded) => loaded,
         Err(e) => {
             let shown = args.submissions.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" ");
-            let reason = crate::check::io_reason(&e);
-            let reason = if reason.starts_with('@') { shown.clone() } else { reason };
-            let params = [("path", shown), ("reason", reason)];
+            let params = [("path", shown), ("reason", crate::check::io_reason(&e))];
             eprintln!("{}", catalog::text(args.lang, "cli.unreadable", &params).unwrap_or_default());
             return UNUSABLE;
         }
     };
-    let mut diagnostics = Diagnostics(loaded.diagnostics);
+    let mut diagnostics = Diagnostics(std::mem::take(&mut loaded.diagnostics));
     if !diagnostics.has_errors() {
         diagnostics.0.extend(crate::eval::consistency::check(&set.checked.model, &loaded.dataset));
     }
     diagnostics.sort();
     eprint!("{}", render::render_all(&diagnostics.0, &set.sources, args.lang));
     let (errors, warnings) = (diagnostics.error_count(), diagnostics.warning_count());
-    if errors + warnings > 0 || loaded.dataset.documents.is_empty() {
+    if errors + warnings > 0 {
         eprintln!("{}", summary(args.lang, errors, warnings));
     }
     if errors > 0 || loaded.dataset.documents.is_empty() {
         return UNUSABLE;
     }
-    let documents = loaded.dataset.documents.len().to_string();
-    let records = loaded.dataset.instances.len().to_string();
-    let loaded_text = catalog::text(args.lang, "check.loaded", &[("documents", documents), ("records", records)]);
-    println!("{}", loaded_text.unwrap_or_default());
-    OK
+    let model = &set.checked.model;
+    crate::eval::whole::add_wholes(model, &mut loaded.dataset);
+    let options = JudgeOptions { as_of: args.as_of, params: args.params.clone(), only: args.only.clone(), trace: true };
+    let verdicts = judge(model, &loaded.dataset, &options);
+    let viewer = Viewer { model, dataset: &loaded.dataset, sources: &set.sources, lang: args.lang };
+    let views: Vec<_> = verdicts.iter().map(|v| viewer.view(v)).collect();
+    let as_of = verdicts.iter().map(|v| v.as_of).max().map_or(String::new(), |d| d.to_string());
+    let text = match args.format {
+        CheckFormat::Human => report::human::write(&views, &as_of, args.strict, args.lang, &set.sources),
+        CheckFormat::Json => report::json::write(&views, &as_of),
+        CheckFormat::Sarif => report::sarif::write(&views, args.strict),
+        CheckFormat::Junit => report::junit::write(&views, args.strict),
+        CheckFormat::Markdown => report::markdown::write(&views, &as_of, args.lang),
+    };
+    match &args.output {
+        None => print!("{text}"),
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, text) {
+                let params = [("path", path.display().to_string()), ("reason", e.to_string())];
+                eprintln!("{}", catalog::text(args.lang, "cli.unwritable", &params).unwrap_or_default());
+                return UNUSABLE;
+            }
+        }
+    }
+    if views.iter().any(|v| is_failure(v.status, args.strict)) { FINDING } else { OK }
+}
+
+/// Parses `NAME=VALUE` of `--param`.
+pub fn parse_param(text: &str) -> Result<(String, rust_decimal::Decimal), String> {
+    let (name, value) = text.split_once('=').ok_or_else(|| format!("`{text}`: expected NAME=VALUE"))?;
+    let value = crate::data::bind::parse_decimal(value.trim()).ok_or_else(|| format!("`{value}` is not a number"))?;
+    Ok((name.trim().to_string(), value))
+}
+
+/// Parses `YYYY-MM-DD` of `--as-of`.
+pub fn parse_date(text: &str) -> Result<Date, String> {
+    Date::parse(text).ok_or_else(|| format!("`{text}` is not a date YYYY-MM-DD"))
 }

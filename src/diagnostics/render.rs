@@ -120,6 +120,57 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, lang: Lang) -> String {
     out
 }
 
+/// A finding that is not a diagnostic of the registry (a failed obligation): a headline,
+/// the place it points at with its label, further places, and a help line.
+pub struct Finding<'a> {
+    pub code: String,
+    pub error: bool,
+    pub message: String,
+    pub primary: Option<(Span, String)>,
+    pub related: Vec<(Span, String)>,
+    pub help: Option<String>,
+    pub sources: &'a SourceMap,
+}
+
+/// Renders a finding like a diagnostic.
+pub fn render_finding(f: &Finding<'_>) -> String {
+    let snippet = |span: Span, label: String, primary: bool| Report {
+        code: None,
+        message: if primary { String::new() } else { label.clone() },
+        severity: miette::Severity::Advice,
+        help: None,
+        source: Source::of(f.sources, span.file),
+        labels: vec![if primary {
+            LabeledSpan::new_primary_with_span(Some(label), source_span(span))
+        } else {
+            LabeledSpan::new_primary_with_span(None, source_span(span))
+        }],
+        related: Vec::new(),
+    };
+    let (source, labels) = match &f.primary {
+        Some((span, label)) => (
+            Some(Source::of(f.sources, span.file)),
+            vec![LabeledSpan::new_primary_with_span(Some(label.clone()), source_span(*span))],
+        ),
+        None => (None, Vec::new()),
+    };
+    let report = Report {
+        code: Some(f.code.clone()),
+        message: f.message.clone(),
+        severity: if f.error { miette::Severity::Error } else { miette::Severity::Warning },
+        help: f.help.clone(),
+        source: source.unwrap_or(Source { name: String::new(), text: String::new() }),
+        labels,
+        related: f.related.iter().map(|(span, label)| snippet(*span, label.clone(), false)).collect(),
+    };
+    let mut out = String::new();
+    let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
+    if handler.render_report(&mut out, &report).is_err() {
+        out = format!("{}: {}\n", f.code, f.message);
+    }
+    out
+}
+
 fn source_span(span: Span) -> SourceSpan {
     SourceSpan::new((span.start as usize).into(), (span.end - span.start) as usize)
 }

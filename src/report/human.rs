@@ -1,0 +1,77 @@
+//! `--format human`: a summary table per district (and the city), then each failure as a
+//! diagnostic pointing into the submission, with the rule it breaks as a second place.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use super::{View, is_failure, status_word, tally};
+use crate::check::model::Status;
+use crate::diagnostics::render::{Finding, render_finding};
+use crate::diagnostics::{Lang, catalog};
+use crate::source::SourceMap;
+
+/// Failures shown in full per district; the rest are counted (all are in the other formats).
+pub const SHOWN_PER_GROUP: usize = 10;
+
+pub fn write(views: &[View], as_of: &str, strict: bool, lang: Lang, sources: &SourceMap) -> String {
+    let t = |key: &str| catalog::text(lang, key, &[]).unwrap_or_default();
+    let mut out = String::new();
+    let mut groups: BTreeMap<&str, Vec<&View>> = BTreeMap::new();
+    for v in views {
+        groups.entry(v.subject.group.as_str()).or_default().push(v);
+    }
+    for list in groups.values() {
+        let mut shown = 0;
+        let failures: Vec<&&View> = list.iter().filter(|v| is_failure(v.status, strict)).collect();
+        for v in &failures {
+            if shown == SHOWN_PER_GROUP {
+                break;
+            }
+            shown += 1;
+            out.push_str(&finding(v, lang, sources));
+        }
+        if failures.len() > shown {
+            let args = [("count", (failures.len() - shown).to_string()), ("group", list[0].subject.group.clone())];
+            let _ = writeln!(out, "{}\n", catalog::text(lang, "report.more_failures", &args).unwrap_or_default());
+        }
+    }
+    let _ = writeln!(out, "{} {as_of}", t("report.as_of"));
+    let name_width = groups.keys().map(|g| g.chars().count()).max().unwrap_or(4).max(4);
+    let header: Vec<String> = Status::ALL.iter().map(|(w, _)| format!("{w:>15}")).collect();
+    let _ = writeln!(out, "{}{}", pad(&t("report.group"), name_width), header.join(""));
+    let mut total = [0usize; 6];
+    for (group, list) in &groups {
+        let counts = tally(list.iter().copied());
+        for (i, c) in counts.iter().enumerate() {
+            total[i] += c;
+        }
+        let cells: Vec<String> = counts.iter().map(|c| format!("{c:>15}")).collect();
+        let _ = writeln!(out, "{}{}", pad(group, name_width), cells.join(""));
+    }
+    let cells: Vec<String> = total.iter().map(|c| format!("{c:>15}")).collect();
+    let _ = writeln!(out, "{}{}", pad(&t("report.total"), name_width), cells.join(""));
+    out
+}
+
+/// Pads to a width in characters, counting a Chinese character as two columns.
+fn pad(text: &str, width: usize) -> String {
+    let cols: usize = text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+    let target = width * 2;
+    format!("{text}{}", " ".repeat(target.saturating_sub(cols) + 2))
+}
+
+fn finding(v: &View, lang: Lang, sources: &SourceMap) -> String {
+    let label =
+        catalog::text(lang, "report.value_here", &[("status", status_word(v.status).to_string())]).unwrap_or_default();
+    let rule_label = catalog::text(lang, "report.rule_here", &[("rule", v.rule.clone())]).unwrap_or_default();
+    let help = format!("{} — «{}» ({})", v.section, v.quote, v.departments.join("、"));
+    render_finding(&Finding {
+        code: v.rule.clone(),
+        error: v.status == Status::Fail,
+        message: format!("{}: {}", v.title, v.explanation),
+        primary: v.location.as_ref().map(|l| (l.span, label)),
+        related: vec![(v.rule_location.span, rule_label)],
+        help: Some(help),
+        sources,
+    })
+}

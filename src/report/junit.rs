@@ -1,0 +1,69 @@
+//! `--format junit`: one test case per rule and subject, for CI dashboards (the JUnit XML
+//! that Jenkins, GitLab and GitHub read: testsuites › testsuite › testcase › failure/skipped).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use super::{View, is_failure, status_word};
+use crate::check::model::Status;
+
+pub fn write(views: &[View], strict: bool) -> String {
+    let mut suites: BTreeMap<&str, Vec<&View>> = BTreeMap::new();
+    for v in views {
+        suites.entry(v.subject.group.as_str()).or_default().push(v);
+    }
+    let failures = views.iter().filter(|v| is_failure(v.status, strict)).count();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(out, "<testsuites name=\"plancheck\" tests=\"{}\" failures=\"{failures}\">", views.len());
+    for (name, list) in suites {
+        let failed = list.iter().filter(|v| is_failure(v.status, strict)).count();
+        let skipped = list.iter().filter(|v| !is_failure(v.status, strict) && v.status != Status::Pass).count();
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failed}\" errors=\"0\" skipped=\"{skipped}\">",
+            escape(name),
+            list.len()
+        );
+        for v in list {
+            let _ = write!(
+                out,
+                "    <testcase classname=\"{}\" name=\"{}\"",
+                escape(&v.rule),
+                escape(&format!("{} {}", v.subject.code, v.subject.name))
+            );
+            let status = status_word(v.status);
+            if is_failure(v.status, strict) {
+                let _ = writeln!(out, ">");
+                let _ = writeln!(out, "      <failure type=\"{status}\" message=\"{}\"/>", escape(&v.explanation));
+                let _ = writeln!(out, "    </testcase>");
+            } else if v.status != Status::Pass {
+                let _ = writeln!(out, ">");
+                let _ = writeln!(out, "      <skipped message=\"{status}: {}\"/>", escape(&v.explanation));
+                let _ = writeln!(out, "    </testcase>");
+            } else {
+                let _ = writeln!(out, "/>");
+            }
+        }
+        let _ = writeln!(out, "  </testsuite>");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+/// Text for an XML attribute.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            c if (c as u32) < 0x20 && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
