@@ -1,7 +1,6 @@
 //! `--format human`: a summary table per district (and the city), then each failure as a
 //! diagnostic pointing into the submission, with the rule it breaks as a second place.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::{View, is_failure, status_word, tally};
@@ -16,11 +15,8 @@ pub const SHOWN_PER_GROUP: usize = 10;
 pub fn write(views: &[View], as_of: &str, strict: bool, lang: Lang, sources: &SourceMap) -> String {
     let t = |key: &str| catalog::text(lang, key, &[]).unwrap_or_default();
     let mut out = String::new();
-    let mut groups: BTreeMap<&str, Vec<&View>> = BTreeMap::new();
-    for v in views {
-        groups.entry(v.subject.group.as_str()).or_default().push(v);
-    }
-    for list in groups.values() {
+    let groups = super::groups(views);
+    for (_, list) in &groups {
         let mut shown = 0;
         let failures: Vec<&&View> = list.iter().filter(|v| is_failure(v.status, strict)).collect();
         for v in &failures {
@@ -36,7 +32,7 @@ pub fn write(views: &[View], as_of: &str, strict: bool, lang: Lang, sources: &So
         }
     }
     let _ = writeln!(out, "{} {as_of}", t("report.as_of"));
-    let name_width = groups.keys().map(|g| g.chars().count()).max().unwrap_or(4).max(4);
+    let name_width = groups.iter().map(|(g, _)| g.chars().count()).max().unwrap_or(4).max(4);
     let header: Vec<String> = Status::ALL.iter().map(|(w, _)| format!("{w:>15}")).collect();
     let _ = writeln!(out, "{}{}", pad(&t("report.group"), name_width), header.join(""));
     let mut total = [0usize; 6];

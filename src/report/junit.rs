@@ -1,17 +1,13 @@
 //! `--format junit`: one test case per rule and subject, for CI dashboards (the JUnit XML
 //! that Jenkins, GitLab and GitHub read: testsuites › testsuite › testcase › failure/skipped).
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::{View, is_failure, status_word};
 use crate::check::model::Status;
 
 pub fn write(views: &[View], strict: bool) -> String {
-    let mut suites: BTreeMap<&str, Vec<&View>> = BTreeMap::new();
-    for v in views {
-        suites.entry(v.subject.group.as_str()).or_default().push(v);
-    }
+    let suites = super::groups(views);
     let failures = views.iter().filter(|v| is_failure(v.status, strict)).count();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(out, "<testsuites name=\"plancheck\" tests=\"{}\" failures=\"{failures}\">", views.len());

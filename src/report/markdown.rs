@@ -13,10 +13,7 @@ pub fn write(views: &[View], as_of: &str, lang: Lang) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", t("report.title"));
     let _ = writeln!(out, "{}: {as_of}\n", t("report.as_of"));
-    let mut groups: BTreeMap<&str, Vec<&View>> = BTreeMap::new();
-    for v in views {
-        groups.entry(v.subject.group.as_str()).or_default().push(v);
-    }
+    let groups = super::groups(views);
     for (group, list) in &groups {
         let counts = tally(list.iter().copied());
         let _ = writeln!(out, "## {group}\n");

@@ -27,6 +27,8 @@ pub struct Subject {
     pub path: Vec<String>,
     /// The district (or the whole) the subject belongs to, for grouping.
     pub group: String,
+    /// How groups are ordered: districts by code, the whole last.
+    pub group_order: (bool, String),
 }
 
 /// A place in a file, for people.
@@ -178,12 +180,14 @@ impl Viewer<'_> {
         let name = text(id, def.display).or_else(|| def.title.clone()).unwrap_or_else(|| def.name.clone());
         let mut path = Vec::new();
         let mut group = name.clone();
+        let mut group_order = (self.is_whole(id), code.clone());
         let mut at = Some(id);
         while let Some(i) = at {
             let d = &self.model.entities[self.dataset.get(i).entity];
             if let Some(n) = text(i, d.display) {
                 path.insert(0, n.clone());
                 group = n;
+                group_order = (false, self.key(i).unwrap_or_default());
             }
             at = self.dataset.get(i).parent.filter(|p| !self.is_whole(*p));
         }
@@ -194,7 +198,7 @@ impl Viewer<'_> {
         if path.is_empty() {
             path.push(name.clone());
         }
-        Subject { level: def.name.clone(), code, name, path, group }
+        Subject { level: def.name.clone(), code, name, path, group, group_order }
     }
 
     fn key(&self, id: InstanceId) -> Option<String> {
@@ -351,6 +355,15 @@ impl Viewer<'_> {
 /// The first submitted value in a trace.
 fn first_location(t: &TraceView) -> Option<Location> {
     t.location.clone().or_else(|| t.inputs.iter().find_map(first_location))
+}
+
+/// Verdicts grouped by district (in code order), the whole last.
+pub fn groups(views: &[View]) -> Vec<(&str, Vec<&View>)> {
+    let mut map: std::collections::BTreeMap<&(bool, String), (&str, Vec<&View>)> = std::collections::BTreeMap::new();
+    for v in views {
+        map.entry(&v.subject.group_order).or_insert_with(|| (v.subject.group.as_str(), Vec::new())).1.push(v);
+    }
+    map.into_values().collect()
 }
 
 /// Counts of statuses, in the order of `spec/cli.md`.

@@ -1,0 +1,181 @@
+//! `plancheck check` end to end: the findings that submission.md §7.1 lists for its example,
+//! the JSON contract of cli.md, exit codes, the city level, and snapshots of every format.
+
+mod common;
+
+use std::process::Command;
+
+use serde_json::Value;
+
+fn plancheck(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_plancheck"))
+        .args(args)
+        .current_dir(common::root())
+        .output()
+        .expect("the binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const EXAMPLE: &str = "tests/submissions/example-jinnan-2024.json";
+
+fn json(args: &[&str]) -> Value {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend_from_slice(args);
+    let (_, out, err) = plancheck(&all);
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"))
+}
+
+fn status(report: &Value, rule: &str, subject: &str) -> String {
+    report["verdicts"]
+        .as_array()
+        .expect("verdicts")
+        .iter()
+        .find(|v| v["rule"] == rule && (v["subject"]["code"] == subject || v["subject"]["name"] == subject))
+        .unwrap_or_else(|| panic!("no verdict for {rule} on {subject}"))["status"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn the_findings_of_the_spec_example_hold() {
+    let r = json(&[EXAMPLE]);
+    // Standing obligations violated (submission.md §7.1).
+    assert_eq!(status(&r, "staffing.four_plus_n_core", "仁和园社区"), "fail");
+    assert_eq!(status(&r, "staffing.households_per_worker", "仁和园社区"), "fail");
+    assert_eq!(status(&r, "facilities.urban_area_per_100_households", "仁和园社区"), "fail");
+    assert_eq!(status(&r, "facilities.new_development_commercial_share", "NRP-2024-004"), "fail");
+    assert_eq!(status(&r, "police.village_officer_weekly_hours", "SG-A04@120112103202"), "fail");
+    // 2025 targets not yet met in 2024: progress, not a violation.
+    assert_eq!(status(&r, "staffing.training_rotation_coverage", "120112"), "behind");
+    assert_eq!(status(&r, "facilities.activity_area_share", "仁和园社区"), "behind");
+    assert_eq!(status(&r, "facilities.activity_area_share", "宋庄子村"), "behind");
+    assert_eq!(status(&r, "police.office_colocation_rate", "120112"), "behind");
+    assert_eq!(status(&r, "police.community_time_share", "SG-A02"), "behind");
+    assert_eq!(status(&r, "police.mass_prevention_share", "120112"), "behind");
+    // Passing, at the boundary included.
+    assert_eq!(status(&r, "staffing.certified_share", "120112"), "pass");
+    assert_eq!(status(&r, "facilities.village_area_min", "宋庄子村"), "pass");
+    assert_eq!(status(&r, "staffing.workers_per_10k_urban", "120112"), "pass");
+    assert_eq!(status(&r, "police.community_officer_share", "120112-PS-SG"), "pass");
+}
+
+#[test]
+fn the_json_output_follows_the_contract() {
+    let r = json(&[EXAMPLE]);
+    assert_eq!(r["tool"]["name"], "plancheck");
+    assert_eq!(r["as_of"], "2024-12-31");
+    let verdicts = r["verdicts"].as_array().expect("verdicts");
+    let counted: u64 = ["pass", "fail", "on_track", "behind", "unknown", "not_applicable"]
+        .iter()
+        .map(|s| r["summary"][s].as_u64().expect("a count per status"))
+        .sum();
+    assert_eq!(counted as usize, verdicts.len());
+    let v = verdicts.iter().find(|v| v["rule"] == "police.community_officer_share").expect("the police share verdict");
+    assert_eq!(v["subject"]["level"], "police_station");
+    assert_eq!(v["subject"]["path"][0], "津南区");
+    assert_eq!(v["actual"], serde_json::json!(41.6667));
+    assert_eq!(v["requirement"], ">= 40");
+    assert_eq!(v["unit"], "%");
+    assert_eq!(v["due"], "2025-12-31");
+    assert_eq!(v["kind"], "expected");
+    assert_eq!(v["departments"][0], "市委政法委", "lead department first");
+    assert_eq!(v["source"]["section"], "重点任务 › 着力增加城乡社区服务供给 › 平安社区建设行动");
+    assert!(v["explanation"].as_str().expect("text").contains("41.67%"));
+    let leaf = &v["trace"]["inputs"][0];
+    assert_eq!(leaf["label"], "police_station.community_officers");
+    assert_eq!(leaf["location"]["file"], EXAMPLE);
+    assert!(leaf["location"]["line"].as_u64().expect("line") > 1);
+}
+
+#[test]
+fn exit_codes_follow_the_contract() {
+    assert_eq!(plancheck(&["check", EXAMPLE]).0, 1, "the example has failures");
+    assert_eq!(plancheck(&["check", "--only", "police.community_officer_share", EXAMPLE]).0, 0);
+    assert_eq!(plancheck(&["check", "--only", "police.mass_prevention_share", EXAMPLE]).0, 0, "behind is no failure");
+    assert_eq!(plancheck(&["check", "--strict", "--only", "police.mass_prevention_share", EXAMPLE]).0, 1);
+    let after = json(&["--as-of", "2026-01-01", "--only", "police.mass_prevention_share", EXAMPLE]);
+    assert_eq!(status(&after, "police.mass_prevention_share", "120112"), "fail", "due, so a failure");
+    let tolerant = json(&["--param", "tolerance=1", "--only", "staffing.households_per_worker", EXAMPLE]);
+    assert_eq!(status(&tolerant, "staffing.households_per_worker", "仁和园社区"), "pass");
+}
+
+#[test]
+fn the_city_is_judged_with_all_sixteen_districts() {
+    let r = json(&["--only", "staffing.*", "examples/tianjin-2025"]);
+    let city: Vec<&Value> =
+        r["verdicts"].as_array().expect("verdicts").iter().filter(|v| v["subject"]["level"] == "city").collect();
+    assert_eq!(city.len(), 3, "the three city-wide staffing rules");
+    assert!(city.iter().all(|v| v["subject"]["code"] == "120000"));
+    let one = json(&["--only", "staffing.*", "examples/tianjin-2025/120103-河西区.json"]);
+    assert!(
+        one["verdicts"].as_array().expect("verdicts").iter().all(|v| v["subject"]["level"] != "city"),
+        "one district is not the city"
+    );
+}
+
+#[test]
+fn junit_is_well_formed_with_one_case_per_verdict() {
+    let (_, out, _) = plancheck(&["check", "--format", "junit", EXAMPLE]);
+    let mut reader = quick_xml::Reader::from_str(&out);
+    let (mut cases, mut failures, mut depth) = (0, 0, 0i32);
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            quick_xml::events::Event::Start(e) => {
+                depth += 1;
+                cases += usize::from(e.name().as_ref() == b"testcase");
+            }
+            quick_xml::events::Event::Empty(e) => {
+                cases += usize::from(e.name().as_ref() == b"testcase");
+                failures += usize::from(e.name().as_ref() == b"failure");
+            }
+            quick_xml::events::Event::End(_) => depth -= 1,
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!(depth, 0);
+    let r = json(&[EXAMPLE]);
+    assert_eq!(cases, r["verdicts"].as_array().expect("verdicts").len());
+    assert_eq!(failures as u64, r["summary"]["fail"].as_u64().expect("fail"));
+}
+
+#[test]
+fn sarif_has_the_required_structure() {
+    let (_, out, _) = plancheck(&["check", "--format", "sarif", EXAMPLE]);
+    let s: Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(s["version"], "2.1.0");
+    let run = &s["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "plancheck");
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    for result in run["results"].as_array().expect("results") {
+        let index = result["ruleIndex"].as_u64().expect("index") as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+        assert!(["error", "warning", "note", "none"].contains(&result["level"].as_str().expect("level")));
+        assert!(!result["message"]["text"].as_str().expect("message").is_empty());
+        let region = &result["locations"][0]["physicalLocation"]["region"];
+        assert!(
+            region["startLine"].as_u64().expect("line") >= 1 && region["startColumn"].as_u64().expect("column") >= 1
+        );
+    }
+}
+
+#[test]
+fn every_format_as_the_user_sees_it() {
+    for format in ["human", "json", "markdown", "sarif", "junit"] {
+        for lang in ["zh", "en"] {
+            let (_, out, err) = plancheck(&["--lang", lang, "check", "--format", format, EXAMPLE]);
+            let name = format!("check-{format}-{lang}");
+            insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
+                insta::assert_snapshot!(name, format!("{err}{out}"));
+            });
+            if format != "human" {
+                break;
+            }
+        }
+    }
+}
