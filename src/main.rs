@@ -53,6 +53,25 @@ enum Command {
         #[arg(long, default_value_t = plancheck::data::Limits::default().max_depth)]
         max_depth: usize,
     },
+    /// Explain one rule's verdicts: the derivation, inputs with their places, threshold,
+    /// deadline, plan clause and departments
+    Explain {
+        /// The rule id, e.g. `police.community_officer_share`
+        rule: String,
+        /// Only the subject with this code (or name)
+        #[arg(long)]
+        subject: Option<String>,
+        #[arg(required = true)]
+        submissions: Vec<PathBuf>,
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        #[arg(long, value_parser = cli::check::parse_date)]
+        as_of: Option<plancheck::data::instance::Date>,
+        #[arg(long = "param", value_parser = cli::check::parse_param)]
+        params: Vec<(String, rust_decimal::Decimal)>,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// Rewrite one submission as JSON, YAML or a directory of CSV tables
     Convert {
         /// The submission to read
@@ -158,6 +177,21 @@ fn main() -> ExitCode {
                 output,
             };
             cli::check::run(&check)
+        }
+        Command::Explain { rule, subject, submissions, rules, as_of, params, output } => {
+            let check = cli::check::CheckArgs {
+                rules: cli::rules_path(rules),
+                submissions,
+                options: plancheck::data::Options::default(),
+                lang,
+                format: cli::check::CheckFormat::Human,
+                as_of,
+                params,
+                strict: false,
+                only: vec![rule.clone()],
+                output,
+            };
+            cli::explain::run(&check, &rule, subject.as_deref())
         }
         Command::Convert { input, to, output, rules, encoding } => {
             let options = plancheck::data::Options { encoding, ..Default::default() };

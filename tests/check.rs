@@ -179,3 +179,16 @@ fn every_format_as_the_user_sees_it() {
         }
     }
 }
+
+#[test]
+fn explain_shows_the_derivation_with_file_locations() {
+    let (code, out, err) =
+        plancheck(&["--lang", "en", "explain", "police.community_officer_share", "--subject", "120112-PS-SG", EXAMPLE]);
+    assert_eq!(code, 0, "{err}");
+    insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
+        insta::assert_snapshot!("explain-police-share-en", out);
+    });
+    let (code, _, err) = plancheck(&["--lang", "en", "explain", "police.comunity_officer_share", EXAMPLE]);
+    assert_eq!(code, 2);
+    assert!(err.contains("did you mean `police.community_officer_share`?"), "{err}");
+}

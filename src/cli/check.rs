@@ -6,10 +6,11 @@
 use std::path::PathBuf;
 
 use super::{FINDING, OK, UNUSABLE, open, report, summary};
-use crate::data::instance::Date;
+use crate::data::instance::{Dataset, Date};
 use crate::data::{self, Options};
 use crate::diagnostics::{Diagnostics, Lang, catalog, render};
-use crate::eval::verdict::{JudgeOptions, judge};
+use crate::eval::verdict::{JudgeOptions, Verdict, judge};
+use crate::load::RuleSet;
 use crate::report::{self, Viewer, is_failure};
 
 /// The output formats of `check`.
@@ -36,18 +37,24 @@ pub struct CheckArgs {
     pub output: Option<PathBuf>,
 }
 
-pub fn run(args: &CheckArgs) -> u8 {
-    let mut set = match open(&args.rules, args.lang).and_then(|set| report(&set, args.lang).map(|()| set)) {
-        Ok(set) => set,
-        Err(code) => return code,
-    };
+/// Submissions read, validated and judged.
+pub struct Judged {
+    pub set: RuleSet,
+    pub dataset: Dataset,
+    pub verdicts: Vec<Verdict>,
+}
+
+/// Loads the rules and submissions, reports every problem, and judges; `Err` holds the exit
+/// code when the rules or a submission cannot be used.
+pub fn judged(args: &CheckArgs) -> Result<Judged, u8> {
+    let mut set = open(&args.rules, args.lang).and_then(|set| report(&set, args.lang).map(|()| set))?;
     let mut loaded = match data::load(&args.submissions, &set.checked, &args.options, &mut set.sources) {
         Ok(loaded) => loaded,
         Err(e) => {
             let shown = args.submissions.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" ");
             let params = [("path", shown), ("reason", crate::check::io_reason(&e))];
             eprintln!("{}", catalog::text(args.lang, "cli.unreadable", &params).unwrap_or_default());
-            return UNUSABLE;
+            return Err(UNUSABLE);
         }
     };
     let mut diagnostics = Diagnostics(std::mem::take(&mut loaded.diagnostics));
@@ -61,33 +68,54 @@ pub fn run(args: &CheckArgs) -> u8 {
         eprintln!("{}", summary(args.lang, errors, warnings));
     }
     if errors > 0 || loaded.dataset.documents.is_empty() {
-        return UNUSABLE;
+        return Err(UNUSABLE);
     }
     let model = &set.checked.model;
     crate::eval::whole::add_wholes(model, &mut loaded.dataset);
     let options = JudgeOptions { as_of: args.as_of, params: args.params.clone(), only: args.only.clone(), trace: true };
     let verdicts = judge(model, &loaded.dataset, &options);
-    let viewer = Viewer { model, dataset: &loaded.dataset, sources: &set.sources, lang: args.lang };
-    let views: Vec<_> = verdicts.iter().map(|v| viewer.view(v)).collect();
-    let as_of = verdicts.iter().map(|v| v.as_of).max().map_or(String::new(), |d| d.to_string());
+    Ok(Judged { set, dataset: loaded.dataset, verdicts })
+}
+
+pub fn run(args: &CheckArgs) -> u8 {
+    let judged = match judged(args) {
+        Ok(j) => j,
+        Err(code) => return code,
+    };
+    let viewer = Viewer {
+        model: &judged.set.checked.model,
+        dataset: &judged.dataset,
+        sources: &judged.set.sources,
+        lang: args.lang,
+    };
+    let views: Vec<_> = judged.verdicts.iter().map(|v| viewer.view(v)).collect();
+    let as_of = judged.verdicts.iter().map(|v| v.as_of).max().map_or(String::new(), |d| d.to_string());
     let text = match args.format {
-        CheckFormat::Human => report::human::write(&views, &as_of, args.strict, args.lang, &set.sources),
+        CheckFormat::Human => report::human::write(&views, &as_of, args.strict, args.lang, &judged.set.sources),
         CheckFormat::Json => report::json::write(&views, &as_of),
         CheckFormat::Sarif => report::sarif::write(&views, args.strict),
         CheckFormat::Junit => report::junit::write(&views, args.strict),
         CheckFormat::Markdown => report::markdown::write(&views, &as_of, args.lang),
     };
-    match &args.output {
-        None => print!("{text}"),
-        Some(path) => {
-            if let Err(e) = std::fs::write(path, text) {
-                let params = [("path", path.display().to_string()), ("reason", e.to_string())];
-                eprintln!("{}", catalog::text(args.lang, "cli.unwritable", &params).unwrap_or_default());
-                return UNUSABLE;
-            }
-        }
+    if let Err(code) = emit(&text, args.output.as_deref(), args.lang) {
+        return code;
     }
     if views.iter().any(|v| is_failure(v.status, args.strict)) { FINDING } else { OK }
+}
+
+/// Writes a report to standard output or to a file.
+pub fn emit(text: &str, output: Option<&std::path::Path>, lang: Lang) -> Result<(), u8> {
+    match output {
+        None => {
+            print!("{text}");
+            Ok(())
+        }
+        Some(path) => std::fs::write(path, text).map_err(|e| {
+            let params = [("path", path.display().to_string()), ("reason", e.to_string())];
+            eprintln!("{}", catalog::text(lang, "cli.unwritable", &params).unwrap_or_default());
+            UNUSABLE
+        }),
+    }
 }
 
 /// Parses `NAME=VALUE` of `--param`.

@@ -447,7 +447,68 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// An aggregate; while tracing it is a node of its own (`sum(community: households)`),
+    /// so that its many inputs do not crowd out the others.
     fn aggregate(&mut self, f: AggFn, parts: &[AggPart], at: InstanceId, params: &[Decimal], span: Span) -> Outcome {
+        if self.trace.is_none() {
+            return self.aggregate_values(f, parts, at, params, span);
+        }
+        let label =
+            format!("{}({})", f.name(), parts.iter().map(|p| self.part_label(p)).collect::<Vec<_>>().join(", "));
+        if let Some(stack) = self.trace.as_mut() {
+            stack.push(Trace {
+                label,
+                instance: at,
+                value: None,
+                shown: String::new(),
+                location: None,
+                inputs: Vec::new(),
+                omitted: 0,
+            });
+        }
+        let out = self.aggregate_values(f, parts, at, params, span);
+        if let Some(mut node) = self.trace.as_mut().and_then(Vec::pop) {
+            node.value = out.as_ref().ok().cloned();
+            node.shown = out.as_ref().map_or("?".to_string(), ToString::to_string);
+            self.trace_leaf(node);
+        }
+        out
+    }
+
+    /// `community: households` for a part of an aggregate.
+    fn part_label(&self, part: &AggPart) -> String {
+        let scope = match &part.scope {
+            Scope::Descendants(e) => self.model.entities[*e].name.clone(),
+            Scope::List(steps, _) => match steps.last() {
+                Some(Step::Field(e, f)) => self.model.entities[*e].fields[*f].name.clone(),
+                _ => String::new(),
+            },
+        };
+        let field = |e: &Expr| match &e.kind {
+            ExprKind::Value(steps) => match steps.last() {
+                Some(Step::Field(entity, f)) => Some(self.model.entities[*entity].fields[*f].name.clone()),
+                _ => None,
+            },
+            _ => None,
+        };
+        match part.value.as_ref().map(|v| &v.kind) {
+            Some(ExprKind::Binary(BinOp::Div, a, b)) => match (field(a), field(b)) {
+                (Some(x), Some(y)) => format!("{scope}: {x} / {y}"),
+                _ => scope,
+            },
+            Some(_) => part.value.as_ref().and_then(field).map_or(scope.clone(), |f| format!("{scope}: {f}")),
+            None => scope,
+        }
+    }
+
+    fn aggregate_values(
+        &mut self,
+        f: AggFn,
+        parts: &[AggPart],
+        at: InstanceId,
+        params: &[Decimal],
+        span: Span,
+    ) -> Outcome {
         let mut gaps = Vec::new();
         // (value, or None for a bare element) for each element that passes the filter
         let mut taken: Vec<Option<Val>> = Vec::new();

@@ -6,6 +6,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
+pub mod tree;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -192,7 +193,7 @@ impl Viewer<'_> {
             at = self.dataset.get(i).parent.filter(|p| !self.is_whole(*p));
         }
         // A record without a name of its own is shown by its code.
-        if def.display.is_none() && !code.is_empty() {
+        if def.display.is_none() && !code.is_empty() && !self.is_whole(id) {
             path.push(code.clone());
         }
         if path.is_empty() {
@@ -237,8 +238,26 @@ impl Viewer<'_> {
         }
     }
 
-    /// The label for people of `entity.field` or `entity.metric`.
+    /// The label for people of `entity.field`, `entity.metric` or `sum(entity: field)`.
     fn title_of(&self, label: &str) -> Option<String> {
+        if let Some((func, rest)) = label.split_once('(') {
+            let inner = rest.trim_end_matches(')');
+            let (scope, field) = inner.split_once(": ").unwrap_or((inner, ""));
+            let entity = self.model.entity(scope.split(", ").next().unwrap_or(scope));
+            let label = |name: &str| {
+                entity
+                    .and_then(|e| {
+                        self.model.entities[e].field(name).and_then(|f| self.model.entities[e].fields[f].label.clone())
+                    })
+                    .unwrap_or_else(|| name.to_string())
+            };
+            let of = if field.is_empty() {
+                scope.to_string()
+            } else {
+                field.split(" / ").map(label).collect::<Vec<_>>().join(" / ")
+            };
+            return catalog::text(self.lang, &format!("agg.{func}"), &[("of", of)]);
+        }
         let (entity, name) = label.split_once('.')?;
         let e = self.model.entity(entity)?;
         if let Some(f) = self.model.entities[e].field(name) {

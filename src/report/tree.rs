@@ -1,0 +1,74 @@
+//! The derivation of one verdict as a tree a person can read (`plancheck explain`).
+
+use std::fmt::Write as _;
+
+use super::{TraceView, View, number, status_word};
+use crate::diagnostics::{Lang, catalog};
+use crate::eval::Val;
+
+pub fn write(v: &View, lang: Lang) -> String {
+    let t = |key: &str| catalog::text(lang, key, &[]).unwrap_or_default();
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — {}", v.rule, v.title);
+    let _ =
+        writeln!(out, "{}: {} ({} {})", t("tree.subject"), v.subject.path.join(" › "), v.subject.level, v.subject.code);
+    let _ = writeln!(out, "{}: {}", t("tree.status"), status_word(v.status));
+    if let Some(req) = &v.requirement {
+        let _ = writeln!(out, "{}: {req}{}", t("tree.requirement"), v.unit.clone().unwrap_or_default());
+    }
+    let _ = writeln!(out, "{}: {}", t("tree.due"), v.due.clone().unwrap_or_else(|| t("report.standing")));
+    let _ = writeln!(out, "{}: {}", t("tree.departments"), v.departments.join("、"));
+    let _ = writeln!(out, "{}: {} «{}»", t("tree.source"), v.section, v.quote);
+    let _ = writeln!(
+        out,
+        "{}: {}",
+        t("tree.rule_at"),
+        format_args!("{}:{}:{}", v.rule_location.file, v.rule_location.line, v.rule_location.column)
+    );
+    let _ = writeln!(out, "\n{}", v.explanation);
+    if let Some(trace) = &v.trace {
+        let _ = writeln!(out, "\n{}:", t("tree.derivation"));
+        node(trace, "", true, &mut out, lang);
+    }
+    out
+}
+
+fn value(v: &Option<Val>) -> String {
+    match v {
+        Some(Val::Num(n)) => number(*n),
+        Some(other) => other.to_string(),
+        None => "?".to_string(),
+    }
+}
+
+fn node(t: &TraceView, prefix: &str, last: bool, out: &mut String, lang: Lang) {
+    let branch = if prefix.is_empty() && last {
+        ""
+    } else if last {
+        "└─ "
+    } else {
+        "├─ "
+    };
+    let title = t.title.as_ref().map_or(String::new(), |x| format!(" {x}"));
+    let place = t.location.as_ref().map_or(String::new(), |l| format!("  [{}:{}:{}]", l.file, l.line, l.column));
+    let _ = writeln!(out, "{prefix}{branch}{}{title} = {}{place}", t.label, value(&t.value));
+    let child_prefix = format!(
+        "{prefix}{}",
+        if prefix.is_empty() && last {
+            ""
+        } else if last {
+            "   "
+        } else {
+            "│  "
+        }
+    );
+    for (i, input) in t.inputs.iter().enumerate() {
+        let is_last = i + 1 == t.inputs.len() && t.omitted == 0;
+        node(input, if child_prefix.is_empty() { "  " } else { &child_prefix }, is_last, out, lang);
+    }
+    if t.omitted > 0 {
+        let more = catalog::text(lang, "explain.more", &[("count", t.omitted.to_string())]).unwrap_or_default();
+        let p = if child_prefix.is_empty() { "  " } else { &child_prefix };
+        let _ = writeln!(out, "{p}└─ … {more}");
+    }
+}
