@@ -86,6 +86,10 @@ enum Command {
         rules: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "auto")]
         encoding: plancheck::data::text::TextEncoding,
+        #[arg(long, default_value_t = plancheck::data::Limits::default().max_file_bytes)]
+        max_file_bytes: u64,
+        #[arg(long, default_value_t = plancheck::data::Limits::default().max_depth)]
+        max_depth: usize,
     },
     /// Write seeded synthetic district submissions (examples, benchmarks)
     Gen {
@@ -193,8 +197,9 @@ fn main() -> ExitCode {
             };
             cli::explain::run(&check, &rule, subject.as_deref())
         }
-        Command::Convert { input, to, output, rules, encoding } => {
-            let options = plancheck::data::Options { encoding, ..Default::default() };
+        Command::Convert { input, to, output, rules, encoding, max_file_bytes, max_depth } => {
+            let limits = plancheck::data::Limits { max_file_bytes, max_depth, ..Default::default() };
+            let options = plancheck::data::Options { encoding, limits };
             cli::convert::run(&cli::rules_path(rules), &input, to, &output, &options, lang)
         }
         Command::Gen { seed, districts, scale, year, failure_rate, yaml, csv, output, rules } => {

@@ -48,6 +48,15 @@ pub struct Judged {
 /// code when the rules or a submission cannot be used.
 pub fn judged(args: &CheckArgs) -> Result<Judged, u8> {
     let mut set = open(&args.rules, args.lang).and_then(|set| report(&set, args.lang).map(|()| set))?;
+    let missing: Vec<&PathBuf> = args.submissions.iter().filter(|p| !p.exists()).collect();
+    for path in &missing {
+        let reason = catalog::text(args.lang, "io.not_found", &[]).unwrap_or_default();
+        let params = [("path", path.display().to_string()), ("reason", reason)];
+        eprintln!("{}", catalog::text(args.lang, "cli.unreadable", &params).unwrap_or_default());
+    }
+    if !missing.is_empty() {
+        return Err(UNUSABLE);
+    }
     let mut loaded = match data::load(&args.submissions, &set.checked, &args.options, &mut set.sources) {
         Ok(loaded) => loaded,
         Err(e) => {

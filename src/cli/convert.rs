@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::{FINDING, OK, UNUSABLE, open, report};
+use super::{OK, UNUSABLE, open, report};
 use crate::data::{self, Options, export};
 use crate::diagnostics::{Diagnostics, Lang, catalog, render};
 
@@ -28,14 +28,17 @@ pub fn run(rules: &Path, input: &Path, to: Target, output: &Path, options: &Opti
             return UNUSABLE;
         }
     };
-    let diagnostics = Diagnostics(loaded.diagnostics);
+    let mut diagnostics = Diagnostics(loaded.diagnostics);
+    if !diagnostics.has_errors() {
+        diagnostics.0.extend(crate::eval::consistency::check(&set.checked.model, &loaded.dataset));
+    }
     eprint!("{}", render::render_all(&diagnostics.0, &set.sources, lang));
     if diagnostics.has_errors() {
         return UNUSABLE;
     }
     let [document] = loaded.dataset.documents.as_slice() else {
         eprintln!("{}", catalog::text(lang, "convert.one_submission", &[]).unwrap_or_default());
-        return FINDING;
+        return UNUSABLE;
     };
     let (checked, dataset, root) = (&set.checked, &loaded.dataset, document.root);
     let written = match to {

@@ -28,7 +28,8 @@ pub fn bind(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> InstanceId {
     let mut b = Binder { model, dataset, diagnostics, missing: BTreeMap::new() };
-    let root = b.record(node, entity, None);
+    let name = model.entities[entity].name.clone();
+    let root = b.record(node, entity, None, &name);
     b.report_missing();
     root
 }
@@ -57,7 +58,8 @@ struct Binder<'a> {
 }
 
 impl Binder<'_> {
-    fn record(&mut self, node: &Node, entity: EntityId, parent: Option<InstanceId>) -> InstanceId {
+    /// `field` names the record where it is wrong (the field holding it, or the entity).
+    fn record(&mut self, node: &Node, entity: EntityId, parent: Option<InstanceId>, field: &str) -> InstanceId {
         let def = &self.model.entities[entity];
         let id = self.dataset.push(Instance {
             entity,
@@ -66,7 +68,7 @@ impl Binder<'_> {
             slots: vec![Slot::Missing; def.fields.len()],
         });
         let Value::Map(entries) = &node.value else {
-            self.wrong_type(node, &def.name, "record");
+            self.wrong_type(node, field, "@type.record");
             return id;
         };
         let mut given = vec![false; def.fields.len()];
@@ -104,15 +106,16 @@ impl Binder<'_> {
             return Slot::Missing;
         }
         match ty {
-            Ty::Record(e) => Slot::Record(self.record(node, *e, Some(owner))),
+            Ty::Record(e) => Slot::Record(self.record(node, *e, Some(owner), field)),
             Ty::List(inner) => {
                 let Value::List(items) = &node.value else {
-                    self.wrong_type(node, field, "list");
+                    self.wrong_type(node, field, "@type.list");
                     return Slot::Missing;
                 };
                 match **inner {
                     Ty::Record(e) => {
-                        let ids: Vec<InstanceId> = items.iter().map(|item| self.record(item, e, Some(owner))).collect();
+                        let ids: Vec<InstanceId> =
+                            items.iter().map(|item| self.record(item, e, Some(owner), field)).collect();
                         self.unique_keys(e, &ids);
                         Slot::Records(ids, node.span)
                     }

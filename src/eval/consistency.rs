@@ -32,6 +32,7 @@ pub fn check(model: &Model, dataset: &Dataset) -> Vec<Diagnostic> {
                 let Some(first) = own.or_else(|| reads.iter().find_map(|r| r.span)) else { continue };
                 let mut d = Diagnostic::new(code, first)
                     .arg("title", &def.title)
+                    .arg("title_en", def.english.as_deref().unwrap_or(&def.title))
                     .arg("check", &def.id)
                     .arg("detail", describe(model, dataset, at, &reads));
                 let mut marked = vec![first.start];
