@@ -128,6 +128,14 @@ enum Command {
         #[arg(long)]
         rules: Option<PathBuf>,
     },
+    /// Write the rule catalog for policy staff, the department matrix and the plan coverage
+    Doc {
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// The directory to write into
+        #[arg(short, long, default_value = "docs/catalog")]
+        output: PathBuf,
+    },
     /// Print the rule graph: inputs → derived values → rules → departments
     Graph {
         #[arg(long)]
@@ -212,6 +220,7 @@ fn main() -> ExitCode {
             let options = GenOptions { seed, districts, scale, year, out: output, formats, failure_rate };
             cli::generate::run(&cli::rules_path(rules), &options, lang)
         }
+        Command::Doc { rules, output } => cli::doc::run(&cli::rules_path(rules), &output, lang),
         Command::Test { rules } => cli::test::run(&cli::rules_path(rules), lang),
         Command::Lint { rules } => cli::lint::run(&cli::rules_path(rules), lang),
         Command::Graph { rules, format, output } => {

@@ -337,3 +337,13 @@ fn record_keys(r: &Record, f: &mut impl FnMut(&Name)) {
         }
     }
 }
+
+#[test]
+fn the_committed_catalog_is_up_to_date() {
+    let set = common::check_files(&common::shipped_rule_files());
+    for (name, text) in plancheck::report::plan_catalog::write(&set.checked.model, Lang::Zh) {
+        let path = common::root().join("docs/catalog").join(name);
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(committed == text, "docs/catalog/{name} is out of date: run `cargo run -- doc`");
+    }
+}

@@ -228,6 +228,9 @@ pub struct RuleDef {
     pub span: Span,
     /// The rule's id where it is declared.
     pub id_span: Span,
+    /// `applies to …` and `require …` as written (canonical layout), for catalogs.
+    pub applies_text: String,
+    pub require_text: String,
 }
 
 /// A check that submitted data agrees with itself (a part not larger than its whole …).

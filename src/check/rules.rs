@@ -88,6 +88,8 @@ impl<'a> Checker<'a> {
             params,
             span,
             id_span: rule.id.span,
+            applies_text: clause_text(rule, "applies"),
+            require_text: clause_text(rule, "require"),
         };
         let has = |kw: &str| seen.iter().any(|(k, _)| *k == kw);
         for (kw, shown) in [
@@ -379,6 +381,22 @@ impl<'a> Checker<'a> {
                 self.diags.push(Diagnostic::new(Code::RuleWithoutTest, rule.id.span).arg("rule", &rule.id.text));
             }
         }
+    }
+}
+
+/// A clause of a rule in canonical layout, without its keyword.
+fn clause_text(rule: &ast::Rule, keyword: &str) -> String {
+    let Some(clause) = rule.clauses.iter().find(|c| c.kind.keyword() == keyword) else { return String::new() };
+    match &clause.kind {
+        ClauseKind::Applies { entities, condition } => {
+            let names = entities.iter().map(|n| n.text.as_str()).collect::<Vec<_>>().join(", ");
+            match condition {
+                Some(c) => format!("{names} where {}", crate::fmt::expr(c)),
+                None => names,
+            }
+        }
+        ClauseKind::Require(e) => crate::fmt::expr(e),
+        _ => String::new(),
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod convert;
+pub mod doc;
 pub mod explain;
 pub mod fmt;
 pub mod generate;
