@@ -127,6 +127,15 @@ fn read_table(
         return Some(Table { file, headers: Vec::new(), rows });
     }
     let header = rows.remove(0);
+    for (i, (name, span)) in header.cells.iter().enumerate() {
+        if let Some((_, first)) = header.cells[..i].iter().find(|(n, _)| n == name && !n.is_empty()) {
+            let d = Diagnostic::new(Code::CsvSyntax, *span)
+                .arg("problem", "@csv.duplicate_column")
+                .arg("column", name)
+                .with(*first, "related");
+            diagnostics.push(d);
+        }
+    }
     for row in &rows {
         if row.cells.len() != header.cells.len() {
             // Point at the first cell too many, or at the end of a short row.
@@ -198,6 +207,10 @@ impl Builder<'_> {
                     .arg("table", name)
                     .arg("found", table.rows.len()),
             );
+            // The extra rows are reported here, not again as rows without a parent.
+            for extra in table.rows.iter().skip(1) {
+                self.placed.insert((extra.span.file, extra.span.start));
+            }
         }
         let row = table.rows.first()?;
         Some(self.record(entity, table, row, None))
@@ -259,7 +272,9 @@ impl Builder<'_> {
                     (Some(column), Some(value)) => {
                         cell(child_table, child_row, column).is_some_and(|(v, _)| v == *value)
                     }
-                    _ => true,
+                    // A parent row without its key cannot own rows (its key is reported missing).
+                    (Some(_), None) => false,
+                    (None, _) => true,
                 };
                 if belongs {
                     items.push(self.record(child, child_table, child_row, link_column.as_deref()));

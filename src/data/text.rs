@@ -45,6 +45,14 @@ pub fn decode(bytes: &[u8], choice: TextEncoding) -> Result<Decoded, DecodeError
             None => GB18030,
         },
     };
+    if choice == TextEncoding::Auto && bom_encoding.is_none() && encoding == GB18030 {
+        // Neither UTF-8 nor GB18030: the file was most likely meant as UTF-8; say where it breaks.
+        if let Some(text) = GB18030.decode_without_bom_handling_and_without_replacement(body) {
+            return Ok(Decoded { text: text.into_owned(), encoding: "GB18030" });
+        }
+        let offset = std::str::from_utf8(body).err().map_or(0, |e| e.valid_up_to());
+        return Err(DecodeError::Invalid { offset: bom_len + offset, encoding: "UTF-8" });
+    }
     if encoding == UTF_8 {
         return match std::str::from_utf8(body) {
             Ok(s) => Ok(Decoded { text: s.to_string(), encoding: "UTF-8" }),

@@ -1,11 +1,11 @@
 //! Reports of verdicts: one view of every verdict with all its texts resolved (subject,
 //! requirement, explanation, trace with file locations), then one module per output format.
 
-pub mod plan_catalog;
 pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod plan_catalog;
 pub mod sarif;
 pub mod tree;
 

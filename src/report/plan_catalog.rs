@@ -85,7 +85,14 @@ fn catalog_md(model: &Model, lang: Lang) -> String {
             }
             for p in &rule.params {
                 let unit = if p.unit.is_one() { String::new() } else { format!(" {}", p.unit) };
-                let _ = writeln!(out, "| {} `{}` | {}{unit} — {} |", t(lang, "doc.param"), p.name, p.default, p.description.clone().unwrap_or_default());
+                let _ = writeln!(
+                    out,
+                    "| {} `{}` | {}{unit} — {} |",
+                    t(lang, "doc.param"),
+                    p.name,
+                    p.default,
+                    p.description.clone().unwrap_or_default()
+                );
             }
             for c in &rule.citations {
                 let _ = writeln!(out, "\n> {}：«{}»", c.section, c.quote);
@@ -100,8 +107,14 @@ fn matrix_md(model: &Model, lang: Lang) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", t(lang, "doc.matrix"));
     let _ = writeln!(out, "{}\n", t(lang, "doc.matrix_legend"));
-    let used: Vec<usize> = (0..model.departments.len()).filter(|d| model.rules.iter().any(|r| r.departments.contains(d))).collect();
-    let _ = writeln!(out, "| {} | {} |", t(lang, "doc.rule"), used.iter().map(|&d| model.departments[d].name.as_str()).collect::<Vec<_>>().join(" | "));
+    let used: Vec<usize> =
+        (0..model.departments.len()).filter(|d| model.rules.iter().any(|r| r.departments.contains(d))).collect();
+    let _ = writeln!(
+        out,
+        "| {} | {} |",
+        t(lang, "doc.rule"),
+        used.iter().map(|&d| model.departments[d].name.as_str()).collect::<Vec<_>>().join(" | ")
+    );
     let _ = writeln!(out, "|---|{}", "---|".repeat(used.len()));
     for rule in &model.rules {
         let cells: Vec<&str> = used
@@ -116,13 +129,24 @@ fn matrix_md(model: &Model, lang: Lang) -> String {
     }
     let _ = writeln!(out, "\n## {}\n", t(lang, "doc.by_department"));
     for &d in &used {
-        let lead: Vec<&str> = model.rules.iter().filter(|r| r.departments.first() == Some(&d)).map(|r| r.id.as_str()).collect();
+        let lead: Vec<&str> =
+            model.rules.iter().filter(|r| r.departments.first() == Some(&d)).map(|r| r.id.as_str()).collect();
         let shared = model.rules.iter().filter(|r| r.departments.iter().skip(1).any(|x| *x == d)).count();
         let english = model.departments[d].english.as_ref().map_or(String::new(), |e| format!(" ({e})"));
         let args = [("lead", lead.len().to_string()), ("shared", shared.to_string())];
-        let _ = writeln!(out, "- **{}**{english}: {}", model.departments[d].name, catalog::text(lang, "doc.department_counts", &args).unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "- **{}**{english}: {}",
+            model.departments[d].name,
+            catalog::text(lang, "doc.department_counts", &args).unwrap_or_default()
+        );
         if !lead.is_empty() {
-            let _ = writeln!(out, "  {}: {}", t(lang, "doc.leads"), lead.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", "));
+            let _ = writeln!(
+                out,
+                "  {}: {}",
+                t(lang, "doc.leads"),
+                lead.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ")
+            );
         }
     }
     out
@@ -143,10 +167,12 @@ pub fn sentences(model: &Model) -> Vec<(String, Vec<usize>)> {
                 .rules
                 .iter()
                 .enumerate()
-                .filter(|(_, r)| r.citations.iter().any(|c| {
-                    let q = normal(&c.quote);
-                    s.contains(&q) || (q.chars().count() > 12 && q.contains(&s))
-                }))
+                .filter(|(_, r)| {
+                    r.citations.iter().any(|c| {
+                        let q = normal(&c.quote);
+                        s.contains(&q) || (q.chars().count() > 12 && q.contains(&s))
+                    })
+                })
                 .map(|(i, _)| i)
                 .collect();
             out.push((s, rules));
@@ -199,7 +225,13 @@ fn html(model: &Model, lang: Lang) -> String {
         out,
         "<style>body{{font-family:'Noto Sans CJK SC',sans-serif;max-width:70em;margin:2em auto;line-height:1.5}}table{{border-collapse:collapse}}td,th{{border:1px solid #bbb;padding:.3em .6em;vertical-align:top}}code{{background:#f3f3f3}}blockquote{{color:#555;border-left:3px solid #ccc;margin:.5em 0;padding-left:.8em}}</style>\n</head>\n<body>"
     );
-    let _ = writeln!(out, "<h1>{} — {}</h1>\n<p>{}</p>", escape(&t(lang, "doc.catalog")), escape(&title), escape(&t(lang, "doc.generated")));
+    let _ = writeln!(
+        out,
+        "<h1>{} — {}</h1>\n<p>{}</p>",
+        escape(&t(lang, "doc.catalog")),
+        escape(&title),
+        escape(&t(lang, "doc.generated"))
+    );
     for (a, area) in model.areas.iter().enumerate() {
         let rules: Vec<usize> = (0..model.rules.len()).filter(|&r| model.rules[r].area == Some(a)).collect();
         if rules.is_empty() {
@@ -212,7 +244,8 @@ fn html(model: &Model, lang: Lang) -> String {
             if let Some(e) = &rule.english {
                 let _ = writeln!(out, "<p><em>{}</em></p>", escape(e));
             }
-            let departments = rule.departments.iter().map(|&d| model.departments[d].name.as_str()).collect::<Vec<_>>().join("、");
+            let departments =
+                rule.departments.iter().map(|&d| model.departments[d].name.as_str()).collect::<Vec<_>>().join("、");
             let _ = writeln!(out, "<table>");
             for (k, v) in [
                 (t(lang, "doc.applies"), format!("<code>{}</code>", escape(&rule.applies_text))),
