@@ -43,15 +43,8 @@ enum Command {
         /// Write the report to this file instead of standard output
         #[arg(short, long)]
         output: Option<PathBuf>,
-        /// Text encoding of CSV and other submission files
-        #[arg(long, value_enum, default_value = "auto")]
-        encoding: plancheck::data::text::TextEncoding,
-        /// Largest submission file read, in bytes
-        #[arg(long, default_value_t = plancheck::data::Limits::default().max_file_bytes)]
-        max_file_bytes: u64,
-        /// Deepest nesting of lists and records in a submission
-        #[arg(long, default_value_t = plancheck::data::Limits::default().max_depth)]
-        max_depth: usize,
+        #[command(flatten)]
+        reading: Reading,
     },
     /// Explain one rule's verdicts: the derivation, inputs with their places, threshold,
     /// deadline, plan clause and departments
@@ -84,12 +77,8 @@ enum Command {
         output: PathBuf,
         #[arg(long)]
         rules: Option<PathBuf>,
-        #[arg(long, value_enum, default_value = "auto")]
-        encoding: plancheck::data::text::TextEncoding,
-        #[arg(long, default_value_t = plancheck::data::Limits::default().max_file_bytes)]
-        max_file_bytes: u64,
-        #[arg(long, default_value_t = plancheck::data::Limits::default().max_depth)]
-        max_depth: usize,
+        #[command(flatten)]
+        reading: Reading,
     },
     /// Write seeded synthetic district submissions (examples, benchmarks)
     Gen {
@@ -156,25 +145,37 @@ enum Command {
     },
 }
 
+/// How submission files are read.
+#[derive(clap::Args)]
+struct Reading {
+    /// Text encoding of CSV and other submission files
+    #[arg(long, value_enum, default_value = "auto")]
+    encoding: plancheck::data::text::TextEncoding,
+    /// Largest submission file read, in bytes
+    #[arg(long, default_value_t = plancheck::data::Limits::default().max_file_bytes)]
+    max_file_bytes: u64,
+    /// Deepest nesting of lists and records in a submission
+    #[arg(long, default_value_t = plancheck::data::Limits::default().max_depth)]
+    max_depth: usize,
+}
+
+impl Reading {
+    fn options(&self) -> plancheck::data::Options {
+        let limits = plancheck::data::Limits {
+            max_file_bytes: self.max_file_bytes,
+            max_depth: self.max_depth,
+            ..Default::default()
+        };
+        plancheck::data::Options { limits, encoding: self.encoding }
+    }
+}
+
 fn main() -> ExitCode {
     let args = Args::parse();
     let lang = args.lang;
     let code = match args.command {
-        Command::Check {
-            submissions,
-            rules,
-            format,
-            as_of,
-            params,
-            strict,
-            only,
-            output,
-            encoding,
-            max_file_bytes,
-            max_depth,
-        } => {
-            let limits = plancheck::data::Limits { max_file_bytes, max_depth, ..Default::default() };
-            let options = plancheck::data::Options { limits, encoding };
+        Command::Check { submissions, rules, format, as_of, params, strict, only, output, reading } => {
+            let options = reading.options();
             let rules = cli::rules_path(rules);
             let check = cli::check::CheckArgs {
                 rules,
@@ -205,9 +206,8 @@ fn main() -> ExitCode {
             };
             cli::explain::run(&check, &rule, subject.as_deref())
         }
-        Command::Convert { input, to, output, rules, encoding, max_file_bytes, max_depth } => {
-            let limits = plancheck::data::Limits { max_file_bytes, max_depth, ..Default::default() };
-            let options = plancheck::data::Options { encoding, limits };
+        Command::Convert { input, to, output, rules, reading } => {
+            let options = reading.options();
             cli::convert::run(&cli::rules_path(rules), &input, to, &output, &options, lang)
         }
         Command::Gen { seed, districts, scale, year, failure_rate, yaml, csv, output, rules } => {

@@ -3,22 +3,9 @@
 
 mod common;
 
-use std::process::Command;
+use common::plancheck;
 
 use serde_json::Value;
-
-fn plancheck(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_plancheck"))
-        .args(args)
-        .current_dir(common::root())
-        .output()
-        .expect("the binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 const EXAMPLE: &str = "tests/submissions/example-jinnan-2024.json";
 

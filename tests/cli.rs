@@ -2,21 +2,9 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Command;
+use common::plancheck;
 
-fn plancheck(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_plancheck"))
-        .args(args)
-        .current_dir(common::root())
-        .output()
-        .expect("the binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use std::path::Path;
 
 /// A copy of the shipped rules in a fresh directory, with one file's text changed.
 fn broken_copy(name: &str, file: &str, from: &str, to: &str) -> std::path::PathBuf {

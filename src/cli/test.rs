@@ -6,6 +6,7 @@ use std::path::Path;
 use super::{FINDING, OK, open, report};
 use crate::diagnostics::{Lang, catalog};
 use crate::eval::cases;
+use crate::report::status_word;
 
 pub fn run(rules: &Path, lang: Lang) -> u8 {
     let set = match open(rules, lang).and_then(|set| report(&set, lang).map(|()| set)) {
@@ -37,9 +38,4 @@ pub fn run(rules: &Path, lang: Lang) -> u8 {
     let passed = results.len() - failed;
     println!("{passed} passed, {failed} failed");
     if failed > 0 { FINDING } else { OK }
-}
-
-/// The status as written in rules and JSON.
-pub fn status_word(status: crate::check::model::Status) -> &'static str {
-    crate::check::model::Status::ALL.iter().find(|(_, s)| *s == status).map_or("unknown", |(w, _)| w)
 }

@@ -92,6 +92,19 @@ pub struct Trace {
     pub omitted: usize,
 }
 
+impl Trace {
+    /// A node with no value and no inputs yet.
+    fn open(label: String, instance: InstanceId) -> Trace {
+        Trace { label, instance, value: None, shown: String::new(), location: None, inputs: Vec::new(), omitted: 0 }
+    }
+
+    /// Records the outcome of the node's computation.
+    fn close(&mut self, out: &Outcome) {
+        self.value = out.as_ref().ok().cloned();
+        self.shown = out.as_ref().map_or("?".to_string(), ToString::to_string);
+    }
+}
+
 /// Most inputs kept under one trace node.
 pub const TRACE_INPUTS: usize = 12;
 
@@ -114,29 +127,12 @@ impl<'a> Evaluator<'a> {
     /// Evaluates `expr` and returns its derivation: a node labelled `label` whose inputs are
     /// the metrics and submitted values it used.
     pub fn traced(&mut self, expr: &Expr, at: InstanceId, params: &[Decimal], label: String) -> (Outcome, Trace) {
-        let root = Trace {
-            label,
-            instance: at,
-            value: None,
-            shown: String::new(),
-            location: None,
-            inputs: Vec::new(),
-            omitted: 0,
-        };
+        let root = Trace::open(label, at);
         let outer = self.trace.replace(vec![root]);
         let out = self.eval_in(expr, at, None, params);
         let mut stack = std::mem::replace(&mut self.trace, outer).unwrap_or_default();
-        let mut root = stack.pop().unwrap_or_else(|| Trace {
-            label: String::new(),
-            instance: at,
-            value: None,
-            shown: String::new(),
-            location: None,
-            inputs: Vec::new(),
-            omitted: 0,
-        });
-        root.value = out.as_ref().ok().cloned();
-        root.shown = out.as_ref().map_or("?".to_string(), ToString::to_string);
+        let mut root = stack.pop().unwrap_or_else(|| Trace::open(String::new(), at));
+        root.close(&out);
         // A trace whose only input is the metric it names says the same thing twice.
         if root.inputs.len() == 1
             && root.omitted == 0
@@ -217,20 +213,11 @@ impl<'a> Evaluator<'a> {
         let expr = &def.expr;
         if let Some(stack) = self.trace.as_mut() {
             let label = format!("{}.{}", self.model.entities[def.entity].name, def.name);
-            stack.push(Trace {
-                label,
-                instance: at,
-                value: None,
-                shown: String::new(),
-                location: None,
-                inputs: Vec::new(),
-                omitted: 0,
-            });
+            stack.push(Trace::open(label, at));
         }
         let out = self.eval_in(expr, at, None, &[]);
         if let Some(mut node) = self.trace.as_mut().and_then(Vec::pop) {
-            node.value = out.as_ref().ok().cloned();
-            node.shown = out.as_ref().map_or("?".to_string(), ToString::to_string);
+            node.close(&out);
             self.trace_leaf(node);
         }
         self.memo.insert((m, at), out.clone());
@@ -456,20 +443,11 @@ impl<'a> Evaluator<'a> {
         let label =
             format!("{}({})", f.name(), parts.iter().map(|p| self.part_label(p)).collect::<Vec<_>>().join(", "));
         if let Some(stack) = self.trace.as_mut() {
-            stack.push(Trace {
-                label,
-                instance: at,
-                value: None,
-                shown: String::new(),
-                location: None,
-                inputs: Vec::new(),
-                omitted: 0,
-            });
+            stack.push(Trace::open(label, at));
         }
         let out = self.aggregate_values(f, parts, at, params, span);
         if let Some(mut node) = self.trace.as_mut().and_then(Vec::pop) {
-            node.value = out.as_ref().ok().cloned();
-            node.shown = out.as_ref().map_or("?".to_string(), ToString::to_string);
+            node.close(&out);
             self.trace_leaf(node);
         }
         out
