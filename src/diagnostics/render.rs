@@ -159,7 +159,7 @@ pub fn render_finding(f: &Finding<'_>) -> String {
         message: f.message.clone(),
         severity: if f.error { miette::Severity::Error } else { miette::Severity::Warning },
         help: f.help.clone(),
-        source: source.unwrap_or(Source { name: String::new(), text: String::new() }),
+        source: source.unwrap_or(Source { name: "", text: "" }),
         labels,
         related: f.related.iter().map(|(span, label)| snippet(*span, label.clone(), false)).collect(),
     };
@@ -178,19 +178,19 @@ fn source_span(span: Span) -> SourceSpan {
 /// A file's text for miette, reporting columns in characters (miette counts bytes, which
 /// puts a Chinese character at three columns).
 #[derive(Debug)]
-struct Source {
-    name: String,
-    text: String,
+struct Source<'s> {
+    name: &'s str,
+    text: &'s str,
 }
 
-impl Source {
-    fn of(sources: &SourceMap, file: crate::source::FileId) -> Self {
+impl<'s> Source<'s> {
+    fn of(sources: &'s SourceMap, file: crate::source::FileId) -> Self {
         let f = sources.get(file);
-        Source { name: f.name.clone(), text: f.text.clone() }
+        Source { name: &f.name, text: &f.text }
     }
 }
 
-impl SourceCode for Source {
+impl SourceCode for Source<'_> {
     fn read_span<'a>(
         &'a self,
         span: &SourceSpan,
@@ -205,7 +205,7 @@ impl SourceCode for Source {
         let line_start = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
         let column = self.text.get(line_start..offset).map_or(0, |s| s.chars().count());
         Ok(Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
+            self.name.to_string(),
             inner.data(),
             *inner.span(),
             inner.line(),
@@ -216,25 +216,25 @@ impl SourceCode for Source {
 }
 
 #[derive(Debug)]
-struct Report {
+struct Report<'s> {
     code: Option<String>,
     message: String,
     severity: miette::Severity,
     help: Option<String>,
-    source: Source,
+    source: Source<'s>,
     labels: Vec<LabeledSpan>,
-    related: Vec<Report>,
+    related: Vec<Report<'s>>,
 }
 
-impl std::fmt::Display for Report {
+impl std::fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for Report {}
+impl std::error::Error for Report<'_> {}
 
-impl miette::Diagnostic for Report {
+impl miette::Diagnostic for Report<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
         self.code.as_ref().map(|c| Box::new(c) as Box<dyn std::fmt::Display>)
     }
