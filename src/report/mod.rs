@@ -59,6 +59,8 @@ pub struct TraceView {
 pub struct View {
     pub rule: String,
     pub title: String,
+    /// The title in the user's language (the English title where the rule has one).
+    pub local_title: String,
     pub subject: Subject,
     pub status: Status,
     pub kind: Kind,
@@ -135,6 +137,10 @@ impl Viewer<'_> {
         let mut view = View {
             rule: rule.id.clone(),
             title: rule.title.clone(),
+            local_title: match (self.lang, &rule.english) {
+                (Lang::En, Some(english)) => english.clone(),
+                _ => rule.title.clone(),
+            },
             status: v.status,
             kind: rule.kind,
             severity: rule.severity,

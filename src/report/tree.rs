@@ -9,7 +9,7 @@ use crate::eval::Val;
 pub fn write(v: &View, lang: Lang) -> String {
     let t = |key: &str| catalog::text(lang, key, &[]).unwrap_or_default();
     let mut out = String::new();
-    let _ = writeln!(out, "{} — {}", v.rule, v.title);
+    let _ = writeln!(out, "{} — {}", v.rule, v.local_title);
     let _ =
         writeln!(out, "{}: {} ({} {})", t("tree.subject"), v.subject.path.join(" › "), v.subject.level, v.subject.code);
     let _ = writeln!(out, "{}: {}", t("tree.status"), status_word(v.status));
