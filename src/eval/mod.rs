@@ -90,12 +90,23 @@ pub struct Trace {
     pub inputs: Vec<Trace>,
     /// Inputs left out of `inputs` to keep a trace readable (aggregates over many units).
     pub omitted: usize,
+    /// For a ratio of sums: the two sums, so that the quotient can be explained by them.
+    pub sums: Option<(Decimal, Decimal)>,
 }
 
 impl Trace {
     /// A node with no value and no inputs yet.
     fn open(label: String, instance: InstanceId) -> Trace {
-        Trace { label, instance, value: None, shown: String::new(), location: None, inputs: Vec::new(), omitted: 0 }
+        Trace {
+            label,
+            instance,
+            value: None,
+            shown: String::new(),
+            location: None,
+            inputs: Vec::new(),
+            omitted: 0,
+            sums: None,
+        }
     }
 
     /// Records the outcome of the node's computation.
@@ -279,6 +290,7 @@ impl<'a> Evaluator<'a> {
                     location: span,
                     inputs: Vec::new(),
                     omitted: 0,
+                    sums: None,
                 });
             }
         }
@@ -438,16 +450,17 @@ impl<'a> Evaluator<'a> {
     /// so that its many inputs do not crowd out the others.
     fn aggregate(&mut self, f: AggFn, parts: &[AggPart], at: InstanceId, params: &[Decimal], span: Span) -> Outcome {
         if self.trace.is_none() {
-            return self.aggregate_values(f, parts, at, params, span);
+            return self.aggregate_values(f, parts, at, params, span).0;
         }
         let label =
             format!("{}({})", f.name(), parts.iter().map(|p| self.part_label(p)).collect::<Vec<_>>().join(", "));
         if let Some(stack) = self.trace.as_mut() {
             stack.push(Trace::open(label, at));
         }
-        let out = self.aggregate_values(f, parts, at, params, span);
+        let (out, sums) = self.aggregate_values(f, parts, at, params, span);
         if let Some(mut node) = self.trace.as_mut().and_then(Vec::pop) {
             node.close(&out);
+            node.sums = sums;
             self.trace_leaf(node);
         }
         out
@@ -486,7 +499,7 @@ impl<'a> Evaluator<'a> {
         at: InstanceId,
         params: &[Decimal],
         span: Span,
-    ) -> Outcome {
+    ) -> (Outcome, Option<(Decimal, Decimal)>) {
         let mut gaps = Vec::new();
         // (value, or None for a bare element) for each element that passes the filter
         let mut taken: Vec<Option<Val>> = Vec::new();
@@ -548,8 +561,9 @@ impl<'a> Evaluator<'a> {
             }
         }
         if !gaps.is_empty() {
-            return Err(gaps);
+            return (Err(gaps), None);
         }
+        let sums = (f == AggFn::Ratio).then_some((numerator, denominator));
         let numbers = || {
             taken.iter().filter_map(|v| match v {
                 Some(Val::Num(n)) => Some(*n),
@@ -558,7 +572,7 @@ impl<'a> Evaluator<'a> {
         };
         let truths = taken.iter().filter(|v| **v == Some(Val::Bool(true))).count();
         let undefined = || vec![Gap::Undefined(span)];
-        match f {
+        let out = match f {
             AggFn::Count => Ok(Val::Num(Decimal::from(taken.len()))),
             AggFn::Sum => numbers()
                 .try_fold(Decimal::ZERO, |acc, n| acc.checked_add(n))
@@ -572,7 +586,8 @@ impl<'a> Evaluator<'a> {
             AggFn::Share => Ok(Val::Num(Decimal::from(truths) * Decimal::ONE_HUNDRED / Decimal::from(taken.len()))),
             AggFn::Ratio if denominator.is_zero() => Err(undefined()),
             AggFn::Ratio => numerator.checked_div(denominator).map(Val::Num).ok_or_else(|| vec![Gap::Overflow(span)]),
-        }
+        };
+        (out, sums)
     }
 }
 

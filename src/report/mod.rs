@@ -52,6 +52,8 @@ pub struct TraceView {
     pub location: Option<Location>,
     pub inputs: Vec<TraceView>,
     pub omitted: usize,
+    /// For a ratio of sums: the two sums.
+    pub sums: Option<(Decimal, Decimal)>,
 }
 
 /// One verdict, ready to be written in any format.
@@ -242,28 +244,14 @@ impl Viewer<'_> {
             location: t.location.map(|s| locate(self.sources, s)),
             inputs: t.inputs.iter().map(|i| self.trace(i)).collect(),
             omitted: t.omitted,
+            sums: t.sums,
         }
     }
 
     /// The label for people of `entity.field`, `entity.metric` or `sum(entity: field)`.
     fn title_of(&self, label: &str) -> Option<String> {
-        if let Some((func, rest)) = label.split_once('(') {
-            let inner = rest.trim_end_matches(')');
-            let (scope, field) = inner.split_once(": ").unwrap_or((inner, ""));
-            let entity = self.model.entity(scope.split(", ").next().unwrap_or(scope));
-            let label = |name: &str| {
-                entity
-                    .and_then(|e| {
-                        self.model.entities[e].field(name).and_then(|f| self.model.entities[e].fields[f].label.clone())
-                    })
-                    .unwrap_or_else(|| name.to_string())
-            };
-            let of = if field.is_empty() {
-                scope.to_string()
-            } else {
-                field.split(" / ").map(label).collect::<Vec<_>>().join(" / ")
-            };
-            return catalog::text(self.lang, &format!("agg.{func}"), &[("of", of)]);
+        if let Some((func, fields)) = self.aggregate_fields(label) {
+            return catalog::text(self.lang, &format!("agg.{func}"), &[("of", fields.join(" / "))]);
         }
         let (entity, name) = label.split_once('.')?;
         let e = self.model.entity(entity)?;
@@ -272,6 +260,34 @@ impl Viewer<'_> {
         }
         let m = self.model.metric(e, name)?;
         self.model.metrics[m].title.clone()
+    }
+
+    /// The function of an aggregate label (`ratio(community: a / b)`) and the names for people
+    /// of the fields it aggregates (or of its scope, when it takes no field).
+    fn aggregate_fields<'l>(&self, label: &'l str) -> Option<(&'l str, Vec<String>)> {
+        let (func, rest) = label.split_once('(')?;
+        let inner = rest.trim_end_matches(')');
+        let (scope, field) = inner.split_once(": ").unwrap_or((inner, ""));
+        if field.is_empty() {
+            return Some((func, vec![scope.to_string()]));
+        }
+        let entity = self.model.entity(scope.split(", ").next().unwrap_or(scope));
+        let label = |name: &str| {
+            entity
+                .and_then(|e| {
+                    self.model.entities[e].field(name).and_then(|f| self.model.entities[e].fields[f].label.clone())
+                })
+                .unwrap_or_else(|| name.to_string())
+        };
+        Some((func, field.split(" / ").map(label).collect()))
+    }
+
+    /// The totals of a ratio of sums for people: (`x合计`, `y合计`).
+    fn ratio_names(&self, label: &str) -> Option<(String, String)> {
+        let (_, fields) = self.aggregate_fields(label)?;
+        let [num, den] = fields.as_slice() else { return None };
+        let total = |of: &String| catalog::text(self.lang, "agg.sum", &[("of", of.clone())]);
+        Some((total(num)?, total(den)?))
     }
 
     fn explain(&self, v: &Verdict, view: &View) -> String {
@@ -287,14 +303,20 @@ impl Viewer<'_> {
             None => String::new(),
         };
         // The inputs by name: one value as it is, several (an aggregate) as their total.
-        let mut grouped: Vec<(String, Vec<&Val>, usize)> = Vec::new();
+        let mut grouped: Vec<(String, Vec<Val>, usize)> = Vec::new();
         if let Some(t) = &view.trace {
             for i in &t.inputs {
                 let name = i.title.clone().unwrap_or(i.label.clone());
+                // A ratio of sums is explained by its two sums, not by the quotient.
+                if let (Some((num, den)), Some(names)) = (i.sums, self.ratio_names(&i.label)) {
+                    grouped.push((names.0, vec![Val::Num(num)], 0));
+                    grouped.push((names.1, vec![Val::Num(den)], 0));
+                    continue;
+                }
                 let Some(v) = &i.value else { continue };
                 match grouped.iter_mut().find(|g| g.0 == name) {
-                    Some(g) => g.1.push(v),
-                    None => grouped.push((name, vec![v], 0)),
+                    Some(g) => g.1.push(v.clone()),
+                    None => grouped.push((name, vec![v.clone()], 0)),
                 }
             }
             if let Some(last) = grouped.last_mut() {
