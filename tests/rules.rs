@@ -188,47 +188,70 @@ fn every_span_is_inside_its_parent_and_names_match_their_text() {
     }
 }
 
+/// The byte offsets of every closing delimiter of `text`: `}` `)` `]` and closing quotes,
+/// outside comments.
+fn closing_delimiters(text: &str) -> Vec<usize> {
+    let mut positions = Vec::new();
+    let mut in_string = false;
+    let mut in_comment = false;
+    for (i, ch) in text.char_indices() {
+        match ch {
+            '\n' => {
+                in_comment = false;
+                in_string = false;
+            }
+            '/' if !in_string && text[i..].starts_with("//") => in_comment = true,
+            '"' if !in_comment => {
+                if in_string {
+                    positions.push(i);
+                }
+                in_string = !in_string;
+            }
+            '}' | ')' | ']' if !in_string && !in_comment => positions.push(i),
+            _ => {}
+        }
+    }
+    positions
+}
+
+/// Deleting `text[at]` is reported, with a line and column.
+fn assert_deletion_reported(text: &str, at: usize, context: &str) {
+    let mut broken = text.to_string();
+    broken.remove(at);
+    let parsed = parse_file(FileId(0), &broken);
+    assert!(!parsed.diagnostics.is_empty(), "{context}: deleting the `{}` went unnoticed", &text[at..at + 1]);
+    let mut sources = plancheck::source::SourceMap::new();
+    sources.add("f.rules", "f.rules", broken);
+    let shown = render::render_all(&parsed.diagnostics, &sources, Lang::En);
+    assert!(shown.contains("[f.rules:"), "{context}: no line and column in:\n{shown}");
+}
+
 #[test]
 fn deleting_any_closing_delimiter_is_reported_with_its_line_and_column() {
     for (path, text) in files() {
-        let mut positions = Vec::new();
-        let mut in_string = false;
-        let mut in_comment = false;
-        for (i, ch) in text.char_indices() {
-            match ch {
-                '\n' => {
-                    in_comment = false;
-                    in_string = false;
-                }
-                '/' if !in_string && text[i..].starts_with("//") => in_comment = true,
-                '"' if !in_comment => {
-                    if in_string {
-                        positions.push(i);
-                    }
-                    in_string = !in_string;
-                }
-                '}' | ')' | ']' if !in_string && !in_comment => positions.push(i),
-                _ => {}
-            }
-        }
+        // Each deletion is tried on the item that holds it and the item after it (which a
+        // missing brace runs into), so that the test stays linear in the size of `rules/`.
+        let parsed = parse_file(FileId(0), &text);
+        let starts: Vec<usize> = parsed.ast.items.iter().map(|i| i.span.start as usize).collect();
+        let positions = closing_delimiters(&text);
         assert!(!positions.is_empty());
         for at in positions {
-            let mut broken = text.clone();
-            broken.remove(at);
-            let parsed = parse_file(FileId(0), &broken);
-            assert!(
-                !parsed.diagnostics.is_empty(),
-                "{}: deleting the `{}` at byte {at} went unnoticed",
-                path.display(),
-                &text[at..at + 1]
-            );
-            let mut sources = plancheck::source::SourceMap::new();
-            sources.add("f.rules", "f.rules", broken);
-            let shown = render::render_all(&parsed.diagnostics, &sources, Lang::En);
-            assert!(shown.contains("[f.rules:"), "no line and column in:\n{shown}");
+            let item = starts.partition_point(|s| *s <= at).saturating_sub(1);
+            let from = starts.get(item).copied().unwrap_or(0).min(at);
+            let to = starts.get(item + 2).copied().unwrap_or(text.len());
+            let context = format!("{} byte {at}", path.display());
+            assert_deletion_reported(&text[from..to], at - from, &context);
+        }
+        // And on the whole file, at its first and last delimiter.
+        let all = closing_delimiters(&text);
+        for at in [all[0], all[all.len() - 1]] {
+            assert_deletion_reported(&text, at, &format!("{} byte {at} (whole file)", path.display()));
         }
     }
 }
+
+/// A name, its misspelling and where it stands.
+type Misspelling = (String, String, Span);
 
 /// A likely typo: two neighbouring characters swapped (on characters, so Chinese works too).
 fn misspell(name: &str) -> Option<String> {
@@ -291,20 +314,37 @@ fn misspelt_fields_departments_and_rule_ids_are_caught_with_the_right_spelling()
         }
     }
     assert!(occurrences.len() > 50, "found only {} names to misspell", occurrences.len());
+    // Misspellings are made many at a time, but at most one per item, so that one cannot hide
+    // another (a misspelt list hides the keys inside it); a swap keeps every span in place.
+    // All of a round must be reported: plancheck reports every problem of a run.
     let texts: Vec<String> = files().into_iter().map(|(_, t)| t).collect();
+    let item_starts: Vec<Vec<u32>> =
+        texts.iter().map(|t| parse_file(FileId(0), t).ast.items.iter().map(|i| i.span.start).collect()).collect();
+    // (file, round) → (name, misspelling, where)
+    let mut rounds: BTreeMap<(usize, usize), Vec<Misspelling>> = BTreeMap::new();
+    let mut taken: BTreeMap<(usize, usize), usize> = BTreeMap::new();
     for (name, (file, span)) in occurrences {
         let Some(wrong) = misspell(&name) else { continue };
+        let item = item_starts[file].partition_point(|s| *s <= span.start);
+        let round = taken.entry((file, item)).or_default();
+        rounds.entry((file, *round)).or_default().push((name, wrong, span));
+        *round += 1;
+    }
+    for ((file, _), names) in rounds {
         let mut text = texts[file].clone();
-        text.replace_range(span.range(), &wrong);
+        for (_, wrong, span) in &names {
+            text.replace_range(span.range(), wrong);
+        }
         let set = common::check_with(&paths, &paths[file], &text);
-        assert!(set.diagnostics.has_errors(), "misspelling `{name}` as `{wrong}` went unnoticed");
-        let hit = set
-            .diagnostics
-            .0
-            .iter()
-            .any(|d| d.primary.start == span.start && d.suggestion.as_deref() == Some(name.as_str()));
-        let shown = render::render_all(&set.diagnostics.0, &set.sources, Lang::En);
-        assert!(hit, "misspelling `{name}` as `{wrong}` did not suggest `{name}`:\n{shown}");
+        let shown = || render::render_all(&set.diagnostics.0, &set.sources, Lang::En);
+        for (name, wrong, span) in &names {
+            let hit = set
+                .diagnostics
+                .0
+                .iter()
+                .any(|d| d.primary.start == span.start && d.suggestion.as_deref() == Some(name.as_str()));
+            assert!(hit, "misspelling `{name}` as `{wrong}` did not suggest `{name}`:\n{}", shown());
+        }
     }
 }
 

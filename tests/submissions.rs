@@ -200,13 +200,17 @@ fn a_gb18030_csv_with_crlf_line_ends_loads_like_the_utf8_one() {
 mod never_panics {
     use super::*;
     use proptest::prelude::*;
+    use std::sync::LazyLock;
+
+    /// Checked once: the rule set is the same for every case.
+    static RULES: LazyLock<RuleSet> = LazyLock::new(rules);
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
         #[test]
         fn on_arbitrary_bytes_as_json_or_yaml(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
-            let set = rules();
+            let set = &*RULES;
             let text = String::from_utf8_lossy(&bytes).into_owned();
             for format in [Format::Json, Format::Yaml] {
                 let mut sources = plancheck::source::SourceMap::new();
@@ -216,7 +220,7 @@ mod never_panics {
 
         #[test]
         fn on_mangled_submissions(cut in 0usize..20_000, junk in "[\\[\\]{}\",:0-9a-z\\-]{0,12}") {
-            let set = rules();
+            let set = &*RULES;
             let base = std::fs::read_to_string(common::root().join("tests/submissions/example-jinnan-2024.json")).expect("example");
             let at = cut.min(base.len());
             let at = (0..=at).rev().find(|i| base.is_char_boundary(*i)).unwrap_or(0);
