@@ -87,16 +87,21 @@ impl SourceMap {
 
     /// Adds a file's text under a display name.
     pub fn add(&mut self, name: impl Into<String>, path: impl AsRef<Path>, text: String) -> FileId {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         let id = FileId(self.files.len() as u32);
         self.files.push(SourceFile {
             name: name.into().replace('\\', "/"),
             path: path.as_ref().to_path_buf(),
+            line_starts: line_starts(&text),
             text,
-            line_starts,
         });
         id
+    }
+
+    /// Gives a file added before it was read its text.
+    pub fn set_text(&mut self, id: FileId, text: String) {
+        let file = &mut self.files[id.0 as usize];
+        file.line_starts = line_starts(&text);
+        file.text = text;
     }
 
     pub fn get(&self, id: FileId) -> &SourceFile {
@@ -110,4 +115,11 @@ impl SourceMap {
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
         self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
     }
+}
+
+/// The byte offset of the start of every line.
+fn line_starts(text: &str) -> Vec<usize> {
+    let mut starts = vec![0];
+    starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    starts
 }

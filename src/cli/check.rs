@@ -3,13 +3,15 @@
 //! verdicts. Exit 0: no failure; 1: a failure (with `--strict` also behind/unknown);
 //! 2: the rules or a submission cannot be used.
 
+use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 use super::{FINDING, OK, UNUSABLE, open, report, summary};
+use crate::check::model::Status;
 use crate::data::instance::{Dataset, Date};
 use crate::data::{self, Options};
 use crate::diagnostics::{Diagnostics, Lang, catalog, render};
-use crate::eval::verdict::{JudgeOptions, Verdict, judge};
+use crate::eval::verdict::{Judge, JudgeOptions, in_parallel};
 use crate::load::RuleSet;
 use crate::report::{self, Viewer, is_failure};
 
@@ -37,16 +39,16 @@ pub struct CheckArgs {
     pub output: Option<PathBuf>,
 }
 
-/// Submissions read, validated and judged.
-pub struct Judged {
+/// Submissions read and validated, ready to be judged.
+pub struct Prepared {
     pub set: RuleSet,
     pub dataset: Dataset,
-    pub verdicts: Vec<Verdict>,
+    pub options: JudgeOptions,
 }
 
-/// Loads the rules and submissions, reports every problem, and judges; `Err` holds the exit
-/// code when the rules or a submission cannot be used.
-pub fn judged(args: &CheckArgs) -> Result<Judged, u8> {
+/// Loads the rules and submissions and reports every problem; `Err` holds the exit code when
+/// the rules or a submission cannot be used.
+pub fn prepare(args: &CheckArgs) -> Result<Prepared, u8> {
     let mut set = open(&args.rules, args.lang).and_then(|set| report(&set, args.lang).map(|()| set))?;
     let missing: Vec<&PathBuf> = args.submissions.iter().filter(|p| !p.exists()).collect();
     for path in &missing {
@@ -79,28 +81,36 @@ pub fn judged(args: &CheckArgs) -> Result<Judged, u8> {
     if errors > 0 || loaded.dataset.documents.is_empty() {
         return Err(UNUSABLE);
     }
-    let model = &set.checked.model;
-    crate::eval::whole::add_wholes(model, &mut loaded.dataset);
-    let options = JudgeOptions { as_of: args.as_of, params: args.params.clone(), only: args.only.clone(), trace: true };
-    let verdicts = judge(model, &loaded.dataset, &options);
-    Ok(Judged { set, dataset: loaded.dataset, verdicts })
+    crate::eval::whole::add_wholes(&set.checked.model, &mut loaded.dataset);
+    let options =
+        JudgeOptions { as_of: args.as_of, params: args.params.clone(), only: args.only.clone(), trace: false };
+    Ok(Prepared { set, dataset: loaded.dataset, options })
 }
 
 pub fn run(args: &CheckArgs) -> u8 {
-    let judged = match judged(args) {
-        Ok(j) => j,
+    let prepared = match prepare(args) {
+        Ok(p) => p,
         Err(code) => return code,
     };
-    let viewer = Viewer {
-        model: &judged.set.checked.model,
-        dataset: &judged.dataset,
-        sources: &judged.set.sources,
-        lang: args.lang,
-    };
-    let views: Vec<_> = judged.verdicts.iter().map(|v| viewer.view(v)).collect();
-    let as_of = judged.verdicts.iter().map(|v| v.as_of).max().map_or(String::new(), |d| d.to_string());
+    let model = &prepared.set.checked.model;
+    let viewer = Viewer { model, dataset: &prepared.dataset, sources: &prepared.set.sources, lang: args.lang };
+    let mut judge = Judge::new(model, &prepared.dataset, &prepared.options);
+    if args.format == CheckFormat::Json {
+        return stream_json(args, &judge, &viewer);
+    }
+    let mut verdicts = Vec::new();
+    judge.each(false, |v| verdicts.push(v));
+    // Only what a report explains needs its derivation: every verdict that is not a pass.
+    let views: Vec<_> = verdicts
+        .iter()
+        .map(|v| match v.status {
+            Status::Pass | Status::NotApplicable => viewer.view(v),
+            _ => viewer.view(&judge.retrace(v)),
+        })
+        .collect();
+    let as_of = verdicts.iter().map(|v| v.as_of).max().map_or(String::new(), |d| d.to_string());
     let text = match args.format {
-        CheckFormat::Human => report::human::write(&views, &as_of, args.strict, args.lang, &judged.set.sources),
+        CheckFormat::Human => report::human::write(&views, &as_of, args.strict, args.lang, &prepared.set.sources),
         CheckFormat::Json => report::json::write(&views, &as_of),
         CheckFormat::Sarif => report::sarif::write(&views, args.strict),
         CheckFormat::Junit => report::junit::write(&views, args.strict),
@@ -110,6 +120,90 @@ pub fn run(args: &CheckArgs) -> u8 {
         return code;
     }
     if views.iter().any(|v| is_failure(v.status, args.strict)) { FINDING } else { OK }
+}
+
+/// `--format json`: a first pass counts the verdicts for the summary, a second writes each
+/// verdict with its derivation as it is made, so that memory does not grow with the report.
+/// Both passes use every core.
+fn stream_json(args: &CheckArgs, judge: &Judge<'_>, viewer: &Viewer<'_>) -> u8 {
+    let (model, dataset, options) = (viewer.model, viewer.dataset, judge.options());
+    let batches = judge.batches(BATCH);
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let mut counts = [0; 6];
+    let mut as_of = None;
+    let count = |judge: &mut Judge<'_>, b| {
+        let mut counts = [0; 6];
+        let mut as_of = None;
+        judge.batch(b, false, &mut |v| {
+            if let Some(i) = Status::ALL.iter().position(|(_, s)| *s == v.status) {
+                counts[i] += 1;
+            }
+            as_of = as_of.max(Some(v.as_of));
+        });
+        (counts, as_of)
+    };
+    in_parallel(model, dataset, options, &batches, threads, count, |(c, d)| {
+        counts.iter_mut().zip(c).for_each(|(total, n)| *total += n);
+        as_of = as_of.max(d);
+    });
+    let failed = Status::ALL.iter().zip(counts).any(|((_, s), n)| n > 0 && is_failure(*s, args.strict));
+    let as_of = as_of.map_or(String::new(), |d| d.to_string());
+    let write = |judge: &mut Judge<'_>, b| {
+        let mut out = Vec::new();
+        let mut result = Ok(());
+        judge.batch(b, true, &mut |v| {
+            if result.is_ok() {
+                let first = out.is_empty();
+                result = report::json::verdict(&mut out, &viewer.view(&v), first);
+            }
+        });
+        result.map(|()| out)
+    };
+    let written = with_output(args.output.as_deref(), |out| {
+        report::json::begin(out, &counts, &as_of)?;
+        let mut result: std::io::Result<()> = Ok(());
+        let mut first = true;
+        in_parallel(model, dataset, options, &batches, threads, write, |bytes: std::io::Result<Vec<u8>>| {
+            if result.is_ok() {
+                result = bytes.and_then(|bytes| report::json::join(out, &bytes, first));
+                first = false;
+            }
+        });
+        result?;
+        report::json::end(out, !first)
+    });
+    match written {
+        Err(e) => {
+            let path = args.output.as_ref().map_or("-".to_string(), |p| p.display().to_string());
+            let params = [("path", path), ("reason", e.to_string())];
+            eprintln!("{}", catalog::text(args.lang, "cli.unwritable", &params).unwrap_or_default());
+            UNUSABLE
+        }
+        Ok(()) if failed => FINDING,
+        Ok(()) => OK,
+    }
+}
+
+/// Verdicts judged together on one thread.
+const BATCH: usize = 1024;
+
+/// Runs `write` on a buffered standard output or file.
+fn with_output(
+    output: Option<&std::path::Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    match output {
+        None => {
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            write(&mut out)?;
+            out.flush()
+        }
+        Some(path) => {
+            let mut out = BufWriter::new(std::fs::File::create(path)?);
+            write(&mut out)?;
+            out.flush()
+        }
+    }
 }
 
 /// Writes a report to standard output or to a file.

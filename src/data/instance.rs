@@ -135,13 +135,23 @@ impl Dataset {
         }
     }
 
-    /// Every instance of `entity` below `id`, in document order.
-    pub fn descendants(&self, id: InstanceId, entity: EntityId, out: &mut Vec<InstanceId>) {
+    /// Every instance of `entity` below `id`, in document order; only instances for which
+    /// `may_hold` says they may hold an instance of `entity` are searched below.
+    pub fn descendants(
+        &self,
+        id: InstanceId,
+        entity: EntityId,
+        out: &mut Vec<InstanceId>,
+        may_hold: &dyn Fn(EntityId) -> bool,
+    ) {
         for child in self.children(id) {
-            if self.get(child).entity == entity {
+            let child_entity = self.get(child).entity;
+            if child_entity == entity {
                 out.push(child);
             }
-            self.descendants(child, entity, out);
+            if may_hold(child_entity) {
+                self.descendants(child, entity, out, may_hold);
+            }
         }
     }
 

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use crate::check::Checked;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::source::{SourceMap, Span};
+use crate::source::{FileId, SourceMap, Span};
 use instance::{Dataset, Document};
 use text::TextEncoding;
 use tree::Node;
@@ -95,7 +95,9 @@ fn format_of(path: &Path) -> Option<Format> {
     }
 }
 
-/// Loads and binds every submission under `paths`.
+/// Loads every submission found under `paths`, in order. JSON and YAML files are read and
+/// parsed on every core while the main thread binds them in order; CSV tables are loaded on
+/// the main thread.
 pub fn load(
     paths: &[PathBuf],
     checked: &Checked,
@@ -103,20 +105,101 @@ pub fn load(
     sources: &mut SourceMap,
 ) -> std::io::Result<Loaded> {
     let mut loaded = Loaded::default();
+    let mut files = Vec::new();
     for path in paths {
         let found = submissions_in(path, checked)?;
         if found.is_empty() {
             let file = sources.add(crate::load::display_name(path), path, String::new());
             loaded.diagnostics.push(Diagnostic::new(Code::NoTables, Span::new(file, 0, 0)));
         }
-        for (file, format) in found {
-            load_one(&file, format, checked, options, sources, &mut loaded);
-        }
+        files.extend(found);
     }
+    // Each text file gets its place in the source map now, its text once it is read.
+    let jobs: Vec<(FileId, &Path, Format)> = files
+        .iter()
+        .filter(|(_, format)| matches!(format, Format::Json | Format::Yaml))
+        .map(|(path, format)| {
+            (sources.add(crate::load::display_name(path), path, String::new()), path.as_path(), *format)
+        })
+        .collect();
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, jobs.len().max(1));
+    std::thread::scope(|scope| {
+        let receivers: Vec<_> = (0..threads)
+            .map(|w| {
+                // A worker parses at most one file ahead, so that few trees are held at once.
+                let (send, receive) = std::sync::mpsc::sync_channel(1);
+                let jobs = &jobs;
+                scope.spawn(move || {
+                    for (file, path, format) in jobs.iter().skip(w).step_by(threads) {
+                        if send.send(parse_file(*file, path, *format, checked, options)).is_err() {
+                            break;
+                        }
+                    }
+                });
+                receive
+            })
+            .collect();
+        let mut next = 0;
+        for (path, format) in &files {
+            if !matches!(format, Format::Json | Format::Yaml) {
+                load_one(path, *format, checked, options, sources, &mut loaded);
+                continue;
+            }
+            let Ok(parsed) = receivers[next % threads].recv() else { break };
+            let file = jobs[next].0;
+            next += 1;
+            sources.set_text(file, parsed.text);
+            loaded.diagnostics.extend(parsed.diagnostics);
+            if let Some((node, root)) = parsed.tree {
+                bind_document(&node, root, checked, &mut loaded);
+            }
+        }
+    });
     Ok(loaded)
 }
 
-/// Loads one submission (a file, or a directory of CSV tables) into `loaded`.
+/// A JSON or YAML file read and parsed: its text (as far as it could be read), its tree and
+/// root entity when it parsed, and the problems met.
+struct Parsed {
+    text: String,
+    tree: Option<(Node, usize)>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn parse_file(file: FileId, path: &Path, format: Format, checked: &Checked, options: &Options) -> Parsed {
+    let mut parsed = Parsed { text: String::new(), tree: None, diagnostics: Vec::new() };
+    let bytes = match read_bytes(path, options.limits.max_file_bytes) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            parsed.diagnostics.push(e.diagnostic(file));
+            return parsed;
+        }
+    };
+    let text = match text::decode(&bytes, options.encoding) {
+        Ok(decoded) => decoded.text,
+        Err(text::DecodeError::Invalid { offset, encoding }) => {
+            let at = String::from_utf8_lossy(&bytes[..offset.min(bytes.len())]).len();
+            parsed.text = String::from_utf8_lossy(&bytes).into_owned();
+            parsed
+                .diagnostics
+                .push(Diagnostic::new(Code::Undecodable, Span::new(file, at, at + 1)).arg("encoding", encoding));
+            return parsed;
+        }
+    };
+    let tree = if format == Format::Json {
+        json::parse(file, &text, &options.limits)
+    } else {
+        yaml::parse(file, &text, &options.limits)
+    };
+    match tree {
+        Ok(node) => parsed.tree = bind::root_entity(&checked.model, &node).map(|root| (node, root)),
+        Err(ds) => parsed.diagnostics.extend(ds),
+    }
+    parsed.text = text;
+    parsed
+}
+
+/// Loads one submission on this thread: CSV tables, or a file plancheck cannot read.
 pub fn load_one(
     path: &Path,
     format: Format,
@@ -127,16 +210,6 @@ pub fn load_one(
 ) {
     let diagnostics = &mut loaded.diagnostics;
     let tree = match format {
-        Format::Unsupported => {
-            let file = sources.add(crate::load::display_name(path), path, String::new());
-            let extension = path.extension().map_or(String::new(), |e| e.to_string_lossy().to_string());
-            diagnostics.push(
-                Diagnostic::new(Code::NotASubmission, Span::new(file, 0, 0))
-                    .arg("reason", "@io.unsupported")
-                    .arg("extension", extension),
-            );
-            return;
-        }
         Format::CsvTables => csv::load(
             path,
             &checked.model,
@@ -146,27 +219,19 @@ pub fn load_one(
             sources,
             diagnostics,
         ),
-        Format::Json | Format::Yaml => {
-            let shown = crate::load::display_name(path);
-            read_text(path, &shown, options, sources, diagnostics).and_then(|file| {
-                let text = &sources.get(file).text;
-                let parsed = if format == Format::Json {
-                    json::parse(file, text, &options.limits)
-                } else {
-                    yaml::parse(file, text, &options.limits)
-                };
-                match parsed {
-                    Ok(node) => bind::root_entity(&checked.model, &node).map(|root| (node, root)),
-                    Err(ds) => {
-                        diagnostics.extend(ds);
-                        None
-                    }
-                }
-            })
+        Format::Json | Format::Yaml | Format::Unsupported => {
+            let file = sources.add(crate::load::display_name(path), path, String::new());
+            let extension = path.extension().map_or(String::new(), |e| e.to_string_lossy().to_string());
+            diagnostics.push(
+                Diagnostic::new(Code::NotASubmission, Span::new(file, 0, 0))
+                    .arg("reason", "@io.unsupported")
+                    .arg("extension", extension),
+            );
+            return;
         }
     };
     let Some((node, root)) = tree else {
-        if format == Format::CsvTables && !diagnostics.iter().any(|d| d.is_error()) {
+        if !diagnostics.iter().any(|d| d.is_error()) {
             let file = sources.add(crate::load::display_name(path), path, String::new());
             diagnostics.push(Diagnostic::new(Code::NoTables, Span::new(file, 0, 0)));
         }
@@ -180,7 +245,34 @@ fn bind_document(node: &Node, root: usize, checked: &Checked, loaded: &mut Loade
     loaded.dataset.documents.push(Document { file: node.span.file, root: id });
 }
 
-/// Reads a file within the size limit; problems are reported on an empty source entry.
+/// Why a file could not be read.
+enum ReadError {
+    TooLarge { size: u64, limit: u64 },
+    Io(String),
+}
+
+impl ReadError {
+    /// The diagnostic, at the start of `file`.
+    fn diagnostic(self, file: FileId) -> Diagnostic {
+        let at = Span::new(file, 0, 0);
+        match self {
+            ReadError::TooLarge { size, limit } => {
+                Diagnostic::new(Code::FileTooLarge, at).arg("size", size).arg("limit", limit)
+            }
+            ReadError::Io(reason) => Diagnostic::new(Code::NotASubmission, at).arg("reason", reason),
+        }
+    }
+}
+
+fn read_bytes(path: &Path, max_bytes: u64) -> Result<Vec<u8>, ReadError> {
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if size > max_bytes {
+        return Err(ReadError::TooLarge { size, limit: max_bytes });
+    }
+    std::fs::read(path).map_err(|e| ReadError::Io(crate::check::io_reason(&e)))
+}
+
+/// Reads a file of at most `max_bytes`; a file too large or unreadable is a diagnostic.
 pub fn read_limited(
     path: &Path,
     shown: &str,
@@ -188,52 +280,15 @@ pub fn read_limited(
     sources: &mut SourceMap,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Vec<u8>> {
-    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    if size > max_bytes {
-        let file = sources.add(shown, path, String::new());
-        diagnostics
-            .push(Diagnostic::new(Code::FileTooLarge, Span::new(file, 0, 0)).arg("size", size).arg("limit", max_bytes));
-        return None;
-    }
-    match std::fs::read(path) {
-        Ok(bytes) => Some(bytes),
-        Err(e) => {
+    read_bytes(path, max_bytes)
+        .map_err(|e| {
             let file = sources.add(shown, path, String::new());
-            diagnostics.push(
-                Diagnostic::new(Code::NotASubmission, Span::new(file, 0, 0)).arg("reason", crate::check::io_reason(&e)),
-            );
-            None
-        }
-    }
+            diagnostics.push(e.diagnostic(file));
+        })
+        .ok()
 }
 
-/// Reads and decodes a text file into the source map.
-fn read_text(
-    path: &Path,
-    shown: &str,
-    options: &Options,
-    sources: &mut SourceMap,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Option<crate::source::FileId> {
-    let bytes = read_limited(path, shown, options.limits.max_file_bytes, sources, diagnostics)?;
-    match text::decode(&bytes, options.encoding) {
-        Ok(decoded) => Some(sources.add(shown, path, decoded.text)),
-        Err(text::DecodeError::Invalid { offset, encoding }) => {
-            let (file, at) = lossy_source(path, shown, &bytes, offset, sources);
-            diagnostics.push(Diagnostic::new(Code::Undecodable, Span::new(file, at, at + 1)).arg("encoding", encoding));
-            None
-        }
-    }
-}
-
-/// Shows undecodable bytes as text (bad bytes replaced) and finds where `offset` lands in it.
-pub fn lossy_source(
-    path: &Path,
-    shown: &str,
-    bytes: &[u8],
-    offset: usize,
-    sources: &mut SourceMap,
-) -> (crate::source::FileId, usize) {
+pub fn lossy_source(path: &Path, shown: &str, bytes: &[u8], offset: usize, sources: &mut SourceMap) -> (FileId, usize) {
     let at = String::from_utf8_lossy(&bytes[..offset.min(bytes.len())]).len();
     (sources.add(shown, path, String::from_utf8_lossy(bytes).into_owned()), at)
 }

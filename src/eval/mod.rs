@@ -128,11 +128,33 @@ pub struct Evaluator<'a> {
     pub reads: Option<Vec<Read>>,
     /// The derivation being built while `Some`: a stack of open metric nodes.
     trace: Option<Vec<Trace>>,
+    /// `below[a][b]`: an instance of entity `a` may hold instances of `b` somewhere below it.
+    below: Vec<Vec<bool>>,
+}
+
+/// Which entities may be found below which: `below[a][b]` when a field path leads from `a` to `b`.
+fn below(model: &Model) -> Vec<Vec<bool>> {
+    let n = model.entities.len();
+    let mut below = vec![vec![false; n]; n];
+    for (a, row) in below.iter_mut().enumerate() {
+        let mut stack = vec![a];
+        while let Some(e) = stack.pop() {
+            for f in &model.entities[e].fields {
+                if let Some((child, _)) = f.ty.child_entity()
+                    && !row[child]
+                {
+                    row[child] = true;
+                    stack.push(child);
+                }
+            }
+        }
+    }
+    below
 }
 
 impl<'a> Evaluator<'a> {
     pub fn new(model: &'a Model, dataset: &'a Dataset) -> Self {
-        Evaluator { model, dataset, memo: HashMap::new(), reads: None, trace: None }
+        Evaluator { model, dataset, memo: HashMap::new(), reads: None, trace: None, below: below(model) }
     }
 
     /// Evaluates `expr` and returns its derivation: a node labelled `label` whose inputs are
@@ -158,6 +180,17 @@ impl<'a> Evaluator<'a> {
         (out, root)
     }
 
+    /// Whether the open trace node takes no more inputs; then the input is only counted.
+    fn trace_full(&mut self) -> bool {
+        match self.trace.as_mut().and_then(|s| s.last_mut()) {
+            Some(top) if top.inputs.len() >= TRACE_INPUTS => {
+                top.omitted += 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
     fn trace_leaf(&mut self, leaf: Trace) {
         if let Some(top) = self.trace.as_mut().and_then(|s| s.last_mut()) {
             if top.inputs.len() < TRACE_INPUTS {
@@ -166,6 +199,11 @@ impl<'a> Evaluator<'a> {
                 top.omitted += 1;
             }
         }
+    }
+
+    /// Forgets the metric values computed so far.
+    pub fn forget(&mut self) {
+        self.memo.clear();
     }
 
     /// Evaluates `expr` for the subject `at`, with the rule's parameter values.
@@ -263,6 +301,9 @@ impl<'a> Evaluator<'a> {
             Slot::Null(span) => (Err(vec![Gap::Null(holder.0, holder.1)]), Some(*span)),
             _ => (Err(vec![Gap::Missing(holder.0, holder.1)]), None),
         };
+        if self.reads.is_none() && self.trace_full() {
+            return out;
+        }
         if self.reads.is_some() || self.trace.is_some() {
             let shown = match (&out, slot) {
                 (Ok(v), _) => v.to_string(),
@@ -418,7 +459,8 @@ impl<'a> Evaluator<'a> {
         match scope {
             Scope::Descendants(e) => {
                 let mut out = Vec::new();
-                self.dataset.descendants(at, *e, &mut out);
+                let below = &self.below;
+                self.dataset.descendants(at, *e, &mut out, &|child| below[child][*e]);
                 Ok(Elements::Instances(out))
             }
             Scope::List(steps, _) => {

@@ -70,35 +70,177 @@ pub fn matches(pattern: &str, id: &str) -> bool {
 /// Judges every selected rule on every subject in the dataset, in rule order, then subject
 /// order.
 pub fn judge(model: &Model, dataset: &Dataset, options: &JudgeOptions) -> Vec<Verdict> {
-    let mut ev = Evaluator::new(model, dataset);
     let mut out = Vec::new();
-    for (r, rule) in model.rules.iter().enumerate() {
-        if !options.only.is_empty() && !options.only.iter().any(|p| matches(p, &rule.id)) {
-            continue;
-        }
-        let params: Vec<Decimal> = rule
-            .params
-            .iter()
-            .map(|p| {
-                let specific = format!("{}.{}", rule.id, p.name);
-                options
-                    .params
-                    .iter()
-                    .rev()
-                    .find(|(n, _)| *n == specific || *n == p.name)
-                    .map(|(_, v)| *v)
-                    .or_else(|| parse_decimal(&p.default))
-                    .unwrap_or_default()
+    Judge::new(model, dataset, options).each(options.trace, |v| out.push(v));
+    out
+}
+
+/// Judges rules on subjects one verdict at a time, so that a report can be written while
+/// verdicts are made and nothing but counts need be kept.
+pub struct Judge<'a> {
+    ev: Evaluator<'a>,
+    options: &'a JudgeOptions,
+    /// The parameter values of each rule.
+    params: Vec<Vec<Decimal>>,
+    /// The instances of each entity, in document order.
+    instances: Vec<Vec<InstanceId>>,
+    /// The date each instance is judged at, once known.
+    dates: Vec<Option<Date>>,
+    /// The rule whose metric values the evaluator holds.
+    rule: Option<RuleId>,
+}
+
+/// A run of verdicts: one judgement of a rule on a range of its subjects.
+#[derive(Clone, Copy, Debug)]
+pub struct Batch {
+    rule: RuleId,
+    judgement: usize,
+    from: usize,
+    to: usize,
+}
+
+/// Judges `batches` on `threads` threads, each with a judge of its own; `work` turns a batch
+/// into a result and `take` receives the results in the order of `batches`.
+pub fn in_parallel<T: Send>(
+    model: &Model,
+    dataset: &Dataset,
+    options: &JudgeOptions,
+    batches: &[Batch],
+    threads: usize,
+    work: impl Fn(&mut Judge<'_>, Batch) -> T + Sync,
+    mut take: impl FnMut(T),
+) {
+    let threads = threads.clamp(1, batches.len().max(1));
+    std::thread::scope(|scope| {
+        let receivers: Vec<_> = (0..threads)
+            .map(|w| {
+                // A worker runs at most two batches ahead of the writer.
+                let (send, receive) = std::sync::mpsc::sync_channel(2);
+                let work = &work;
+                scope.spawn(move || {
+                    let mut judge = Judge::new(model, dataset, options);
+                    for b in batches.iter().skip(w).step_by(threads) {
+                        if send.send(work(&mut judge, *b)).is_err() {
+                            break;
+                        }
+                    }
+                });
+                receive
             })
             .collect();
-        for j in &rule.judgements {
-            let subjects: Vec<InstanceId> = ev.instances_of(j.level).collect();
-            for subject in subjects {
-                out.push(judge_one(&mut ev, r, j, subject, &params, options));
+        for i in 0..batches.len() {
+            match receivers[i % threads].recv() {
+                Ok(result) => take(result),
+                Err(_) => break,
             }
         }
+    });
+}
+
+impl<'a> Judge<'a> {
+    pub fn new(model: &'a Model, dataset: &'a Dataset, options: &'a JudgeOptions) -> Self {
+        let params = model.rules.iter().map(|rule| rule_params(rule, options)).collect();
+        let mut instances = vec![Vec::new(); model.entities.len()];
+        for (i, inst) in dataset.instances.iter().enumerate() {
+            instances[inst.entity].push(i as InstanceId);
+        }
+        let dates = vec![None; dataset.instances.len()];
+        Judge { ev: Evaluator::new(model, dataset), options, params, instances, dates, rule: None }
     }
-    out
+
+    /// How this judge judges.
+    pub fn options(&self) -> &'a JudgeOptions {
+        self.options
+    }
+
+    /// The date `at` is judged at (see [`as_of`]): an instance without a date of its own
+    /// takes its parent's.
+    fn date(&mut self, at: InstanceId) -> Date {
+        if let Some(d) = self.dates[at as usize] {
+            return d;
+        }
+        let (model, dataset) = (self.ev.model, self.ev.dataset);
+        let inst = dataset.get(at);
+        let def = &model.entities[inst.entity];
+        let own = def.field("as_of").is_some() || def.field("reporting_year").is_some();
+        let d = match inst.parent {
+            Some(parent) if !own && self.options.as_of.is_none() => self.date(parent),
+            _ => as_of(model, dataset, at, self.options),
+        };
+        self.dates[at as usize] = Some(d);
+        d
+    }
+
+    /// Every selected rule judged on every subject it applies to, in rule order, then subject
+    /// order; with the derivation trace of each verdict when `trace`.
+    pub fn each(&mut self, trace: bool, mut f: impl FnMut(Verdict)) {
+        for b in self.batches(usize::MAX) {
+            self.batch(b, trace, &mut f);
+        }
+    }
+
+    /// The work of [`Judge::each`] in batches of at most `size` verdicts, in the same order.
+    pub fn batches(&self, size: usize) -> Vec<Batch> {
+        let mut out = Vec::new();
+        for (r, rule) in self.ev.model.rules.iter().enumerate() {
+            if !self.options.only.is_empty() && !self.options.only.iter().any(|p| matches(p, &rule.id)) {
+                continue;
+            }
+            for (j, judgement) in rule.judgements.iter().enumerate() {
+                let n = self.instances[judgement.level].len();
+                let mut from = 0;
+                while from < n {
+                    let to = from.saturating_add(size).min(n);
+                    out.push(Batch { rule: r, judgement: j, from, to });
+                    from = to;
+                }
+            }
+        }
+        out
+    }
+
+    /// Judges the verdicts of one batch, in order.
+    pub fn batch(&mut self, b: Batch, trace: bool, f: &mut impl FnMut(Verdict)) {
+        // Metrics are rarely shared between rules: their values need not outlive the rule.
+        if self.rule != Some(b.rule) {
+            self.ev.forget();
+            self.rule = Some(b.rule);
+        }
+        let j = &self.ev.model.rules[b.rule].judgements[b.judgement];
+        for i in b.from..b.to {
+            let subject = self.instances[j.level][i];
+            let as_of = self.date(subject);
+            f(judge_one(&mut self.ev, b.rule, j, subject, &self.params[b.rule], as_of, trace));
+        }
+    }
+
+    /// The verdict again, with its derivation trace.
+    pub fn retrace(&mut self, v: &Verdict) -> Verdict {
+        let model = self.ev.model;
+        let level = self.ev.dataset.get(v.subject).entity;
+        match model.rules[v.rule].judgements.iter().find(|j| j.level == level) {
+            Some(j) => judge_one(&mut self.ev, v.rule, j, v.subject, &self.params[v.rule], v.as_of, true),
+            None => v.clone(),
+        }
+    }
+}
+
+/// A rule's parameter values: `--param RULE.NAME` or `--param NAME`, else the default.
+fn rule_params(rule: &crate::check::model::RuleDef, options: &JudgeOptions) -> Vec<Decimal> {
+    rule.params
+        .iter()
+        .map(|p| {
+            let specific = format!("{}.{}", rule.id, p.name);
+            options
+                .params
+                .iter()
+                .rev()
+                .find(|(n, _)| *n == specific || *n == p.name)
+                .map(|(_, v)| *v)
+                .or_else(|| parse_decimal(&p.default))
+                .unwrap_or_default()
+        })
+        .collect()
 }
 
 /// The date a subject is judged at: `--as-of`, else its submission's `as_of`, else the end
@@ -139,11 +281,11 @@ fn judge_one(
     j: &Judgement,
     subject: InstanceId,
     params: &[Decimal],
-    options: &JudgeOptions,
+    as_of: Date,
+    trace: bool,
 ) -> Verdict {
     let model = ev.model;
     let def = &model.rules[rule];
-    let as_of = as_of(model, ev.dataset, subject, options);
     let due = match &def.timing {
         Timing::Target { due, .. } => Date::parse(due),
         Timing::Standing => None,
@@ -183,7 +325,7 @@ fn judge_one(
         _ => (None, None),
     };
     let label = compared.map_or_else(|| def.id.clone(), |e| label_of(model, e));
-    let result = if options.trace {
+    let result = if trace {
         let (out, trace) = ev.traced(compared.unwrap_or(&j.require), subject, params, label);
         v.trace = Some(trace);
         out
