@@ -55,14 +55,15 @@ pub struct SourceFile {
     pub name: String,
     pub path: PathBuf,
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Byte offsets of line starts, as `u32`: spans are `u32` offsets too.
+    line_starts: Vec<u32>,
 }
 
 impl SourceFile {
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let line = self.line_starts.partition_point(|&s| s <= offset).saturating_sub(1);
-        let start = self.line_starts[line];
+        let line = self.line_starts.partition_point(|&s| s as usize <= offset).saturating_sub(1);
+        let start = self.line_starts[line] as usize;
         let end = offset.min(self.text.len());
         let column = self.text.get(start..end).map_or(1, |s| s.chars().count() + 1);
         (line + 1, column)
@@ -70,7 +71,7 @@ impl SourceFile {
 
     /// Byte offset where the 1-based `line` starts.
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts.get(line.saturating_sub(1)).copied().unwrap_or(self.text.len())
+        self.line_starts.get(line.saturating_sub(1)).map_or(self.text.len(), |&s| s as usize)
     }
 }
 
@@ -118,8 +119,8 @@ impl SourceMap {
 }
 
 /// The byte offset of the start of every line.
-fn line_starts(text: &str) -> Vec<usize> {
+fn line_starts(text: &str) -> Vec<u32> {
     let mut starts = vec![0];
-    starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| (i + 1) as u32));
     starts
 }

@@ -264,7 +264,9 @@ impl ReadError {
     }
 }
 
+/// Reads a file of at most `max_bytes`, and never more than spans can address (4 GiB).
 fn read_bytes(path: &Path, max_bytes: u64) -> Result<Vec<u8>, ReadError> {
+    let max_bytes = max_bytes.min(u64::from(u32::MAX));
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     if size > max_bytes {
         return Err(ReadError::TooLarge { size, limit: max_bytes });

@@ -82,9 +82,8 @@ pub struct Trace {
     pub label: String,
     /// The instance the value belongs to.
     pub instance: InstanceId,
-    /// The value as shown to people; `None` when it could not be computed.
+    /// The value; `None` when it could not be computed.
     pub value: Option<Val>,
-    pub shown: String,
     /// Where a submitted value was read.
     pub location: Option<Span>,
     pub inputs: Vec<Trace>,
@@ -97,22 +96,12 @@ pub struct Trace {
 impl Trace {
     /// A node with no value and no inputs yet.
     fn open(label: String, instance: InstanceId) -> Trace {
-        Trace {
-            label,
-            instance,
-            value: None,
-            shown: String::new(),
-            location: None,
-            inputs: Vec::new(),
-            omitted: 0,
-            sums: None,
-        }
+        Trace { label, instance, value: None, location: None, inputs: Vec::new(), omitted: 0, sums: None }
     }
 
     /// Records the outcome of the node's computation.
     fn close(&mut self, out: &Outcome) {
         self.value = out.as_ref().ok().cloned();
-        self.shown = out.as_ref().map_or("?".to_string(), ToString::to_string);
     }
 }
 
@@ -304,36 +293,27 @@ impl<'a> Evaluator<'a> {
         if self.reads.is_none() && self.trace_full() {
             return out;
         }
-        if self.reads.is_some() || self.trace.is_some() {
+        if let Some(reads) = &mut self.reads {
             let shown = match (&out, slot) {
                 (Ok(v), _) => v.to_string(),
                 (Err(_), Slot::Null(_)) => "null".to_string(),
                 _ => "?".to_string(),
             };
-            if let Some(reads) = &mut self.reads {
-                reads.push(Read {
-                    instance: holder.0,
-                    field: holder.1,
-                    value: out.as_ref().ok().cloned(),
-                    shown: shown.clone(),
-                    span,
-                });
-            }
-            if self.trace.is_some() {
-                let entity = &self.model.entities[self.dataset.get(holder.0).entity];
-                let label = format!("{}.{}", entity.name, entity.fields[holder.1].name);
-                let value = out.as_ref().ok().cloned();
-                self.trace_leaf(Trace {
-                    label,
-                    instance: holder.0,
-                    value,
-                    shown,
-                    location: span,
-                    inputs: Vec::new(),
-                    omitted: 0,
-                    sums: None,
-                });
-            }
+            reads.push(Read { instance: holder.0, field: holder.1, value: out.as_ref().ok().cloned(), shown, span });
+        }
+        if self.trace.is_some() {
+            let entity = &self.model.entities[self.dataset.get(holder.0).entity];
+            let label = format!("{}.{}", entity.name, entity.fields[holder.1].name);
+            let value = out.as_ref().ok().cloned();
+            self.trace_leaf(Trace {
+                label,
+                instance: holder.0,
+                value,
+                location: span,
+                inputs: Vec::new(),
+                omitted: 0,
+                sums: None,
+            });
         }
         out
     }
