@@ -338,8 +338,11 @@ fn clause(c: &ClauseKind) -> String {
             format!("responsible {}", names.join(", "))
         }
         ClauseKind::Cite { section, quote } => format!("cite {}: {}", string(&section.value), string(&quote.value)),
-        ClauseKind::Param { name, default, description } => {
-            format!("param {} = {}{}", name.text, quantity(default), opt_string(description))
+        ClauseKind::Param { name, default, source, description } => {
+            let from = source.as_ref().map_or(String::new(), |path| {
+                format!(" from {}", path.iter().map(|n| n.text.as_str()).collect::<Vec<_>>().join("."))
+            });
+            format!("param {} = {}{from}{}", name.text, quantity(default), opt_string(description))
         }
     }
 }

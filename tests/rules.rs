@@ -281,6 +281,7 @@ fn misspelt_fields_departments_and_rule_ids_are_caught_with_the_right_spelling()
                     for clause in &r.clauses {
                         match &clause.kind {
                             ClauseKind::Responsible(list) => list.iter().for_each(|d| note(&d.name)),
+                            ClauseKind::Param { source: Some(path), .. } => path.iter().for_each(&mut note),
                             ClauseKind::Require(e) => paths_in(e, &mut |n| {
                                 if fields.contains(&n.text.as_str()) {
                                     note(n)

@@ -197,6 +197,8 @@ pub struct Citation {
 pub struct ParamDef {
     pub name: String,
     pub default: String,
+    /// The submitted field whose value, where given, replaces the default.
+    pub source: Option<(EntityId, usize)>,
     pub unit: Unit,
     pub description: Option<String>,
     pub span: Span,

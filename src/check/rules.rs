@@ -2,7 +2,9 @@
 //! responsible departments (lead first), parameters, and citations checked against the plan.
 
 use super::expr::Ctx;
-use super::model::{Citation, ConsistencyDef, Judgement, Kind, ParamDef, RuleDef, RuleSeverity, Timing, ValueType};
+use super::model::{
+    Citation, ConsistencyDef, EntityId, Judgement, Kind, ParamDef, RuleDef, RuleSeverity, Timing, Ty, ValueType,
+};
 use super::units::Unit;
 use super::{Checker, Input, Namespace};
 use crate::diagnostics::suggest::did_you_mean;
@@ -226,19 +228,62 @@ impl<'a> Checker<'a> {
         area
     }
 
+    /// `ENTITY.FIELD` of `param … from`: a number field in the parameter's unit.
+    fn param_source(&mut self, path: &[ast::Name], unit: &Unit, default: &ast::Quantity) -> Option<(EntityId, usize)> {
+        let [entity, field] = path else {
+            let span = path.first().map_or(default.span, |n| n.span);
+            let name = path.iter().map(|n| n.text.as_str()).collect::<Vec<_>>().join(".");
+            self.error(Diagnostic::new(Code::UnknownEntity, span).arg("name", name));
+            return None;
+        };
+        let Some(e) = self.model.entity(&entity.text) else {
+            let suggestion = did_you_mean(&entity.text, self.model.entities.iter().map(|e| e.name.as_str()));
+            self.error(Diagnostic::new(Code::UnknownEntity, entity.span).arg("name", &entity.text).suggest(suggestion));
+            return None;
+        };
+        let def = &self.model.entities[e];
+        let Some(f) = def.field(&field.text) else {
+            let suggestion = did_you_mean(&field.text, def.fields.iter().map(|f| f.name.as_str()));
+            self.error(
+                Diagnostic::new(Code::UnknownName, field.span)
+                    .arg("name", &field.text)
+                    .arg("entity", &def.name)
+                    .suggest(suggestion),
+            );
+            return None;
+        };
+        let field_unit = match &def.fields[f].ty {
+            Ty::Count(u) | Ty::Decimal(u) => u.clone(),
+            Ty::Percent => Unit::named(crate::check::units::PERCENT),
+            _ => Unit::named("?"),
+        };
+        if field_unit != *unit {
+            self.error(
+                Diagnostic::new(Code::UnitMismatch, field.span)
+                    .arg("left", unit.to_string())
+                    .arg("right", field_unit.to_string())
+                    .with(default.span, "related"),
+            );
+            return None;
+        }
+        Some((e, f))
+    }
+
     fn params(&mut self, rule: &ast::Rule) -> Vec<ParamDef> {
         let mut params: Vec<ParamDef> = Vec::new();
         for clause in &rule.clauses {
-            if let ClauseKind::Param { name, default, description } = &clause.kind {
+            if let ClauseKind::Param { name, default, source, description } = &clause.kind {
                 if let Some(first) = params.iter().find(|p| p.name == name.text) {
                     let first = first.span;
                     self.duplicate(&name.text, name.span, first);
                     continue;
                 }
                 let unit = default.unit.as_ref().and_then(|u| self.unit_of(u)).unwrap_or_else(Unit::one);
+                let source = source.as_ref().and_then(|path| self.param_source(path, &unit, default));
                 params.push(ParamDef {
                     name: name.text.clone(),
                     default: default.number.clone(),
+                    source,
                     unit,
                     description: description.as_ref().map(|d| d.value.clone()),
                     span: name.span,

@@ -139,11 +139,11 @@ pub fn in_parallel<T: Send>(
 
 impl<'a> Judge<'a> {
     pub fn new(model: &'a Model, dataset: &'a Dataset, options: &'a JudgeOptions) -> Self {
-        let params = model.rules.iter().map(|rule| rule_params(rule, options)).collect();
         let mut instances = vec![Vec::new(); model.entities.len()];
         for (i, inst) in dataset.instances.iter().enumerate() {
             instances[inst.entity].push(i as InstanceId);
         }
+        let params = model.rules.iter().map(|rule| rule_params(rule, options, dataset, &instances)).collect();
         let dates = vec![None; dataset.instances.len()];
         Judge { ev: Evaluator::new(model, dataset), options, params, instances, dates, rule: None }
     }
@@ -225,18 +225,33 @@ impl<'a> Judge<'a> {
     }
 }
 
-/// A rule's parameter values: `--param RULE.NAME` or `--param NAME`, else the default.
-fn rule_params(rule: &crate::check::model::RuleDef, options: &JudgeOptions) -> Vec<Decimal> {
+/// A rule's parameter values: `--param RULE.NAME` or `--param NAME`, else the value
+/// submitted in the field the parameter is taken `from` (the first record that gives it),
+/// else the default.
+fn rule_params(
+    rule: &crate::check::model::RuleDef,
+    options: &JudgeOptions,
+    dataset: &Dataset,
+    instances: &[Vec<InstanceId>],
+) -> Vec<Decimal> {
     rule.params
         .iter()
         .map(|p| {
             let specific = format!("{}.{}", rule.id, p.name);
+            let submitted = || {
+                let (entity, field) = p.source?;
+                instances[entity].iter().find_map(|&i| match &dataset.get(i).slots[field] {
+                    Slot::Scalar(Scalar::Number(n), _) => Some(*n),
+                    _ => None,
+                })
+            };
             options
                 .params
                 .iter()
                 .rev()
                 .find(|(n, _)| *n == specific || *n == p.name)
                 .map(|(_, v)| *v)
+                .or_else(submitted)
                 .or_else(|| parse_decimal(&p.default))
                 .unwrap_or_default()
         })

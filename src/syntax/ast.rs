@@ -194,15 +194,30 @@ pub struct Clause {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ClauseKind {
-    Applies { entities: Vec<Name>, condition: Option<Expr> },
+    Applies {
+        entities: Vec<Name>,
+        condition: Option<Expr>,
+    },
     Require(Expr),
     Standing,
-    Target { due: DateLit, baseline: Option<Baseline> },
+    Target {
+        due: DateLit,
+        baseline: Option<Baseline>,
+    },
     Kind(Name),
     Severity(Name),
     Responsible(Vec<DepartmentRef>),
-    Cite { section: Str, quote: Str },
-    Param { name: Name, default: Quantity, description: Option<Str> },
+    Cite {
+        section: Str,
+        quote: Str,
+    },
+    /// `param NAME = DEFAULT [from ENTITY.FIELD] ["description"]`
+    Param {
+        name: Name,
+        default: Quantity,
+        source: Option<Vec<Name>>,
+        description: Option<Str>,
+    },
 }
 
 impl ClauseKind {

@@ -418,11 +418,22 @@ impl Lower<'_> {
                 section: self.string(inner.next().expect("grammar: section")),
                 quote: self.string(inner.next().expect("grammar: quote")),
             },
-            Rule::param_decl => ClauseKind::Param {
-                name: self.name(inner.next().expect("grammar: param name")),
-                default: self.quantity(inner.next().expect("grammar: param default")),
-                description: inner.next().map(|p| self.string(p)),
-            },
+            Rule::param_decl => {
+                let name = self.name(inner.next().expect("grammar: param name"));
+                let default = self.quantity(inner.next().expect("grammar: param default"));
+                let mut source = None;
+                let mut description = None;
+                for p in inner {
+                    match p.as_rule() {
+                        Rule::param_from => {
+                            let path = p.into_inner().next().expect("grammar: param source");
+                            source = Some(path.into_inner().map(|n| self.name(n)).collect());
+                        }
+                        _ => description = Some(self.string(p)),
+                    }
+                }
+                ClauseKind::Param { name, default, source, description }
+            }
             other => unreachable!("grammar: unexpected clause {other:?}"),
         };
         Clause { doc: Vec::new(), kind, span }
