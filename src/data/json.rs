@@ -13,6 +13,14 @@ use crate::source::{FileId, Span};
 
 /// Parses JSON text; `Err` holds the diagnostics when the text is not usable JSON.
 pub fn parse(file: FileId, text: &str, limits: &Limits) -> Result<Node, Vec<Diagnostic>> {
+    if let Some(node) = super::json_fast::parse(file, text, limits.max_depth) {
+        return Ok(node);
+    }
+    careful(file, text, limits)
+}
+
+/// The careful path: every problem of a text that is not usable JSON, with its place.
+fn careful(file: FileId, text: &str, limits: &Limits) -> Result<Node, Vec<Diagnostic>> {
     if let Some(at) = too_deep(text, limits.max_depth) {
         let d = Diagnostic::new(Code::TooDeep, Span::new(file, at, at + 1)).arg("limit", limits.max_depth);
         return Err(vec![d]);
@@ -147,6 +155,47 @@ mod tests {
         let deep = "[".repeat(100_000);
         let err = parse(FileId(0), &deep, &Limits::default()).expect_err("too deep");
         assert_eq!(err[0].code, Code::TooDeep);
+    }
+
+    /// The fast path gives the careful path's tree wherever it gives one.
+    fn same_as_careful(text: &str) -> bool {
+        let limits = Limits::default();
+        match super::super::json_fast::parse(FileId(0), text, limits.max_depth) {
+            Some(fast) => careful(FileId(0), text, &limits).is_ok_and(|c| c == fast),
+            None => true,
+        }
+    }
+
+    #[test]
+    fn the_fast_path_reads_what_the_careful_path_reads() {
+        let examples = [
+            r#"{"a": [1, -0.5, 2e10, 3E-2, true, false, null], "b": {"c": "x\"y\\z\/\n\u00e9\ud83d\ude00"}}"#,
+            "  [ ]  ",
+            "{}",
+            r#""仁和园社区""#,
+        ];
+        for text in examples {
+            assert!(super::super::json_fast::parse(FileId(0), text, 64).is_some(), "{text}");
+            assert!(same_as_careful(text), "{text}");
+        }
+        for bad in
+            [r#"{"a": 01}"#, r#"{"a": 1,}"#, r#"{"a": 1, "a": 2}"#, "[1 2]", r#""\u12""#, "[1] [2]", "", "-", "1."]
+        {
+            assert!(super::super::json_fast::parse(FileId(0), bad, 64).is_none(), "{bad}");
+        }
+        let spec = include_str!("../../tests/submissions/example-jinnan-2024.json");
+        assert!(super::super::json_fast::parse(FileId(0), spec, 64).is_some());
+        assert!(same_as_careful(spec));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_fast_path_agrees_on_mangled_text(cut in 0usize..4000, junk in "[\\[\\]{}\",:0-9a-z\\-\\\\]{0,8}") {
+            let base = include_str!("../../tests/submissions/example-jinnan-2024.json");
+            let at = (0..=cut.min(base.len())).rev().find(|i| base.is_char_boundary(*i)).unwrap_or(0);
+            let text = format!("{}{junk}{}", &base[..at], &base[at..]);
+            proptest::prop_assert!(same_as_careful(&text));
+        }
     }
 
     #[test]

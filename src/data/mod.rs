@@ -7,6 +7,7 @@ pub mod csv;
 pub mod export;
 pub mod instance;
 pub mod json;
+pub mod json_fast;
 pub mod text;
 pub mod tree;
 pub mod yaml;

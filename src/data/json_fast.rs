@@ -1,0 +1,227 @@
+//! The fast path for JSON submissions: a strict RFC 8259 reader straight into the [`Node`]
+//! tree, for well-formed files. It gives up (`None`) at the first thing it does not accept:
+//! a syntax error, a duplicate key, nesting deeper than the limit. Then [`super::json::parse`]
+//! reads the file again on the careful path, which says exactly what is wrong; so both paths
+//! must give the same tree for every file the fast one accepts (tested below).
+
+use super::tree::{Entry, Node, Value};
+use crate::source::{FileId, Span};
+
+/// The tree of a well-formed JSON text, or `None` when the careful path must look at it.
+pub fn parse(file: FileId, text: &str, max_depth: usize) -> Option<Node> {
+    let mut r = Reader { bytes: text.as_bytes(), text, at: 0, file, depth: 0, max_depth };
+    r.space();
+    let node = r.value()?;
+    r.space();
+    (r.at == r.bytes.len()).then_some(node)
+}
+
+struct Reader<'t> {
+    bytes: &'t [u8],
+    text: &'t str,
+    at: usize,
+    file: FileId,
+    depth: usize,
+    max_depth: usize,
+}
+
+impl Reader<'_> {
+    fn span(&self, start: usize) -> Span {
+        Span::new(self.file, start, self.at)
+    }
+
+    fn space(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.at) {
+            self.at += 1;
+        }
+    }
+
+    fn eat(&mut self, b: u8) -> Option<()> {
+        (self.bytes.get(self.at) == Some(&b)).then(|| self.at += 1)
+    }
+
+    fn word(&mut self, word: &str, value: Value) -> Option<Node> {
+        let start = self.at;
+        self.bytes[self.at..].starts_with(word.as_bytes()).then(|| {
+            self.at += word.len();
+            Node::new(value, self.span(start))
+        })
+    }
+
+    fn value(&mut self) -> Option<Node> {
+        match self.bytes.get(self.at)? {
+            b'{' => self.nested(Self::object),
+            b'[' => self.nested(Self::array),
+            b'"' => {
+                let start = self.at;
+                let s = self.string()?;
+                Some(Node::new(Value::Text(s), self.span(start)))
+            }
+            b't' => self.word("true", Value::Bool(true)),
+            b'f' => self.word("false", Value::Bool(false)),
+            b'n' => self.word("null", Value::Null),
+            _ => self.number(),
+        }
+    }
+
+    fn nested(&mut self, read: fn(&mut Self) -> Option<Node>) -> Option<Node> {
+        self.depth += 1;
+        if self.depth > self.max_depth {
+            return None;
+        }
+        let node = read(self);
+        self.depth -= 1;
+        node
+    }
+
+    fn object(&mut self) -> Option<Node> {
+        let start = self.at;
+        self.eat(b'{')?;
+        let mut entries: Vec<Entry> = Vec::new();
+        self.space();
+        if self.eat(b'}').is_none() {
+            loop {
+                self.space();
+                let key_start = self.at;
+                let key = self.string()?;
+                let key_span = self.span(key_start);
+                if entries.iter().any(|e| e.key == key) {
+                    return None;
+                }
+                self.space();
+                self.eat(b':')?;
+                self.space();
+                let value = self.value()?;
+                entries.push(Entry { key, key_span, value });
+                self.space();
+                if self.eat(b',').is_none() {
+                    self.eat(b'}')?;
+                    break;
+                }
+            }
+        }
+        Some(Node::new(Value::Map(entries), self.span(start)))
+    }
+
+    fn array(&mut self) -> Option<Node> {
+        let start = self.at;
+        self.eat(b'[')?;
+        let mut items = Vec::new();
+        self.space();
+        if self.eat(b']').is_none() {
+            loop {
+                self.space();
+                items.push(self.value()?);
+                self.space();
+                if self.eat(b',').is_none() {
+                    self.eat(b']')?;
+                    break;
+                }
+            }
+        }
+        Some(Node::new(Value::List(items), self.span(start)))
+    }
+
+    /// A string literal, quotes included in the span; its unescaped value.
+    fn string(&mut self) -> Option<String> {
+        self.eat(b'"')?;
+        let mut out = String::new();
+        let mut run = self.at;
+        loop {
+            match *self.bytes.get(self.at)? {
+                b'"' => {
+                    out.push_str(&self.text[run..self.at]);
+                    self.at += 1;
+                    return Some(out);
+                }
+                b'\\' => {
+                    out.push_str(&self.text[run..self.at]);
+                    // `at` ends on the escape's last character: `n`, or the last hex digit.
+                    self.at += 1;
+                    let c = match *self.bytes.get(self.at)? {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => self.escaped_char()?,
+                        _ => return None,
+                    };
+                    self.at += 1;
+                    out.push(c);
+                    run = self.at;
+                }
+                0..=0x1f => return None,
+                _ => self.at += 1,
+            }
+        }
+    }
+
+    /// `\uXXXX` (a surrogate pair as two); leaves `at` on the last hex digit.
+    fn escaped_char(&mut self) -> Option<char> {
+        let high = self.hex4()?;
+        let code = if (0xD800..0xDC00).contains(&high) {
+            self.at += 1;
+            if !self.bytes[self.at..].starts_with(b"\\u") {
+                return None;
+            }
+            self.at += 1;
+            let low = self.hex4()?;
+            if !(0xDC00..0xE000).contains(&low) {
+                return None;
+            }
+            0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+        } else {
+            high
+        };
+        char::from_u32(code)
+    }
+
+    /// The four hex digits after a `u` at `at`; leaves `at` on the last.
+    fn hex4(&mut self) -> Option<u32> {
+        let digits = self.text.get(self.at + 1..self.at + 5)?;
+        let value = u32::from_str_radix(digits, 16).ok()?;
+        if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        self.at += 4;
+        Some(value)
+    }
+
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, kept as written.
+    fn number(&mut self) -> Option<Node> {
+        let start = self.at;
+        self.eat(b'-');
+        match self.bytes.get(self.at)? {
+            b'0' => self.at += 1,
+            b'1'..=b'9' => self.digits(),
+            _ => return None,
+        }
+        if self.eat(b'.').is_some() {
+            self.some_digits()?;
+        }
+        if let Some(b'e' | b'E') = self.bytes.get(self.at) {
+            self.at += 1;
+            if let Some(b'+' | b'-') = self.bytes.get(self.at) {
+                self.at += 1;
+            }
+            self.some_digits()?;
+        }
+        Some(Node::new(Value::Number(self.text[start..self.at].to_string()), self.span(start)))
+    }
+
+    fn digits(&mut self) {
+        while self.bytes.get(self.at).is_some_and(u8::is_ascii_digit) {
+            self.at += 1;
+        }
+    }
+
+    fn some_digits(&mut self) -> Option<()> {
+        let start = self.at;
+        self.digits();
+        (self.at > start).then_some(())
+    }
+}
