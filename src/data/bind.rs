@@ -72,9 +72,16 @@ impl Binder<'_> {
             return id;
         };
         let mut given = vec![false; def.fields.len()];
+        // Files mostly keep the declared order of fields: try the field after the last one first.
+        let mut next = 0;
         for entry in entries {
-            match def.field(&entry.key) {
+            let found = match def.fields.get(next) {
+                Some(f) if f.name == entry.key => Some(next),
+                _ => def.field(&entry.key),
+            };
+            match found {
                 Some(f) => {
+                    next = f + 1;
                     given[f] = true;
                     let slot =
                         self.slot(&def.fields[f].ty, def.fields[f].nullable, &entry.value, &def.fields[f].name, id);
