@@ -3,15 +3,17 @@
 //! verdicts. Exit 0: no failure; 1: a failure (with `--strict` also behind/unknown);
 //! 2: the rules or a submission cannot be used.
 
+use std::collections::HashMap;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 use super::{FINDING, OK, UNUSABLE, open, report, summary};
 use crate::check::model::Status;
+use crate::data::instance::InstanceId;
 use crate::data::instance::{Dataset, Date};
 use crate::data::{self, Options};
 use crate::diagnostics::{Diagnostics, Lang, catalog, render};
-use crate::eval::verdict::{Judge, JudgeOptions, in_parallel};
+use crate::eval::verdict::{Judge, JudgeOptions, Verdict, in_parallel};
 use crate::load::RuleSet;
 use crate::report::{self, Viewer, is_failure};
 
@@ -95,8 +97,10 @@ pub fn run(args: &CheckArgs) -> u8 {
     let model = &prepared.set.checked.model;
     let viewer = Viewer { model, dataset: &prepared.dataset, sources: &prepared.set.sources, lang: args.lang };
     let mut judge = Judge::new(model, &prepared.dataset, &prepared.options);
-    if args.format == CheckFormat::Json {
-        return stream_json(args, &judge, &viewer);
+    match args.format {
+        CheckFormat::Json => return stream_json(args, &judge, &viewer),
+        CheckFormat::Human => return human(args, &judge, &viewer),
+        _ => {}
     }
     let mut verdicts = Vec::new();
     judge.each(false, |v| verdicts.push(v));
@@ -110,8 +114,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         .collect();
     let as_of = verdicts.iter().map(|v| v.as_of).max().map_or(String::new(), |d| d.to_string());
     let text = match args.format {
-        CheckFormat::Human => report::human::write(&views, &as_of, args.strict, args.lang, &prepared.set.sources),
-        CheckFormat::Json => report::json::write(&views, &as_of),
+        CheckFormat::Human | CheckFormat::Json => String::new(),
         CheckFormat::Sarif => report::sarif::write(&views, args.strict),
         CheckFormat::Junit => report::junit::write(&views, args.strict),
         CheckFormat::Markdown => report::markdown::write(&views, &as_of, args.lang),
@@ -182,6 +185,68 @@ fn stream_json(args: &CheckArgs, judge: &Judge<'_>, viewer: &Viewer<'_>) -> u8 {
         Ok(()) if failed => FINDING,
         Ok(()) => OK,
     }
+}
+
+/// `--format human`: the counts of every district and its first failures with their
+/// derivations; verdicts are counted as they are made, not kept.
+fn human(args: &CheckArgs, judge: &Judge<'_>, viewer: &Viewer<'_>) -> u8 {
+    let (model, dataset, options) = (viewer.model, viewer.dataset, judge.options());
+    let batches = judge.batches(BATCH);
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let sort = |judge: &mut Judge<'_>, b| {
+        let mut out = Vec::new();
+        judge.batch(b, false, &mut |v| {
+            let failure = is_failure(v.status, args.strict);
+            out.push((viewer.group_of(v.subject), v.status, v.as_of, failure.then_some(v)));
+        });
+        out
+    };
+    let mut groups: HashMap<InstanceId, Pending> = HashMap::new();
+    let mut as_of = None;
+    in_parallel(model, dataset, options, &batches, threads, sort, |verdicts| {
+        for (key, status, date, failure) in verdicts {
+            as_of = as_of.max(Some(date));
+            let Pending { group, failures, .. } = groups.entry(key).or_insert_with(|| {
+                let subject = viewer.subject(key);
+                let group = report::human::Group { name: subject.group, counts: [0; 6], failures: Vec::new(), more: 0 };
+                Pending { order: subject.group_order, group, failures: Vec::new() }
+            });
+            if let Some(i) = Status::ALL.iter().position(|(_, s)| *s == status) {
+                group.counts[i] += 1;
+            }
+            if let Some(v) = failure {
+                match failures.len() < report::human::SHOWN_PER_GROUP {
+                    true => failures.push(v),
+                    false => group.more += 1,
+                }
+            }
+        }
+    });
+    let mut groups: Vec<_> = groups.into_values().collect();
+    groups.sort_by(|a, b| a.order.cmp(&b.order));
+    let mut judge = Judge::new(model, dataset, options);
+    let failed = groups.iter().any(|p| !p.failures.is_empty());
+    let groups: Vec<report::human::Group> = groups
+        .into_iter()
+        .map(|mut p| {
+            p.group.failures = p.failures.iter().map(|v| viewer.view(&judge.retrace(v))).collect();
+            p.group
+        })
+        .collect();
+    let as_of = as_of.map_or(String::new(), |d| d.to_string());
+    let text = report::human::write(&groups, &as_of, args.lang, viewer.sources);
+    if let Err(code) = emit(&text, args.output.as_deref(), args.lang) {
+        return code;
+    }
+    if failed { FINDING } else { OK }
+}
+
+/// A district of the human report while verdicts are counted: its place in the order, its
+/// counts, and its first failures (without their derivations yet).
+struct Pending {
+    order: (bool, String),
+    group: report::human::Group,
+    failures: Vec<Verdict>,
 }
 
 /// Verdicts judged together on one thread.

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{View, is_failure, status_word, tally};
+use super::{View, status_word};
 use crate::check::model::Status;
 use crate::diagnostics::render::{Finding, render_finding};
 use crate::diagnostics::{Lang, catalog};
@@ -12,37 +12,39 @@ use crate::source::SourceMap;
 /// Failures shown in full per district; the rest are counted (all are in the other formats).
 pub const SHOWN_PER_GROUP: usize = 10;
 
-pub fn write(views: &[View], as_of: &str, strict: bool, lang: Lang, sources: &SourceMap) -> String {
+/// One district (or the city) in the report: its counts and its first failures.
+pub struct Group {
+    pub name: String,
+    pub counts: [usize; 6],
+    /// The first [`SHOWN_PER_GROUP`] failures, in verdict order.
+    pub failures: Vec<View>,
+    /// Failures not shown.
+    pub more: usize,
+}
+
+pub fn write(groups: &[Group], as_of: &str, lang: Lang, sources: &SourceMap) -> String {
     let t = |key: &str| catalog::text(lang, key, &[]).unwrap_or_default();
     let mut out = String::new();
-    let groups = super::groups(views);
-    for (_, list) in &groups {
-        let mut shown = 0;
-        let failures: Vec<&&View> = list.iter().filter(|v| is_failure(v.status, strict)).collect();
-        for v in &failures {
-            if shown == SHOWN_PER_GROUP {
-                break;
-            }
-            shown += 1;
+    for group in groups {
+        for v in &group.failures {
             out.push_str(&finding(v, lang, sources));
         }
-        if failures.len() > shown {
-            let args = [("count", (failures.len() - shown).to_string()), ("group", list[0].subject.group.clone())];
+        if group.more > 0 {
+            let args = [("count", group.more.to_string()), ("group", group.name.clone())];
             let _ = writeln!(out, "{}\n", catalog::text(lang, "report.more_failures", &args).unwrap_or_default());
         }
     }
     let _ = writeln!(out, "{} {as_of}", t("report.as_of"));
-    let name_width = groups.iter().map(|(g, _)| g.chars().count()).max().unwrap_or(4).max(4);
+    let name_width = groups.iter().map(|g| g.name.chars().count()).max().unwrap_or(4).max(4);
     let header: Vec<String> = Status::ALL.iter().map(|(w, _)| format!("{w:>15}")).collect();
     let _ = writeln!(out, "{}{}", pad(&t("report.group"), name_width), header.join(""));
     let mut total = [0usize; 6];
-    for (group, list) in &groups {
-        let counts = tally(list.iter().copied());
-        for (i, c) in counts.iter().enumerate() {
+    for group in groups {
+        for (i, c) in group.counts.iter().enumerate() {
             total[i] += c;
         }
-        let cells: Vec<String> = counts.iter().map(|c| format!("{c:>15}")).collect();
-        let _ = writeln!(out, "{}{}", pad(group, name_width), cells.join(""));
+        let cells: Vec<String> = group.counts.iter().map(|c| format!("{c:>15}")).collect();
+        let _ = writeln!(out, "{}{}", pad(&group.name, name_width), cells.join(""));
     }
     let cells: Vec<String> = total.iter().map(|c| format!("{c:>15}")).collect();
     let _ = writeln!(out, "{}{}", pad(&t("report.total"), name_width), cells.join(""));

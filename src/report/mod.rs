@@ -163,7 +163,7 @@ impl Viewer<'_> {
         view
     }
 
-    fn subject(&self, id: InstanceId) -> Subject {
+    pub fn subject(&self, id: InstanceId) -> Subject {
         let inst = self.dataset.get(id);
         let def = &self.model.entities[inst.entity];
         let text = |inst_id: InstanceId, f: Option<usize>| -> Option<String> {
@@ -209,6 +209,21 @@ impl Viewer<'_> {
             path.push(name.clone());
         }
         Subject { level: def.name.clone(), code, name, path, group, group_order }
+    }
+
+    /// The instance a subject is grouped under in reports: its district (the topmost ancestor
+    /// with a name of its own below the whole), or the subject itself.
+    pub fn group_of(&self, id: InstanceId) -> InstanceId {
+        let mut group = id;
+        let mut at = Some(id);
+        while let Some(i) = at {
+            let inst = self.dataset.get(i);
+            if self.model.entities[inst.entity].display.is_some_and(|f| matches!(inst.slots[f], Slot::Scalar(..))) {
+                group = i;
+            }
+            at = inst.parent.filter(|p| !self.is_whole(*p));
+        }
+        group
     }
 
     fn key(&self, id: InstanceId) -> Option<String> {
