@@ -14,6 +14,7 @@ pub mod fmt;
 pub mod generate;
 pub mod graph;
 pub mod load;
+pub mod parallel;
 pub mod report;
 pub mod source;
 pub mod syntax;

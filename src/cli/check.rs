@@ -131,7 +131,6 @@ pub fn run(args: &CheckArgs) -> u8 {
 fn stream_json(args: &CheckArgs, judge: &Judge<'_>, viewer: &Viewer<'_>) -> u8 {
     let (model, dataset, options) = (viewer.model, viewer.dataset, judge.options());
     let batches = judge.batches(BATCH);
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let mut counts = [0; 6];
     let mut as_of = None;
     let count = |judge: &mut Judge<'_>, b| {
@@ -145,7 +144,7 @@ fn stream_json(args: &CheckArgs, judge: &Judge<'_>, viewer: &Viewer<'_>) -> u8 {
         });
         (counts, as_of)
     };
-    in_parallel(model, dataset, options, &batches, threads, count, |(c, d)| {
+    in_parallel(model, dataset, options, &batches, count, |(c, d)| {
         counts.iter_mut().zip(c).for_each(|(total, n)| *total += n);
         as_of = as_of.max(d);
     });
@@ -166,7 +165,7 @@ fn stream_json(args: &CheckArgs, judge: &Judge<'_>, viewer: &Viewer<'_>) -> u8 {
         report::json::begin(out, &counts, &as_of)?;
         let mut result: std::io::Result<()> = Ok(());
         let mut first = true;
-        in_parallel(model, dataset, options, &batches, threads, write, |bytes: std::io::Result<Vec<u8>>| {
+        in_parallel(model, dataset, options, &batches, write, |bytes: std::io::Result<Vec<u8>>| {
             if result.is_ok() {
                 result = bytes.and_then(|bytes| report::json::join(out, &bytes, first));
                 first = false;
@@ -192,7 +191,6 @@ fn stream_json(args: &CheckArgs, judge: &Judge<'_>, viewer: &Viewer<'_>) -> u8 {
 fn human(args: &CheckArgs, judge: &Judge<'_>, viewer: &Viewer<'_>) -> u8 {
     let (model, dataset, options) = (viewer.model, viewer.dataset, judge.options());
     let batches = judge.batches(BATCH);
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let sort = |judge: &mut Judge<'_>, b| {
         let mut out = Vec::new();
         judge.batch(b, false, &mut |v| {
@@ -203,7 +201,7 @@ fn human(args: &CheckArgs, judge: &Judge<'_>, viewer: &Viewer<'_>) -> u8 {
     };
     let mut groups: HashMap<InstanceId, Pending> = HashMap::new();
     let mut as_of = None;
-    in_parallel(model, dataset, options, &batches, threads, sort, |verdicts| {
+    in_parallel(model, dataset, options, &batches, sort, |verdicts| {
         for (key, status, date, failure) in verdicts {
             as_of = as_of.max(Some(date));
             let Pending { group, failures, .. } = groups.entry(key).or_insert_with(|| {

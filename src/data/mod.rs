@@ -116,46 +116,41 @@ pub fn load(
         files.extend(found);
     }
     // Each text file gets its place in the source map now, its text once it is read.
-    let jobs: Vec<(FileId, &Path, Format)> = files
+    let is_text = |format: &Format| matches!(format, Format::Json | Format::Yaml);
+    let jobs: Vec<(usize, FileId)> = files
         .iter()
-        .filter(|(_, format)| matches!(format, Format::Json | Format::Yaml))
-        .map(|(path, format)| {
-            (sources.add(crate::load::display_name(path), path, String::new()), path.as_path(), *format)
-        })
+        .enumerate()
+        .filter(|(_, (_, format))| is_text(format))
+        .map(|(i, (path, _))| (i, sources.add(crate::load::display_name(path), path, String::new())))
         .collect();
-    let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, jobs.len().max(1));
-    std::thread::scope(|scope| {
-        let receivers: Vec<_> = (0..threads)
-            .map(|w| {
-                // A worker parses at most one file ahead, so that few trees are held at once.
-                let (send, receive) = std::sync::mpsc::sync_channel(1);
-                let jobs = &jobs;
-                scope.spawn(move || {
-                    for (file, path, format) in jobs.iter().skip(w).step_by(threads) {
-                        if send.send(parse_file(*file, path, *format, checked, options)).is_err() {
-                            break;
-                        }
-                    }
-                });
-                receive
-            })
-            .collect();
-        let mut next = 0;
-        for (path, format) in &files {
-            if !matches!(format, Format::Json | Format::Yaml) {
-                load_one(path, *format, checked, options, sources, &mut loaded);
-                continue;
-            }
-            let Ok(parsed) = receivers[next % threads].recv() else { break };
-            let file = jobs[next].0;
-            next += 1;
+    // Files are bound in their order: the CSV tables before a text file are loaded when its
+    // tree arrives, the rest after the last.
+    let mut others = files.iter().enumerate().filter(|(_, (_, format))| !is_text(format)).peekable();
+    let mut up_to = |index: usize, sources: &mut SourceMap, loaded: &mut Loaded| {
+        while let Some((_, (path, format))) = others.next_if(|(i, _)| *i < index) {
+            load_one(path, *format, checked, options, sources, loaded);
+        }
+    };
+    let parse = |(): &mut (), &(i, file): &(usize, FileId)| {
+        let (path, format) = &files[i];
+        (i, file, parse_file(file, path, *format, checked, options))
+    };
+    // A worker parses at most one file ahead, so that few trees are held at once.
+    crate::parallel::ordered(
+        &jobs,
+        1,
+        || (),
+        parse,
+        |(i, file, parsed)| {
+            up_to(i, sources, &mut loaded);
             sources.set_text(file, parsed.text);
             loaded.diagnostics.extend(parsed.diagnostics);
             if let Some((node, root)) = parsed.tree {
                 bind_document(&node, root, checked, &mut loaded);
             }
-        }
-    });
+        },
+    );
+    up_to(files.len(), sources, &mut loaded);
     Ok(loaded)
 }
 

@@ -99,42 +99,17 @@ pub struct Batch {
     to: usize,
 }
 
-/// Judges `batches` on `threads` threads, each with a judge of its own; `work` turns a batch
-/// into a result and `take` receives the results in the order of `batches`.
+/// Judges `batches` on every core, each with a judge of its own; `work` turns a batch into a
+/// result and `take` receives the results in the order of `batches`.
 pub fn in_parallel<T: Send>(
     model: &Model,
     dataset: &Dataset,
     options: &JudgeOptions,
     batches: &[Batch],
-    threads: usize,
     work: impl Fn(&mut Judge<'_>, Batch) -> T + Sync,
-    mut take: impl FnMut(T),
+    take: impl FnMut(T),
 ) {
-    let threads = threads.clamp(1, batches.len().max(1));
-    std::thread::scope(|scope| {
-        let receivers: Vec<_> = (0..threads)
-            .map(|w| {
-                // A worker runs at most two batches ahead of the writer.
-                let (send, receive) = std::sync::mpsc::sync_channel(2);
-                let work = &work;
-                scope.spawn(move || {
-                    let mut judge = Judge::new(model, dataset, options);
-                    for b in batches.iter().skip(w).step_by(threads) {
-                        if send.send(work(&mut judge, *b)).is_err() {
-                            break;
-                        }
-                    }
-                });
-                receive
-            })
-            .collect();
-        for i in 0..batches.len() {
-            match receivers[i % threads].recv() {
-                Ok(result) => take(result),
-                Err(_) => break,
-            }
-        }
-    });
+    crate::parallel::ordered(batches, 2, || Judge::new(model, dataset, options), |judge, b| work(judge, *b), take);
 }
 
 impl<'a> Judge<'a> {
