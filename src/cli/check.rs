@@ -3,19 +3,17 @@
 //! verdicts. Exit 0: no failure; 1: a failure (with `--strict` also behind/unknown);
 //! 2: the rules or a submission cannot be used.
 
-use std::collections::HashMap;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 use super::{FINDING, OK, UNUSABLE, open, report, summary};
 use crate::check::model::Status;
-use crate::data::instance::InstanceId;
 use crate::data::instance::{Dataset, Date};
 use crate::data::{self, Options};
 use crate::diagnostics::{Diagnostics, Lang, catalog, render};
-use crate::eval::verdict::{Judge, JudgeOptions, Verdict, in_parallel};
+use crate::eval::verdict::{Judge, JudgeOptions, in_parallel};
 use crate::load::RuleSet;
-use crate::report::{self, Viewer, is_failure};
+use crate::report::{self, View, Viewer, is_failure};
 
 /// The output formats of `check`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -96,16 +94,25 @@ pub fn run(args: &CheckArgs) -> u8 {
     };
     let model = &prepared.set.checked.model;
     let viewer = Viewer { model, dataset: &prepared.dataset, sources: &prepared.set.sources, lang: args.lang };
-    let mut judge = Judge::new(model, &prepared.dataset, &prepared.options);
+    let judge = Judge::new(model, &prepared.dataset, &prepared.options);
+    let strict = args.strict;
     match args.format {
-        CheckFormat::Json => return stream_json(args, &judge, &viewer),
-        CheckFormat::Human => return human(args, &judge, &viewer),
-        _ => {}
+        CheckFormat::Json => stream_json(args, &judge, &viewer),
+        CheckFormat::Human => human(args, &judge, &viewer),
+        CheckFormat::Sarif => whole(args, judge, &viewer, |views, _| report::sarif::write(views, strict)),
+        CheckFormat::Junit => whole(args, judge, &viewer, |views, _| report::junit::write(views, strict)),
+        CheckFormat::Markdown => {
+            whole(args, judge, &viewer, |views, as_of| report::markdown::write(views, as_of, args.lang))
+        }
     }
+}
+
+/// The formats written from all views at once (SARIF, JUnit, Markdown); only what a report
+/// explains needs its derivation: every verdict that is not a pass.
+fn whole(args: &CheckArgs, mut judge: Judge<'_>, viewer: &Viewer<'_>, write: impl Fn(&[View], &str) -> String) -> u8 {
     let mut verdicts = Vec::new();
     judge.each(false, |v| verdicts.push(v));
-    // Only what a report explains needs its derivation: every verdict that is not a pass.
-    let views: Vec<_> = verdicts
+    let views: Vec<View> = verdicts
         .iter()
         .map(|v| match v.status {
             Status::Pass | Status::NotApplicable => viewer.view(v),
@@ -113,13 +120,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         })
         .collect();
     let as_of = verdicts.iter().map(|v| v.as_of).max().map_or(String::new(), |d| d.to_string());
-    let text = match args.format {
-        CheckFormat::Human | CheckFormat::Json => String::new(),
-        CheckFormat::Sarif => report::sarif::write(&views, args.strict),
-        CheckFormat::Junit => report::junit::write(&views, args.strict),
-        CheckFormat::Markdown => report::markdown::write(&views, &as_of, args.lang),
-    };
-    if let Err(code) = emit(&text, args.output.as_deref(), args.lang) {
+    if let Err(code) = emit(&write(&views, &as_of), args.output.as_deref(), args.lang) {
         return code;
     }
     if views.iter().any(|v| is_failure(v.status, args.strict)) { FINDING } else { OK }
@@ -193,58 +194,22 @@ fn human(args: &CheckArgs, judge: &Judge<'_>, viewer: &Viewer<'_>) -> u8 {
     let batches = judge.batches(BATCH);
     let sort = |judge: &mut Judge<'_>, b| {
         let mut out = Vec::new();
-        judge.batch(b, false, &mut |v| {
-            let failure = is_failure(v.status, args.strict);
-            out.push((viewer.group_of(v.subject), v.status, v.as_of, failure.then_some(v)));
-        });
+        judge.batch(b, false, &mut |v| out.push((viewer.group_of(v.subject), v)));
         out
     };
-    let mut groups: HashMap<InstanceId, Pending> = HashMap::new();
-    let mut as_of = None;
+    let mut digest = report::human::Digest::new(args.strict);
     in_parallel(model, dataset, options, &batches, sort, |verdicts| {
-        for (key, status, date, failure) in verdicts {
-            as_of = as_of.max(Some(date));
-            let Pending { group, failures, .. } = groups.entry(key).or_insert_with(|| {
-                let subject = viewer.subject(key);
-                let group = report::human::Group { name: subject.group, counts: [0; 6], failures: Vec::new(), more: 0 };
-                Pending { order: subject.group_order, group, failures: Vec::new() }
-            });
-            if let Some(i) = Status::ALL.iter().position(|(_, s)| *s == status) {
-                group.counts[i] += 1;
-            }
-            if let Some(v) = failure {
-                match failures.len() < report::human::SHOWN_PER_GROUP {
-                    true => failures.push(v),
-                    false => group.more += 1,
-                }
-            }
+        for (group, v) in verdicts {
+            digest.add(viewer, group, v);
         }
     });
-    let mut groups: Vec<_> = groups.into_values().collect();
-    groups.sort_by(|a, b| a.order.cmp(&b.order));
-    let mut judge = Judge::new(model, dataset, options);
-    let failed = groups.iter().any(|p| !p.failures.is_empty());
-    let groups: Vec<report::human::Group> = groups
-        .into_iter()
-        .map(|mut p| {
-            p.group.failures = p.failures.iter().map(|v| viewer.view(&judge.retrace(v))).collect();
-            p.group
-        })
-        .collect();
-    let as_of = as_of.map_or(String::new(), |d| d.to_string());
+    let failed = digest.failed();
+    let (groups, as_of) = digest.finish(viewer, &mut Judge::new(model, dataset, options));
     let text = report::human::write(&groups, &as_of, args.lang, viewer.sources);
     if let Err(code) = emit(&text, args.output.as_deref(), args.lang) {
         return code;
     }
     if failed { FINDING } else { OK }
-}
-
-/// A district of the human report while verdicts are counted: its place in the order, its
-/// counts, and its first failures (without their derivations yet).
-struct Pending {
-    order: (bool, String),
-    group: report::human::Group,
-    failures: Vec<Verdict>,
 }
 
 /// Verdicts judged together on one thread.

@@ -3,10 +3,14 @@
 
 use std::fmt::Write as _;
 
-use super::{View, status_word};
+use std::collections::HashMap;
+
+use super::{View, Viewer, is_failure, status_word};
 use crate::check::model::Status;
+use crate::data::instance::{Date, InstanceId};
 use crate::diagnostics::render::{Finding, render_finding};
 use crate::diagnostics::{Lang, catalog};
+use crate::eval::verdict::{Judge, Verdict};
 use crate::source::SourceMap;
 
 /// Failures shown in full per district; the rest are counted (all are in the other formats).
@@ -20,6 +24,66 @@ pub struct Group {
     pub failures: Vec<View>,
     /// Failures not shown.
     pub more: usize,
+}
+
+/// The human report's view of all verdicts, gathered as they are made: per district the
+/// counts and the first failures; nothing else is kept.
+pub struct Digest {
+    strict: bool,
+    groups: HashMap<InstanceId, Pending>,
+    as_of: Option<Date>,
+}
+
+/// A district while verdicts are counted: its place in the order, its counts, and its first
+/// failures (without their derivations yet).
+struct Pending {
+    order: (bool, String),
+    group: Group,
+    failures: Vec<Verdict>,
+}
+
+impl Digest {
+    pub fn new(strict: bool) -> Self {
+        Digest { strict, groups: HashMap::new(), as_of: None }
+    }
+
+    /// Counts a verdict of a subject grouped under `group` ([`Viewer::group_of`]).
+    pub fn add(&mut self, viewer: &Viewer<'_>, group: InstanceId, v: Verdict) {
+        self.as_of = self.as_of.max(Some(v.as_of));
+        let Pending { group, failures, .. } = self.groups.entry(group).or_insert_with(|| {
+            let subject = viewer.subject(group);
+            let group = Group { name: subject.group, counts: [0; 6], failures: Vec::new(), more: 0 };
+            Pending { order: subject.group_order, group, failures: Vec::new() }
+        });
+        if let Some(i) = Status::ALL.iter().position(|(_, s)| *s == v.status) {
+            group.counts[i] += 1;
+        }
+        if is_failure(v.status, self.strict) {
+            match failures.len() < SHOWN_PER_GROUP {
+                true => failures.push(v),
+                false => group.more += 1,
+            }
+        }
+    }
+
+    /// Whether a verdict counted fails the run.
+    pub fn failed(&self) -> bool {
+        self.groups.values().any(|p| !p.failures.is_empty())
+    }
+
+    /// The districts in order, their failures with derivations, and the as-of date.
+    pub fn finish(self, viewer: &Viewer<'_>, judge: &mut Judge<'_>) -> (Vec<Group>, String) {
+        let mut pending: Vec<Pending> = self.groups.into_values().collect();
+        pending.sort_by(|a, b| a.order.cmp(&b.order));
+        let groups = pending
+            .into_iter()
+            .map(|mut p| {
+                p.group.failures = p.failures.iter().map(|v| viewer.view(&judge.retrace(v))).collect();
+                p.group
+            })
+            .collect();
+        (groups, self.as_of.map_or(String::new(), |d| d.to_string()))
+    }
 }
 
 pub fn write(groups: &[Group], as_of: &str, lang: Lang, sources: &SourceMap) -> String {
