@@ -125,6 +125,19 @@ fn check_of_a_broken_submission_exits_2_naming_the_field_and_its_line() {
 }
 
 #[test]
+fn check_warns_of_an_only_pattern_or_a_param_that_selects_nothing() {
+    let file = "tests/submissions/example-jinnan-2024.json";
+    let args = ["--lang", "en", "check", "--only", "police.comunity_officer_share,x", "--param", "tolerence=1", file];
+    let (code, _, err) = plancheck(&args);
+    assert_eq!(code, 0, "nothing judged, nothing failed");
+    assert!(err.contains("`--only police.comunity_officer_share,x` selects no rule"), "{err}");
+    assert!(err.contains("did you mean `police.community_officer_share`?"), "{err}");
+    assert!(err.contains("`--param tolerence` names no parameter of any rule (did you mean `tolerance`?)"), "{err}");
+    let (_, _, quiet) = plancheck(&["check", "--only", "police.*", "--param", "tolerance=1", file]);
+    assert!(!quiet.contains("--only") && !quiet.contains("--param"), "{quiet}");
+}
+
+#[test]
 fn check_of_a_missing_path_is_unusable_input() {
     let (code, _, _) = plancheck(&["--lang", "en", "check", "no/such/submission.json"]);
     assert_eq!(code, 2);

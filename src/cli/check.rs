@@ -50,6 +50,7 @@ pub struct Prepared {
 /// the rules or a submission cannot be used.
 pub fn prepare(args: &CheckArgs) -> Result<Prepared, u8> {
     let mut set = open(&args.rules, args.lang).and_then(|set| report(&set, args.lang).map(|()| set))?;
+    warn_unused(args, &set.checked.model);
     let missing: Vec<&PathBuf> = args.submissions.iter().filter(|p| !p.exists()).collect();
     for path in &missing {
         let reason = catalog::text(args.lang, "io.not_found", &[]).unwrap_or_default();
@@ -85,6 +86,37 @@ pub fn prepare(args: &CheckArgs) -> Result<Prepared, u8> {
     let options =
         JudgeOptions { as_of: args.as_of, params: args.params.clone(), only: args.only.clone(), trace: false };
     Ok(Prepared { set, dataset: loaded.dataset, options })
+}
+
+/// Warns of an `--only` pattern that selects no rule and a `--param` that names no parameter:
+/// what the user asked for is never ignored silently.
+fn warn_unused(args: &CheckArgs, model: &crate::check::model::Model) {
+    let ids = || model.rules.iter().map(|r| r.id.as_str());
+    for pattern in &args.only {
+        if !ids().any(|id| crate::eval::verdict::matches(pattern, id)) {
+            let suggestion = suggest(args.lang, crate::diagnostics::suggest::did_you_mean(pattern, ids()));
+            let params = [("pattern", pattern.clone()), ("suggestion", suggestion)];
+            eprintln!("{}", catalog::text(args.lang, "cli.only_matches_nothing", &params).unwrap_or_default());
+        }
+    }
+    let names: Vec<String> = model
+        .rules
+        .iter()
+        .flat_map(|r| r.params.iter().flat_map(move |p| [p.name.clone(), format!("{}.{}", r.id, p.name)]))
+        .collect();
+    for (name, _) in &args.params {
+        if !names.contains(name) {
+            let suggestion =
+                suggest(args.lang, crate::diagnostics::suggest::did_you_mean(name, names.iter().map(String::as_str)));
+            let params = [("name", name.clone()), ("suggestion", suggestion)];
+            eprintln!("{}", catalog::text(args.lang, "cli.param_names_nothing", &params).unwrap_or_default());
+        }
+    }
+}
+
+/// ` (did you mean …?)` after a warning, or nothing.
+fn suggest(lang: Lang, name: Option<String>) -> String {
+    name.and_then(|n| catalog::text(lang, "cli.suggest", &[("suggestion", n)])).unwrap_or_default()
 }
 
 pub fn run(args: &CheckArgs) -> u8 {

@@ -98,7 +98,9 @@ pub fn write(groups: &[Group], as_of: &str, lang: Lang, sources: &SourceMap) -> 
             let _ = writeln!(out, "{}\n", catalog::text(lang, "report.more_failures", &args).unwrap_or_default());
         }
     }
-    let _ = writeln!(out, "{} {as_of}", t("report.as_of"));
+    if !as_of.is_empty() {
+        let _ = writeln!(out, "{} {as_of}", t("report.as_of"));
+    }
     let name_width = groups.iter().map(|g| g.name.chars().count()).max().unwrap_or(4).max(4);
     let header: Vec<String> = Status::ALL.iter().map(|(w, _)| format!("{w:>15}")).collect();
     let _ = writeln!(out, "{}{}", pad(&t("report.group"), name_width), header.join(""));
