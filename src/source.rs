@@ -69,6 +69,11 @@ impl SourceFile {
         (line + 1, column)
     }
 
+    /// The byte offset where each line starts.
+    pub fn line_starts(&self) -> &[u32] {
+        &self.line_starts
+    }
+
     /// Byte offset where the 1-based `line` starts.
     pub fn line_start(&self, line: usize) -> usize {
         self.line_starts.get(line.saturating_sub(1)).map_or(self.text.len(), |&s| s as usize)

@@ -159,7 +159,7 @@ pub fn render_finding(f: &Finding<'_>) -> String {
         message: f.message.clone(),
         severity: if f.error { miette::Severity::Error } else { miette::Severity::Warning },
         help: f.help.clone(),
-        source: source.unwrap_or(Source { name: "", text: "" }),
+        source: source.unwrap_or(Source { name: "", text: "", lines: &[] }),
         labels,
         related: f.related.iter().map(|(span, label)| snippet(*span, label.clone(), false)).collect(),
     };
@@ -181,12 +181,26 @@ fn source_span(span: Span) -> SourceSpan {
 struct Source<'s> {
     name: &'s str,
     text: &'s str,
+    /// Where each line of `text` starts, so that only the lines around a span are read.
+    lines: &'s [u32],
 }
 
 impl<'s> Source<'s> {
     fn of(sources: &'s SourceMap, file: crate::source::FileId) -> Self {
         let f = sources.get(file);
-        Source { name: &f.name, text: &f.text }
+        Source { name: &f.name, text: &f.text, lines: f.line_starts() }
+    }
+}
+
+impl Source<'_> {
+    /// The 0-based line and byte offset where reading for `span` may start: `before` lines
+    /// above the span's line.
+    fn window(&self, span: &SourceSpan, before: usize) -> (usize, usize) {
+        let offset = span.offset().min(self.text.len());
+        let line = self.lines.partition_point(|&s| s as usize <= offset).saturating_sub(1);
+        let first = line.saturating_sub(before);
+        let start = self.lines.get(first).map_or(0, |&s| s as usize);
+        (first, start.min(offset))
     }
 }
 
@@ -197,7 +211,12 @@ impl SourceCode for Source<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner = self.text.read_span(span, context_lines_before, context_lines_after)?;
+        // Only the lines around the span are handed to miette, which reads from the start of
+        // what it is given: a long file would be read once per label.
+        let (first, window) = self.window(span, context_lines_before);
+        let local = SourceSpan::new((span.offset() - window).into(), span.len());
+        let inner = self.text[window..].read_span(&local, context_lines_before, context_lines_after)?;
+        let shown = SourceSpan::new((inner.span().offset() + window).into(), inner.span().len());
         let mut offset = span.offset().min(self.text.len());
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
@@ -207,8 +226,8 @@ impl SourceCode for Source<'_> {
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.to_string(),
             inner.data(),
-            *inner.span(),
-            inner.line(),
+            shown,
+            inner.line() + first,
             column,
             inner.line_count(),
         )))
