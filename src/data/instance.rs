@@ -115,6 +115,24 @@ impl Dataset {
         (self.instances.len() - 1) as InstanceId
     }
 
+    /// Moves every instance and document of `other` to the end of this dataset, their ids
+    /// shifted to their new places.
+    pub fn append(&mut self, other: Dataset) {
+        let shift = self.instances.len() as InstanceId;
+        self.instances.extend(other.instances.into_iter().map(|mut inst| {
+            inst.parent = inst.parent.map(|p| p + shift);
+            for slot in &mut inst.slots {
+                match slot {
+                    Slot::Record(child) => *child += shift,
+                    Slot::Records(list, _) => list.iter_mut().for_each(|child| *child += shift),
+                    _ => {}
+                }
+            }
+            inst
+        }));
+        self.documents.extend(other.documents.into_iter().map(|d| Document { file: d.file, root: d.root + shift }));
+    }
+
     /// The ids of the instances directly below `id` (records and list elements).
     pub fn children(&self, id: InstanceId) -> impl Iterator<Item = InstanceId> + '_ {
         self.get(id).slots.iter().flat_map(|slot| match slot {

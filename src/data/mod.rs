@@ -145,25 +145,24 @@ pub fn load(
             up_to(i, sources, &mut loaded);
             sources.set_text(file, parsed.text);
             loaded.diagnostics.extend(parsed.diagnostics);
-            if let Some((node, root)) = parsed.tree {
-                bind_document(&node, root, checked, &mut loaded);
-            }
+            loaded.dataset.append(parsed.bound);
         },
     );
     up_to(files.len(), sources, &mut loaded);
     Ok(loaded)
 }
 
-/// A JSON or YAML file read and parsed: its text (as far as it could be read), its tree and
-/// root entity when it parsed, and the problems met.
+/// A JSON or YAML file read, parsed and bound (on a worker thread, so that its tree is made
+/// and dropped there): its text (as far as it could be read), its data as a dataset of its
+/// own, and the problems met.
 struct Parsed {
     text: String,
-    tree: Option<(Node, usize)>,
+    bound: Dataset,
     diagnostics: Vec<Diagnostic>,
 }
 
 fn parse_file(file: FileId, path: &Path, format: Format, checked: &Checked, options: &Options) -> Parsed {
-    let mut parsed = Parsed { text: String::new(), tree: None, diagnostics: Vec::new() };
+    let mut parsed = Parsed { text: String::new(), bound: Dataset::default(), diagnostics: Vec::new() };
     let bytes = match read_bytes(path, options.limits.max_file_bytes) {
         Ok(bytes) => bytes,
         Err(e) => {
@@ -188,7 +187,12 @@ fn parse_file(file: FileId, path: &Path, format: Format, checked: &Checked, opti
         yaml::parse(file, &text, &options.limits)
     };
     match tree {
-        Ok(node) => parsed.tree = bind::root_entity(&checked.model, &node).map(|root| (node, root)),
+        Ok(node) => {
+            if let Some(root) = bind::root_entity(&checked.model, &node) {
+                let id = bind::bind(&checked.model, &mut parsed.bound, &node, root, &mut parsed.diagnostics);
+                parsed.bound.documents.push(Document { file, root: id });
+            }
+        }
         Err(ds) => parsed.diagnostics.extend(ds),
     }
     parsed.text = text;
