@@ -96,9 +96,9 @@ fn format_of(path: &Path) -> Option<Format> {
     }
 }
 
-/// Loads every submission found under `paths`, in order. JSON and YAML files are read and
-/// parsed on every core while the main thread binds them in order; CSV tables are loaded on
-/// the main thread.
+/// Loads every submission found under `paths`, in order. JSON and YAML files are read, parsed
+/// and bound on every core and join the dataset in file order; CSV tables are loaded on the
+/// main thread.
 pub fn load(
     paths: &[PathBuf],
     checked: &Checked,
@@ -123,8 +123,8 @@ pub fn load(
         .filter(|(_, (_, format))| is_text(format))
         .map(|(i, (path, _))| (i, sources.add(crate::load::display_name(path), path, String::new())))
         .collect();
-    // Files are bound in their order: the CSV tables before a text file are loaded when its
-    // tree arrives, the rest after the last.
+    // Files join the dataset in their order: the CSV tables before a text file are loaded when
+    // its data arrives, the rest after the last.
     let mut others = files.iter().enumerate().filter(|(_, (_, format))| !is_text(format)).peekable();
     let mut up_to = |index: usize, sources: &mut SourceMap, loaded: &mut Loaded| {
         while let Some((_, (path, format))) = others.next_if(|(i, _)| *i < index) {
@@ -135,7 +135,7 @@ pub fn load(
         let (path, format) = &files[i];
         (i, file, parse_file(file, path, *format, checked, options))
     };
-    // A worker parses at most one file ahead, so that few trees are held at once.
+    // A worker reads at most one file ahead, so that few files are held at once.
     crate::parallel::ordered(
         &jobs,
         1,
