@@ -138,6 +138,21 @@ fn check_warns_of_an_only_pattern_or_a_param_that_selects_nothing() {
 }
 
 #[test]
+fn a_check_over_many_records_names_a_few_and_counts_the_rest() {
+    let text =
+        std::fs::read_to_string(common::root().join("examples/tianjin-2025/120103-河西区.json")).expect("example");
+    let path = std::env::temp_dir().join(format!("plancheck-cli-many-{}.json", std::process::id()));
+    let from = "\"urban_resident_population\": 1111534";
+    assert!(text.contains(from));
+    std::fs::write(&path, text.replacen(from, "\"urban_resident_population\": 10", 1)).expect("write");
+    let (_, _, err) = plancheck(&["--lang", "en", "check", "--only", "police.*", path.to_str().expect("utf-8 path")]);
+    let line = err.lines().find(|l| l.contains("urban_resident_population = 10")).unwrap_or_default();
+    assert!(line.contains("…(+"), "the rest is counted:\n{err}");
+    assert_eq!(line.matches("community.resident_population = ").count(), 5, "{line}");
+    assert!(err.matches("read here").count() <= 6, "a few places are marked:\n{err}");
+}
+
+#[test]
 fn check_of_a_missing_path_is_unusable_input() {
     let (code, _, _) = plancheck(&["--lang", "en", "check", "no/such/submission.json"]);
     assert_eq!(code, 2);

@@ -37,7 +37,7 @@ pub fn check(model: &Model, dataset: &Dataset) -> Vec<Diagnostic> {
                     .arg("detail", describe(model, dataset, at, &reads));
                 let mut marked = vec![first.start];
                 for r in reads.iter().filter_map(|r| r.span).filter(|s| s.file == first.file) {
-                    if !marked.contains(&r.start) {
+                    if !marked.contains(&r.start) && marked.len() <= SHOWN {
                         marked.push(r.start);
                         d = d.with(r, "related");
                     }
@@ -50,17 +50,28 @@ pub fn check(model: &Model, dataset: &Dataset) -> Vec<Diagnostic> {
 }
 
 /// `field = value, …` for the values a check read; fields of other records than the first
-/// are named with their entity (`street.code = …`).
+/// are named with their entity (`street.code = …`). The subject's own values come first; of
+/// many, the first few are named and the rest counted.
 pub fn describe(model: &Model, dataset: &Dataset, subject: InstanceId, reads: &[Read]) -> String {
-    let mut parts: Vec<String> = Vec::new();
+    let mut parts: Vec<(bool, String)> = Vec::new();
     for r in reads {
         let entity = &model.entities[dataset.get(r.instance).entity];
         let field = &entity.fields[r.field].name;
-        let name = if r.instance == subject { field.clone() } else { format!("{}.{field}", entity.name) };
-        let part = format!("{name} = {}", r.shown);
+        let own = r.instance == subject;
+        let name = if own { field.clone() } else { format!("{}.{field}", entity.name) };
+        let part = (!own, format!("{name} = {}", r.shown));
         if !parts.contains(&part) {
             parts.push(part);
         }
     }
-    parts.join(", ")
+    parts.sort_by_key(|(other, _)| *other);
+    let more = parts.len().saturating_sub(SHOWN);
+    let mut shown: Vec<String> = parts.into_iter().take(SHOWN).map(|(_, p)| p).collect();
+    if more > 0 {
+        shown.push(format!("…(+{more})"));
+    }
+    shown.join(", ")
 }
+
+/// Values named, and places marked, in one finding of a check.
+const SHOWN: usize = 6;
