@@ -153,6 +153,25 @@ fn a_check_over_many_records_names_a_few_and_counts_the_rest() {
 }
 
 #[test]
+fn a_reader_that_stops_early_is_no_error() {
+    // Both reports are larger than a pipe's buffer, so the writer meets the closed pipe.
+    for format in ["json", "sarif"] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_plancheck"))
+            .args(["check", "--format", format, "tests/submissions/example-jinnan-2024.json"])
+            .current_dir(common::root())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("it ends");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{format}:\n{err}");
+        assert_eq!(out.status.code(), Some(1), "{format}: the spec example has failures");
+    }
+}
+
+#[test]
 fn check_of_a_missing_path_is_unusable_input() {
     let (code, _, _) = plancheck(&["--lang", "en", "check", "no/such/submission.json"]);
     assert_eq!(code, 2);

@@ -6,7 +6,7 @@
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
-use super::{FINDING, OK, UNUSABLE, open, report, summary};
+use super::{FINDING, OK, UNUSABLE, emit, open, report, summary};
 use crate::check::model::Status;
 use crate::data::instance::{Dataset, Date};
 use crate::data::{self, Options};
@@ -208,14 +208,15 @@ fn stream_json(args: &CheckArgs, judge: &Judge<'_>, viewer: &Viewer<'_>) -> u8 {
         report::json::end(out, !first)
     });
     match written {
-        Err(e) => {
+        // A reader that stops early (`| head`) has what it wanted.
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             let path = args.output.as_ref().map_or("-".to_string(), |p| p.display().to_string());
             let params = [("path", path), ("reason", e.to_string())];
             eprintln!("{}", catalog::text(args.lang, "cli.unwritable", &params).unwrap_or_default());
             UNUSABLE
         }
-        Ok(()) if failed => FINDING,
-        Ok(()) => OK,
+        _ if failed => FINDING,
+        _ => OK,
     }
 }
 
@@ -263,21 +264,6 @@ fn with_output(
             write(&mut out)?;
             out.flush()
         }
-    }
-}
-
-/// Writes a report to standard output or to a file.
-pub fn emit(text: &str, output: Option<&std::path::Path>, lang: Lang) -> Result<(), u8> {
-    match output {
-        None => {
-            print!("{text}");
-            Ok(())
-        }
-        Some(path) => std::fs::write(path, text).map_err(|e| {
-            let params = [("path", path.display().to_string()), ("reason", e.to_string())];
-            eprintln!("{}", catalog::text(lang, "cli.unwritable", &params).unwrap_or_default());
-            UNUSABLE
-        }),
     }
 }
 

@@ -1,8 +1,8 @@
 //! `plancheck explain RULE [--subject CODE] SUBMISSION...`: the whole derivation of a rule's
 //! verdicts, as trees a person can read.
 
-use super::check::{CheckArgs, emit, prepare};
-use super::{OK, UNUSABLE};
+use super::check::{CheckArgs, prepare};
+use super::{OK, UNUSABLE, emit};
 use crate::diagnostics::catalog;
 use crate::eval::verdict::Judge;
 use crate::report::{Viewer, tree};

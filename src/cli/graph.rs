@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
-use super::{OK, UNUSABLE, open, report};
-use crate::diagnostics::{Lang, catalog};
+use super::{OK, emit, open, report};
+use crate::diagnostics::Lang;
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
 pub enum GraphFormat {
@@ -23,18 +23,8 @@ pub fn run(path: &Path, format: GraphFormat, output: Option<&Path>, lang: Lang) 
         GraphFormat::Mermaid => graph.to_mermaid(model),
         GraphFormat::Json => graph.to_json(model),
     };
-    match output {
-        None => {
-            print!("{text}");
-            OK
-        }
-        Some(file) => match std::fs::write(file, text) {
-            Ok(()) => OK,
-            Err(e) => {
-                let args = [("path", file.display().to_string()), ("reason", e.to_string())];
-                eprintln!("{}", catalog::text(lang, "cli.unwritable", &args).unwrap_or_default());
-                UNUSABLE
-            }
-        },
+    match emit(&text, output, lang) {
+        Ok(()) => OK,
+        Err(code) => code,
     }
 }

@@ -41,6 +41,24 @@ pub fn open(path: &Path, lang: Lang) -> Result<RuleSet, u8> {
     })
 }
 
+/// Writes a report to standard output or to a file. A reader of standard output that stops
+/// early (`| head`) is no error.
+pub fn emit(text: &str, output: Option<&Path>, lang: Lang) -> Result<(), u8> {
+    let written = match output {
+        None => std::io::stdout().lock().write_all(text.as_bytes()),
+        Some(path) => std::fs::write(path, text),
+    };
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            let path = output.map_or("-".to_string(), |p| p.display().to_string());
+            let params = [("path", path), ("reason", e.to_string())];
+            eprintln!("{}", catalog::text(lang, "cli.unwritable", &params).unwrap_or_default());
+            Err(UNUSABLE)
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Prints a rule set's diagnostics and their tally to standard error; `Err` holds the exit
 /// code when there are errors.
 pub fn report(set: &RuleSet, lang: Lang) -> Result<(), u8> {
