@@ -2,6 +2,8 @@
 //! `spec/cli.md` — pass, fail, on_track, behind, unknown, not_applicable — the compared value,
 //! the threshold, the deadline and the derivation trace.
 
+use std::collections::HashMap;
+
 use rust_decimal::Decimal;
 
 use super::{Evaluator, Gap, Trace, Val};
@@ -80,8 +82,13 @@ pub fn judge(model: &Model, dataset: &Dataset, options: &JudgeOptions) -> Vec<Ve
 pub struct Judge<'a> {
     ev: Evaluator<'a>,
     options: &'a JudgeOptions,
-    /// The parameter values of each rule.
+    /// The parameter values of each rule (for a rule with a parameter taken `from` submitted
+    /// data: those of subjects whose reporting year is unknown).
     params: Vec<Vec<Decimal>>,
+    /// For rules with a parameter taken `from` submitted data: the values by reporting year.
+    by_year: HashMap<(RuleId, i64), Vec<Decimal>>,
+    /// The reporting year of each instance, once known.
+    years: Vec<Option<Option<i64>>>,
     /// The instances of each entity, in document order.
     instances: Vec<Vec<InstanceId>>,
     /// The date each instance is judged at, once known.
@@ -118,9 +125,12 @@ impl<'a> Judge<'a> {
         for (i, inst) in dataset.instances.iter().enumerate() {
             instances[inst.entity].push(i as InstanceId);
         }
-        let params = model.rules.iter().map(|rule| rule_params(rule, options, dataset, &instances)).collect();
+        let params =
+            model.rules.iter().map(|rule| rule_params(model, rule, options, dataset, &instances, None)).collect();
         let dates = vec![None; dataset.instances.len()];
-        Judge { ev: Evaluator::new(model, dataset), options, params, instances, dates, rule: None }
+        let years = vec![None; dataset.instances.len()];
+        let by_year = HashMap::new();
+        Judge { ev: Evaluator::new(model, dataset), options, params, by_year, years, instances, dates, rule: None }
     }
 
     /// How this judge judges.
@@ -144,6 +154,39 @@ impl<'a> Judge<'a> {
         };
         self.dates[at as usize] = Some(d);
         d
+    }
+
+    /// The reporting year of the submission `at` belongs to (the whole: of its first part).
+    fn year(&mut self, at: InstanceId) -> Option<i64> {
+        if let Some(y) = self.years[at as usize] {
+            return y;
+        }
+        let (model, dataset) = (self.ev.model, self.ev.dataset);
+        let inst = dataset.get(at);
+        let def = &model.entities[inst.entity];
+        let y = match (def.field("reporting_year"), inst.parent) {
+            (Some(_), _) => super::whole::reporting_year(model, dataset, at),
+            (None, Some(parent)) => self.year(parent),
+            (None, None) => dataset.children(at).next().and_then(|first| self.year(first)),
+        };
+        self.years[at as usize] = Some(y);
+        y
+    }
+
+    /// The parameter values of `rule` for `subject`: a value taken `from` submitted data is
+    /// the one of the subject's reporting year.
+    fn params_of(&mut self, rule: RuleId, subject: InstanceId) -> Vec<Decimal> {
+        let def = &self.ev.model.rules[rule];
+        if def.params.iter().all(|p| p.source.is_none()) {
+            return self.params[rule].clone();
+        }
+        let Some(year) = self.year(subject) else { return self.params[rule].clone() };
+        let (model, dataset, options) = (self.ev.model, self.ev.dataset, self.options);
+        let instances = &self.instances;
+        self.by_year
+            .entry((rule, year))
+            .or_insert_with(|| rule_params(model, def, options, dataset, instances, Some(year)))
+            .clone()
     }
 
     /// Every selected rule judged on every subject it applies to, in rule order, then subject
@@ -185,7 +228,8 @@ impl<'a> Judge<'a> {
         for i in b.from..b.to {
             let subject = self.instances[j.level][i];
             let as_of = self.date(subject);
-            f(judge_one(&mut self.ev, b.rule, j, subject, &self.params[b.rule], as_of, trace));
+            let params = self.params_of(b.rule, subject);
+            f(judge_one(&mut self.ev, b.rule, j, subject, &params, as_of, trace));
         }
     }
 
@@ -194,20 +238,26 @@ impl<'a> Judge<'a> {
         let model = self.ev.model;
         let level = self.ev.dataset.get(v.subject).entity;
         match model.rules[v.rule].judgements.iter().find(|j| j.level == level) {
-            Some(j) => judge_one(&mut self.ev, v.rule, j, v.subject, &self.params[v.rule], v.as_of, true),
+            Some(j) => {
+                let params = self.params_of(v.rule, v.subject);
+                judge_one(&mut self.ev, v.rule, j, v.subject, &params, v.as_of, true)
+            }
             None => v.clone(),
         }
     }
 }
 
 /// A rule's parameter values: `--param RULE.NAME` or `--param NAME`, else the value
-/// submitted in the field the parameter is taken `from` (the first record that gives it),
-/// else the default.
+/// submitted in the field the parameter is taken `from` — in the record of reporting year
+/// `year`, or, for a subject of no known year, in the first record that gives it — else the
+/// default.
 fn rule_params(
+    model: &Model,
     rule: &crate::check::model::RuleDef,
     options: &JudgeOptions,
     dataset: &Dataset,
     instances: &[Vec<InstanceId>],
+    year: Option<i64>,
 ) -> Vec<Decimal> {
     rule.params
         .iter()
@@ -215,7 +265,9 @@ fn rule_params(
             let specific = format!("{}.{}", rule.id, p.name);
             let submitted = || {
                 let (entity, field) = p.source?;
-                instances[entity].iter().find_map(|&i| match &dataset.get(i).slots[field] {
+                let of_year =
+                    |i: InstanceId| year.is_none_or(|y| super::whole::reporting_year(model, dataset, i) == Some(y));
+                instances[entity].iter().filter(|&&i| of_year(i)).find_map(|&i| match &dataset.get(i).slots[field] {
                     Slot::Scalar(Scalar::Number(n), _) => Some(*n),
                     _ => None,
                 })
