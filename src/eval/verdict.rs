@@ -177,9 +177,6 @@ impl<'a> Judge<'a> {
     /// the one of the subject's reporting year.
     fn params_of(&mut self, rule: RuleId, subject: InstanceId) -> Vec<Decimal> {
         let def = &self.ev.model.rules[rule];
-        if def.params.iter().all(|p| p.source.is_none()) {
-            return self.params[rule].clone();
-        }
         let Some(year) = self.year(subject) else { return self.params[rule].clone() };
         let (model, dataset, options) = (self.ev.model, self.ev.dataset, self.options);
         let instances = &self.instances;
@@ -224,12 +221,21 @@ impl<'a> Judge<'a> {
             self.ev.forget();
             self.rule = Some(b.rule);
         }
-        let j = &self.ev.model.rules[b.rule].judgements[b.judgement];
+        let def = &self.ev.model.rules[b.rule];
+        let j = &def.judgements[b.judgement];
+        let by_year = def.params.iter().any(|p| p.source.is_some());
         for i in b.from..b.to {
             let subject = self.instances[j.level][i];
             let as_of = self.date(subject);
-            let params = self.params_of(b.rule, subject);
-            f(judge_one(&mut self.ev, b.rule, j, subject, &params, as_of, trace));
+            let of_year;
+            let params = match by_year {
+                true => {
+                    of_year = self.params_of(b.rule, subject);
+                    &of_year
+                }
+                false => &self.params[b.rule],
+            };
+            f(judge_one(&mut self.ev, b.rule, j, subject, params, as_of, trace));
         }
     }
 
