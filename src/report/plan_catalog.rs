@@ -85,9 +85,14 @@ fn catalog_md(model: &Model, lang: Lang) -> String {
             }
             for p in &rule.params {
                 let unit = if p.unit.is_one() { String::new() } else { format!(" {}", p.unit) };
+                let from = p.source.map_or(String::new(), |(e, f)| {
+                    let entity = &model.entities[e];
+                    let field = format!("{}.{}", entity.name, entity.fields[f].name);
+                    catalog::text(lang, "doc.param_from", &[("field", field)]).unwrap_or_default()
+                });
                 let _ = writeln!(
                     out,
-                    "| {} `{}` | {}{unit} — {} |",
+                    "| {} `{}` | {}{unit}{from} — {} |",
                     t(lang, "doc.param"),
                     p.name,
                     p.default,
