@@ -41,8 +41,8 @@ enum Command {
         /// Count `behind` and `unknown` as failures
         #[arg(long)]
         strict: bool,
-        /// Only rules whose id matches (`*` wildcard; repeatable)
-        #[arg(long)]
+        /// Only rules whose id matches (`*` wildcard; repeatable, or several separated by commas)
+        #[arg(long, value_delimiter = ',')]
         only: Vec<String>,
         /// Write the report to this file instead of standard output
         #[arg(short, long)]

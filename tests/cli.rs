@@ -130,8 +130,9 @@ fn check_warns_of_an_only_pattern_or_a_param_that_selects_nothing() {
     let args = ["--lang", "en", "check", "--only", "police.comunity_officer_share,x", "--param", "tolerence=1", file];
     let (code, _, err) = plancheck(&args);
     assert_eq!(code, 0, "nothing judged, nothing failed");
-    assert!(err.contains("`--only police.comunity_officer_share,x` selects no rule"), "{err}");
+    assert!(err.contains("`--only police.comunity_officer_share` selects no rule"), "{err}");
     assert!(err.contains("did you mean `police.community_officer_share`?"), "{err}");
+    assert!(err.contains("`--only x` selects no rule"), "patterns separated by commas are several: {err}");
     assert!(err.contains("`--param tolerence` names no parameter of any rule (did you mean `tolerance`?)"), "{err}");
     let (_, _, quiet) = plancheck(&["check", "--only", "police.*", "--param", "tolerance=1", file]);
     assert!(!quiet.contains("--only") && !quiet.contains("--param"), "{quiet}");
