@@ -5,13 +5,15 @@
 
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::{FINDING, OK, UNUSABLE, emit, open, report, summary};
+use crate::check::model::RuleId;
 use crate::check::model::Status;
 use crate::data::instance::{Dataset, Date};
 use crate::data::{self, Options};
 use crate::diagnostics::{Diagnostics, Lang, catalog, render};
-use crate::eval::verdict::{Judge, JudgeOptions, in_parallel};
+use crate::eval::verdict::{Batch, Judge, JudgeOptions, in_parallel};
 use crate::load::RuleSet;
 use crate::report::{self, View, Viewer, is_failure};
 
@@ -131,7 +133,7 @@ pub fn run(args: &CheckArgs) -> u8 {
     match args.format {
         CheckFormat::Json => stream_json(args, &judge, &viewer),
         CheckFormat::Human => human(args, &judge, &viewer),
-        CheckFormat::Sarif => whole(args, judge, &viewer, |views, _| report::sarif::write(views, strict)),
+        CheckFormat::Sarif => stream_sarif(args, &judge, &viewer),
         CheckFormat::Junit => whole(args, judge, &viewer, |views, _| report::junit::write(views, strict)),
         CheckFormat::Markdown => {
             whole(args, judge, &viewer, |views, as_of| report::markdown::write(views, as_of, args.lang))
@@ -183,7 +185,7 @@ fn stream_json(args: &CheckArgs, judge: &Judge<'_>, viewer: &Viewer<'_>) -> u8 {
     });
     let failed = Status::ALL.iter().zip(counts).any(|((_, s), n)| n > 0 && is_failure(*s, args.strict));
     let as_of = as_of.map_or(String::new(), |d| d.to_string());
-    let write = |judge: &mut Judge<'_>, b| {
+    let lines = |judge: &mut Judge<'_>, b| {
         let mut out = Vec::new();
         let mut result = Ok(());
         judge.batch(b, true, &mut |v| {
@@ -194,19 +196,89 @@ fn stream_json(args: &CheckArgs, judge: &Judge<'_>, viewer: &Viewer<'_>) -> u8 {
         });
         result.map(|()| out)
     };
-    let written = with_output(args.output.as_deref(), |out| {
-        report::json::begin(out, &counts, &as_of)?;
+    let written = stream(
+        args,
+        judge,
+        &batches,
+        |out| report::json::begin(out, &counts, &as_of),
+        lines,
+        |out, any| report::json::end(out, any),
+    );
+    finish(args, written, failed)
+}
+
+/// `--format sarif`: one pass; each batch's results are traced and written as it is judged.
+fn stream_sarif(args: &CheckArgs, judge: &Judge<'_>, viewer: &Viewer<'_>) -> u8 {
+    let batches = judge.batches(BATCH);
+    let mut rules: Vec<RuleId> = batches.iter().map(|b| b.rule()).collect();
+    rules.dedup();
+    let failed = AtomicBool::new(false);
+    let lines = |judge: &mut Judge<'_>, b| {
+        let mut reported = Vec::new();
+        judge.batch(b, false, &mut |v| {
+            if is_failure(v.status, args.strict) {
+                failed.store(true, Ordering::Relaxed);
+            }
+            if report::sarif::reported(v.status, args.strict) {
+                reported.push(v);
+            }
+        });
+        let mut out = Vec::new();
+        for v in &reported {
+            let index = rules.iter().position(|r| *r == v.rule).unwrap_or(0);
+            let first = out.is_empty();
+            report::sarif::result(&mut out, &viewer.view(&judge.retrace(v)), index, args.strict, first)?;
+        }
+        Ok(out)
+    };
+    let written = stream(
+        args,
+        judge,
+        &batches,
+        |out| report::sarif::begin(out, viewer.model, &rules),
+        lines,
+        |out, any| report::sarif::end(out, any),
+    );
+    finish(args, written, failed.load(Ordering::Relaxed))
+}
+
+/// Writes a streamed report: `begin`, then the lines of every batch, made on every core and
+/// written in order (the batches' runs of lines separated by commas), then `end`, told whether
+/// any line was written.
+fn stream(
+    args: &CheckArgs,
+    judge: &Judge<'_>,
+    batches: &[Batch],
+    begin: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    lines: impl Fn(&mut Judge<'_>, Batch) -> std::io::Result<Vec<u8>> + Sync,
+    end: impl FnOnce(&mut dyn Write, bool) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let (model, dataset, options) = (judge.model(), judge.dataset(), judge.options());
+    with_output(args.output.as_deref(), |out| {
+        begin(out)?;
         let mut result: std::io::Result<()> = Ok(());
-        let mut first = true;
-        in_parallel(model, dataset, options, &batches, write, |bytes: std::io::Result<Vec<u8>>| {
+        let mut any = false;
+        in_parallel(model, dataset, options, batches, lines, |bytes| {
             if result.is_ok() {
-                result = bytes.and_then(|bytes| report::json::join(out, &bytes, first));
-                first = false;
+                result = bytes.and_then(|bytes| {
+                    if !bytes.is_empty() {
+                        if any {
+                            out.write_all(b",")?;
+                        }
+                        out.write_all(&bytes)?;
+                        any = true;
+                    }
+                    Ok(())
+                });
             }
         });
         result?;
-        report::json::end(out, !first)
-    });
+        end(out, any)
+    })
+}
+
+/// The exit code of a streamed report.
+fn finish(args: &CheckArgs, written: std::io::Result<()>, failed: bool) -> u8 {
     match written {
         // A reader that stops early (`| head`) has what it wanted.
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {

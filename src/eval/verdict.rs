@@ -106,6 +106,13 @@ pub struct Batch {
     to: usize,
 }
 
+impl Batch {
+    /// The rule the batch judges.
+    pub fn rule(&self) -> RuleId {
+        self.rule
+    }
+}
+
 /// Judges `batches` on every core, each with a judge of its own; `work` turns a batch into a
 /// result and `take` receives the results in the order of `batches`.
 pub fn in_parallel<T: Send>(
@@ -131,6 +138,16 @@ impl<'a> Judge<'a> {
         let years = vec![None; dataset.instances.len()];
         let by_year = HashMap::new();
         Judge { ev: Evaluator::new(model, dataset), options, params, by_year, years, instances, dates, rule: None }
+    }
+
+    /// The rules judged.
+    pub fn model(&self) -> &'a Model {
+        self.ev.model
+    }
+
+    /// The data judged.
+    pub fn dataset(&self) -> &'a Dataset {
+        self.ev.dataset
     }
 
     /// How this judge judges.

@@ -32,15 +32,6 @@ pub fn verdict(out: &mut (impl Write + ?Sized), v: &View, first: bool) -> io::Re
     Ok(())
 }
 
-/// Writes verdicts written elsewhere by [`verdict`] (the first of them with `first`), after
-/// those written so far; `first` when none were.
-pub fn join(out: &mut (impl Write + ?Sized), verdicts: &[u8], first: bool) -> io::Result<()> {
-    if !first {
-        out.write_all(b",")?;
-    }
-    out.write_all(verdicts)
-}
-
 /// Closes the report.
 pub fn end(out: &mut (impl Write + ?Sized), any: bool) -> io::Result<()> {
     out.write_all(if any { b"\n  ]\n}\n" } else { b"]\n}\n" })

@@ -1,67 +1,79 @@
 //! `--format sarif`: SARIF 2.1.0 for code-scanning dashboards. Each failure (and, with
-//! `--strict`, each `behind`/`unknown`) is a result pointing at the submission value; each
-//! rule is a reporting descriptor with its title, citation and departments.
+//! `--strict`, each `behind`/`unknown`; `behind` is always a note for review) is a result
+//! pointing at the submission value; each rule judged is a reporting descriptor with its
+//! title, citation and departments. Written as verdicts are made: the rules first, then one
+//! result per line.
+
+use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
 use super::{View, is_failure, status_word};
-use crate::check::model::{RuleSeverity, Status};
+use crate::check::model::{Model, RuleId, RuleSeverity, Status};
 
-pub fn write(views: &[View], strict: bool) -> String {
-    let mut rule_ids: Vec<&str> = Vec::new();
-    let mut rules = Vec::new();
-    for v in views {
-        if !rule_ids.contains(&v.rule.as_str()) {
-            rule_ids.push(&v.rule);
-            rules.push(json!({
-                "id": v.rule,
-                "name": v.rule.replace('.', "_"),
-                "shortDescription": {"text": v.title},
-                "fullDescription": {"text": format!("{} — {}", v.section, v.quote)},
-                "help": {"text": format!("{}: {}", v.section, v.quote)},
-                "properties": {"departments": v.departments, "tags": [v.section]},
-            }));
-        }
-    }
-    let results: Vec<Value> = views
+/// Whether a verdict of this status is a result.
+pub fn reported(status: Status, strict: bool) -> bool {
+    is_failure(status, strict) || status == Status::Behind
+}
+
+/// Writes the opening of the log: the tool and the descriptors of `rules`, in order (a
+/// result's `ruleIndex` is its rule's place in that order).
+pub fn begin(out: &mut (impl Write + ?Sized), model: &Model, rules: &[RuleId]) -> io::Result<()> {
+    let descriptors: Vec<Value> = rules
         .iter()
-        .filter(|v| is_failure(v.status, strict) || v.status == Status::Behind)
-        .map(|v| {
-            let level = match (v.status, v.severity) {
-                (Status::Fail, RuleSeverity::Error) => "error",
-                (Status::Fail, RuleSeverity::Warning) => "warning",
-                _ => "note",
-            };
-            let mut result = json!({
-                "ruleId": v.rule,
-                "ruleIndex": rule_ids.iter().position(|r| *r == v.rule).unwrap_or(0),
-                "level": level,
-                "kind": if is_failure(v.status, strict) { "fail" } else { "review" },
-                "message": {"text": v.explanation},
-                "properties": {"status": status_word(v.status), "subject": v.subject.code},
-            });
-            if let Some(l) = &v.location {
-                result["locations"] = json!([{
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": l.file},
-                        "region": {"startLine": l.line, "startColumn": l.column},
-                    }
-                }]);
-            }
-            result
+        .map(|&r| {
+            let rule = &model.rules[r];
+            let citation = rule.citations.first();
+            let (section, quote) = citation.map_or(("", ""), |c| (c.section.as_str(), c.quote.as_str()));
+            let departments: Vec<&str> = rule.departments.iter().map(|&d| model.departments[d].name.as_str()).collect();
+            json!({
+                "id": rule.id,
+                "name": rule.id.replace('.', "_"),
+                "shortDescription": {"text": rule.title},
+                "fullDescription": {"text": format!("{section} — {quote}")},
+                "help": {"text": format!("{section}: {quote}")},
+                "properties": {"departments": departments, "tags": [section]},
+            })
         })
         .collect();
-    let log = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "plancheck",
-                "version": env!("CARGO_PKG_VERSION"),
-                "rules": rules,
-            }},
-            "results": results,
-        }],
+    let tool = json!({"driver": {"name": "plancheck", "version": env!("CARGO_PKG_VERSION"), "rules": descriptors}});
+    writeln!(out, "{{")?;
+    writeln!(out, "  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",")?;
+    writeln!(out, "  \"version\": \"2.1.0\",")?;
+    writeln!(out, "  \"runs\": [{{")?;
+    writeln!(out, "    \"tool\": {},", serde_json::to_string(&tool)?)?;
+    write!(out, "    \"results\": [")
+}
+
+/// Writes one result on a line of its own; `first` for the first of the log.
+pub fn result(out: &mut (impl Write + ?Sized), v: &View, index: usize, strict: bool, first: bool) -> io::Result<()> {
+    let level = match (v.status, v.severity) {
+        (Status::Fail, RuleSeverity::Error) => "error",
+        (Status::Fail, RuleSeverity::Warning) => "warning",
+        _ => "note",
+    };
+    let mut result = json!({
+        "ruleId": v.rule,
+        "ruleIndex": index,
+        "level": level,
+        "kind": if is_failure(v.status, strict) { "fail" } else { "review" },
+        "message": {"text": v.explanation},
+        "properties": {"status": status_word(v.status), "subject": v.subject.code},
     });
-    serde_json::to_string_pretty(&log).unwrap_or_default() + "\n"
+    if let Some(l) = &v.location {
+        result["locations"] = json!([{
+            "physicalLocation": {
+                "artifactLocation": {"uri": l.file},
+                "region": {"startLine": l.line, "startColumn": l.column},
+            }
+        }]);
+    }
+    out.write_all(if first { b"\n      " } else { b",\n      " })?;
+    serde_json::to_writer(&mut *out, &result)?;
+    Ok(())
+}
+
+/// Closes the log.
+pub fn end(out: &mut (impl Write + ?Sized), any: bool) -> io::Result<()> {
+    out.write_all(if any { b"\n    ]\n  }]\n}\n" } else { b"]\n  }]\n}\n" })
 }
