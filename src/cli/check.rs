@@ -255,8 +255,9 @@ fn stream(
 ) -> std::io::Result<()> {
     let (model, dataset, options) = (judge.model(), judge.dataset(), judge.options());
     with_output(args.output.as_deref(), |out| {
-        begin(out)?;
-        let mut result: std::io::Result<()> = Ok(());
+        // Every batch is judged even when writing fails (a reader that stopped early): the
+        // exit code still says whether a rule failed.
+        let mut result = begin(out);
         let mut any = false;
         in_parallel(model, dataset, options, batches, lines, |bytes| {
             if result.is_ok() {
