@@ -234,7 +234,9 @@ impl<'a> Checker<'a> {
                 }
             }
             (Ty::Bool, Value::Bool(..)) | (Ty::Text, Value::Str(_)) => {}
-            (Ty::Date, Value::Date(d)) => self.check_date(&d.text, d.span),
+            (Ty::Date, Value::Date(d)) => {
+                self.check_date(&d.text, d.span);
+            }
             (Ty::Code(size), Value::Str(s)) => {
                 let ok =
                     s.value.chars().all(|c| c.is_ascii_digit()) && size.is_none_or(|n| s.value.len() == n as usize);

@@ -6,6 +6,7 @@ use super::model::{AreaInfo, DepartmentInfo, EntityDef, FieldDef, MetricDef, Pla
 use super::units::{Dimension, Unit, UnitInfo};
 use super::{Checker, Input, Namespace};
 use crate::diagnostics::suggest::did_you_mean;
+use crate::data::instance::Date;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::syntax::ast::{self, ItemKind, MemberKind, PlanValue, TypeKind};
 
@@ -156,10 +157,25 @@ impl<'a> Checker<'a> {
         self.model.plan = Some(info);
     }
 
-    /// Reports a date that is not a real calendar day.
-    pub(super) fn check_date(&mut self, text: &str, span: crate::source::Span) {
-        if !valid_date(text) {
-            self.error(Diagnostic::new(Code::InvalidLiteral, span).arg("value", text));
+    /// The date written, or an error where it is not a real calendar day.
+    pub(super) fn check_date(&mut self, text: &str, span: crate::source::Span) -> Date {
+        match Date::parse(text).filter(|_| valid_date(text)) {
+            Some(d) => d,
+            None => {
+                self.error(Diagnostic::new(Code::InvalidLiteral, span).arg("value", text));
+                Date::end_of_year(0)
+            }
+        }
+    }
+
+    /// The number written, exactly, or an error where exact arithmetic cannot hold it.
+    pub(super) fn number(&mut self, text: &str, span: crate::source::Span) -> rust_decimal::Decimal {
+        match crate::data::bind::parse_decimal(text) {
+            Some(n) => n,
+            None => {
+                self.error(Diagnostic::new(Code::InvalidLiteral, span).arg("value", text));
+                rust_decimal::Decimal::ZERO
+            }
         }
     }
 

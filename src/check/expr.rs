@@ -65,13 +65,13 @@ impl<'a> Checker<'a> {
                 } else {
                     ValueType::Number { unit, literal }
                 };
-                (mk(ExprKind::Number(q.number.clone())), ty)
+                (mk(ExprKind::Number(self.number(&q.number, span))), ty)
             }
             ast::ExprKind::Bool(b) => (mk(ExprKind::Bool(*b)), ValueType::Bool),
             ast::ExprKind::Str(s) => (mk(ExprKind::Text(s.clone())), ValueType::Text),
             ast::ExprKind::Date(d) => {
-                self.check_date(d, span);
-                (mk(ExprKind::Date(d.clone())), ValueType::Date)
+                let date = self.check_date(d, span);
+                (mk(ExprKind::Date(date)), ValueType::Date)
             }
             ast::ExprKind::Paren(inner) => self.expr(inner, ctx),
             ast::ExprKind::Each => match &ctx.each {

@@ -1,7 +1,10 @@
 //! The checked rule set: declarations with resolved names, and expressions compiled to an IR
 //! whose every reference is an index, so evaluation never looks a name up again.
 
+use rust_decimal::Decimal;
+
 use crate::check::units::{Unit, UnitTable};
+use crate::data::instance::Date;
 use crate::source::Span;
 use crate::syntax::ast;
 
@@ -183,7 +186,7 @@ pub enum RuleSeverity {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Timing {
     Standing,
-    Target { due: String, baseline: Option<(String, Unit, u16)> },
+    Target { due: Date, baseline: Option<(Decimal, Unit, u16)> },
 }
 
 #[derive(Debug, Clone)]
@@ -196,7 +199,7 @@ pub struct Citation {
 #[derive(Debug, Clone)]
 pub struct ParamDef {
     pub name: String,
-    pub default: String,
+    pub default: Decimal,
     /// The submitted field whose value, where given, replaces the default.
     pub source: Option<(EntityId, usize)>,
     pub unit: Unit,
@@ -328,11 +331,11 @@ pub enum Function {
 
 #[derive(Debug, Clone)]
 pub enum ExprKind {
-    /// Decimal digits as written, evaluated exactly.
-    Number(String),
+    /// A number as written, exactly.
+    Number(Decimal),
     Bool(bool),
     Text(String),
-    Date(String),
+    Date(Date),
     Value(Vec<Step>),
     Metric(Vec<Step>, MetricId),
     Param(usize),

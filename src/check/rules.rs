@@ -282,7 +282,7 @@ impl<'a> Checker<'a> {
                 let source = source.as_ref().and_then(|path| self.param_source(path, &unit, default));
                 params.push(ParamDef {
                     name: name.text.clone(),
-                    default: default.number.clone(),
+                    default: self.number(&default.number, default.span),
                     source,
                     unit,
                     description: description.as_ref().map(|d| d.value.clone()),
@@ -319,7 +319,7 @@ impl<'a> Checker<'a> {
     }
 
     fn target(&mut self, due: &ast::DateLit, baseline: Option<&ast::Baseline>) -> Timing {
-        self.check_date(&due.text, due.span);
+        let due_date = self.check_date(&due.text, due.span);
         let due_year: u16 = due.text.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
         if let Some((_, end)) = self.model.plan.as_ref().and_then(|p| p.period)
             && due_year > end
@@ -331,9 +331,9 @@ impl<'a> Checker<'a> {
                 self.error(Diagnostic::new(Code::BaselineAfterDue, b.span).arg("year", b.year).arg("due", &due.text));
             }
             let unit = b.value.unit.as_ref().and_then(|u| self.unit_of(u)).unwrap_or_else(Unit::one);
-            (b.value.number.clone(), unit, b.year)
+            (self.number(&b.value.number, b.value.span), unit, b.year)
         });
-        Timing::Target { due: due.text.clone(), baseline }
+        Timing::Target { due: due_date, baseline }
     }
 
     /// Looks a word up in a fixed vocabulary, reporting it with "did you mean" if unknown.

@@ -2,6 +2,7 @@
 //! A value that cannot be computed is never a silent zero: it is a list of [`Gap`]s naming
 //! the fields that were missing or null.
 
+pub mod blame;
 pub mod cases;
 pub mod consistency;
 pub mod verdict;
@@ -75,11 +76,56 @@ pub struct Read {
     pub span: Option<Span>,
 }
 
+/// What a derivation node stands for. Nodes are data: naming them for people (in either
+/// language) is the report's work.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Node {
+    /// A submitted value: a field of the node's instance.
+    Field(FieldId),
+    /// A metric computed for the node's instance.
+    Metric(MetricId),
+    /// A parameter of the rule judged (its index among the rule's parameters) and where its
+    /// value came from.
+    Param(usize, Origin),
+    /// An aggregate over the units below the node's instance.
+    Aggregate(AggFn, Vec<PartRef>),
+    /// A compared value that is a formula, not one metric or field.
+    Formula,
+}
+
+/// What one part of an aggregate gathers, for naming it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PartRef {
+    /// The entity of the elements; for a list of plain values, the entity holding the list.
+    pub scope: EntityId,
+    /// The list field, for a list of plain values.
+    pub list: Option<FieldId>,
+    /// The fields the part's value reads directly: one for a field, two for a ratio of fields.
+    pub fields: Vec<(EntityId, FieldId)>,
+}
+
+/// Where a parameter's value came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// The default written in the rule.
+    Default,
+    /// `--param` on the command line (or `with` in a rule test).
+    Given,
+    /// The submitted field the parameter is taken `from`, in this record.
+    Submitted(InstanceId, FieldId),
+}
+
+/// A rule parameter's value for one subject.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Param {
+    pub value: Decimal,
+    pub origin: Origin,
+}
+
 /// How a value was derived: a metric with its inputs, or a submitted value with its place.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Trace {
-    /// The metric (`district.workers_per_10k_urban`) or field (`community.households`).
-    pub label: String,
+    pub node: Node,
     /// The instance the value belongs to.
     pub instance: InstanceId,
     /// The value; `None` when it could not be computed.
@@ -95,8 +141,8 @@ pub struct Trace {
 
 impl Trace {
     /// A node with no value and no inputs yet.
-    fn open(label: String, instance: InstanceId) -> Trace {
-        Trace { label, instance, value: None, location: None, inputs: Vec::new(), omitted: 0, sums: None }
+    fn open(node: Node, instance: InstanceId) -> Trace {
+        Trace { node, instance, value: None, location: None, inputs: Vec::new(), omitted: 0, sums: None }
     }
 
     /// Records the outcome of the node's computation.
@@ -119,6 +165,17 @@ pub struct Evaluator<'a> {
     trace: Option<Vec<Trace>>,
     /// `below[a][b]`: an instance of entity `a` may hold instances of `b` somewhere below it.
     below: Vec<Vec<bool>>,
+    /// Values put in place of what was submitted or computed, to ask "what would pass"
+    /// (empty otherwise); while any is set, no metric value is remembered.
+    overrides: HashMap<Override, Val>,
+}
+
+/// A value that [`Evaluator::overrides`] replaces: a submitted field of an instance, or an
+/// aggregate (by the address of its expression in the model) computed for an instance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Override {
+    Field(InstanceId, FieldId),
+    Aggregate(usize, InstanceId),
 }
 
 /// Which entities may be found below which: `below[a][b]` when a field path leads from `a` to `b`.
@@ -143,17 +200,25 @@ fn below(model: &Model) -> Vec<Vec<bool>> {
 
 impl<'a> Evaluator<'a> {
     pub fn new(model: &'a Model, dataset: &'a Dataset) -> Self {
-        Evaluator { model, dataset, memo: HashMap::new(), reads: None, trace: None, below: below(model) }
+        Evaluator {
+            model,
+            dataset,
+            memo: HashMap::new(),
+            reads: None,
+            trace: None,
+            below: below(model),
+            overrides: HashMap::new(),
+        }
     }
 
-    /// Evaluates `expr` and returns its derivation: a node labelled `label` whose inputs are
-    /// the metrics and submitted values it used.
-    pub fn traced(&mut self, expr: &Expr, at: InstanceId, params: &[Decimal], label: String) -> (Outcome, Trace) {
-        let root = Trace::open(label, at);
+    /// Evaluates `expr` and returns its derivation: a node `node` whose inputs are the
+    /// metrics and submitted values it used.
+    pub fn traced(&mut self, expr: &Expr, at: InstanceId, params: &[Param], node: Node) -> (Outcome, Trace) {
+        let root = Trace::open(node, at);
         let outer = self.trace.replace(vec![root]);
         let out = self.eval_in(expr, at, None, params);
         let mut stack = std::mem::replace(&mut self.trace, outer).unwrap_or_default();
-        let mut root = stack.pop().unwrap_or_else(|| Trace::open(String::new(), at));
+        let mut root = stack.pop().unwrap_or_else(|| Trace::open(Node::Formula, at));
         root.close(&out);
         // A trace whose only input is the metric it names says the same thing twice.
         if root.inputs.len() == 1
@@ -164,7 +229,8 @@ impl<'a> Evaluator<'a> {
             let only = root.inputs.remove(0);
             root.inputs = only.inputs;
             root.omitted = only.omitted;
-            root.label = only.label;
+            root.node = only.node;
+            root.instance = only.instance;
         }
         (out, root)
     }
@@ -196,7 +262,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Evaluates `expr` for the subject `at`, with the rule's parameter values.
-    pub fn eval(&mut self, expr: &Expr, at: InstanceId, params: &[Decimal]) -> Outcome {
+    pub fn eval(&mut self, expr: &Expr, at: InstanceId, params: &[Param]) -> Outcome {
         self.eval_in(expr, at, None, params)
     }
 
@@ -205,17 +271,28 @@ impl<'a> Evaluator<'a> {
         self.dataset.instances.iter().enumerate().filter(move |(_, i)| i.entity == entity).map(|(i, _)| i as InstanceId)
     }
 
-    fn eval_in(&mut self, expr: &Expr, at: InstanceId, each: Option<&Scalar>, params: &[Decimal]) -> Outcome {
+    fn eval_in(&mut self, expr: &Expr, at: InstanceId, each: Option<&Scalar>, params: &[Param]) -> Outcome {
         let span = expr.span;
         match &expr.kind {
-            ExprKind::Number(text) => {
-                crate::data::bind::parse_decimal(text).map(Val::Num).ok_or_else(|| vec![Gap::Overflow(span)])
-            }
+            ExprKind::Number(n) => Ok(Val::Num(*n)),
             ExprKind::Bool(b) => Ok(Val::Bool(*b)),
             ExprKind::Text(t) => Ok(Val::Text(Arc::from(t.as_str()))),
-            ExprKind::Date(d) => Date::parse(d).map(Val::Date).ok_or_else(|| vec![Gap::Undefined(span)]),
+            ExprKind::Date(d) => Ok(Val::Date(*d)),
             ExprKind::Each => each.map(Val::from).ok_or_else(|| vec![Gap::Undefined(span)]),
-            ExprKind::Param(i) => params.get(*i).copied().map(Val::Num).ok_or_else(|| vec![Gap::Undefined(span)]),
+            ExprKind::Param(i) => {
+                let Some(p) = params.get(*i).copied() else { return Err(vec![Gap::Undefined(span)]) };
+                if self.trace.is_some() {
+                    let location = match p.origin {
+                        Origin::Submitted(inst, f) => self.dataset.get(inst).slots[f].span(),
+                        _ => None,
+                    };
+                    let mut leaf = Trace::open(Node::Param(*i, p.origin), at);
+                    leaf.value = Some(Val::Num(p.value));
+                    leaf.location = location;
+                    self.trace_leaf(leaf);
+                }
+                Ok(Val::Num(p.value))
+            }
             ExprKind::Value(steps) => self.read(steps, at),
             ExprKind::Metric(steps, m) => {
                 let target = self.walk(steps, at)?;
@@ -235,30 +312,32 @@ impl<'a> Evaluator<'a> {
                 _ => self.eval_in(b, at, each, params),
             },
             ExprKind::Call(f, args) => self.call(*f, args, at, each, params, span),
-            ExprKind::Aggregate(f, parts) => self.aggregate(*f, parts, at, params, span),
+            ExprKind::Aggregate(..) => self.aggregate(expr, at, params),
         }
     }
 
     /// The value of a metric for an instance (computed once).
     pub fn metric(&mut self, m: MetricId, at: InstanceId) -> Outcome {
+        let remembered = self.overrides.is_empty();
         if let Some(done) = self.memo.get(&(m, at))
             && self.reads.is_none()
             && self.trace.is_none()
+            && remembered
         {
             return done.clone();
         }
-        let def = &self.model.metrics[m];
-        let expr = &def.expr;
+        let expr = &self.model.metrics[m].expr;
         if let Some(stack) = self.trace.as_mut() {
-            let label = format!("{}.{}", self.model.entities[def.entity].name, def.name);
-            stack.push(Trace::open(label, at));
+            stack.push(Trace::open(Node::Metric(m), at));
         }
         let out = self.eval_in(expr, at, None, &[]);
         if let Some(mut node) = self.trace.as_mut().and_then(Vec::pop) {
             node.close(&out);
             self.trace_leaf(node);
         }
-        self.memo.insert((m, at), out.clone());
+        if remembered {
+            self.memo.insert((m, at), out.clone());
+        }
         out
     }
 
@@ -285,6 +364,9 @@ impl<'a> Evaluator<'a> {
             Step::Field(_, f) => (holder, *f),
         };
         let slot = &self.dataset.get(holder.0).slots[holder.1];
+        if let Some(v) = self.overrides.get(&Override::Field(holder.0, holder.1)) {
+            return Ok(v.clone());
+        }
         let (out, span) = match slot {
             Slot::Scalar(s, span) => (Ok(Val::from(s)), Some(*span)),
             Slot::Null(span) => (Err(vec![Gap::Null(holder.0, holder.1)]), Some(*span)),
@@ -302,11 +384,9 @@ impl<'a> Evaluator<'a> {
             reads.push(Read { instance: holder.0, field: holder.1, value: out.as_ref().ok().cloned(), shown, span });
         }
         if self.trace.is_some() {
-            let entity = &self.model.entities[self.dataset.get(holder.0).entity];
-            let label = format!("{}.{}", entity.name, entity.fields[holder.1].name);
             let value = out.as_ref().ok().cloned();
             self.trace_leaf(Trace {
-                label,
+                node: Node::Field(holder.1),
                 instance: holder.0,
                 value,
                 location: span,
@@ -326,7 +406,7 @@ impl<'a> Evaluator<'a> {
         b: &Expr,
         at: InstanceId,
         each: Option<&Scalar>,
-        params: &[Decimal],
+        params: &[Param],
         span: Span,
     ) -> Outcome {
         if matches!(op, BinOp::And | BinOp::Or) {
@@ -390,7 +470,7 @@ impl<'a> Evaluator<'a> {
         args: &[Expr],
         at: InstanceId,
         each: Option<&Scalar>,
-        params: &[Decimal],
+        params: &[Param],
         span: Span,
     ) -> Outcome {
         if f == Function::Present {
@@ -459,7 +539,7 @@ impl<'a> Evaluator<'a> {
                             let shown = format!("[{}]", items.join(", "));
                             reads.push(Read { instance: holder, field: *f, value: None, shown, span: Some(*span) });
                         }
-                        Ok(Elements::Values(holder, values.iter().map(|(v, _)| v.clone()).collect()))
+                        Ok(Elements::Values(holder, *f, values.clone()))
                     }
                     Slot::Null(_) => Err(vec![Gap::Null(holder, *f)]),
                     _ => Err(vec![Gap::Missing(holder, *f)]),
@@ -470,16 +550,19 @@ impl<'a> Evaluator<'a> {
 
     /// An aggregate; while tracing it is a node of its own (`sum(community: households)`),
     /// so that its many inputs do not crowd out the others.
-    fn aggregate(&mut self, f: AggFn, parts: &[AggPart], at: InstanceId, params: &[Decimal], span: Span) -> Outcome {
+    fn aggregate(&mut self, expr: &Expr, at: InstanceId, params: &[Param]) -> Outcome {
+        let ExprKind::Aggregate(f, parts) = &expr.kind else { return Err(vec![Gap::Undefined(expr.span)]) };
+        if let Some(v) = self.overrides.get(&Override::Aggregate(std::ptr::from_ref(expr) as usize, at)) {
+            return Ok(v.clone());
+        }
         if self.trace.is_none() {
-            return self.aggregate_values(f, parts, at, params, span).0;
+            return self.aggregate_values(*f, parts, at, params, expr.span).0;
         }
-        let label =
-            format!("{}({})", f.name(), parts.iter().map(|p| self.part_label(p)).collect::<Vec<_>>().join(", "));
+        let node = Node::Aggregate(*f, parts.iter().map(part_ref).collect());
         if let Some(stack) = self.trace.as_mut() {
-            stack.push(Trace::open(label, at));
+            stack.push(Trace::open(node, at));
         }
-        let (out, sums) = self.aggregate_values(f, parts, at, params, span);
+        let (out, sums) = self.aggregate_values(*f, parts, at, params, expr.span);
         if let Some(mut node) = self.trace.as_mut().and_then(Vec::pop) {
             node.close(&out);
             node.sums = sums;
@@ -488,38 +571,12 @@ impl<'a> Evaluator<'a> {
         out
     }
 
-    /// `community: households` for a part of an aggregate.
-    fn part_label(&self, part: &AggPart) -> String {
-        let scope = match &part.scope {
-            Scope::Descendants(e) => self.model.entities[*e].name.clone(),
-            Scope::List(steps, _) => match steps.last() {
-                Some(Step::Field(e, f)) => self.model.entities[*e].fields[*f].name.clone(),
-                _ => String::new(),
-            },
-        };
-        let field = |e: &Expr| match &e.kind {
-            ExprKind::Value(steps) => match steps.last() {
-                Some(Step::Field(entity, f)) => Some(self.model.entities[*entity].fields[*f].name.clone()),
-                _ => None,
-            },
-            _ => None,
-        };
-        match part.value.as_ref().map(|v| &v.kind) {
-            Some(ExprKind::Binary(BinOp::Div, a, b)) => match (field(a), field(b)) {
-                (Some(x), Some(y)) => format!("{scope}: {x} / {y}"),
-                _ => scope,
-            },
-            Some(_) => part.value.as_ref().and_then(field).map_or(scope.clone(), |f| format!("{scope}: {f}")),
-            None => scope,
-        }
-    }
-
     fn aggregate_values(
         &mut self,
         f: AggFn,
         parts: &[AggPart],
         at: InstanceId,
-        params: &[Decimal],
+        params: &[Param],
         span: Span,
     ) -> (Outcome, Option<(Decimal, Decimal)>) {
         let mut gaps = Vec::new();
@@ -537,7 +594,7 @@ impl<'a> Evaluator<'a> {
             };
             let items: Vec<(InstanceId, Option<Option<Scalar>>)> = match elements {
                 Elements::Instances(ids) => ids.into_iter().map(|i| (i, None)).collect(),
-                Elements::Values(holder, values) => values.into_iter().map(|v| (holder, Some(v))).collect(),
+                Elements::Values(holder, _, values) => values.into_iter().map(|(v, _)| (holder, Some(v))).collect(),
             };
             for (element, scalar) in items {
                 let each = match &scalar {
@@ -562,8 +619,10 @@ impl<'a> Evaluator<'a> {
                     if let Some(Expr { kind: ExprKind::Binary(BinOp::Div, a, b), .. }) = &part.value {
                         match (self.eval_in(a, element, each, params), self.eval_in(b, element, each, params)) {
                             (Ok(Val::Num(x)), Ok(Val::Num(y))) => {
-                                numerator += x;
-                                denominator += y;
+                                match (numerator.checked_add(x), denominator.checked_add(y)) {
+                                    (Some(n), Some(d)) => (numerator, denominator) = (n, d),
+                                    _ => gaps.push(Gap::Overflow(span)),
+                                }
                             }
                             (x, y) => {
                                 gaps.extend(x.err().unwrap_or_default());
@@ -613,8 +672,53 @@ impl<'a> Evaluator<'a> {
     }
 }
 
+/// What an aggregate part gathers, for naming it in a trace.
+fn part_ref(part: &AggPart) -> PartRef {
+    let (scope, list) = match &part.scope {
+        Scope::Descendants(e) => (*e, None),
+        Scope::List(steps, _) => match steps.last() {
+            Some(Step::Field(e, f)) => (*e, Some(*f)),
+            _ => (0, None),
+        },
+    };
+    let field = |e: &Expr| match &e.kind {
+        ExprKind::Value(steps) => match steps.last() {
+            Some(Step::Field(entity, f)) => Some((*entity, *f)),
+            _ => None,
+        },
+        _ => None,
+    };
+    let fields = match part.value.as_ref().map(|v| &v.kind) {
+        Some(ExprKind::Binary(BinOp::Div, a, b)) => field(a).into_iter().chain(field(b)).collect(),
+        Some(_) => part.value.as_ref().and_then(field).into_iter().collect(),
+        None => Vec::new(),
+    };
+    PartRef { scope, list, fields }
+}
+
+/// Whether `a op b` holds; `None` when the two cannot be compared.
+pub fn compare(op: BinOp, a: &Val, b: &Val) -> Option<bool> {
+    let ordering = match (a, b) {
+        (Val::Num(x), Val::Num(y)) => x.cmp(y),
+        (Val::Date(x), Val::Date(y)) => x.cmp(y),
+        (Val::Text(x), Val::Text(y)) => x.cmp(y),
+        (Val::Bool(x), Val::Bool(y)) => x.cmp(y),
+        _ => return None,
+    };
+    Some(match op {
+        BinOp::Eq => ordering.is_eq(),
+        BinOp::Ne => !ordering.is_eq(),
+        BinOp::Lt => ordering.is_lt(),
+        BinOp::Le => ordering.is_le(),
+        BinOp::Gt => ordering.is_gt(),
+        BinOp::Ge => ordering.is_ge(),
+        _ => return None,
+    })
+}
+
 enum Elements {
     Instances(Vec<InstanceId>),
-    /// Plain values of a list field, and the instance that holds the list.
-    Values(InstanceId, Vec<Option<Scalar>>),
+    /// Plain values of a list field (each with its place), the instance that holds the list
+    /// and the field.
+    Values(InstanceId, FieldId, Vec<(Option<Scalar>, Span)>),
 }

@@ -6,9 +6,9 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
-use super::{Evaluator, Gap, Trace, Val};
+use super::blame::Explained;
+use super::{Evaluator, Gap, Node, Origin, Param, Trace, Val, compare};
 use crate::check::model::{Expr, ExprKind, Judgement, Model, RuleId, Status, Step, Timing, Ty};
-use crate::data::bind::parse_decimal;
 use crate::data::instance::{Dataset, Date, InstanceId, Scalar, Slot};
 use crate::syntax::ast::BinOp;
 
@@ -21,7 +21,8 @@ pub struct JudgeOptions {
     pub params: Vec<(String, Decimal)>,
     /// Rule id patterns (`*` wildcard); empty means every rule.
     pub only: Vec<String>,
-    /// Build the derivation trace of every verdict.
+    /// Explain every verdict: its derivation trace, and for one that is not a pass, its blame
+    /// and what would pass.
     pub trace: bool,
 }
 
@@ -35,8 +36,8 @@ pub struct Verdict {
     pub actual: Option<Val>,
     pub op: Option<BinOp>,
     pub threshold: Option<Val>,
-    /// The unit of the compared value, as written in the rules.
-    pub unit: Option<String>,
+    /// The unit of the compared value.
+    pub unit: Option<crate::check::units::Unit>,
     pub due: Option<Date>,
     pub as_of: Date,
     /// For a target not yet due: the value on the straight path from the baseline today.
@@ -44,6 +45,9 @@ pub struct Verdict {
     /// Why the verdict is `unknown`.
     pub gaps: Vec<Gap>,
     pub trace: Option<Trace>,
+    /// For a verdict that is not a pass, when explained: the values that decide it and what
+    /// would pass.
+    pub explained: Option<Box<Explained>>,
 }
 
 /// Whether a rule id matches a pattern with `*` wildcards.
@@ -84,9 +88,9 @@ pub struct Judge<'a> {
     options: &'a JudgeOptions,
     /// The parameter values of each rule (for a rule with a parameter taken `from` submitted
     /// data: those of subjects whose reporting year is unknown).
-    params: Vec<Vec<Decimal>>,
+    params: Vec<Vec<Param>>,
     /// For rules with a parameter taken `from` submitted data: the values by reporting year.
-    by_year: HashMap<(RuleId, i64), Vec<Decimal>>,
+    by_year: HashMap<(RuleId, i64), Vec<Param>>,
     /// The reporting year of each instance, once known.
     years: Vec<Option<Option<i64>>>,
     /// The instances of each entity, in document order.
@@ -192,7 +196,7 @@ impl<'a> Judge<'a> {
 
     /// The parameter values of `rule` for `subject`: a value taken `from` submitted data is
     /// the one of the subject's reporting year.
-    fn params_of(&mut self, rule: RuleId, subject: InstanceId) -> Vec<Decimal> {
+    fn params_of(&mut self, rule: RuleId, subject: InstanceId) -> Vec<Param> {
         let def = &self.ev.model.rules[rule];
         let Some(year) = self.year(subject) else { return self.params[rule].clone() };
         let (model, dataset, options) = (self.ev.model, self.ev.dataset, self.options);
@@ -281,7 +285,7 @@ fn rule_params(
     dataset: &Dataset,
     instances: &[Vec<InstanceId>],
     year: Option<i64>,
-) -> Vec<Decimal> {
+) -> Vec<Param> {
     rule.params
         .iter()
         .map(|p| {
@@ -291,7 +295,7 @@ fn rule_params(
                 let of_year =
                     |i: InstanceId| year.is_none_or(|y| super::whole::reporting_year(model, dataset, i) == Some(y));
                 instances[entity].iter().filter(|&&i| of_year(i)).find_map(|&i| match &dataset.get(i).slots[field] {
-                    Slot::Scalar(Scalar::Number(n), _) => Some(*n),
+                    Slot::Scalar(Scalar::Number(n), _) => Some(Param { value: *n, origin: Origin::Submitted(i, field) }),
                     _ => None,
                 })
             };
@@ -300,10 +304,9 @@ fn rule_params(
                 .iter()
                 .rev()
                 .find(|(n, _)| *n == specific || *n == p.name)
-                .map(|(_, v)| *v)
+                .map(|(_, v)| Param { value: *v, origin: Origin::Given })
                 .or_else(submitted)
-                .or_else(|| parse_decimal(&p.default))
-                .unwrap_or_default()
+                .unwrap_or(Param { value: p.default, origin: Origin::Default })
         })
         .collect()
 }
@@ -340,19 +343,19 @@ pub fn as_of(model: &Model, dataset: &Dataset, subject: InstanceId, options: &Ju
     Date::end_of_year(end)
 }
 
-fn judge_one(
-    ev: &mut Evaluator<'_>,
+fn judge_one<'a>(
+    ev: &mut Evaluator<'a>,
     rule: RuleId,
-    j: &Judgement,
+    j: &'a Judgement,
     subject: InstanceId,
-    params: &[Decimal],
+    params: &[Param],
     as_of: Date,
     trace: bool,
 ) -> Verdict {
     let model = ev.model;
     let def = &model.rules[rule];
     let due = match &def.timing {
-        Timing::Target { due, .. } => Date::parse(due),
+        Timing::Target { due, .. } => Some(*due),
         Timing::Standing => None,
     };
     let mut v = Verdict {
@@ -368,17 +371,43 @@ fn judge_one(
         path: None,
         gaps: Vec::new(),
         trace: None,
+        explained: None,
     };
+    decide(ev, def, j, params, trace, &mut v);
+    if trace && v.status != Status::Pass {
+        let explained = match v.status {
+            Status::Unknown => ev.blame_gaps(&v.gaps),
+            Status::NotApplicable => match &j.condition {
+                Some(condition) => ev.why(condition, subject, params, true),
+                None => Explained::default(),
+            },
+            _ => ev.why(&j.require, subject, params, true),
+        };
+        v.explained = Some(Box::new(explained));
+    }
+    v
+}
+
+/// The status of a verdict, with the values it compares.
+fn decide(
+    ev: &mut Evaluator<'_>,
+    def: &crate::check::model::RuleDef,
+    j: &Judgement,
+    params: &[Param],
+    trace: bool,
+    v: &mut Verdict,
+) {
+    let subject = v.subject;
     if let Some(condition) = &j.condition {
         match ev.eval(condition, subject, params) {
             Ok(Val::Bool(true)) => {}
             Ok(_) => {
                 v.status = Status::NotApplicable;
-                return v;
+                return;
             }
             Err(gaps) => {
                 v.gaps = gaps;
-                return v;
+                return;
             }
         }
     }
@@ -389,9 +418,8 @@ fn judge_one(
         }
         _ => (None, None),
     };
-    let label = compared.map_or_else(|| def.id.clone(), |e| label_of(model, e));
     let result = if trace {
-        let (out, trace) = ev.traced(compared.unwrap_or(&j.require), subject, params, label);
+        let (out, trace) = ev.traced(compared.unwrap_or(&j.require), subject, params, Node::Formula);
         v.trace = Some(trace);
         out
     } else {
@@ -401,7 +429,7 @@ fn judge_one(
         Ok(value) => v.actual = Some(value),
         Err(gaps) => {
             v.gaps = gaps;
-            return v;
+            return;
         }
     }
     if let Some(t) = threshold {
@@ -409,7 +437,7 @@ fn judge_one(
             Ok(value) => v.threshold = Some(value),
             Err(gaps) => {
                 v.gaps = gaps;
-                return v;
+                return;
             }
         }
     }
@@ -421,9 +449,9 @@ fn judge_one(
     v.status = match holds {
         None => Status::Unknown,
         Some(true) => Status::Pass,
-        Some(false) => match (&def.timing, due) {
-            (Timing::Target { baseline, .. }, Some(due)) if as_of < due => {
-                v.path = path(baseline.as_ref(), &v, due);
+        Some(false) => match (&def.timing, v.due) {
+            (Timing::Target { baseline, .. }, Some(due)) if v.as_of < due => {
+                v.path = path(baseline.as_ref(), v, due);
                 match (v.path, &v.actual, v.op) {
                     (Some(p), Some(Val::Num(a)), Some(BinOp::Ge | BinOp::Gt)) if *a >= p => Status::OnTrack,
                     (Some(p), Some(Val::Num(a)), Some(BinOp::Le | BinOp::Lt)) if *a <= p => Status::OnTrack,
@@ -433,33 +461,13 @@ fn judge_one(
             _ => Status::Fail,
         },
     };
-    v
-}
-
-fn compare(op: BinOp, a: &Val, b: &Val) -> Option<bool> {
-    let ordering = match (a, b) {
-        (Val::Num(x), Val::Num(y)) => x.cmp(y),
-        (Val::Date(x), Val::Date(y)) => x.cmp(y),
-        (Val::Text(x), Val::Text(y)) => x.cmp(y),
-        (Val::Bool(x), Val::Bool(y)) => x.cmp(y),
-        _ => return None,
-    };
-    Some(match op {
-        BinOp::Eq => ordering.is_eq(),
-        BinOp::Ne => !ordering.is_eq(),
-        BinOp::Lt => ordering.is_lt(),
-        BinOp::Le => ordering.is_le(),
-        BinOp::Gt => ordering.is_gt(),
-        BinOp::Ge => ordering.is_ge(),
-        _ => return None,
-    })
 }
 
 /// The value on the straight line from the baseline (at the end of its year) to the
 /// threshold (at the due date), at the verdict's as-of date.
-fn path(baseline: Option<&(String, crate::check::units::Unit, u16)>, v: &Verdict, due: Date) -> Option<Decimal> {
-    let (value, _, year) = baseline?;
-    let start_value = parse_decimal(value)?;
+fn path(baseline: Option<&(Decimal, crate::check::units::Unit, u16)>, v: &Verdict, due: Date) -> Option<Decimal> {
+    let (start_value, _, year) = baseline?;
+    let start_value = *start_value;
     let Some(Val::Num(target)) = &v.threshold else { return None };
     let start = Date::end_of_year(*year as i32).day_number();
     let end = due.day_number();
@@ -467,29 +475,12 @@ fn path(baseline: Option<&(String, crate::check::units::Unit, u16)>, v: &Verdict
     if end <= start || now <= start {
         return Some(start_value);
     }
-    let done = Decimal::from(now - start) / Decimal::from(end - start);
-    Some(start_value + (*target - start_value) * done)
-}
-
-/// What the compared expression is called in a trace: a metric's or field's name, else the
-/// rule's formula.
-fn label_of(model: &Model, e: &Expr) -> String {
-    match &e.kind {
-        ExprKind::Metric(_, m) => {
-            format!("{}.{}", model.entities[model.metrics[*m].entity].name, model.metrics[*m].name)
-        }
-        ExprKind::Value(steps) => match steps.last() {
-            Some(Step::Field(entity, f)) => {
-                format!("{}.{}", model.entities[*entity].name, model.entities[*entity].fields[*f].name)
-            }
-            _ => "value".to_string(),
-        },
-        _ => "value".to_string(),
-    }
+    let done = Decimal::from(now - start).checked_div(Decimal::from(end - start))?;
+    target.checked_sub(start_value)?.checked_mul(done)?.checked_add(start_value)
 }
 
 /// The unit of the value a requirement compares, where it is a metric or a field.
-fn compared_unit(model: &Model, require: &Expr) -> Option<String> {
+fn compared_unit(model: &Model, require: &Expr) -> Option<crate::check::units::Unit> {
     let ExprKind::Binary(op, a, _) = &require.kind else { return None };
     if !op.is_comparison() {
         return None;
@@ -506,7 +497,7 @@ fn compared_unit(model: &Model, require: &Expr) -> Option<String> {
         },
         _ => None,
     }?;
-    (!unit.is_one()).then(|| unit.to_string())
+    (!unit.is_one()).then_some(unit)
 }
 
 #[cfg(test)]

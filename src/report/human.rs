@@ -132,7 +132,7 @@ fn finding(v: &View, lang: Lang, sources: &SourceMap) -> String {
     render_finding(&Finding {
         code: v.rule.clone(),
         error: v.status == Status::Fail,
-        message: format!("{}: {}", v.local_title, v.explanation),
+        message: format!("{}: {}", v.title, v.explanation),
         primary: v.location.as_ref().map(|l| (l.span, label)),
         related: vec![(v.rule_location.span, rule_label)],
         help: Some(help),

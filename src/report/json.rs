@@ -8,7 +8,8 @@ use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-use super::{Location, TraceView, View, status_word};
+use super::{BlameView, Location, ToPassView, TraceView, View, status_word};
+use crate::eval::blame::Role;
 use crate::check::model::{Kind, RuleSeverity, Status};
 use crate::eval::Val;
 
@@ -86,7 +87,16 @@ impl Serialize for Verdict<'_> {
         m.serialize_entry("departments", &v.departments)?;
         m.serialize_entry("source", &Source { section: &v.section, quote: &v.quote })?;
         m.serialize_entry("explanation", &v.explanation)?;
-        m.serialize_entry("trace", &v.trace.as_ref().map(Node))?;
+        if v.status != Status::Pass {
+            m.serialize_entry("blame", &v.blame.iter().map(Blamed).collect::<Vec<_>>())?;
+            if v.blame_more > 0 {
+                m.serialize_entry("blame_more", &v.blame_more)?;
+            }
+            m.serialize_entry("to_pass", &v.to_pass.iter().map(Change).collect::<Vec<_>>())?;
+        }
+        if let Some(trace) = &v.trace {
+            m.serialize_entry("trace", &Node(trace))?;
+        }
         m.end()
     }
 }
@@ -133,9 +143,7 @@ impl Serialize for Node<'_> {
         let t = self.0;
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("label", &t.label)?;
-        if let Some(title) = &t.title {
-            m.serialize_entry("title", title)?;
-        }
+        m.serialize_entry("title", &t.title)?;
         m.serialize_entry("value", &t.value.as_ref().map(Plain))?;
         if let Some(l) = &t.location {
             m.serialize_entry("location", &Place(l))?;
@@ -145,6 +153,60 @@ impl Serialize for Node<'_> {
         }
         if t.omitted > 0 {
             m.serialize_entry("omitted_inputs", &t.omitted)?;
+        }
+        m.end()
+    }
+}
+
+/// A blamed value: `{"input", "title", "value", "location", …}`.
+struct Blamed<'v>(&'v BlameView);
+
+impl Serialize for Blamed<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let b = self.0;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("input", &b.input)?;
+        m.serialize_entry("title", &b.title)?;
+        m.serialize_entry("value", &b.value.as_ref().map(Plain))?;
+        let role = match b.role {
+            Role::Decides => "decides",
+            Role::Threshold => "threshold",
+            Role::Missing => "missing",
+            Role::Null => "null",
+        };
+        m.serialize_entry("role", role)?;
+        if let Some(record) = &b.record {
+            m.serialize_entry("record", record)?;
+        }
+        if let Some((unit, own)) = &b.unit {
+            m.serialize_entry("unit", unit)?;
+            if let Some((n, d)) = own {
+                m.serialize_entry("own", &Plain(&Val::Num(*n)))?;
+                if let Some(d) = d {
+                    m.serialize_entry("of", &Plain(&Val::Num(*d)))?;
+                }
+            }
+        }
+        if let Some(l) = &b.location {
+            m.serialize_entry("location", &Place(l))?;
+        }
+        m.end()
+    }
+}
+
+/// What would pass: `{"input", "title", "from", "to", "unit"}`.
+struct Change<'v>(&'v ToPassView);
+
+impl Serialize for Change<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let t = self.0;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("input", &t.input)?;
+        m.serialize_entry("title", &t.title)?;
+        m.serialize_entry("from", &Plain(&t.from))?;
+        m.serialize_entry("to", &Plain(&t.to))?;
+        if let Some(unit) = &t.unit {
+            m.serialize_entry("unit", unit)?;
         }
         m.end()
     }

@@ -5,17 +5,20 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod names;
 pub mod plan_catalog;
 pub mod sarif;
 pub mod tree;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use crate::check::model::{Kind, Model, RuleSeverity, Status};
+use crate::check::model::{Kind, Model, RuleId, RuleSeverity, Status};
 use crate::data::instance::{Dataset, InstanceId, Slot};
 use crate::diagnostics::{Lang, catalog};
+use crate::eval::blame::{Blame, Quantity, Role, ToPass};
 use crate::eval::verdict::Verdict;
 use crate::eval::{Gap, Trace, Val};
+pub use names::{Names, number, number_against};
 use crate::source::{SourceMap, Span};
 use crate::syntax::ast::BinOp;
 
@@ -45,38 +48,77 @@ pub struct Location {
 /// A derivation node with its location resolved.
 #[derive(Clone, Debug)]
 pub struct TraceView {
+    /// The node as written in the rules: `community.households`, `sum(community: households)`.
     pub label: String,
     /// The field's or metric's name for people (`专职社区民警人数`).
-    pub title: Option<String>,
+    pub title: String,
     pub value: Option<Val>,
     pub location: Option<Location>,
     pub inputs: Vec<TraceView>,
     pub omitted: usize,
-    /// For a ratio of sums: the two sums.
-    pub sums: Option<(Decimal, Decimal)>,
+    /// For a ratio of sums: the two sums, with their names for people.
+    pub sums: Option<((String, Decimal), (String, Decimal))>,
+}
+
+/// A submitted value that decides a verdict, named for people.
+#[derive(Clone, Debug)]
+pub struct BlameView {
+    /// The field's identifier (`community_officers`).
+    pub input: String,
+    /// The field's name for people.
+    pub title: String,
+    pub value: Option<Val>,
+    /// The value with its unit, for people.
+    pub shown: String,
+    pub location: Option<Location>,
+    pub role: Role,
+    /// The record the value belongs to, when it is neither the verdict's subject nor a unit.
+    pub record: Option<String>,
+    /// For a unit of an aggregate: its name and its own numbers.
+    pub unit: Option<(String, Option<(Decimal, Option<Decimal>)>)>,
+}
+
+/// The smallest change of one input that would pass, named for people.
+#[derive(Clone, Debug)]
+pub struct ToPassView {
+    /// The field's identifier, or the aggregate's label.
+    pub input: String,
+    pub title: String,
+    pub from: Val,
+    pub to: Val,
+    /// The unit of `from` and `to`, as written in the rules.
+    pub unit: Option<String>,
+    /// The sentence that says it.
+    pub sentence: String,
 }
 
 /// One verdict, ready to be written in any format.
 #[derive(Clone, Debug)]
 pub struct View {
     pub rule: String,
+    /// The rule's title in the report's language.
     pub title: String,
-    /// The title in the user's language (the English title where the rule has one).
-    pub local_title: String,
     pub subject: Subject,
     pub status: Status,
     pub kind: Kind,
     pub severity: RuleSeverity,
     pub actual: Option<Val>,
     pub requirement: Option<String>,
+    /// The unit of the compared value, as written in the rules.
     pub unit: Option<String>,
     pub due: Option<String>,
+    /// The responsible departments in the report's language, lead first.
     pub departments: Vec<String>,
     pub section: String,
     pub quote: String,
     pub explanation: String,
     pub trace: Option<TraceView>,
-    /// The place in a submission the verdict is best pointed at.
+    /// The values that decide a verdict that is not a pass, most decisive first.
+    pub blame: Vec<BlameView>,
+    /// Blamed values not listed.
+    pub blame_more: usize,
+    pub to_pass: Vec<ToPassView>,
+    /// The place in a submission the verdict is best pointed at: the most decisive value.
     pub location: Option<Location>,
     /// The rule in the rules files.
     pub rule_location: Location,
@@ -85,11 +127,6 @@ pub struct View {
 /// The status as written in rules and JSON.
 pub fn status_word(status: Status) -> &'static str {
     Status::ALL.iter().find(|(_, s)| *s == status).map_or("unknown", |(w, _)| w)
-}
-
-/// A number for people: at most two decimals, no trailing zeros.
-pub fn number(n: Decimal) -> String {
-    n.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero).normalize().to_string()
 }
 
 fn shown(v: &Val) -> String {
@@ -126,35 +163,49 @@ pub struct Viewer<'a> {
 }
 
 impl Viewer<'_> {
+    /// Names in the viewer's language.
+    pub fn names(&self) -> Names<'_> {
+        Names { model: self.model, lang: self.lang }
+    }
+
     pub fn view(&self, v: &Verdict) -> View {
+        let names = self.names();
         let rule = &self.model.rules[v.rule];
         let subject = self.subject(v.subject);
         let requirement = v.op.zip(v.threshold.as_ref()).map(|(op, t)| format!("{} {}", op.symbol(), shown(t)));
-        let trace = v.trace.as_ref().map(|t| self.trace(t));
-        let location = trace.as_ref().and_then(first_location).or_else(|| {
-            let span = self.dataset.get(v.subject).span;
-            (span.end > 0).then(|| locate(self.sources, span))
-        });
+        let trace = v.trace.as_ref().map(|t| self.trace(v.rule, t));
+        let explained = v.explained.as_deref();
+        let blame: Vec<BlameView> =
+            explained.map(|e| e.blame.iter().map(|b| self.blame(b, v.subject)).collect()).unwrap_or_default();
+        let to_pass =
+            explained.map(|e| e.to_pass.iter().map(|t| self.to_pass(t, v.subject)).collect()).unwrap_or_default();
+        let location = blame
+            .iter()
+            .find_map(|b| b.location.clone())
+            .or_else(|| trace.as_ref().and_then(first_location))
+            .or_else(|| {
+                let span = self.dataset.get(v.subject).span;
+                (span.end > 0).then(|| locate(self.sources, span))
+            });
         let citation = rule.citations.first();
         let mut view = View {
             rule: rule.id.clone(),
-            title: rule.title.clone(),
-            local_title: match (self.lang, &rule.english) {
-                (Lang::En, Some(english)) => english.clone(),
-                _ => rule.title.clone(),
-            },
+            title: names.rule(v.rule),
             status: v.status,
             kind: rule.kind,
             severity: rule.severity,
             actual: v.actual.clone(),
             requirement,
-            unit: v.unit.clone(),
+            unit: v.unit.as_ref().map(ToString::to_string),
             due: v.due.map(|d| d.to_string()),
-            departments: rule.departments.iter().map(|&d| self.model.departments[d].name.clone()).collect(),
+            departments: rule.departments.iter().map(|&d| names.department(d)).collect(),
             section: citation.map_or(String::new(), |c| c.section.clone()),
             quote: citation.map_or(String::new(), |c| c.quote.clone()),
             explanation: String::new(),
             trace,
+            blame,
+            blame_more: explained.map_or(0, |e| e.more),
+            to_pass,
             location,
             rule_location: locate(self.sources, rule.id_span),
             subject,
@@ -251,153 +302,250 @@ impl Viewer<'_> {
         }
     }
 
-    fn trace(&self, t: &Trace) -> TraceView {
+    fn trace(&self, rule: RuleId, t: &Trace) -> TraceView {
+        let names = self.names();
+        let entity = self.dataset.get(t.instance).entity;
+        let (label, title) = names.node(Some(rule), t, entity);
+        let sums = t.sums.zip(names.ratio_sums(t)).map(|((n, d), (nn, dn))| ((nn, n), (dn, d)));
         TraceView {
-            label: t.label.clone(),
-            title: self.title_of(&t.label),
+            label,
+            title,
             value: t.value.clone(),
             location: t.location.map(|s| locate(self.sources, s)),
-            inputs: t.inputs.iter().map(|i| self.trace(i)).collect(),
+            inputs: t.inputs.iter().map(|i| self.trace(rule, i)).collect(),
             omitted: t.omitted,
-            sums: t.sums,
+            sums,
         }
     }
 
-    /// The label for people of `entity.field`, `entity.metric` or `sum(entity: field)`.
-    fn title_of(&self, label: &str) -> Option<String> {
-        if let Some((func, fields)) = self.aggregate_fields(label) {
-            return catalog::text(self.lang, &format!("agg.{func}"), &[("of", fields.join(" / "))]);
+    /// A value for people: numbers exactly as submitted, yes/no in words.
+    fn value_text(&self, v: &Val) -> String {
+        match v {
+            Val::Num(n) => n.normalize().to_string(),
+            Val::Bool(b) => catalog::text(self.lang, if *b { "value.true" } else { "value.false" }, &[])
+                .unwrap_or_else(|| b.to_string()),
+            other => other.to_string(),
         }
-        let (entity, name) = label.split_once('.')?;
-        let e = self.model.entity(entity)?;
-        if let Some(f) = self.model.entities[e].field(name) {
-            return self.model.entities[e].fields[f].label.clone();
-        }
-        let m = self.model.metric(e, name)?;
-        self.model.metrics[m].title.clone()
     }
 
-    /// The function of an aggregate label (`ratio(community: a / b)`) and the names for people
-    /// of the fields it aggregates (or of its scope, when it takes no field).
-    fn aggregate_fields<'l>(&self, label: &'l str) -> Option<(&'l str, Vec<String>)> {
-        let (func, rest) = label.split_once('(')?;
-        let inner = rest.trim_end_matches(')');
-        let (scope, field) = inner.split_once(": ").unwrap_or((inner, ""));
-        if field.is_empty() {
-            return Some((func, vec![scope.to_string()]));
-        }
-        let entity = self.model.entity(scope.split(", ").next().unwrap_or(scope));
-        let label = |name: &str| {
-            entity
-                .and_then(|e| {
-                    self.model.entities[e].field(name).and_then(|f| self.model.entities[e].fields[f].label.clone())
-                })
-                .unwrap_or_else(|| name.to_string())
+    /// The name of a record for people: its own name, else the last step of its path.
+    fn record_name(&self, id: InstanceId) -> String {
+        self.subject(id).path.last().cloned().unwrap_or_default()
+    }
+
+    fn blame(&self, b: &Blame, subject: InstanceId) -> BlameView {
+        let names = self.names();
+        let entity = self.dataset.get(b.instance).entity;
+        let unit = names.field_unit(entity, b.field);
+        let shown = match (&b.value, b.role) {
+            (Some(Val::Num(n)), _) => names.quantity(&n.normalize().to_string(), unit.as_ref()),
+            (Some(v), _) => self.value_text(v),
+            (None, Role::Null) => catalog::text(self.lang, "value.null", &[]).unwrap_or_default(),
+            (None, _) => catalog::text(self.lang, "value.missing", &[]).unwrap_or_default(),
         };
-        Some((func, field.split(" / ").map(label).collect()))
+        let in_unit = b.unit.as_ref().is_some_and(|u| u.unit == b.instance);
+        BlameView {
+            input: self.model.entities[entity].fields[b.field].name.clone(),
+            title: names.field(entity, b.field),
+            value: b.value.clone(),
+            shown,
+            location: b.span.map(|s| locate(self.sources, s)),
+            role: b.role,
+            record: (b.instance != subject && !in_unit).then(|| self.record_name(b.instance)),
+            unit: b.unit.as_ref().map(|u| (self.record_name(u.unit), u.own)),
+        }
     }
 
-    /// The totals of a ratio of sums for people: (`x合计`, `y合计`).
-    fn ratio_names(&self, label: &str) -> Option<(String, String)> {
-        let (_, fields) = self.aggregate_fields(label)?;
-        let [num, den] = fields.as_slice() else { return None };
-        let total = |of: &String| catalog::text(self.lang, "agg.sum", &[("of", of.clone())]);
-        Some((total(num)?, total(den)?))
+    fn to_pass(&self, t: &ToPass, subject: InstanceId) -> ToPassView {
+        let names = self.names();
+        let entity = self.dataset.get(t.instance).entity;
+        let sep = catalog::text(self.lang, "list.separator", &[]).unwrap_or_default();
+        let (input, title, unit) = match &t.quantity {
+            Quantity::Field(f) => {
+                let name = self.model.entities[entity].fields[*f].name.clone();
+                (name, names.field(entity, *f), names.field_unit(entity, *f))
+            }
+            Quantity::Total(e, f) => {
+                let def = &self.model.entities[*e];
+                let title = catalog::text(self.lang, "agg.sum", &[("of", names.field(*e, *f))]).unwrap_or_default();
+                (format!("sum({}.{})", def.name, def.fields[*f].name), title, names.field_unit(*e, *f))
+            }
+            Quantity::Units(scopes) => {
+                let mut titles: Vec<String> = Vec::new();
+                for e in scopes {
+                    let title = names.entity(*e);
+                    if !titles.contains(&title) {
+                        titles.push(title);
+                    }
+                }
+                let labels: Vec<&str> = scopes.iter().map(|e| self.model.entities[*e].name.as_str()).collect();
+                (format!("count({})", labels.join(", ")), titles.join(&sep), None)
+            }
+        };
+        let what = match t.instance != subject {
+            true => format!("{} {title}", self.record_name(t.instance)),
+            false => title.clone(),
+        };
+        let text = |v: &Val| match v {
+            Val::Num(n) => names.quantity(&n.normalize().to_string(), unit.as_ref()),
+            other => self.value_text(other),
+        };
+        let mut args = vec![("what", what), ("from", text(&t.from)), ("to", text(&t.to))];
+        let key = match (&t.quantity, &t.from, &t.to) {
+            (quantity, Val::Num(from), Val::Num(to)) => {
+                let diff = (*to - *from).abs().normalize().to_string();
+                args.push(("diff", names.quantity(&diff, unit.as_ref())));
+                match (to > from, quantity) {
+                    (true, Quantity::Units(_)) => "topass.units",
+                    (true, _) => "topass.raise",
+                    (false, _) => "topass.lower",
+                }
+            }
+            _ => "topass.flip",
+        };
+        ToPassView {
+            input,
+            title,
+            from: t.from.clone(),
+            to: t.to.clone(),
+            unit: unit.filter(|u| !u.is_one()).map(|u| u.to_string()),
+            sentence: catalog::text(self.lang, key, &args).unwrap_or_default(),
+        }
+    }
+
+    /// `name value` of a blamed value, with its record where that is not the subject.
+    fn named(&self, b: &BlameView) -> String {
+        match &b.record {
+            Some(r) => format!("{r} {} {}", b.title, b.shown),
+            None => format!("{} {}", b.title, b.shown),
+        }
     }
 
     fn explain(&self, v: &Verdict, view: &View) -> String {
         let lang = self.lang;
-        let unit = view.unit.clone().unwrap_or_default();
-        let what = view
-            .trace
-            .as_ref()
-            .and_then(|t| t.title.clone().or(Some(t.label.clone())))
-            .unwrap_or_else(|| view.rule.clone());
-        let deadline = match &view.due {
-            Some(d) => catalog::text(lang, "explain.by", &[("due", d.clone())]).unwrap_or_default(),
+        let names = self.names();
+        let text = |key: &str, args: &[(&str, String)]| catalog::text(lang, key, args).unwrap_or_default();
+        let sep = text("list.separator", &[]);
+        let unit = v.unit.as_ref();
+        let threshold_number = match &v.threshold {
+            Some(Val::Num(n)) => Some(*n),
+            _ => None,
+        };
+        let quantity = |n: &str| names.quantity(n, unit);
+        let actual = match &v.actual {
+            Some(Val::Num(n)) => quantity(&number_against(*n, threshold_number)),
+            Some(other) => self.value_text(other),
             None => String::new(),
         };
-        // The inputs by name: one value as it is, several (an aggregate) as their total.
-        let mut grouped: Vec<(String, Vec<Val>, usize)> = Vec::new();
-        if let Some(t) = &view.trace {
-            for i in &t.inputs {
-                let name = i.title.clone().unwrap_or(i.label.clone());
-                // A ratio of sums is explained by its two sums, not by the quotient.
-                if let (Some((num, den)), Some(names)) = (i.sums, self.ratio_names(&i.label)) {
-                    grouped.push((names.0, vec![Val::Num(num)], 0));
-                    grouped.push((names.1, vec![Val::Num(den)], 0));
-                    continue;
-                }
-                let Some(v) = &i.value else { continue };
-                match grouped.iter_mut().find(|g| g.0 == name) {
-                    Some(g) => g.1.push(v.clone()),
-                    None => grouped.push((name, vec![v.clone()], 0)),
-                }
-            }
-            if let Some(last) = grouped.last_mut() {
-                last.2 = t.omitted;
-            }
-        }
-        let inputs: Vec<String> = grouped
+        let threshold = match &v.threshold {
+            Some(Val::Num(n)) => quantity(&n.normalize().to_string()),
+            Some(other) => self.value_text(other),
+            None => String::new(),
+        };
+        let what = view.trace.as_ref().map_or_else(|| view.title.clone(), |t| t.title.clone());
+        let deadline = match &view.due {
+            Some(d) => text("explain.by", &[("due", d.clone())]),
+            None => String::new(),
+        };
+        // The values the verdict turns on: the decisive ones, else a ratio's two sums.
+        let mut inputs: Vec<String> = view
+            .blame
             .iter()
+            .filter(|b| b.role == Role::Decides && b.unit.is_none())
             .take(4)
-            .map(|(name, values, omitted)| match values.as_slice() {
-                [one] if *omitted == 0 => format!("{name} {}", shown(one)),
-                many => {
-                    let total: Option<Decimal> = many
-                        .iter()
-                        .map(|v| match v {
-                            Val::Num(n) => Some(*n),
-                            _ => None,
-                        })
-                        .sum();
-                    let args = [
-                        ("name", name.clone()),
-                        ("count", (many.len() + omitted).to_string()),
-                        ("total", total.map_or(String::new(), number)),
-                    ];
-                    let key = if total.is_some() && *omitted == 0 { "explain.total" } else { "explain.values" };
-                    catalog::text(lang, key, &args).unwrap_or_default()
-                }
-            })
+            .map(|b| self.named(b))
             .collect();
-        let basis = if inputs.is_empty() {
-            String::new()
-        } else {
-            let sep = catalog::text(lang, "list.separator", &[]).unwrap_or_default();
-            catalog::text(lang, "explain.basis", &[("inputs", inputs.join(&sep))]).unwrap_or_default()
+        if inputs.is_empty()
+            && let Some(((nn, n), (dn, d))) = view.trace.as_ref().and_then(sums_of)
+        {
+            inputs.push(format!("{nn} {}", n.normalize()));
+            inputs.push(format!("{dn} {}", d.normalize()));
+        }
+        let basis = match inputs.is_empty() {
+            true => String::new(),
+            false => text("explain.basis", &[("inputs", inputs.join(&sep))]),
         };
         let args = vec![
             ("subject", view.subject.path.join(" › ")),
             ("what", what),
-            ("actual", v.actual.as_ref().map_or(String::new(), shown)),
-            ("unit", unit),
+            ("actual", actual),
             ("op", v.op.map_or(String::new(), |op| op_word(op, lang))),
-            ("threshold", v.threshold.as_ref().map_or(String::new(), shown)),
+            ("threshold", threshold),
             ("deadline", deadline),
-            ("path", v.path.map_or(String::new(), number)),
+            ("path", v.path.map_or(String::new(), |p| quantity(&number(p)))),
             ("basis", basis),
-            ("fields", self.gaps(&v.gaps)),
+            ("fields", self.gaps(&v.gaps, &view.blame)),
         ];
         let key = match (v.status, v.op, v.path) {
-            (Status::Behind, _, None) => "explain.behind_no_baseline".to_string(),
+            (Status::Behind, Some(_), None) => "explain.behind_no_baseline".to_string(),
             (status, None, _) if matches!(status, Status::Pass | Status::Fail | Status::OnTrack | Status::Behind) => {
                 format!("explain.{}_condition", status_word(status))
             }
             (status, _, _) => format!("explain.{}", status_word(status)),
         };
-        catalog::text(lang, &key, &args).unwrap_or_default()
+        let mut out = text(&key, &args);
+        if v.status == Status::Unknown {
+            return out;
+        }
+        // Where the threshold comes from.
+        let from: Vec<String> =
+            view.blame.iter().filter(|b| b.role == Role::Threshold).take(4).map(|b| self.named(b)).collect();
+        if !from.is_empty() {
+            out.push_str(&text("explain.threshold_from", &[("inputs", from.join(&sep))]));
+        }
+        // The units that fall short, each with its own numbers.
+        let mut units: Vec<(String, String)> = Vec::new();
+        for b in &view.blame {
+            let Some((name, own)) = &b.unit else { continue };
+            let figure = match own {
+                Some((n, Some(d))) => format!("{}/{}", n.normalize(), d.normalize()),
+                _ => format!("{} {}", b.title, b.shown),
+            };
+            match units.iter_mut().find(|(n, _)| n == name) {
+                Some((_, figures)) if own.is_none() => {
+                    figures.push_str(&sep);
+                    figures.push_str(&figure);
+                }
+                Some(_) => {}
+                None => units.push((name.clone(), figure)),
+            }
+        }
+        if !units.is_empty() {
+            let shown: Vec<String> = units.iter().take(UNITS_SHOWN).map(|(n, f)| format!("{n} {f}")).collect();
+            let mut list = shown.join(&sep);
+            let more = units.len().saturating_sub(UNITS_SHOWN) + usize::from(view.blame_more > 0);
+            if more > 0 {
+                list.push_str(&text("explain.units_more", &[]));
+            }
+            let key = if v.status == Status::NotApplicable { "explain.units_out" } else { "explain.units" };
+            out.push_str(&text(key, &[("units", list)]));
+        }
+        let changes: Vec<&str> = view.to_pass.iter().take(UNITS_SHOWN).map(|t| t.sentence.as_str()).collect();
+        if !changes.is_empty() && v.status != Status::NotApplicable {
+            let joined = changes.join(&text("list.clauses", &[]));
+            out.push_str(&text("explain.to_pass", &[("changes", joined)]));
+        }
+        out
     }
 
-    /// The fields an unknown verdict lacks, named for people.
-    fn gaps(&self, gaps: &[Gap]) -> String {
+    /// The fields an unknown verdict lacks, named for people, each with its record.
+    fn gaps(&self, gaps: &[Gap], blame: &[BlameView]) -> String {
         let mut names: Vec<String> = Vec::new();
+        for b in blame.iter().filter(|b| matches!(b.role, Role::Missing | Role::Null)) {
+            let name = match &b.record {
+                Some(r) => format!("{} ({r})", b.title),
+                None => b.title.clone(),
+            };
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
         for g in gaps {
             let name = match g {
+                Gap::Missing(..) | Gap::Null(..) if !blame.is_empty() => continue,
                 Gap::Missing(i, f) | Gap::Null(i, f) => {
-                    let e = &self.model.entities[self.dataset.get(*i).entity];
-                    let who = self.key(*i).map_or(String::new(), |k| format!(" ({k})"));
-                    format!("{}.{}{who}", e.name, e.fields[*f].name)
+                    let entity = self.dataset.get(*i).entity;
+                    format!("{} ({})", self.names().field(entity, *f), self.record_name(*i))
                 }
                 Gap::Undefined(_) => catalog::text(self.lang, "explain.undefined", &[]).unwrap_or_default(),
                 Gap::Overflow(_) => catalog::text(self.lang, "explain.overflow", &[]).unwrap_or_default(),
@@ -411,8 +559,17 @@ impl Viewer<'_> {
         if more > 0 {
             shown.push(catalog::text(self.lang, "explain.more", &[("count", more.to_string())]).unwrap_or_default());
         }
-        shown.join(", ")
+        let sep = catalog::text(self.lang, "list.separator", &[]).unwrap_or_default();
+        shown.join(&sep)
     }
+}
+
+/// Units that fall short named in an explanation (all are in `blame`).
+const UNITS_SHOWN: usize = 5;
+
+/// The two sums of the ratio a derivation turns on, if it turns on one.
+fn sums_of(t: &TraceView) -> Option<((String, Decimal), (String, Decimal))> {
+    t.sums.clone().or_else(|| t.inputs.iter().find_map(sums_of))
 }
 
 /// The first submitted value in a trace.

@@ -34,7 +34,7 @@ fn tested(model: &Model) -> Vec<bool> {
 fn timing(model: &Model, r: usize, lang: Lang) -> String {
     match &model.rules[r].timing {
         Timing::Standing => t(lang, "report.standing"),
-        Timing::Target { due, baseline: None } => due.clone(),
+        Timing::Target { due, baseline: None } => due.to_string(),
         Timing::Target { due, baseline: Some((value, unit, year)) } => {
             let unit = if unit.is_one() { String::new() } else { unit.to_string() };
             format!("{due} ({} {value}{unit}, {year})", t(lang, "doc.baseline"))

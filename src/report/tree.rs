@@ -9,7 +9,7 @@ use crate::eval::Val;
 pub fn write(v: &View, lang: Lang) -> String {
     let t = |key: &str| catalog::text(lang, key, &[]).unwrap_or_default();
     let mut out = String::new();
-    let _ = writeln!(out, "{} — {}", v.rule, v.local_title);
+    let _ = writeln!(out, "{} — {}", v.rule, v.title);
     let _ =
         writeln!(out, "{}: {} ({} {})", t("tree.subject"), v.subject.path.join(" › "), v.subject.level, v.subject.code);
     let _ = writeln!(out, "{}: {}", t("tree.status"), status_word(v.status));
@@ -26,6 +26,25 @@ pub fn write(v: &View, lang: Lang) -> String {
         format_args!("{}:{}:{}", v.rule_location.file, v.rule_location.line, v.rule_location.column)
     );
     let _ = writeln!(out, "\n{}", v.explanation);
+    if !v.blame.is_empty() {
+        let _ = writeln!(out, "\n{}:", t("tree.blame"));
+        for b in &v.blame {
+            let place = b.location.as_ref().map_or(String::new(), |l| format!("  [{}:{}:{}]", l.file, l.line, l.column));
+            let unit = b.unit.as_ref().map_or(String::new(), |(u, _)| format!("{u} "));
+            let record = b.record.as_ref().map_or(String::new(), |r| format!("{r} "));
+            let _ = writeln!(out, "  - {unit}{record}{} ({}) = {}{place}", b.title, b.input, b.shown);
+        }
+        if v.blame_more > 0 {
+            let more = catalog::text(lang, "explain.more", &[("count", v.blame_more.to_string())]).unwrap_or_default();
+            let _ = writeln!(out, "  - … {more}");
+        }
+    }
+    if !v.to_pass.is_empty() {
+        let _ = writeln!(out, "\n{}:", t("tree.to_pass"));
+        for c in &v.to_pass {
+            let _ = writeln!(out, "  - {}", c.sentence);
+        }
+    }
     if let Some(trace) = &v.trace {
         let _ = writeln!(out, "\n{}:", t("tree.derivation"));
         node(trace, "", true, &mut out, lang);
@@ -49,7 +68,7 @@ fn node(t: &TraceView, prefix: &str, last: bool, out: &mut String, lang: Lang) {
     } else {
         "├─ "
     };
-    let title = t.title.as_ref().map_or(String::new(), |x| format!(" {x}"));
+    let title = format!(" {}", t.title);
     let place = t.location.as_ref().map_or(String::new(), |l| format!("  [{}:{}:{}]", l.file, l.line, l.column));
     let _ = writeln!(out, "{prefix}{branch}{}{title} = {}{place}", t.label, value(&t.value));
     let child_prefix = format!(

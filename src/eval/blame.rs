@@ -1,0 +1,635 @@
+//! Blame and what would pass. For a verdict that is not a pass: the submitted values that
+//! decide it, most decisive first, and for each deciding number the smallest change that
+//! passes. Everything here is found by evaluating the requirement again — each side of a
+//! conjunction, each unit of an aggregate on its own, a submitted value or a total changed —
+//! so what it says is what the evaluator does, whatever the rule's formula.
+
+use rust_decimal::Decimal;
+
+use super::{Elements, Evaluator, Gap, Override, Param, Val, compare};
+use crate::check::model::{AggPart, EntityId, Expr, ExprKind, FieldId, Function, Step, Ty};
+use crate::data::instance::{InstanceId, Scalar, Slot};
+use crate::source::Span;
+use crate::syntax::ast::{AggFn, BinOp};
+
+/// Most blamed values kept for a verdict; the rest are counted.
+pub const BLAME: usize = 20;
+
+/// A submitted value that decides a verdict.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Blame {
+    /// The record that holds the value, or lacks it.
+    pub instance: InstanceId,
+    pub field: FieldId,
+    /// The value; `None` when it is missing or null.
+    pub value: Option<Val>,
+    /// Where the value is written; for a missing field, where its record is.
+    pub span: Option<Span>,
+    pub role: Role,
+    /// For a unit of an aggregate that falls short: the unit and its own numbers.
+    pub unit: Option<UnitShare>,
+}
+
+/// Why a value is blamed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// A value of the compared side, or a condition that does not hold (for a verdict that is
+    /// `not_applicable`: a value that rules the subject out).
+    Decides,
+    /// A value the threshold is computed from.
+    Threshold,
+    /// A field the requirement needs that was not given.
+    Missing,
+    /// A field given as null where a value is needed.
+    Null,
+}
+
+/// One unit's own part of an aggregate that falls short.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnitShare {
+    pub unit: InstanceId,
+    /// The unit's own numbers: a ratio's numerator and denominator, or its value alone.
+    pub own: Option<(Decimal, Option<Decimal>)>,
+    /// How far the unit is from passing on its own, in the terms of its numerator or value.
+    pub shortfall: Option<Decimal>,
+}
+
+/// The smallest change of one input that would pass.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ToPass {
+    /// The instance the quantity belongs to (the subject, for totals and unit counts).
+    pub instance: InstanceId,
+    pub quantity: Quantity,
+    pub from: Val,
+    pub to: Val,
+}
+
+/// What a [`ToPass`] changes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Quantity {
+    /// A submitted field of the instance.
+    Field(FieldId),
+    /// The total of a field over the units of an aggregate (a ratio's numerator, with its
+    /// denominator as submitted).
+    Total(EntityId, FieldId),
+    /// How many units of these entities comply.
+    Units(Vec<EntityId>),
+}
+
+/// Why a verdict is what it is.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Explained {
+    pub blame: Vec<Blame>,
+    /// Blamed values left out (at most [`BLAME`] are kept).
+    pub more: usize,
+    pub to_pass: Vec<ToPass>,
+}
+
+/// One element of an aggregate part.
+struct Member {
+    part: usize,
+    instance: InstanceId,
+    /// The value of a list of plain values, with the list field and the item's place.
+    each: Option<(Scalar, FieldId, Span)>,
+    /// Whether the part's filter takes it (`None`: the filter could not be evaluated).
+    taken: Option<bool>,
+}
+
+impl<'a> Evaluator<'a> {
+    /// Why `expr` is not `want` for the subject `at`: the values that decide it, most
+    /// decisive first, and what would change it.
+    pub fn why(&mut self, expr: &'a Expr, at: InstanceId, params: &[Param], want: bool) -> Explained {
+        let mut out = Explained::default();
+        self.why_in(expr, at, None, params, want, &mut out);
+        finish(&mut out);
+        out
+    }
+
+    /// The fields an `unknown` verdict lacks, each at the record that lacks it.
+    pub fn blame_gaps(&self, gaps: &[Gap]) -> Explained {
+        let mut out = Explained::default();
+        for g in gaps {
+            let (instance, field, role) = match g {
+                Gap::Missing(i, f) => (*i, *f, Role::Missing),
+                Gap::Null(i, f) => (*i, *f, Role::Null),
+                Gap::Undefined(_) | Gap::Overflow(_) => continue,
+            };
+            let inst = self.dataset.get(instance);
+            let span = inst.slots[field].span().or(Some(inst.span).filter(|s| s.end > 0));
+            out.blame.push(Blame { instance, field, value: None, span, role, unit: None });
+        }
+        finish(&mut out);
+        out
+    }
+
+    fn why_in(
+        &mut self,
+        e: &'a Expr,
+        at: InstanceId,
+        each: Option<&Scalar>,
+        params: &[Param],
+        want: bool,
+        out: &mut Explained,
+    ) {
+        match &e.kind {
+            ExprKind::Binary(op @ (BinOp::And | BinOp::Or), a, b) => {
+                // `and` fails by the sides that fail (and `or` holds by those that hold); otherwise
+                // every side decides.
+                let by_some = (*op == BinOp::And) == want;
+                for side in [a, b] {
+                    if !by_some || self.eval_in(side, at, each, params) == Ok(Val::Bool(!want)) {
+                        self.why_in(side, at, each, params, want, out);
+                    }
+                }
+            }
+            ExprKind::Not(x) => self.why_in(x, at, each, params, !want, out),
+            ExprKind::Binary(op, a, b) if op.is_comparison() => {
+                let op = if want { *op } else { negate(*op) };
+                self.why_compare(op, a, b, at, each, params, out);
+            }
+            ExprKind::Metric(steps, m) => match self.walk(steps, at) {
+                Ok(target) => self.why_in(&self.model.metrics[*m].expr, target, None, &[], want, out),
+                Err(_) => self.leaves(e, at, each, params, Role::Decides, out),
+            },
+            ExprKind::If(c, a, b) => match self.eval_in(c, at, each, params) {
+                Ok(Val::Bool(true)) => self.why_in(a, at, each, params, want, out),
+                Ok(Val::Bool(false)) => self.why_in(b, at, each, params, want, out),
+                _ => self.leaves(e, at, each, params, Role::Decides, out),
+            },
+            ExprKind::Aggregate(AggFn::All | AggFn::Any, parts) => {
+                // `all` fails by its elements that fail, `any` by every element.
+                for m in self.members(parts, at, params) {
+                    let Some(value) = &parts[m.part].value else { continue };
+                    if m.taken != Some(true) {
+                        continue;
+                    }
+                    let scalar = m.each.as_ref().map(|(s, _, _)| s);
+                    if self.eval_in(value, m.instance, scalar, params) == Ok(Val::Bool(!want)) {
+                        self.why_member(value, &m, params, want, None, out);
+                    }
+                }
+            }
+            ExprKind::Value(_) => {
+                let before = out.blame.len();
+                self.leaves(e, at, each, params, Role::Decides, out);
+                // A yes/no that does not hold passes when it does.
+                if let [b] = &out.blame[before..]
+                    && b.value == Some(Val::Bool(!want))
+                {
+                    let to = ToPass {
+                        instance: b.instance,
+                        quantity: Quantity::Field(b.field),
+                        from: Val::Bool(!want),
+                        to: Val::Bool(want),
+                    };
+                    out.to_pass.push(to);
+                }
+            }
+            _ => self.leaves(e, at, each, params, Role::Decides, out),
+        }
+    }
+
+    /// Why an element of an aggregate is not `want`, its blamed values tagged with the unit.
+    fn why_member(
+        &mut self,
+        e: &'a Expr,
+        m: &Member,
+        params: &[Param],
+        want: bool,
+        own: Option<(Decimal, Option<Decimal>)>,
+        out: &mut Explained,
+    ) {
+        let before = out.blame.len();
+        let scalar = m.each.as_ref().map(|(s, _, _)| s);
+        self.why_in(e, m.instance, scalar, params, want, out);
+        // An element of a list of plain values is itself the value to blame.
+        if let (true, Some((s, field, span))) = (out.blame.len() == before, &m.each) {
+            let value = Some(Val::from(s));
+            let blame = Blame { instance: m.instance, field: *field, value, span: Some(*span), role: Role::Decides, unit: None };
+            out.blame.push(blame);
+        }
+        let unit = m.each.is_none().then_some(m.instance);
+        for b in &mut out.blame[before..] {
+            b.unit = Some(UnitShare { unit: unit.unwrap_or(b.instance), own, shortfall: None });
+        }
+    }
+
+    /// Why `a op b` does not hold: the units that fall short where `a` is an aggregate over
+    /// units, else the values `a` is computed from; then the values of the threshold.
+    #[expect(clippy::too_many_arguments, reason = "the evaluation context is passed explicitly")]
+    fn why_compare(
+        &mut self,
+        op: BinOp,
+        a: &'a Expr,
+        b: &'a Expr,
+        at: InstanceId,
+        each: Option<&Scalar>,
+        params: &[Param],
+        out: &mut Explained,
+    ) {
+        let threshold = self.eval_in(b, at, each, params);
+        let by_units = match (&threshold, self.find_aggregate(a, at)) {
+            (Ok(t), Some((agg, holder))) => {
+                let cmp = Compared { op, a, threshold: t.clone(), at, each: each.cloned(), params: params.to_vec() };
+                self.why_units(&cmp, agg, holder, out)
+            }
+            _ => false,
+        };
+        if !by_units {
+            self.leaves(a, at, each, params, Role::Decides, out);
+            let mut fields = Vec::new();
+            self.numerators(a, at, &mut fields);
+            for (instance, field) in fields {
+                let key = Override::Field(instance, field);
+                let Slot::Scalar(Scalar::Number(from), _) = &self.dataset.get(instance).slots[field] else { continue };
+                let entity = self.dataset.get(instance).entity;
+                let step = step_of(&self.model.entities[entity].fields[field].ty);
+                let holds = |ev: &mut Self, x: Decimal| {
+                    ev.overrides.insert(key, Val::Num(x));
+                    let l = ev.eval_in(a, at, each, params);
+                    let r = ev.eval_in(b, at, each, params);
+                    ev.overrides.remove(&key);
+                    matches!((l, r), (Ok(l), Ok(r)) if compare(op, &l, &r) == Some(true))
+                };
+                if let Some(to) = self.nearest(*from, step, None, holds) {
+                    out.to_pass.push(ToPass { instance, quantity: Quantity::Field(field), from: Val::Num(*from), to });
+                }
+            }
+        }
+        self.leaves(b, at, each, params, Role::Threshold, out);
+    }
+
+    /// The units of an aggregate that fall short on their own, largest shortfall first, and
+    /// what would pass for the aggregate as a whole; false where the aggregate is not one
+    /// that units make up.
+    fn why_units(&mut self, cmp: &Compared<'a>, agg: &'a Expr, holder: InstanceId, out: &mut Explained) -> bool {
+        let ExprKind::Aggregate(f, parts) = &agg.kind else { return false };
+        let key = Override::Aggregate(std::ptr::from_ref(agg) as usize, holder);
+        let members = self.members(parts, holder, &cmp.params);
+        // Whether raising the aggregate helps, and the aggregate's value at the threshold,
+        // from the compared value at 0 and 1 (the formulas around an aggregate are linear).
+        let at_zero = self.compared_with(cmp, key, Val::Num(Decimal::ZERO));
+        let at_one = self.compared_with(cmp, key, Val::Num(Decimal::ONE));
+        let (up, level) = match (at_zero, at_one, &cmp.threshold) {
+            (Some(z), Some(o), Val::Num(t)) if o != z => {
+                let slope = o - z;
+                let up = matches!(cmp.op, BinOp::Ge | BinOp::Gt) == (slope > Decimal::ZERO);
+                (up, (*t - z).checked_div(slope))
+            }
+            _ => return false,
+        };
+        let params = cmp.params.clone();
+        let mut units: Vec<(Option<Decimal>, Explained)> = Vec::new();
+        match f {
+            AggFn::Ratio => {
+                let (mut num, mut den) = (Decimal::ZERO, Decimal::ZERO);
+                for m in members.iter().filter(|m| m.taken == Some(true)) {
+                    let Some(Expr { kind: ExprKind::Binary(BinOp::Div, x, y), .. }) = &parts[m.part].value else {
+                        return false;
+                    };
+                    let scalar = m.each.as_ref().map(|(s, _, _)| s);
+                    let (Ok(Val::Num(n)), Ok(Val::Num(d))) =
+                        (self.eval_in(x, m.instance, scalar, &params), self.eval_in(y, m.instance, scalar, &params))
+                    else {
+                        continue;
+                    };
+                    num = num.checked_add(n).unwrap_or(num);
+                    den = den.checked_add(d).unwrap_or(den);
+                    let Some(own) = n.checked_div(d) else { continue };
+                    if self.holds_with(cmp, key, Val::Num(own)) {
+                        continue;
+                    }
+                    let shortfall = level.and_then(|l| l.checked_mul(d)).map(|l| if up { l - n } else { n - l });
+                    let mut e = Explained::default();
+                    self.leaves(x, m.instance, scalar, &params, Role::Decides, &mut e);
+                    tag(&mut e, m.instance, Some((n, Some(d))), shortfall);
+                    units.push((shortfall, e));
+                }
+                if let Some(total) = total_of(parts) {
+                    let step = step_of(&self.model.entities[total.0].fields[total.1].ty);
+                    let holds = |ev: &mut Self, n: Decimal| {
+                        n.checked_div(den).is_some_and(|r| ev.holds_with(cmp, key, Val::Num(r)))
+                    };
+                    if let Some(to) = self.nearest(num, step, None, holds) {
+                        let quantity = Quantity::Total(total.0, total.1);
+                        out.to_pass.push(ToPass { instance: cmp.at, quantity, from: Val::Num(num), to });
+                    }
+                }
+            }
+            AggFn::Share | AggFn::Count => {
+                // The units that do not count (or, where fewer must, those that do).
+                let mut n = 0usize;
+                let mut yes = 0usize;
+                for m in members.iter().filter(|m| *f == AggFn::Count || m.taken == Some(true)) {
+                    let test = if *f == AggFn::Share { parts[m.part].value.as_ref() } else { parts[m.part].filter.as_ref() };
+                    let scalar = m.each.as_ref().map(|(s, _, _)| s);
+                    let counts = match (f, test) {
+                        (AggFn::Count, _) => m.taken == Some(true),
+                        (_, Some(t)) => self.eval_in(t, m.instance, scalar, &params) == Ok(Val::Bool(true)),
+                        (_, None) => true,
+                    };
+                    n += 1;
+                    yes += usize::from(counts);
+                    if counts == up {
+                        continue;
+                    }
+                    let mut e = Explained::default();
+                    match test {
+                        Some(t) => self.why_member(t, m, &params, up, None, &mut e),
+                        None => continue,
+                    }
+                    units.push((None, e));
+                }
+                let scopes: Vec<EntityId> = parts.iter().map(|p| super::part_ref(p).scope).collect();
+                let ceiling = if *f == AggFn::Share { Some(Decimal::from(n)) } else { None };
+                let holds = |ev: &mut Self, k: Decimal| {
+                    let value = match f {
+                        AggFn::Share if n > 0 => k * Decimal::ONE_HUNDRED / Decimal::from(n),
+                        _ => k,
+                    };
+                    ev.holds_with(cmp, key, Val::Num(value))
+                };
+                if let Some(to) = self.nearest(Decimal::from(yes), Decimal::ONE, ceiling, holds) {
+                    let quantity = Quantity::Units(scopes);
+                    out.to_pass.push(ToPass { instance: cmp.at, quantity, from: Val::Num(Decimal::from(yes)), to });
+                }
+            }
+            AggFn::Min | AggFn::Max | AggFn::Sum => {
+                let mut total = Decimal::ZERO;
+                for m in members.iter().filter(|m| m.taken == Some(true)) {
+                    let Some(value) = &parts[m.part].value else { continue };
+                    let scalar = m.each.as_ref().map(|(s, _, _)| s);
+                    let Ok(Val::Num(v)) = self.eval_in(value, m.instance, scalar, &params) else { continue };
+                    total = total.checked_add(v).unwrap_or(total);
+                    // A sum is made by every unit: each is shown with its contribution.
+                    let (short, shortfall) = match f {
+                        AggFn::Sum => (true, Some(if up { -v } else { v })),
+                        _ => (!self.holds_with(cmp, key, Val::Num(v)), level.map(|l| if up { l - v } else { v - l })),
+                    };
+                    if !short {
+                        continue;
+                    }
+                    let mut e = Explained::default();
+                    match &m.each {
+                        Some(_) => self.why_member(value, m, &params, true, Some((v, None)), &mut e),
+                        None => self.leaves(value, m.instance, scalar, &params, Role::Decides, &mut e),
+                    }
+                    tag(&mut e, m.instance, Some((v, None)), shortfall);
+                    if *f != AggFn::Sum
+                        && let [b] = e.blame.as_slice()
+                        && b.value == Some(Val::Num(v))
+                    {
+                        let step = step_of(&self.model.entities[self.dataset.get(b.instance).entity].fields[b.field].ty);
+                        let holds = |ev: &mut Self, x: Decimal| ev.holds_with(cmp, key, Val::Num(x));
+                        if let Some(to) = self.nearest(v, step, None, holds) {
+                            let quantity = Quantity::Field(b.field);
+                            e.to_pass.push(ToPass { instance: b.instance, quantity, from: Val::Num(v), to });
+                        }
+                    }
+                    units.push((shortfall, e));
+                }
+                if *f == AggFn::Sum
+                    && let Some(field) = total_of(parts)
+                {
+                    let step = step_of(&self.model.entities[field.0].fields[field.1].ty);
+                    let holds = |ev: &mut Self, x: Decimal| ev.holds_with(cmp, key, Val::Num(x));
+                    if let Some(to) = self.nearest(total, step, None, holds) {
+                        let quantity = Quantity::Total(field.0, field.1);
+                        out.to_pass.push(ToPass { instance: cmp.at, quantity, from: Val::Num(total), to });
+                    }
+                }
+            }
+            AggFn::Any | AggFn::All => return false,
+        }
+        // Largest shortfall first; units with no number keep their order.
+        units.sort_by(|x, y| y.0.unwrap_or(Decimal::MIN).cmp(&x.0.unwrap_or(Decimal::MIN)));
+        for (_, e) in units {
+            out.blame.extend(e.blame);
+            out.to_pass.extend(e.to_pass);
+        }
+        true
+    }
+
+    /// The compared value with an aggregate replaced by `x`.
+    fn compared_with(&mut self, cmp: &Compared<'a>, key: Override, x: Val) -> Option<Decimal> {
+        self.overrides.insert(key, x);
+        let v = self.eval_in(cmp.a, cmp.at, cmp.each.as_ref(), &cmp.params);
+        self.overrides.remove(&key);
+        match v {
+            Ok(Val::Num(n)) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// Whether the comparison holds with an aggregate replaced by `x`.
+    fn holds_with(&mut self, cmp: &Compared<'a>, key: Override, x: Val) -> bool {
+        self.overrides.insert(key, x);
+        let v = self.eval_in(cmp.a, cmp.at, cmp.each.as_ref(), &cmp.params);
+        self.overrides.remove(&key);
+        v.is_ok_and(|v| compare(cmp.op, &v, &cmp.threshold) == Some(true))
+    }
+
+    /// The value nearest to `from`, in steps of `step`, at which `holds` (a monotone test)
+    /// is true: searched upwards and downwards (never below zero, nor above `ceiling`),
+    /// doubling the distance, then halving it.
+    fn nearest(
+        &mut self,
+        from: Decimal,
+        step: Decimal,
+        ceiling: Option<Decimal>,
+        mut holds: impl FnMut(&mut Self, Decimal) -> bool,
+    ) -> Option<Val> {
+        let mut best: Option<(u64, Decimal)> = None;
+        for up in [true, false] {
+            let at = |k: u64| -> Option<Decimal> {
+                let d = Decimal::from(k).checked_mul(step)?;
+                let x = if up { from.checked_add(d)? } else { from.checked_sub(d)? };
+                let inside = x >= Decimal::ZERO && ceiling.is_none_or(|c| x <= c);
+                inside.then_some(x)
+            };
+            let (mut fails, mut k) = (0u64, 1u64);
+            let found = loop {
+                match at(k) {
+                    Some(x) if holds(self, x) => break Some(k),
+                    Some(_) if k < 1 << 62 => (fails, k) = (k, k * 2),
+                    _ => break None,
+                }
+            };
+            let Some(mut passes) = found else { continue };
+            while passes - fails > 1 {
+                let mid = fails + (passes - fails) / 2;
+                match at(mid) {
+                    Some(x) if holds(self, x) => passes = mid,
+                    _ => fails = mid,
+                }
+            }
+            if best.is_none_or(|(k, _)| passes < k)
+                && let Some(x) = at(passes)
+            {
+                best = Some((passes, x));
+            }
+        }
+        best.map(|(_, x)| Val::Num(x.normalize()))
+    }
+
+    /// The submitted values `e` reads, blamed with `role`.
+    fn leaves(
+        &mut self,
+        e: &'a Expr,
+        at: InstanceId,
+        each: Option<&Scalar>,
+        params: &[Param],
+        role: Role,
+        out: &mut Explained,
+    ) {
+        let outer = self.reads.replace(Vec::new());
+        let _ = self.eval_in(e, at, each, params);
+        let reads = std::mem::replace(&mut self.reads, outer).unwrap_or_default();
+        for r in reads {
+            let inst = self.dataset.get(r.instance);
+            let (role, span) = match &inst.slots[r.field] {
+                Slot::Scalar(..) => (role, r.span),
+                Slot::Null(span) => (Role::Null, Some(*span)),
+                Slot::Missing => (Role::Missing, Some(inst.span).filter(|s| s.end > 0)),
+                // Lists are blamed by their elements, records by their fields.
+                _ => continue,
+            };
+            out.blame.push(Blame { instance: r.instance, field: r.field, value: r.value, span, role, unit: None });
+        }
+    }
+
+    /// The submitted numbers `e` grows with or shrinks with, not counting divisors: what
+    /// may be changed to pass (a share's denominator is how things are, not a remedy).
+    fn numerators(&self, e: &'a Expr, at: InstanceId, out: &mut Vec<(InstanceId, FieldId)>) {
+        match &e.kind {
+            ExprKind::Value(steps) => {
+                if let Some((Step::Field(_, f), init)) = steps.split_last()
+                    && let Ok(holder) = self.walk(init, at)
+                    && matches!(self.dataset.get(holder).slots[*f], Slot::Scalar(Scalar::Number(_), _))
+                    && !out.contains(&(holder, *f))
+                {
+                    out.push((holder, *f));
+                }
+            }
+            ExprKind::Metric(steps, m) => {
+                if let Ok(target) = self.walk(steps, at) {
+                    self.numerators(&self.model.metrics[*m].expr, target, out);
+                }
+            }
+            ExprKind::Binary(BinOp::Div, x, _) | ExprKind::Neg(x) => self.numerators(x, at, out),
+            ExprKind::Binary(BinOp::Add | BinOp::Sub | BinOp::Mul, x, y) | ExprKind::If(_, x, y) => {
+                self.numerators(x, at, out);
+                self.numerators(y, at, out);
+            }
+            ExprKind::Call(Function::RoundHalfUp | Function::Abs, args) => {
+                if let Some(x) = args.first() {
+                    self.numerators(x, at, out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The one aggregate a compared value is computed from (through metrics and arithmetic),
+    /// with the instance it is computed for.
+    fn find_aggregate(&self, e: &'a Expr, at: InstanceId) -> Option<(&'a Expr, InstanceId)> {
+        match &e.kind {
+            ExprKind::Aggregate(..) => Some((e, at)),
+            ExprKind::Metric(steps, m) => {
+                let target = self.walk(steps, at).ok()?;
+                self.find_aggregate(&self.model.metrics[*m].expr, target)
+            }
+            ExprKind::Binary(BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div, x, y) => {
+                match (self.find_aggregate(x, at), self.find_aggregate(y, at)) {
+                    (Some(found), None) | (None, Some(found)) => Some(found),
+                    _ => None,
+                }
+            }
+            ExprKind::Neg(x) => self.find_aggregate(x, at),
+            ExprKind::Call(Function::RoundHalfUp | Function::Abs, args) => self.find_aggregate(args.first()?, at),
+            _ => None,
+        }
+    }
+
+    /// Every element of an aggregate's parts, and whether its filter takes it.
+    fn members(&mut self, parts: &'a [AggPart], at: InstanceId, params: &[Param]) -> Vec<Member> {
+        let mut out = Vec::new();
+        for (part, p) in parts.iter().enumerate() {
+            let found = match self.elements(&p.scope, at) {
+                Ok(Elements::Instances(ids)) => ids.into_iter().map(|i| (i, None)).collect(),
+                Ok(Elements::Values(holder, field, values)) => values
+                    .into_iter()
+                    .filter_map(|(v, span)| Some((holder, Some((v?, field, span)))))
+                    .collect::<Vec<_>>(),
+                Err(_) => Vec::new(),
+            };
+            for (instance, each) in found {
+                let taken = match &p.filter {
+                    None => Some(true),
+                    Some(filter) => match self.eval_in(filter, instance, each.as_ref().map(|(s, _, _)| s), params) {
+                        Ok(Val::Bool(b)) => Some(b),
+                        _ => None,
+                    },
+                };
+                out.push(Member { part, instance, each, taken });
+            }
+        }
+        out
+    }
+}
+
+/// A comparison being explained: `a op threshold` for the subject `at`.
+struct Compared<'a> {
+    op: BinOp,
+    a: &'a Expr,
+    threshold: Val,
+    at: InstanceId,
+    each: Option<Scalar>,
+    params: Vec<Param>,
+}
+
+/// The comparison that holds exactly when `op` does not.
+fn negate(op: BinOp) -> BinOp {
+    match op {
+        BinOp::Ge => BinOp::Lt,
+        BinOp::Gt => BinOp::Le,
+        BinOp::Le => BinOp::Gt,
+        BinOp::Lt => BinOp::Ge,
+        BinOp::Eq => BinOp::Ne,
+        BinOp::Ne => BinOp::Eq,
+        other => other,
+    }
+}
+
+/// The smallest change of a value of this type: one for counts, a hundredth otherwise.
+fn step_of(ty: &Ty) -> Decimal {
+    match ty {
+        Ty::Count(_) => Decimal::ONE,
+        _ => Decimal::new(1, 2),
+    }
+}
+
+/// The field an aggregate totals (a ratio's numerator, a sum's value), where every part
+/// reads one plain field.
+fn total_of(parts: &[AggPart]) -> Option<(EntityId, FieldId)> {
+    let first = super::part_ref(parts.first()?).fields.first().copied()?;
+    Some(first)
+}
+
+/// Marks blamed values as those of one unit with its own numbers.
+fn tag(e: &mut Explained, unit: InstanceId, own: Option<(Decimal, Option<Decimal>)>, shortfall: Option<Decimal>) {
+    for b in &mut e.blame {
+        b.unit = Some(UnitShare { unit, own, shortfall });
+    }
+}
+
+/// Keeps each blamed value once, in order, and at most [`BLAME`] of them.
+fn finish(out: &mut Explained) {
+    let mut seen = std::collections::HashSet::new();
+    out.blame.retain(|b| seen.insert((b.instance, b.field, b.span.map(|s| (s.file, s.start)))));
+    let mut seen = std::collections::HashSet::new();
+    out.to_pass.retain(|t| seen.insert((t.instance, t.quantity.clone())));
+    out.more = out.blame.len().saturating_sub(BLAME);
+    out.blame.truncate(BLAME);
+    out.to_pass.truncate(BLAME);
+}

@@ -1,0 +1,193 @@
+//! Names for people in the report's language: rules, entities, fields, metrics, parameters,
+//! units, departments and derivation nodes. This is where an index of the model becomes
+//! words; Chinese names come from the rules (titles, labels), English ones from the rules'
+//! English names, else from the identifiers the rules declare.
+
+use rust_decimal::Decimal;
+
+use crate::check::model::{EntityId, FieldId, MetricId, Model, RuleId, Ty};
+use crate::check::units::{PERCENT, Unit};
+use crate::diagnostics::{Lang, catalog};
+use crate::eval::{Node, Trace};
+use crate::syntax::ast::AggFn;
+
+/// Names in one language.
+#[derive(Clone, Copy)]
+pub struct Names<'a> {
+    pub model: &'a Model,
+    pub lang: Lang,
+}
+
+impl Names<'_> {
+    /// A rule's title: its English title in English, where it has one.
+    pub fn rule(&self, r: RuleId) -> String {
+        let rule = &self.model.rules[r];
+        match (self.lang, &rule.english) {
+            (Lang::En, Some(english)) => english.clone(),
+            _ => rule.title.clone(),
+        }
+    }
+
+    /// An entity (`城市社区（居委会）`, `Urban community`).
+    pub fn entity(&self, e: EntityId) -> String {
+        let def = &self.model.entities[e];
+        match self.lang {
+            Lang::En => def.english.clone().unwrap_or_else(|| humane(&def.name)),
+            Lang::Zh => def.title.clone().unwrap_or_else(|| def.name.clone()),
+        }
+    }
+
+    /// A field: its label in Chinese, its identifier in words in English.
+    pub fn field(&self, e: EntityId, f: FieldId) -> String {
+        let def = &self.model.entities[e].fields[f];
+        match self.lang {
+            Lang::En => humane(&def.name),
+            Lang::Zh => def.label.clone().unwrap_or_else(|| def.name.clone()),
+        }
+    }
+
+    /// A metric: its title in Chinese, its identifier in words in English.
+    pub fn metric(&self, m: MetricId) -> String {
+        let def = &self.model.metrics[m];
+        match self.lang {
+            Lang::En => humane(&def.name),
+            Lang::Zh => def.title.clone().unwrap_or_else(|| def.name.clone()),
+        }
+    }
+
+    /// A responsible department.
+    pub fn department(&self, d: usize) -> String {
+        let def = &self.model.departments[d];
+        match (self.lang, &def.english) {
+            (Lang::En, Some(english)) => english.clone(),
+            _ => def.name.clone(),
+        }
+    }
+
+    /// The unit of a field's values, where it has one.
+    pub fn field_unit(&self, e: EntityId, f: FieldId) -> Option<Unit> {
+        match &self.model.entities[e].fields[f].ty {
+            Ty::Count(u) | Ty::Decimal(u) => Some(u.clone()),
+            Ty::Percent => Some(Unit::named(PERCENT)),
+            _ => None,
+        }
+    }
+
+    /// A number with its unit: `12人`, `12 persons`, `40%`.
+    pub fn quantity(&self, number: &str, unit: Option<&Unit>) -> String {
+        let Some(unit) = unit.filter(|u| !u.is_one()) else { return number.to_string() };
+        let symbolic = unit.factors().all(|(n, _)| !n.chars().any(|c| c.is_alphabetic() && !c.is_ascii()));
+        match self.lang {
+            Lang::Zh => format!("{number}{unit}"),
+            Lang::En if symbolic => format!("{number}{unit}"),
+            Lang::En => format!("{number} {}", self.english_unit(unit, number != "1")),
+        }
+    }
+
+    /// A unit in English words: `persons per ten thousand persons`.
+    fn english_unit(&self, unit: &Unit, plural: bool) -> String {
+        let word = |name: &str, plural: bool| {
+            let english = self.model.units.get(name).and_then(|u| u.description.clone()).unwrap_or(name.to_string());
+            let short = english.split(" (").next().unwrap_or(&english).to_string();
+            match plural && !short.ends_with('s') && short != "yuan" {
+                true => format!("{short}s"),
+                false => short,
+            }
+        };
+        let over: Vec<String> = unit.factors().filter(|(_, e)| *e > 0).map(|(n, _)| word(n, plural)).collect();
+        let under: Vec<String> = unit.factors().filter(|(_, e)| *e < 0).map(|(n, _)| word(n, false)).collect();
+        let mut text = over.join(" ");
+        for u in under {
+            text.push_str(" per ");
+            text.push_str(&u);
+        }
+        text
+    }
+
+    /// What a derivation node is: its label as written in the rules (`community.households`,
+    /// `sum(community.households)`) and its name for people.
+    pub fn node(&self, rule: Option<RuleId>, t: &Trace, entity: EntityId) -> (String, String) {
+        match &t.node {
+            Node::Field(f) => {
+                let def = &self.model.entities[entity];
+                (format!("{}.{}", def.name, def.fields[*f].name), self.field(entity, *f))
+            }
+            Node::Metric(m) => {
+                let def = &self.model.metrics[*m];
+                (format!("{}.{}", self.model.entities[def.entity].name, def.name), self.metric(*m))
+            }
+            Node::Param(i, _) => {
+                let param = rule.and_then(|r| self.model.rules[r].params.get(*i));
+                let name = param.map_or(String::new(), |p| p.name.clone());
+                let title = match (self.lang, param.and_then(|p| p.description.clone())) {
+                    (Lang::Zh, Some(d)) => d,
+                    _ => humane(&name),
+                };
+                (format!("param {name}"), title)
+            }
+            Node::Aggregate(f, parts) => {
+                let mut labels = Vec::new();
+                let mut titles: Vec<String> = Vec::new();
+                for p in parts {
+                    let scope = &self.model.entities[p.scope].name;
+                    let fields: Vec<String> =
+                        p.fields.iter().map(|(e, f)| self.model.entities[*e].fields[*f].name.clone()).collect();
+                    labels.push(match (p.list, fields.is_empty()) {
+                        (Some(list), _) => format!("{scope}.{}", self.model.entities[p.scope].fields[list].name),
+                        (None, true) => scope.clone(),
+                        (None, false) => format!("{scope}: {}", fields.join(" / ")),
+                    });
+                    let title = match (p.list, p.fields.as_slice()) {
+                        (Some(list), _) => self.field(p.scope, list),
+                        (None, []) => self.entity(p.scope),
+                        (None, fields) => {
+                            fields.iter().map(|(e, f)| self.field(*e, *f)).collect::<Vec<_>>().join(" / ")
+                        }
+                    };
+                    if !titles.contains(&title) {
+                        titles.push(title);
+                    }
+                }
+                let sep = catalog::text(self.lang, "list.separator", &[]).unwrap_or_default();
+                let of = titles.join(&sep);
+                let title = catalog::text(self.lang, &format!("agg.{}", f.name()), &[("of", of)]).unwrap_or_default();
+                (format!("{}({})", f.name(), labels.join(", ")), title)
+            }
+            Node::Formula => {
+                let title = catalog::text(self.lang, "explain.value", &[]).unwrap_or_default();
+                ("value".to_string(), title)
+            }
+        }
+    }
+
+    /// The totals of a ratio of sums for people: (`x合计`, `y合计`).
+    pub fn ratio_sums(&self, t: &Trace) -> Option<(String, String)> {
+        let Node::Aggregate(AggFn::Ratio, parts) = &t.node else { return None };
+        let [(ne, nf), (de, df)] = parts.first()?.fields.as_slice() else { return None };
+        let total = |of: String| catalog::text(self.lang, "agg.sum", &[("of", of)]);
+        Some((total(self.field(*ne, *nf))?, total(self.field(*de, *df))?))
+    }
+}
+
+/// An identifier in words: `full_time_deputy_directors` → `full time deputy directors`.
+pub fn humane(name: &str) -> String {
+    name.replace('_', " ")
+}
+
+/// A number for people: at most two decimals, no trailing zeros.
+pub fn number(n: Decimal) -> String {
+    n.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero).normalize().to_string()
+}
+
+/// A number shown next to a threshold it is compared with: with as many decimals as it takes
+/// to stay on its side of the threshold (99.9973, not 100; 2.6996, not 2.7).
+pub fn number_against(n: Decimal, threshold: Option<Decimal>) -> String {
+    let Some(t) = threshold else { return number(n) };
+    for dp in 2..=28 {
+        let r = n.round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        if r.cmp(&t) == n.cmp(&t) {
+            return r.normalize().to_string();
+        }
+    }
+    n.normalize().to_string()
+}
