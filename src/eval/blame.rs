@@ -237,8 +237,11 @@ impl<'a> Evaluator<'a> {
         };
         if !by_units {
             self.leaves(a, at, each, params, Role::Decides, out);
+            // An equality is a case the rule names (`owner_representatives == 0`), not a target.
             let mut fields = Vec::new();
-            self.numerators(a, at, &mut fields);
+            if !matches!(op, BinOp::Eq | BinOp::Ne) {
+                self.numerators(a, at, &mut fields);
+            }
             for (instance, field) in fields {
                 let key = Override::Field(instance, field);
                 let Slot::Scalar(Scalar::Number(from), _) = &self.dataset.get(instance).slots[field] else { continue };
@@ -443,15 +446,25 @@ impl<'a> Evaluator<'a> {
         for up in [true, false] {
             let at = |k: u64| -> Option<Decimal> {
                 let d = Decimal::from(k).checked_mul(step)?;
-                let x = if up { from.checked_add(d)? } else { from.checked_sub(d)? };
-                let inside = x >= Decimal::ZERO && ceiling.is_none_or(|c| x <= c);
-                inside.then_some(x)
+                if up { from.checked_add(d) } else { from.checked_sub(d) }
+            };
+            // The most steps that stay at or above zero and at or below the ceiling.
+            let room = match (up, ceiling) {
+                (true, Some(c)) => c.checked_sub(from),
+                (true, None) => None,
+                (false, _) => Some(from),
+            };
+            let limit = match room.and_then(|r| r.checked_div(step)) {
+                Some(r) if r < Decimal::ONE => continue,
+                Some(r) => u64::try_from(r.floor()).unwrap_or(1 << 62).min(1 << 62),
+                None => 1 << 62,
             };
             let (mut fails, mut k) = (0u64, 1u64);
             let found = loop {
+                k = k.min(limit);
                 match at(k) {
                     Some(x) if holds(self, x) => break Some(k),
-                    Some(_) if k < 1 << 62 => (fails, k) = (k, k * 2),
+                    Some(_) if k < limit => (fails, k) = (k, k * 2),
                     _ => break None,
                 }
             };

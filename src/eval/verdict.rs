@@ -377,8 +377,9 @@ fn judge_one<'a>(
     if trace && v.status != Status::Pass {
         let explained = match v.status {
             Status::Unknown => ev.blame_gaps(&v.gaps),
+            // What rules a subject out is not a remedy: no `to_pass`.
             Status::NotApplicable => match &j.condition {
-                Some(condition) => ev.why(condition, subject, params, true),
+                Some(condition) => Explained { to_pass: Vec::new(), ..ev.why(condition, subject, params, true) },
                 None => Explained::default(),
             },
             _ => ev.why(&j.require, subject, params, true),

@@ -90,6 +90,8 @@ pub struct ToPassView {
     pub unit: Option<String>,
     /// The sentence that says it.
     pub sentence: String,
+    /// Whether it is a total or a count of units, not one submitted value.
+    pub whole: bool,
 }
 
 /// One verdict, ready to be written in any format.
@@ -328,6 +330,19 @@ impl Viewer<'_> {
         }
     }
 
+    /// The record a value is shown under: the nearest record with a key or a name of its own
+    /// (a community for its `qualitative` items).
+    fn owner(&self, mut id: InstanceId) -> InstanceId {
+        loop {
+            let inst = self.dataset.get(id);
+            let def = &self.model.entities[inst.entity];
+            match inst.parent {
+                Some(parent) if def.key.is_none() && def.display.is_none() => id = parent,
+                _ => return id,
+            }
+        }
+    }
+
     /// The name of a record for people: its own name, else the last step of its path.
     fn record_name(&self, id: InstanceId) -> String {
         self.subject(id).path.last().cloned().unwrap_or_default()
@@ -343,7 +358,8 @@ impl Viewer<'_> {
             (None, Role::Null) => catalog::text(self.lang, "value.null", &[]).unwrap_or_default(),
             (None, _) => catalog::text(self.lang, "value.missing", &[]).unwrap_or_default(),
         };
-        let in_unit = b.unit.as_ref().is_some_and(|u| u.unit == b.instance);
+        let owner = self.owner(b.instance);
+        let in_unit = b.unit.as_ref().is_some_and(|u| u.unit == b.instance || u.unit == owner);
         BlameView {
             input: self.model.entities[entity].fields[b.field].name.clone(),
             title: names.field(entity, b.field),
@@ -351,7 +367,7 @@ impl Viewer<'_> {
             shown,
             location: b.span.map(|s| locate(self.sources, s)),
             role: b.role,
-            record: (b.instance != subject && !in_unit).then(|| self.record_name(b.instance)),
+            record: (owner != subject && !in_unit).then(|| self.record_name(owner)),
             unit: b.unit.as_ref().map(|u| (self.record_name(u.unit), u.own)),
         }
     }
@@ -382,8 +398,9 @@ impl Viewer<'_> {
                 (format!("count({})", labels.join(", ")), titles.join(&sep), None)
             }
         };
-        let what = match t.instance != subject {
-            true => format!("{} {title}", self.record_name(t.instance)),
+        let owner = self.owner(t.instance);
+        let what = match owner != subject {
+            true => format!("{} {title}", self.record_name(owner)),
             false => title.clone(),
         };
         let text = |v: &Val| match v {
@@ -410,6 +427,7 @@ impl Viewer<'_> {
             to: t.to.clone(),
             unit: unit.filter(|u| !u.is_one()).map(|u| u.to_string()),
             sentence: catalog::text(self.lang, key, &args).unwrap_or_default(),
+            whole: !matches!(t.quantity, Quantity::Field(_)),
         }
     }
 
@@ -488,8 +506,13 @@ impl Viewer<'_> {
             return out;
         }
         // Where the threshold comes from.
-        let from: Vec<String> =
-            view.blame.iter().filter(|b| b.role == Role::Threshold).take(4).map(|b| self.named(b)).collect();
+        let from: Vec<String> = view
+            .blame
+            .iter()
+            .filter(|b| b.role == Role::Threshold && b.unit.is_none())
+            .take(4)
+            .map(|b| self.named(b))
+            .collect();
         if !from.is_empty() {
             out.push_str(&text("explain.threshold_from", &[("inputs", from.join(&sep))]));
         }
@@ -520,7 +543,10 @@ impl Viewer<'_> {
             let key = if v.status == Status::NotApplicable { "explain.units_out" } else { "explain.units" };
             out.push_str(&text(key, &[("units", list)]));
         }
-        let changes: Vec<&str> = view.to_pass.iter().take(UNITS_SHOWN).map(|t| t.sentence.as_str()).collect();
+        // What would pass for the whole says it for its units too.
+        let whole = view.to_pass.iter().any(|t| t.whole);
+        let changes: Vec<&str> =
+            view.to_pass.iter().filter(|t| t.whole || !whole).take(UNITS_SHOWN).map(|t| t.sentence.as_str()).collect();
         if !changes.is_empty() && v.status != Status::NotApplicable {
             let joined = changes.join(&text("list.clauses", &[]));
             out.push_str(&text("explain.to_pass", &[("changes", joined)]));
