@@ -69,6 +69,7 @@ fn args() -> CheckArgs {
         params: Vec::new(),
         strict: false,
         only: Vec::new(),
+        trace: plancheck::cli::check::TraceLevel::Failing,
         output: Some(PathBuf::from(if cfg!(windows) { "NUL" } else { "/dev/null" })),
     }
 }

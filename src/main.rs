@@ -44,6 +44,9 @@ enum Command {
         /// Only rules whose id matches (`*` wildcard; repeatable, or several separated by commas)
         #[arg(long, value_delimiter = ',')]
         only: Vec<String>,
+        /// Which verdicts carry their derivation (JSON): those that are not a pass, all, or none
+        #[arg(long, value_enum, default_value = "failing")]
+        trace: cli::check::TraceLevel,
         /// Write the report to this file instead of standard output
         #[arg(short, long)]
         output: Option<PathBuf>,
@@ -178,7 +181,7 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let lang = args.lang;
     let code = match args.command {
-        Command::Check { submissions, rules, format, as_of, params, strict, only, output, reading } => {
+        Command::Check { submissions, rules, format, as_of, params, strict, only, trace, output, reading } => {
             let options = reading.options();
             let rules = cli::rules_path(rules);
             let check = cli::check::CheckArgs {
@@ -191,6 +194,7 @@ fn main() -> ExitCode {
                 params,
                 strict,
                 only,
+                trace,
                 output,
             };
             cli::check::run(&check)
@@ -206,6 +210,7 @@ fn main() -> ExitCode {
                 params,
                 strict: false,
                 only: vec![rule.clone()],
+                trace: cli::check::TraceLevel::All,
                 output,
             };
             cli::explain::run(&check, &rule, subject.as_deref())

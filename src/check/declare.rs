@@ -5,8 +5,8 @@
 use super::model::{AreaInfo, DepartmentInfo, EntityDef, FieldDef, MetricDef, PlanInfo, Ty, ValueType};
 use super::units::{Dimension, Unit, UnitInfo};
 use super::{Checker, Input, Namespace};
-use crate::diagnostics::suggest::did_you_mean;
 use crate::data::instance::Date;
+use crate::diagnostics::suggest::did_you_mean;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::syntax::ast::{self, ItemKind, MemberKind, PlanValue, TypeKind};
 

@@ -27,6 +27,15 @@ pub enum CheckFormat {
     Markdown,
 }
 
+/// Which verdicts carry their derivation trace (`--trace`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TraceLevel {
+    /// Verdicts that are not a pass.
+    Failing,
+    All,
+    None,
+}
+
 /// What `check` was asked to do.
 pub struct CheckArgs {
     pub rules: PathBuf,
@@ -38,6 +47,7 @@ pub struct CheckArgs {
     pub params: Vec<(String, rust_decimal::Decimal)>,
     pub strict: bool,
     pub only: Vec<String>,
+    pub trace: TraceLevel,
     pub output: Option<PathBuf>,
 }
 
@@ -186,15 +196,20 @@ fn stream_json(args: &CheckArgs, judge: &Judge<'_>, viewer: &Viewer<'_>) -> u8 {
     let failed = Status::ALL.iter().zip(counts).any(|((_, s), n)| n > 0 && is_failure(*s, args.strict));
     let as_of = as_of.map_or(String::new(), |d| d.to_string());
     let lines = |judge: &mut Judge<'_>, b| {
+        let mut verdicts = Vec::new();
+        judge.batch(b, args.trace == TraceLevel::All, &mut |v| verdicts.push(v));
         let mut out = Vec::new();
-        let mut result = Ok(());
-        judge.batch(b, true, &mut |v| {
-            if result.is_ok() {
-                let first = out.is_empty();
-                result = report::json::verdict(&mut out, &viewer.view(&v), first);
+        for v in verdicts {
+            // Every verdict that is not a pass is explained (blame, what would pass);
+            // `--trace` says which keep their derivation.
+            let mut v = if v.status == Status::Pass { v } else { judge.retrace(&v) };
+            if args.trace == TraceLevel::None {
+                v.trace = None;
             }
-        });
-        result.map(|()| out)
+            let first = out.is_empty();
+            report::json::verdict(&mut out, &viewer.view(&v), first)?;
+        }
+        Ok(out)
     };
     let written = stream(
         args,
@@ -235,7 +250,7 @@ fn stream_sarif(args: &CheckArgs, judge: &Judge<'_>, viewer: &Viewer<'_>) -> u8 
         args,
         judge,
         &batches,
-        |out| report::sarif::begin(out, viewer.model, &rules),
+        |out| report::sarif::begin(out, viewer.names(), &rules),
         lines,
         |out, any| report::sarif::end(out, any),
     );

@@ -205,7 +205,14 @@ impl<'a> Evaluator<'a> {
         // An element of a list of plain values is itself the value to blame.
         if let (true, Some((s, field, span))) = (out.blame.len() == before, &m.each) {
             let value = Some(Val::from(s));
-            let blame = Blame { instance: m.instance, field: *field, value, span: Some(*span), role: Role::Decides, unit: None };
+            let blame = Blame {
+                instance: m.instance,
+                field: *field,
+                value,
+                span: Some(*span),
+                role: Role::Decides,
+                unit: None,
+            };
             out.blame.push(blame);
         }
         let unit = m.each.is_none().then_some(m.instance);
@@ -324,7 +331,8 @@ impl<'a> Evaluator<'a> {
                 let mut n = 0usize;
                 let mut yes = 0usize;
                 for m in members.iter().filter(|m| *f == AggFn::Count || m.taken == Some(true)) {
-                    let test = if *f == AggFn::Share { parts[m.part].value.as_ref() } else { parts[m.part].filter.as_ref() };
+                    let test =
+                        if *f == AggFn::Share { parts[m.part].value.as_ref() } else { parts[m.part].filter.as_ref() };
                     let scalar = m.each.as_ref().map(|(s, _, _)| s);
                     let counts = match (f, test) {
                         (AggFn::Count, _) => m.taken == Some(true),
@@ -382,7 +390,8 @@ impl<'a> Evaluator<'a> {
                         && let [b] = e.blame.as_slice()
                         && b.value == Some(Val::Num(v))
                     {
-                        let step = step_of(&self.model.entities[self.dataset.get(b.instance).entity].fields[b.field].ty);
+                        let step =
+                            step_of(&self.model.entities[self.dataset.get(b.instance).entity].fields[b.field].ty);
                         let holds = |ev: &mut Self, x: Decimal| ev.holds_with(cmp, key, Val::Num(x));
                         if let Some(to) = self.nearest(v, step, None, holds) {
                             let quantity = Quantity::Field(b.field);

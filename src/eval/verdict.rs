@@ -295,7 +295,9 @@ fn rule_params(
                 let of_year =
                     |i: InstanceId| year.is_none_or(|y| super::whole::reporting_year(model, dataset, i) == Some(y));
                 instances[entity].iter().filter(|&&i| of_year(i)).find_map(|&i| match &dataset.get(i).slots[field] {
-                    Slot::Scalar(Scalar::Number(n), _) => Some(Param { value: *n, origin: Origin::Submitted(i, field) }),
+                    Slot::Scalar(Scalar::Number(n), _) => {
+                        Some(Param { value: *n, origin: Origin::Submitted(i, field) })
+                    }
                     _ => None,
                 })
             };

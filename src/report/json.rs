@@ -9,9 +9,9 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 use super::{BlameView, Location, ToPassView, TraceView, View, status_word};
-use crate::eval::blame::Role;
 use crate::check::model::{Kind, RuleSeverity, Status};
 use crate::eval::Val;
+use crate::eval::blame::Role;
 
 /// Writes the opening of the report: tool, date and the summary of all verdicts.
 pub fn begin(out: &mut (impl Write + ?Sized), counts: &[usize; 6], as_of: &str) -> io::Result<()> {

@@ -18,9 +18,9 @@ use crate::diagnostics::{Lang, catalog};
 use crate::eval::blame::{Blame, Quantity, Role, ToPass};
 use crate::eval::verdict::Verdict;
 use crate::eval::{Gap, Trace, Val};
-pub use names::{Names, number, number_against};
 use crate::source::{SourceMap, Span};
 use crate::syntax::ast::BinOp;
+pub use names::{Names, number, number_against};
 
 /// Who a verdict is about.
 #[derive(Clone, Debug)]
@@ -181,14 +181,13 @@ impl Viewer<'_> {
             explained.map(|e| e.blame.iter().map(|b| self.blame(b, v.subject)).collect()).unwrap_or_default();
         let to_pass =
             explained.map(|e| e.to_pass.iter().map(|t| self.to_pass(t, v.subject)).collect()).unwrap_or_default();
-        let location = blame
-            .iter()
-            .find_map(|b| b.location.clone())
-            .or_else(|| trace.as_ref().and_then(first_location))
-            .or_else(|| {
-                let span = self.dataset.get(v.subject).span;
-                (span.end > 0).then(|| locate(self.sources, span))
-            });
+        let location =
+            blame.iter().find_map(|b| b.location.clone()).or_else(|| trace.as_ref().and_then(first_location)).or_else(
+                || {
+                    let span = self.dataset.get(v.subject).span;
+                    (span.end > 0).then(|| locate(self.sources, span))
+                },
+            );
         let citation = rule.citations.first();
         let mut view = View {
             rule: rule.id.clone(),

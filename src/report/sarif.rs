@@ -8,8 +8,9 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
+use super::names::Names;
 use super::{View, is_failure, status_word};
-use crate::check::model::{Model, RuleId, RuleSeverity, Status};
+use crate::check::model::{RuleId, RuleSeverity, Status};
 
 /// Whether a verdict of this status is a result.
 pub fn reported(status: Status, strict: bool) -> bool {
@@ -18,18 +19,18 @@ pub fn reported(status: Status, strict: bool) -> bool {
 
 /// Writes the opening of the log: the tool and the descriptors of `rules`, in order (a
 /// result's `ruleIndex` is its rule's place in that order).
-pub fn begin(out: &mut (impl Write + ?Sized), model: &Model, rules: &[RuleId]) -> io::Result<()> {
+pub fn begin(out: &mut (impl Write + ?Sized), names: Names<'_>, rules: &[RuleId]) -> io::Result<()> {
     let descriptors: Vec<Value> = rules
         .iter()
         .map(|&r| {
-            let rule = &model.rules[r];
+            let rule = &names.model.rules[r];
             let citation = rule.citations.first();
             let (section, quote) = citation.map_or(("", ""), |c| (c.section.as_str(), c.quote.as_str()));
-            let departments: Vec<&str> = rule.departments.iter().map(|&d| model.departments[d].name.as_str()).collect();
+            let departments: Vec<String> = rule.departments.iter().map(|&d| names.department(d)).collect();
             json!({
                 "id": rule.id,
                 "name": rule.id.replace('.', "_"),
-                "shortDescription": {"text": rule.title},
+                "shortDescription": {"text": names.rule(r)},
                 "fullDescription": {"text": format!("{section} — {quote}")},
                 "help": {"text": format!("{section}: {quote}")},
                 "properties": {"departments": departments, "tags": [section]},
@@ -60,13 +61,29 @@ pub fn result(out: &mut (impl Write + ?Sized), v: &View, index: usize, strict: b
         "message": {"text": v.explanation},
         "properties": {"status": status_word(v.status), "subject": v.subject.code},
     });
+    let place = |l: &super::Location| {
+        json!({
+            "artifactLocation": {"uri": l.file},
+            "region": {"startLine": l.line, "startColumn": l.column},
+        })
+    };
     if let Some(l) = &v.location {
-        result["locations"] = json!([{
-            "physicalLocation": {
-                "artifactLocation": {"uri": l.file},
-                "region": {"startLine": l.line, "startColumn": l.column},
-            }
-        }]);
+        result["locations"] = json!([{ "physicalLocation": place(l) }]);
+    }
+    // The rest of the blame: the other values that decide the verdict.
+    let related: Vec<Value> = v
+        .blame
+        .iter()
+        .filter_map(|b| b.location.as_ref().map(|l| (b, l)))
+        .skip(1)
+        .enumerate()
+        .map(|(i, (b, l))| {
+            let unit = b.unit.as_ref().map_or(String::new(), |(u, _)| format!("{u} "));
+            json!({"id": i + 1, "physicalLocation": place(l), "message": {"text": format!("{unit}{} {}", b.title, b.shown)}})
+        })
+        .collect();
+    if !related.is_empty() {
+        result["relatedLocations"] = Value::Array(related);
     }
     out.write_all(if first { b"\n      " } else { b",\n      " })?;
     serde_json::to_writer(&mut *out, &result)?;

@@ -29,7 +29,8 @@ pub fn write(v: &View, lang: Lang) -> String {
     if !v.blame.is_empty() {
         let _ = writeln!(out, "\n{}:", t("tree.blame"));
         for b in &v.blame {
-            let place = b.location.as_ref().map_or(String::new(), |l| format!("  [{}:{}:{}]", l.file, l.line, l.column));
+            let place =
+                b.location.as_ref().map_or(String::new(), |l| format!("  [{}:{}:{}]", l.file, l.line, l.column));
             let unit = b.unit.as_ref().map_or(String::new(), |(u, _)| format!("{u} "));
             let record = b.record.as_ref().map_or(String::new(), |r| format!("{r} "));
             let _ = writeln!(out, "  - {unit}{record}{} ({}) = {}{place}", b.title, b.input, b.shown);

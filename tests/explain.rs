@@ -1,0 +1,234 @@
+//! Explanations you can trust: each verdict that is not a pass blames the submitted values that
+//! decide it (not the first value read), says what would pass, shows numbers that never
+//! contradict its status, and reads in English under `--lang en`. Every case changes the spec's
+//! example submission in one place and checks what `check --format json` says about it.
+
+mod common;
+
+use common::{plancheck, root};
+use serde_json::Value;
+
+const EXAMPLE: &str = "tests/submissions/example-jinnan-2024.json";
+
+/// The example submission with `change` applied, written to a file of its own.
+fn variant(name: &str, change: impl FnOnce(&mut Value)) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(root().join(EXAMPLE)).expect("example");
+    let mut doc: Value = serde_json::from_str(&text).expect("example is JSON");
+    change(&mut doc);
+    let dir = std::env::temp_dir().join(format!("plancheck-explain-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("submission.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&doc).expect("JSON")).expect("written");
+    path
+}
+
+fn report(args: &[&str]) -> Value {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend_from_slice(args);
+    let (_, out, err) = plancheck(&all);
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"))
+}
+
+fn verdict<'r>(r: &'r Value, rule: &str, subject: &str) -> &'r Value {
+    r["verdicts"]
+        .as_array()
+        .expect("verdicts")
+        .iter()
+        .find(|v| v["rule"] == rule && (v["subject"]["code"] == subject || v["subject"]["name"] == subject))
+        .unwrap_or_else(|| panic!("no verdict for {rule} on {subject}"))
+}
+
+/// A community or village of the example, by name.
+fn community<'d>(doc: &'d mut Value, name: &str) -> &'d mut Value {
+    doc["district"]["streets"]
+        .as_array_mut()
+        .expect("streets")
+        .iter_mut()
+        .flat_map(|s| {
+            let s = s.as_object_mut().expect("street");
+            s.iter_mut()
+                .filter(|(k, _)| *k == "communities" || *k == "villages")
+                .flat_map(|(_, list)| list.as_array_mut().into_iter().flatten())
+        })
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no unit {name}"))
+}
+
+fn line_of(path: &std::path::Path, needle: &str) -> u64 {
+    let text = std::fs::read_to_string(path).expect("readable");
+    let at = text.find(needle).unwrap_or_else(|| panic!("{needle} not in the file"));
+    text[..at].matches('\n').count() as u64 + 1
+}
+
+#[test]
+fn a_conjunction_blames_only_the_conditions_that_fail() {
+    // 仁和园社区: secretary-chair true, one deputy secretary, one deputy chair of two.
+    let r = report(&[EXAMPLE]);
+    let v = verdict(&r, "staffing.four_plus_n_core", "仁和园社区");
+    assert_eq!(v["status"], "fail");
+    let blamed: Vec<&str> =
+        v["blame"].as_array().expect("blame").iter().map(|b| b["input"].as_str().unwrap_or("")).collect();
+    assert_eq!(blamed, ["full_time_deputy_directors"], "{v}");
+    let to_pass = &v["to_pass"][0];
+    assert_eq!(
+        (to_pass["input"].as_str(), to_pass["from"].as_i64(), to_pass["to"].as_i64()),
+        (Some("full_time_deputy_directors"), Some(1), Some(2))
+    );
+    assert!(v["explanation"].as_str().unwrap_or("").contains("至少需2人（现有1人，差1人）"), "{v}");
+}
+
+#[test]
+fn a_share_of_officers_says_how_many_would_pass() {
+    let path = variant("police", |doc| {
+        let ps = &mut doc["district"]["police_stations"][0];
+        ps["officers_total"] = 11.into();
+        ps["community_officers"] = 4.into();
+        ps["police_areas"][0]["full_time_community_officers"] = 1.into();
+    });
+    let r = report(&["--as-of", "2025-12-31", path.to_str().expect("utf-8")]);
+    let v = verdict(&r, "police.community_officer_share", "120112-PS-SG");
+    assert_eq!(v["status"], "fail");
+    let to_pass = &v["to_pass"][0];
+    assert_eq!(to_pass["input"], "community_officers", "{v}");
+    assert_eq!((to_pass["from"].as_i64(), to_pass["to"].as_i64()), (Some(4), Some(5)), "{v}");
+    // The denominator is how things are, not a remedy.
+    assert!(v["to_pass"].as_array().expect("to_pass").iter().all(|t| t["input"] != "officers_total"), "{v}");
+    assert_eq!(v["blame"][0]["input"], "community_officers");
+    assert_eq!(v["blame"][0]["location"]["line"].as_u64(), Some(line_of(&path, "\"community_officers\": 4")));
+}
+
+#[test]
+fn a_coverage_blames_the_unit_that_falls_short_at_its_line() {
+    let path = variant("legal", |doc| community(doc, "宋庄子村")["legal_advisors"] = 0.into());
+    let r = report(&["--as-of", "2025-12-31", path.to_str().expect("utf-8")]);
+    let v = verdict(&r, "legal.advisor_per_community", "120112");
+    assert_eq!(v["status"], "fail", "{v}");
+    let blame = v["blame"].as_array().expect("blame");
+    assert_eq!(blame.len(), 1, "only the village without an advisor: {v}");
+    assert_eq!(blame[0]["unit"], "宋庄子村");
+    assert_eq!(blame[0]["input"], "legal_advisors");
+    assert_eq!(blame[0]["location"]["line"].as_u64(), Some(line_of(&path, "\"legal_advisors\": 0")), "{v}");
+    assert_eq!(v["to_pass"][0]["input"], "count(community, village)", "{v}");
+}
+
+#[test]
+fn a_ratio_over_units_blames_the_units_short_largest_shortfall_first() {
+    let path = variant("ratio", |doc| {
+        // 仁和园社区 1 of 9 (8 short), 鑫港园社区 17 of 18 (1 short).
+        community(doc, "仁和园社区")["resident_unit_party_orgs_reported"] = 1.into();
+        community(doc, "鑫港园社区")["resident_unit_party_orgs_reported"] = 17.into();
+    });
+    let r = report(&[path.to_str().expect("utf-8")]);
+    let v = verdict(&r, "party.double_reporting_orgs", "120112");
+    let units: Vec<&str> =
+        v["blame"].as_array().expect("blame").iter().map(|b| b["unit"].as_str().unwrap_or("")).collect();
+    assert_eq!(units, ["仁和园社区", "鑫港园社区"], "the larger shortfall first: {v}");
+    assert!(!units.contains(&""), "every blamed value is a unit's: {v}");
+}
+
+#[test]
+fn numbers_never_contradict_the_status() {
+    let path = variant("instructors", |doc| {
+        doc["district"]["resident_population"] = 5_000_000.into();
+        doc["district"]["social_sports_instructors"] = 13_499.into();
+    });
+    let r = report(&[path.to_str().expect("utf-8")]);
+    let v = verdict(&r, "sports.instructors_per_1000", "120112");
+    assert_eq!(v["status"], "fail");
+    let text = v["explanation"].as_str().unwrap_or("");
+    assert!(text.contains("2.6998"), "{text}");
+    assert!(!text.contains("为2.7人/千人"), "{text}");
+}
+
+#[test]
+fn passes_carry_no_trace_by_default_and_failures_do() {
+    let r = report(&[EXAMPLE]);
+    let verdicts = r["verdicts"].as_array().expect("verdicts");
+    assert!(
+        verdicts.iter().filter(|v| v["status"] == "pass").all(|v| v.get("trace").is_none() && v.get("blame").is_none())
+    );
+    assert!(
+        verdicts.iter().filter(|v| v["status"] == "fail").all(|v| v.get("trace").is_some() && v.get("blame").is_some())
+    );
+    let all = report(&["--trace", "all", EXAMPLE]);
+    let passes = all["verdicts"].as_array().expect("verdicts").iter().filter(|v| v["status"] == "pass");
+    assert!(passes.clone().count() > 0 && passes.into_iter().all(|v| v.get("trace").is_some()));
+    let none = report(&["--trace", "none", EXAMPLE]);
+    assert!(none["verdicts"].as_array().expect("verdicts").iter().all(|v| v.get("trace").is_none()));
+}
+
+#[test]
+fn unknown_blames_the_missing_field_at_its_record() {
+    let path = variant("unknown", |doc| {
+        let district = &mut doc["district"];
+        district["regular_exercise_survey_respondents"] = 0.into();
+        district["regular_exercise_survey_regular"] = 0.into();
+        district["regular_exercise_share_published"] = Value::Null;
+    });
+    let r = report(&[path.to_str().expect("utf-8")]);
+    let v = verdict(&r, "sports.regular_exercise_share", "120112");
+    assert_eq!(v["status"], "unknown", "{v}");
+    assert_eq!(v["blame"][0]["input"], "regular_exercise_share_published");
+    assert_eq!(v["blame"][0]["role"], "null");
+    let line = line_of(&path, "\"regular_exercise_share_published\": null");
+    assert_eq!(v["blame"][0]["location"]["line"].as_u64(), Some(line), "{v}");
+}
+
+/// Chinese characters outside the names of places and records and the plan's own words.
+fn chinese_outside_names(text: &str, allowed: &[String]) -> Vec<String> {
+    let mut rest = text.to_string();
+    for a in allowed {
+        rest = rest.replace(a.as_str(), " ");
+    }
+    let mut found = Vec::new();
+    let mut run = String::new();
+    for c in rest.chars() {
+        if ('\u{4e00}'..='\u{9fff}').contains(&c)
+            || ('\u{3000}'..='\u{303f}').contains(&c)
+            || ('\u{ff00}'..='\u{ffef}').contains(&c)
+        {
+            run.push(c);
+        } else if !run.is_empty() {
+            found.push(std::mem::take(&mut run));
+        }
+    }
+    found.extend((!run.is_empty()).then_some(run));
+    found
+}
+
+#[test]
+fn english_reports_are_english_but_for_names_and_plan_quotes() {
+    let r = report(&["--lang", "en", EXAMPLE]);
+    // Names: of subjects and their paths, and of the records blamed; plan quotes and sections.
+    let mut allowed: Vec<String> = Vec::new();
+    for v in r["verdicts"].as_array().expect("verdicts") {
+        for p in v["subject"]["path"].as_array().into_iter().flatten() {
+            allowed.push(p.as_str().unwrap_or("").to_string());
+        }
+        allowed.push(v["subject"]["name"].as_str().unwrap_or("").to_string());
+        allowed.push(v["source"]["quote"].as_str().unwrap_or("").to_string());
+        allowed.push(v["source"]["section"].as_str().unwrap_or("").to_string());
+        for b in v["blame"].as_array().into_iter().flatten() {
+            for key in ["unit", "record"] {
+                allowed.push(b[key].as_str().unwrap_or("").to_string());
+            }
+        }
+    }
+    allowed.retain(|a| !a.is_empty());
+    allowed.sort_by_key(|a| std::cmp::Reverse(a.len()));
+    for v in r["verdicts"].as_array().expect("verdicts") {
+        let mut shown =
+            vec![v["title"].as_str().unwrap_or("").to_string(), v["explanation"].as_str().unwrap_or("").to_string()];
+        shown.extend(v["departments"].as_array().into_iter().flatten().map(|d| d.as_str().unwrap_or("").to_string()));
+        for b in v["blame"].as_array().into_iter().flatten() {
+            shown.push(b["title"].as_str().unwrap_or("").to_string());
+        }
+        for t in v["to_pass"].as_array().into_iter().flatten() {
+            shown.push(t["title"].as_str().unwrap_or("").to_string());
+        }
+        for text in shown {
+            let chinese = chinese_outside_names(&text, &allowed);
+            assert!(chinese.is_empty(), "Chinese {chinese:?} in English output: {text}");
+        }
+    }
+}
