@@ -49,7 +49,7 @@ impl Span {
 }
 
 /// One loaded source file.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct SourceFile {
     /// The name shown to users (the path as given, with `/` separators).
     pub name: String,
@@ -81,7 +81,7 @@ impl SourceFile {
 }
 
 /// All source files of a run.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceMap {
     files: Vec<SourceFile>,
 }

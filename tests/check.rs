@@ -53,7 +53,7 @@ fn the_findings_of_the_spec_example_hold() {
 
 #[test]
 fn the_json_output_follows_the_contract() {
-    let r = json(&[EXAMPLE]);
+    let r = json(&["--trace", "all", EXAMPLE]);
     assert_eq!(r["tool"]["name"], "plancheck");
     assert_eq!(r["as_of"], "2024-12-31");
     let verdicts = r["verdicts"].as_array().expect("verdicts");

@@ -232,3 +232,75 @@ fn english_reports_are_english_but_for_names_and_plan_quotes() {
         }
     }
 }
+
+mod never_panics {
+    //! Judging and explaining, with every number of a submission replaced by extreme values:
+    //! an overflow is an `unknown` verdict, never a panic, in any language.
+
+    use super::*;
+    use plancheck::data::{self, Format, Options};
+    use plancheck::diagnostics::Lang;
+    use plancheck::eval::verdict::{Judge, JudgeOptions};
+    use plancheck::load::RuleSet;
+    use plancheck::report::Viewer;
+    use proptest::prelude::*;
+    use std::sync::LazyLock;
+
+    static RULES: LazyLock<RuleSet> = LazyLock::new(|| common::check_files(&common::shipped_rule_files()));
+
+    const EXTREMES: [&str; 7] = [
+        "0",
+        "1",
+        "79228162514264337593543950335",
+        "39614081257132168796771975167",
+        "0.0000000000000000000000000001",
+        "7922816251426433759354395033.5",
+        "12345.678",
+    ];
+
+    /// Replaces the numbers of a JSON value, in document order, by extremes picked in turn.
+    fn replace(v: &mut Value, picks: &[usize], next: &mut usize) {
+        match v {
+            Value::Number(_) => {
+                let pick = picks[*next % picks.len()];
+                *next += 1;
+                if pick < EXTREMES.len() {
+                    *v = serde_json::from_str(EXTREMES[pick]).unwrap_or(Value::Null);
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|i| replace(i, picks, next)),
+            Value::Object(map) => {
+                map.iter_mut().filter(|(k, _)| *k != "reporting_year").for_each(|(_, i)| replace(i, picks, next))
+            }
+            _ => {}
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        #[test]
+        fn judging_and_explaining_extreme_values(picks in proptest::collection::vec(0usize..14, 1..40)) {
+            let set = &*RULES;
+            let base = std::fs::read_to_string(root().join(EXAMPLE)).expect("example");
+            let mut doc: Value = serde_json::from_str(&base).expect("JSON");
+            replace(&mut doc, &picks, &mut 0);
+            let text = serde_json::to_string_pretty(&doc).expect("JSON");
+            let mut sources = set.sources.clone();
+            let loaded = data::load_text("extreme.json", &text, Format::Json, &set.checked, &Options::default(), &mut sources);
+            let model = &set.checked.model;
+            let options = JudgeOptions { trace: true, ..JudgeOptions::default() };
+            for lang in [Lang::Zh, Lang::En] {
+                let viewer = Viewer { model, dataset: &loaded.dataset, sources: &sources, lang };
+                let mut unexplained = Vec::new();
+                Judge::new(model, &loaded.dataset, &options).each(true, |v| {
+                    let view = viewer.view(&v);
+                    if v.status != plancheck::check::model::Status::Pass && view.explanation.is_empty() {
+                        unexplained.push(view.rule);
+                    }
+                });
+                prop_assert!(unexplained.is_empty(), "{unexplained:?}");
+            }
+        }
+    }
+}

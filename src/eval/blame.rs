@@ -243,12 +243,15 @@ impl<'a> Evaluator<'a> {
             _ => false,
         };
         if !by_units {
+            let before = out.blame.len();
             self.leaves(a, at, each, params, Role::Decides, out);
             // An equality is a case the rule names (`owner_representatives == 0`), not a target.
             let mut fields = Vec::new();
             if !matches!(op, BinOp::Eq | BinOp::Ne) {
                 self.numerators(a, at, &mut fields);
             }
+            // What may be changed to pass decides most: it comes first.
+            out.blame[before..].sort_by_key(|b| !fields.contains(&(b.instance, b.field)));
             for (instance, field) in fields {
                 let key = Override::Field(instance, field);
                 let Slot::Scalar(Scalar::Number(from), _) = &self.dataset.get(instance).slots[field] else { continue };
@@ -309,7 +312,9 @@ impl<'a> Evaluator<'a> {
                     if self.holds_with(cmp, key, Val::Num(own)) {
                         continue;
                     }
-                    let shortfall = level.and_then(|l| l.checked_mul(d)).map(|l| if up { l - n } else { n - l });
+                    let shortfall = level
+                        .and_then(|l| l.checked_mul(d))
+                        .and_then(|l| if up { l.checked_sub(n) } else { n.checked_sub(l) });
                     let mut e = Explained::default();
                     self.leaves(x, m.instance, scalar, &params, Role::Decides, &mut e);
                     tag(&mut e, m.instance, Some((n, Some(d))), shortfall);
@@ -375,7 +380,10 @@ impl<'a> Evaluator<'a> {
                     // A sum is made by every unit: each is shown with its contribution.
                     let (short, shortfall) = match f {
                         AggFn::Sum => (true, Some(if up { -v } else { v })),
-                        _ => (!self.holds_with(cmp, key, Val::Num(v)), level.map(|l| if up { l - v } else { v - l })),
+                        _ => (
+                            !self.holds_with(cmp, key, Val::Num(v)),
+                            level.and_then(|l| if up { l.checked_sub(v) } else { v.checked_sub(l) }),
+                        ),
                     };
                     if !short {
                         continue;
@@ -645,8 +653,19 @@ fn tag(e: &mut Explained, unit: InstanceId, own: Option<(Decimal, Option<Decimal
     }
 }
 
-/// Keeps each blamed value once, in order, and at most [`BLAME`] of them.
+/// Puts the values that would pass when changed first, keeps each blamed value once and at
+/// most [`BLAME`] of them.
 fn finish(out: &mut Explained) {
+    // A value that can be changed to pass decides more than one that only takes part.
+    let remedies: std::collections::HashSet<(InstanceId, FieldId)> = out
+        .to_pass
+        .iter()
+        .filter_map(|t| match t.quantity {
+            Quantity::Field(f) => Some((t.instance, f)),
+            _ => None,
+        })
+        .collect();
+    out.blame.sort_by_key(|b| !remedies.contains(&(b.instance, b.field)));
     let mut seen = std::collections::HashSet::new();
     out.blame.retain(|b| seen.insert((b.instance, b.field, b.span.map(|s| (s.file, s.start)))));
     let mut seen = std::collections::HashSet::new();

@@ -128,7 +128,8 @@ fn finding(v: &View, lang: Lang, sources: &SourceMap) -> String {
     let label =
         catalog::text(lang, "report.value_here", &[("status", status_word(v.status).to_string())]).unwrap_or_default();
     let rule_label = catalog::text(lang, "report.rule_here", &[("rule", v.rule.clone())]).unwrap_or_default();
-    let help = format!("{} — «{}» ({})", v.section, v.quote, v.departments.join("、"));
+    let sep = catalog::text(lang, "list.separator", &[]).unwrap_or_default();
+    let help = format!("{} — «{}» ({})", v.section, v.quote, v.departments.join(&sep));
     render_finding(&Finding {
         code: v.rule.clone(),
         error: v.status == Status::Fail,

@@ -40,7 +40,7 @@ pub fn write(views: &[View], as_of: &str, lang: Lang) -> String {
                     status_word(v.status),
                     v.explanation.replace('|', "\\|"),
                     v.due.clone().unwrap_or_else(|| t("report.standing")),
-                    v.departments.join("、"),
+                    v.departments.join(&t("list.separator")),
                 );
             }
             let passed = items.iter().filter(|v| v.status == Status::Pass).count();

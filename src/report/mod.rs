@@ -409,7 +409,7 @@ impl Viewer<'_> {
         let mut args = vec![("what", what), ("from", text(&t.from)), ("to", text(&t.to))];
         let key = match (&t.quantity, &t.from, &t.to) {
             (quantity, Val::Num(from), Val::Num(to)) => {
-                let diff = (*to - *from).abs().normalize().to_string();
+                let diff = to.checked_sub(*from).map_or(String::new(), |d| d.abs().normalize().to_string());
                 args.push(("diff", names.quantity(&diff, unit.as_ref())));
                 match (to > from, quantity) {
                     (true, Quantity::Units(_)) => "topass.units",
@@ -477,6 +477,13 @@ impl Viewer<'_> {
         {
             inputs.push(format!("{nn} {}", n.normalize()));
             inputs.push(format!("{dn} {}", d.normalize()));
+        }
+        // A pass has no blame: the submitted values its derivation reads say what it rests on.
+        if inputs.is_empty() && v.status == Status::Pass {
+            let read = view.trace.iter().flat_map(|t| &t.inputs).filter(|i| i.location.is_some());
+            inputs.extend(
+                read.take(4).filter_map(|i| Some(format!("{} {}", i.title, self.value_text(i.value.as_ref()?)))),
+            );
         }
         let basis = match inputs.is_empty() {
             true => String::new(),

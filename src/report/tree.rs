@@ -17,7 +17,7 @@ pub fn write(v: &View, lang: Lang) -> String {
         let _ = writeln!(out, "{}: {req}{}", t("tree.requirement"), v.unit.clone().unwrap_or_default());
     }
     let _ = writeln!(out, "{}: {}", t("tree.due"), v.due.clone().unwrap_or_else(|| t("report.standing")));
-    let _ = writeln!(out, "{}: {}", t("tree.departments"), v.departments.join("、"));
+    let _ = writeln!(out, "{}: {}", t("tree.departments"), v.departments.join(&t("list.separator")));
     let _ = writeln!(out, "{}: {} «{}»", t("tree.source"), v.section, v.quote);
     let _ = writeln!(
         out,
