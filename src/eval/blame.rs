@@ -44,12 +44,14 @@ pub enum Role {
     Null,
 }
 
+/// A unit's own numbers: a ratio's numerator and denominator, or its value alone.
+pub type Own = (Decimal, Option<Decimal>);
+
 /// One unit's own part of an aggregate that falls short.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UnitShare {
     pub unit: InstanceId,
-    /// The unit's own numbers: a ratio's numerator and denominator, or its value alone.
-    pub own: Option<(Decimal, Option<Decimal>)>,
+    pub own: Option<Own>,
     /// How far the unit is from passing on its own, in the terms of its numerator or value.
     pub shortfall: Option<Decimal>,
 }
@@ -196,7 +198,7 @@ impl<'a> Evaluator<'a> {
         m: &Member,
         params: &[Param],
         want: bool,
-        own: Option<(Decimal, Option<Decimal>)>,
+        own: Option<Own>,
         out: &mut Explained,
     ) {
         let before = out.blame.len();
@@ -647,7 +649,7 @@ fn total_of(parts: &[AggPart]) -> Option<(EntityId, FieldId)> {
 }
 
 /// Marks blamed values as those of one unit with its own numbers.
-fn tag(e: &mut Explained, unit: InstanceId, own: Option<(Decimal, Option<Decimal>)>, shortfall: Option<Decimal>) {
+fn tag(e: &mut Explained, unit: InstanceId, own: Option<Own>, shortfall: Option<Decimal>) {
     for b in &mut e.blame {
         b.unit = Some(UnitShare { unit, own, shortfall });
     }

@@ -15,7 +15,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use crate::check::model::{Kind, Model, RuleId, RuleSeverity, Status};
 use crate::data::instance::{Dataset, InstanceId, Slot};
 use crate::diagnostics::{Lang, catalog};
-use crate::eval::blame::{Blame, Quantity, Role, ToPass};
+use crate::eval::blame::{Blame, Own, Quantity, Role, ToPass};
 use crate::eval::verdict::Verdict;
 use crate::eval::{Gap, Trace, Val};
 use crate::source::{SourceMap, Span};
@@ -75,7 +75,7 @@ pub struct BlameView {
     /// The record the value belongs to, when it is neither the verdict's subject nor a unit.
     pub record: Option<String>,
     /// For a unit of an aggregate: its name and its own numbers.
-    pub unit: Option<(String, Option<(Decimal, Option<Decimal>)>)>,
+    pub unit: Option<(String, Option<Own>)>,
 }
 
 /// The smallest change of one input that would pass, named for people.
