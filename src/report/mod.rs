@@ -239,7 +239,7 @@ impl Viewer<'_> {
                 }
             }
         };
-        let name = text(id, def.display).or_else(|| def.title.clone()).unwrap_or_else(|| def.name.clone());
+        let name = text(id, def.display).unwrap_or_else(|| self.names().entity(inst.entity));
         let mut path = Vec::new();
         let mut group = name.clone();
         let mut group_order = (self.is_whole(id), code.clone());
