@@ -231,3 +231,23 @@ mod never_panics {
         }
     }
 }
+
+#[test]
+fn a_diagnostic_far_along_a_long_line_shows_a_window_of_it() {
+    // Minified JSON: every problem is on line 1, past column 65,535 (where the graphical
+    // renderer used to panic), and the line must not be printed once per problem.
+    let set = rules();
+    let text = format!("{{{}\"bogus_key\": 1, \"another_bogus\": 2}}", " ".repeat(70_000));
+    let mut sources = plancheck::source::SourceMap::new();
+    let loaded = data::load_text("minified.json", &text, Format::Json, &set.checked, &Options::default(), &mut sources);
+    assert!(!loaded.diagnostics.is_empty());
+    let shown = render::render_all(&loaded.diagnostics, &sources, Lang::En);
+    assert!(shown.contains("minified.json:1:70002"), "{shown}");
+    assert!(shown.contains("bogus_key"), "{shown}");
+    assert!(
+        shown.len() < 600 * loaded.diagnostics.len(),
+        "{} bytes for {} diagnostics",
+        shown.len(),
+        loaded.diagnostics.len()
+    );
+}

@@ -71,14 +71,56 @@ pub fn render_all(diagnostics: &[Diagnostic], sources: &SourceMap, lang: Lang) -
     diagnostics.iter().map(|d| render(d, sources, lang)).collect()
 }
 
+/// Lines longer than this (minified JSON, one-line tables) are shown as a window around the
+/// span, never whole: the graphical renderer prints every line it is given in full, and fails
+/// past column 65,535.
+const LONG_LINE: usize = 400;
+
+/// Characters shown on each side of a span on a long line.
+const WINDOW: usize = 40;
+
+/// Whether the line holding `span` is too long to be shown whole.
+fn on_long_line(sources: &SourceMap, span: Span) -> bool {
+    let file = sources.get(span.file);
+    let starts = file.line_starts();
+    let at = (span.start as usize).min(file.text.len());
+    let line = starts.partition_point(|&s| s as usize <= at).saturating_sub(1);
+    let start = starts.get(line).map_or(0, |&s| s as usize);
+    let end = starts.get(line + 1).map_or(file.text.len(), |&s| s as usize);
+    end.saturating_sub(start) > LONG_LINE
+}
+
+/// A diagnostic on a long line: its place and a window of the line around the span.
+fn compact(code: &str, message: &str, sources: &SourceMap, span: Span, label: &str, help: Option<&str>) -> String {
+    let file = sources.get(span.file);
+    let (line, column) = file.line_col(span.start as usize);
+    let at = (span.start as usize).min(file.text.len());
+    let before: String = file.text[..at].chars().rev().take_while(|c| *c != '\n').take(WINDOW).collect();
+    let before: String = before.chars().rev().collect();
+    let after: String = file.text[at..].chars().take_while(|c| *c != '\n').take(WINDOW).collect();
+    let clean = |s: &str| s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>();
+    let mut out = format!("  × {code}: {message}\n   ╭─[{}:{line}:{column}]\n", file.name);
+    out.push_str(&format!("   │ …{}{}…\n", clean(&before), clean(&after)));
+    out.push_str(&format!("   · {}^ {label}\n", " ".repeat(before.chars().count() + 1)));
+    if let Some(help) = help {
+        out.push_str(&format!("  help: {help}\n"));
+    }
+    out
+}
+
 /// Renders one diagnostic.
 pub fn render(d: &Diagnostic, sources: &SourceMap, lang: Lang) -> String {
     let texts = texts(d, lang);
+    if on_long_line(sources, d.primary) {
+        return compact(d.code.code(), &texts.message, sources, d.primary, &texts.label, texts.help.as_deref());
+    }
     let mut labels = vec![LabeledSpan::new_primary_with_span(Some(texts.label.clone()), source_span(d.primary))];
     let mut related = Vec::new();
     let primary_file = sources.get(d.primary.file);
     let primary_line = primary_file.line_col(d.primary.start as usize).0;
-    for ((span, _), text) in d.secondary.iter().zip(&texts.secondary) {
+    // A second place on a long line is left out rather than printed whole.
+    let shown = d.secondary.iter().zip(&texts.secondary).filter(|((span, _), _)| !on_long_line(sources, *span));
+    for ((span, _), text) in shown {
         // Places near the primary one share its snippet; far ones get a snippet of their own.
         let near =
             span.file == d.primary.file && primary_file.line_col(span.start as usize).0.abs_diff(primary_line) <= 6;
@@ -134,6 +176,11 @@ pub struct Finding<'a> {
 
 /// Renders a finding like a diagnostic.
 pub fn render_finding(f: &Finding<'_>) -> String {
+    if let Some((span, label)) = &f.primary
+        && on_long_line(f.sources, *span)
+    {
+        return compact(&f.code, &f.message, f.sources, *span, label, f.help.as_deref());
+    }
     let snippet = |span: Span, label: String, primary: bool| Report {
         code: None,
         message: if primary { String::new() } else { label.clone() },
