@@ -91,7 +91,15 @@ fn on_long_line(sources: &SourceMap, span: Span) -> bool {
 }
 
 /// A diagnostic on a long line: its place and a window of the line around the span.
-fn compact(code: &str, message: &str, sources: &SourceMap, span: Span, label: &str, help: Option<&str>) -> String {
+fn compact(
+    code: &str,
+    message: &str,
+    error: bool,
+    sources: &SourceMap,
+    span: Span,
+    label: &str,
+    help: Option<&str>,
+) -> String {
     let file = sources.get(span.file);
     let (line, column) = file.line_col(span.start as usize);
     let at = (span.start as usize).min(file.text.len());
@@ -99,7 +107,8 @@ fn compact(code: &str, message: &str, sources: &SourceMap, span: Span, label: &s
     let before: String = before.chars().rev().collect();
     let after: String = file.text[at..].chars().take_while(|c| *c != '\n').take(WINDOW).collect();
     let clean = |s: &str| s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>();
-    let mut out = format!("  × {code}: {message}\n   ╭─[{}:{line}:{column}]\n", file.name);
+    let glyph = if error { "×" } else { "⚠" };
+    let mut out = format!("  {glyph} {code}: {message}\n   ╭─[{}:{line}:{column}]\n", file.name);
     out.push_str(&format!("   │ …{}{}…\n", clean(&before), clean(&after)));
     out.push_str(&format!("   · {}^ {label}\n", " ".repeat(before.chars().count() + 1)));
     if let Some(help) = help {
@@ -112,7 +121,8 @@ fn compact(code: &str, message: &str, sources: &SourceMap, span: Span, label: &s
 pub fn render(d: &Diagnostic, sources: &SourceMap, lang: Lang) -> String {
     let texts = texts(d, lang);
     if on_long_line(sources, d.primary) {
-        return compact(d.code.code(), &texts.message, sources, d.primary, &texts.label, texts.help.as_deref());
+        let error = d.code.severity() == Severity::Error;
+        return compact(d.code.code(), &texts.message, error, sources, d.primary, &texts.label, texts.help.as_deref());
     }
     let mut labels = vec![LabeledSpan::new_primary_with_span(Some(texts.label.clone()), source_span(d.primary))];
     let mut related = Vec::new();
@@ -179,7 +189,7 @@ pub fn render_finding(f: &Finding<'_>) -> String {
     if let Some((span, label)) = &f.primary
         && on_long_line(f.sources, *span)
     {
-        return compact(&f.code, &f.message, f.sources, *span, label, f.help.as_deref());
+        return compact(&f.code, &f.message, f.error, f.sources, *span, label, f.help.as_deref());
     }
     let snippet = |span: Span, label: String, primary: bool| Report {
         code: None,
