@@ -127,6 +127,25 @@ fn a_ratio_over_units_blames_the_units_short_largest_shortfall_first() {
 }
 
 #[test]
+fn a_unit_short_through_a_list_of_monthly_figures_is_blamed_at_its_list() {
+    // 仁和园社区 visited 419 of 420 person-months: one month of its list is short.
+    let r = report(&[EXAMPLE]);
+    let v = verdict(&r, "elderly.monthly_visit_rate", "120112");
+    assert_eq!(v["status"], "fail");
+    let blame = v["blame"].as_array().expect("blame");
+    assert_eq!(blame.len(), 1, "{v}");
+    assert_eq!(blame[0]["unit"], "仁和园社区");
+    assert_eq!((blame[0]["own"].as_i64(), blame[0]["of"].as_i64()), (Some(419), Some(420)));
+    let path = root().join(EXAMPLE);
+    let text = std::fs::read_to_string(&path).expect("readable");
+    let unit = text.find("仁和园社区").expect("community");
+    let at = unit + text[unit..].find("special_difficulty_elderly_visited_monthly").expect("the list");
+    assert_eq!(blame[0]["location"]["line"].as_u64(), Some(text[..at].matches('\n').count() as u64 + 1), "{v}");
+    let to_pass = &v["to_pass"][0];
+    assert_eq!((to_pass["from"].as_i64(), to_pass["to"].as_i64()), (Some(1319), Some(1320)), "{v}");
+}
+
+#[test]
 fn numbers_never_contradict_the_status() {
     let path = variant("instructors", |doc| {
         doc["district"]["resident_population"] = 5_000_000.into();

@@ -127,6 +127,15 @@ pub enum Ty {
 }
 
 impl Ty {
+    /// The unit of a field's numbers (`%` for a percentage); `None` for what is not a number.
+    pub fn unit(&self) -> Option<Unit> {
+        match self {
+            Ty::Count(u) | Ty::Decimal(u) => Some(u.clone()),
+            Ty::Percent => Some(Unit::named(crate::check::units::PERCENT)),
+            _ => None,
+        }
+    }
+
     /// The entity a field of this type leads to (directly or as list elements).
     pub fn child_entity(&self) -> Option<(EntityId, bool)> {
         match self {

@@ -3,7 +3,7 @@
 
 use super::expr::Ctx;
 use super::model::{
-    Citation, ConsistencyDef, EntityId, Judgement, Kind, ParamDef, RuleDef, RuleSeverity, Timing, Ty, ValueType,
+    Citation, ConsistencyDef, EntityId, Judgement, Kind, ParamDef, RuleDef, RuleSeverity, Timing, ValueType,
 };
 use super::units::Unit;
 use super::{Checker, Input, Namespace};
@@ -252,11 +252,7 @@ impl<'a> Checker<'a> {
             );
             return None;
         };
-        let field_unit = match &def.fields[f].ty {
-            Ty::Count(u) | Ty::Decimal(u) => u.clone(),
-            Ty::Percent => Unit::named(crate::check::units::PERCENT),
-            _ => Unit::named("?"),
-        };
+        let field_unit = def.fields[f].ty.unit().unwrap_or_else(|| Unit::named("?"));
         if field_unit != *unit {
             self.error(
                 Diagnostic::new(Code::UnitMismatch, field.span)

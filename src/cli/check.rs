@@ -202,7 +202,7 @@ fn stream_json(args: &CheckArgs, judge: &Judge<'_>, viewer: &Viewer<'_>) -> u8 {
         for v in verdicts {
             // Every verdict that is not a pass is explained (blame, what would pass);
             // `--trace` says which keep their derivation.
-            let mut v = if v.status == Status::Pass { v } else { judge.retrace(&v) };
+            let mut v = if v.status == Status::Pass || v.explained.is_some() { v } else { judge.retrace(&v) };
             if args.trace == TraceLevel::None {
                 v.trace = None;
             }

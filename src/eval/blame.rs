@@ -6,8 +6,8 @@
 
 use rust_decimal::Decimal;
 
-use super::{Elements, Evaluator, Gap, Override, Param, Val, compare};
-use crate::check::model::{AggPart, EntityId, Expr, ExprKind, FieldId, Function, Step, Ty};
+use super::{Element, Evaluator, Gap, Input, Item, Override, Param, PartRef, Val, compare, part_ref};
+use crate::check::model::{AggPart, Expr, ExprKind, FieldId, Function, Step, Ty};
 use crate::data::instance::{InstanceId, Scalar, Slot};
 use crate::source::Span;
 use crate::syntax::ast::{AggFn, BinOp};
@@ -47,13 +47,11 @@ pub enum Role {
 /// A unit's own numbers: a ratio's numerator and denominator, or its value alone.
 pub type Own = (Decimal, Option<Decimal>);
 
-/// One unit's own part of an aggregate that falls short.
+/// One unit of an aggregate that falls short, with its own numbers where it has them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UnitShare {
     pub unit: InstanceId,
     pub own: Option<Own>,
-    /// How far the unit is from passing on its own, in the terms of its numerator or value.
-    pub shortfall: Option<Decimal>,
 }
 
 /// The smallest change of one input that would pass.
@@ -71,11 +69,11 @@ pub struct ToPass {
 pub enum Quantity {
     /// A submitted field of the instance.
     Field(FieldId),
-    /// The total of a field over the units of an aggregate (a ratio's numerator, with its
-    /// denominator as submitted).
-    Total(EntityId, FieldId),
-    /// How many units of these entities comply.
-    Units(Vec<EntityId>),
+    /// The total of a field or metric over the units of an aggregate (a ratio's numerator,
+    /// with its denominator as submitted).
+    Total(Input),
+    /// How many units of the aggregate's parts comply (or, where fewer must, count).
+    Units(Vec<PartRef>),
 }
 
 /// Why a verdict is what it is.
@@ -167,7 +165,7 @@ impl<'a> Evaluator<'a> {
                     }
                     let scalar = m.each.as_ref().map(|(s, _, _)| s);
                     if self.eval_in(value, m.instance, scalar, params) == Ok(Val::Bool(!want)) {
-                        self.why_member(value, &m, params, want, None, out);
+                        self.why_member(value, &m, params, want, out);
                     }
                 }
             }
@@ -192,15 +190,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Why an element of an aggregate is not `want`, its blamed values tagged with the unit.
-    fn why_member(
-        &mut self,
-        e: &'a Expr,
-        m: &Member,
-        params: &[Param],
-        want: bool,
-        own: Option<Own>,
-        out: &mut Explained,
-    ) {
+    fn why_member(&mut self, e: &'a Expr, m: &Member, params: &[Param], want: bool, out: &mut Explained) {
         let before = out.blame.len();
         let scalar = m.each.as_ref().map(|(s, _, _)| s);
         self.why_in(e, m.instance, scalar, params, want, out);
@@ -217,10 +207,7 @@ impl<'a> Evaluator<'a> {
             };
             out.blame.push(blame);
         }
-        let unit = m.each.is_none().then_some(m.instance);
-        for b in &mut out.blame[before..] {
-            b.unit = Some(UnitShare { unit: unit.unwrap_or(b.instance), own, shortfall: None });
-        }
+        tag(&mut out.blame[before..], m.instance, None);
     }
 
     /// Why `a op b` does not hold: the units that fall short where `a` is an aggregate over
@@ -260,10 +247,9 @@ impl<'a> Evaluator<'a> {
                 let entity = self.dataset.get(instance).entity;
                 let step = step_of(&self.model.entities[entity].fields[field].ty);
                 let holds = |ev: &mut Self, x: Decimal| {
-                    ev.overrides.insert(key, Val::Num(x));
-                    let l = ev.eval_in(a, at, each, params);
-                    let r = ev.eval_in(b, at, each, params);
-                    ev.overrides.remove(&key);
+                    let (l, r) = ev.with_override(key, Val::Num(x), |ev| {
+                        (ev.eval_in(a, at, each, params), ev.eval_in(b, at, each, params))
+                    });
                     matches!((l, r), (Ok(l), Ok(r)) if compare(op, &l, &r) == Some(true))
                 };
                 if let Some(to) = self.nearest(*from, step, None, holds) {
@@ -287,13 +273,14 @@ impl<'a> Evaluator<'a> {
         let at_one = self.compared_with(cmp, key, Val::Num(Decimal::ONE));
         let (up, level) = match (at_zero, at_one, &cmp.threshold) {
             (Some(z), Some(o), Val::Num(t)) if o != z => {
-                let slope = o - z;
+                let Some(slope) = o.checked_sub(z) else { return false };
                 let up = matches!(cmp.op, BinOp::Ge | BinOp::Gt) == (slope > Decimal::ZERO);
-                (up, (*t - z).checked_div(slope))
+                (up, t.checked_sub(z).and_then(|d| d.checked_div(slope)))
             }
             _ => return false,
         };
         let params = cmp.params.clone();
+        // Each unit that falls short, with how far it is from passing on its own (for the order).
         let mut units: Vec<(Option<Decimal>, Explained)> = Vec::new();
         match f {
             AggFn::Ratio => {
@@ -319,16 +306,16 @@ impl<'a> Evaluator<'a> {
                         .and_then(|l| if up { l.checked_sub(n) } else { n.checked_sub(l) });
                     let mut e = Explained::default();
                     self.leaves(x, m.instance, scalar, &params, Role::Decides, &mut e);
-                    tag(&mut e, m.instance, Some((n, Some(d))), shortfall);
+                    tag(&mut e.blame, m.instance, Some((n, Some(d))));
                     units.push((shortfall, e));
                 }
                 if let Some(total) = total_of(parts) {
-                    let step = step_of(&self.model.entities[total.0].fields[total.1].ty);
+                    let step = self.step_of_total(total, num);
                     let holds = |ev: &mut Self, n: Decimal| {
                         n.checked_div(den).is_some_and(|r| ev.holds_with(cmp, key, Val::Num(r)))
                     };
                     if let Some(to) = self.nearest(num, step, None, holds) {
-                        let quantity = Quantity::Total(total.0, total.1);
+                        let quantity = Quantity::Total(total);
                         out.to_pass.push(ToPass { instance: cmp.at, quantity, from: Val::Num(num), to });
                     }
                 }
@@ -353,12 +340,12 @@ impl<'a> Evaluator<'a> {
                     }
                     let mut e = Explained::default();
                     match test {
-                        Some(t) => self.why_member(t, m, &params, up, None, &mut e),
+                        Some(t) => self.why_member(t, m, &params, up, &mut e),
                         None => continue,
                     }
                     units.push((None, e));
                 }
-                let scopes: Vec<EntityId> = parts.iter().map(|p| super::part_ref(p).scope).collect();
+                let scopes: Vec<PartRef> = parts.iter().filter_map(part_ref).collect();
                 let ceiling = if *f == AggFn::Share { Some(Decimal::from(n)) } else { None };
                 let holds = |ev: &mut Self, k: Decimal| {
                     let value = match f {
@@ -379,23 +366,20 @@ impl<'a> Evaluator<'a> {
                     let scalar = m.each.as_ref().map(|(s, _, _)| s);
                     let Ok(Val::Num(v)) = self.eval_in(value, m.instance, scalar, &params) else { continue };
                     total = total.checked_add(v).unwrap_or(total);
-                    // A sum is made by every unit: each is shown with its contribution.
-                    let (short, shortfall) = match f {
-                        AggFn::Sum => (true, Some(if up { -v } else { v })),
-                        _ => (
-                            !self.holds_with(cmp, key, Val::Num(v)),
-                            level.and_then(|l| if up { l.checked_sub(v) } else { v.checked_sub(l) }),
-                        ),
+                    // A sum is made by every unit: each is shown with its contribution, the
+                    // smallest first where more is needed. A minimum or maximum by the units
+                    // that fall short on their own, the farthest first.
+                    let order = match f {
+                        AggFn::Sum => Some(if up { -v } else { v }),
+                        _ if self.holds_with(cmp, key, Val::Num(v)) => continue,
+                        _ => level.and_then(|l| if up { l.checked_sub(v) } else { v.checked_sub(l) }),
                     };
-                    if !short {
-                        continue;
-                    }
                     let mut e = Explained::default();
                     match &m.each {
-                        Some(_) => self.why_member(value, m, &params, true, Some((v, None)), &mut e),
+                        Some(_) => self.why_member(value, m, &params, true, &mut e),
                         None => self.leaves(value, m.instance, scalar, &params, Role::Decides, &mut e),
                     }
-                    tag(&mut e, m.instance, Some((v, None)), shortfall);
+                    tag(&mut e.blame, m.instance, Some((v, None)));
                     if *f != AggFn::Sum
                         && let [b] = e.blame.as_slice()
                         && b.value == Some(Val::Num(v))
@@ -408,22 +392,22 @@ impl<'a> Evaluator<'a> {
                             e.to_pass.push(ToPass { instance: b.instance, quantity, from: Val::Num(v), to });
                         }
                     }
-                    units.push((shortfall, e));
+                    units.push((order, e));
                 }
                 if *f == AggFn::Sum
                     && let Some(field) = total_of(parts)
                 {
-                    let step = step_of(&self.model.entities[field.0].fields[field.1].ty);
+                    let step = self.step_of_total(field, total);
                     let holds = |ev: &mut Self, x: Decimal| ev.holds_with(cmp, key, Val::Num(x));
                     if let Some(to) = self.nearest(total, step, None, holds) {
-                        let quantity = Quantity::Total(field.0, field.1);
+                        let quantity = Quantity::Total(field);
                         out.to_pass.push(ToPass { instance: cmp.at, quantity, from: Val::Num(total), to });
                     }
                 }
             }
             AggFn::Any | AggFn::All => return false,
         }
-        // Largest shortfall first; units with no number keep their order.
+        // Farthest from passing first; units with no number keep their order.
         units.sort_by(|x, y| y.0.unwrap_or(Decimal::MIN).cmp(&x.0.unwrap_or(Decimal::MIN)));
         for (_, e) in units {
             out.blame.extend(e.blame);
@@ -432,12 +416,27 @@ impl<'a> Evaluator<'a> {
         true
     }
 
+    /// The smallest change of a total: that of its field's values; for a metric, one where the
+    /// total is a whole number, else a hundredth.
+    fn step_of_total(&self, total: Input, now: Decimal) -> Decimal {
+        match total {
+            Input::Field(e, f) => step_of(&self.model.entities[e].fields[f].ty),
+            Input::Metric(_) if now.fract().is_zero() => Decimal::ONE,
+            Input::Metric(_) => Decimal::new(1, 2),
+        }
+    }
+
+    /// `work` done with the value `key` stands for replaced by `x`.
+    fn with_override<T>(&mut self, key: Override, x: Val, work: impl FnOnce(&mut Self) -> T) -> T {
+        self.overrides.insert(key, x);
+        let out = work(self);
+        self.overrides.remove(&key);
+        out
+    }
+
     /// The compared value with an aggregate replaced by `x`.
     fn compared_with(&mut self, cmp: &Compared<'a>, key: Override, x: Val) -> Option<Decimal> {
-        self.overrides.insert(key, x);
-        let v = self.eval_in(cmp.a, cmp.at, cmp.each.as_ref(), &cmp.params);
-        self.overrides.remove(&key);
-        match v {
+        match self.with_override(key, x, |ev| ev.eval_in(cmp.a, cmp.at, cmp.each.as_ref(), &cmp.params)) {
             Ok(Val::Num(n)) => Some(n),
             _ => None,
         }
@@ -445,9 +444,7 @@ impl<'a> Evaluator<'a> {
 
     /// Whether the comparison holds with an aggregate replaced by `x`.
     fn holds_with(&mut self, cmp: &Compared<'a>, key: Override, x: Val) -> bool {
-        self.overrides.insert(key, x);
-        let v = self.eval_in(cmp.a, cmp.at, cmp.each.as_ref(), &cmp.params);
-        self.overrides.remove(&key);
+        let v = self.with_override(key, x, |ev| ev.eval_in(cmp.a, cmp.at, cmp.each.as_ref(), &cmp.params));
         v.is_ok_and(|v| compare(cmp.op, &v, &cmp.threshold) == Some(true))
     }
 
@@ -520,10 +517,11 @@ impl<'a> Evaluator<'a> {
         for r in reads {
             let inst = self.dataset.get(r.instance);
             let (role, span) = match &inst.slots[r.field] {
-                Slot::Scalar(..) => (role, r.span),
+                // A list of plain values (monthly figures) is blamed as a whole, at its place.
+                Slot::Scalar(..) | Slot::Scalars(..) => (role, r.span),
                 Slot::Null(span) => (Role::Null, Some(*span)),
                 Slot::Missing => (Role::Missing, Some(inst.span).filter(|s| s.end > 0)),
-                // Lists are blamed by their elements, records by their fields.
+                // A record is blamed by its fields.
                 _ => continue,
             };
             out.blame.push(Blame { instance: r.instance, field: r.field, value: r.value, span, role, unit: None });
@@ -587,15 +585,14 @@ impl<'a> Evaluator<'a> {
     fn members(&mut self, parts: &'a [AggPart], at: InstanceId, params: &[Param]) -> Vec<Member> {
         let mut out = Vec::new();
         for (part, p) in parts.iter().enumerate() {
-            let found = match self.elements(&p.scope, at) {
-                Ok(Elements::Instances(ids)) => ids.into_iter().map(|i| (i, None)).collect(),
-                Ok(Elements::Values(holder, field, values)) => values
-                    .into_iter()
-                    .filter_map(|(v, span)| Some((holder, Some((v?, field, span)))))
-                    .collect::<Vec<_>>(),
-                Err(_) => Vec::new(),
-            };
-            for (instance, each) in found {
+            // A null item is an undefined value, which evaluation has already reported.
+            let found = self.elements(&p.scope, at).unwrap_or_default().into_iter().filter_map(|e| match e {
+                Element { instance, item: None } => Some((instance, None)),
+                Element { instance, item: Some(Item { value, field, span }) } => {
+                    Some((instance, Some((value?, field, span))))
+                }
+            });
+            for (instance, each) in found.collect::<Vec<_>>() {
                 let taken = match &p.filter {
                     None => Some(true),
                     Some(filter) => match self.eval_in(filter, instance, each.as_ref().map(|(s, _, _)| s), params) {
@@ -641,17 +638,17 @@ fn step_of(ty: &Ty) -> Decimal {
     }
 }
 
-/// The field an aggregate totals (a ratio's numerator, a sum's value), where every part
-/// reads one plain field.
-fn total_of(parts: &[AggPart]) -> Option<(EntityId, FieldId)> {
-    let first = super::part_ref(parts.first()?).fields.first().copied()?;
-    Some(first)
+/// The field or metric an aggregate totals (a ratio's numerator, a sum's value), named by its
+/// first part, where every part totals one.
+fn total_of(parts: &[AggPart]) -> Option<Input> {
+    let totals: Option<Vec<Input>> = parts.iter().map(|p| part_ref(p)?.inputs.first().copied()).collect();
+    totals?.first().copied()
 }
 
-/// Marks blamed values as those of one unit with its own numbers.
-fn tag(e: &mut Explained, unit: InstanceId, own: Option<Own>, shortfall: Option<Decimal>) {
-    for b in &mut e.blame {
-        b.unit = Some(UnitShare { unit, own, shortfall });
+/// Marks blamed values as those of one unit, with its own numbers where it has them.
+fn tag(blame: &mut [Blame], unit: InstanceId, own: Option<Own>) {
+    for b in blame {
+        b.unit = Some(UnitShare { unit, own });
     }
 }
 

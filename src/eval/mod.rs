@@ -94,14 +94,23 @@ pub enum Node {
 }
 
 /// What one part of an aggregate gathers, for naming it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PartRef {
     /// The entity of the elements; for a list of plain values, the entity holding the list.
     pub scope: EntityId,
     /// The list field, for a list of plain values.
     pub list: Option<FieldId>,
-    /// The fields the part's value reads directly: one for a field, two for a ratio of fields.
-    pub fields: Vec<(EntityId, FieldId)>,
+    /// What the part's value reads directly: one field or metric, or the two of a ratio.
+    pub inputs: Vec<Input>,
+    /// The field or metric the part's filter is, where it is one (`where has_problem`).
+    pub filter: Option<Input>,
+}
+
+/// A field or metric an aggregate part reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Input {
+    Field(EntityId, FieldId),
+    Metric(MetricId),
 }
 
 /// Where a parameter's value came from.
@@ -220,17 +229,9 @@ impl<'a> Evaluator<'a> {
         let mut stack = std::mem::replace(&mut self.trace, outer).unwrap_or_default();
         let mut root = stack.pop().unwrap_or_else(|| Trace::open(Node::Formula, at));
         root.close(&out);
-        // A trace whose only input is the metric it names says the same thing twice.
-        if root.inputs.len() == 1
-            && root.omitted == 0
-            && root.inputs[0].value == root.value
-            && root.inputs[0].location.is_none()
-        {
-            let only = root.inputs.remove(0);
-            root.inputs = only.inputs;
-            root.omitted = only.omitted;
-            root.node = only.node;
-            root.instance = only.instance;
+        // A compared formula that is one metric or field is that metric or field.
+        if root.inputs.len() == 1 && root.omitted == 0 && root.inputs[0].value == root.value {
+            root = root.inputs.remove(0);
         }
         (out, root)
     }
@@ -447,18 +448,7 @@ impl<'a> Evaluator<'a> {
             (BinOp::Eq, _, _) => Ok(Val::Bool(l == r)),
             (BinOp::Ne, _, _) => Ok(Val::Bool(l != r)),
             (BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge, _, _) => {
-                let ordering = match (&l, &r) {
-                    (Val::Num(x), Val::Num(y)) => x.cmp(y),
-                    (Val::Date(x), Val::Date(y)) => x.cmp(y),
-                    (Val::Text(x), Val::Text(y)) => x.cmp(y),
-                    _ => return Err(vec![Gap::Undefined(span)]),
-                };
-                Ok(Val::Bool(match op {
-                    BinOp::Lt => ordering.is_lt(),
-                    BinOp::Le => ordering.is_le(),
-                    BinOp::Gt => ordering.is_gt(),
-                    _ => ordering.is_ge(),
-                }))
+                compare(op, &l, &r).map(Val::Bool).ok_or_else(|| vec![Gap::Undefined(span)])
             }
             _ => Err(vec![Gap::Undefined(span)]),
         }
@@ -514,22 +504,22 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// The elements an aggregate part runs over: instances, or plain values of a list.
-    fn elements(&mut self, scope: &Scope, at: InstanceId) -> Result<Elements, Vec<Gap>> {
+    /// The elements an aggregate part runs over: records, or the items of a list of plain
+    /// values.
+    fn elements(&mut self, scope: &Scope, at: InstanceId) -> Result<Vec<Element>, Vec<Gap>> {
+        let records = |ids: Vec<InstanceId>| ids.into_iter().map(|instance| Element { instance, item: None }).collect();
         match scope {
             Scope::Descendants(e) => {
                 let mut out = Vec::new();
                 let below = &self.below;
                 self.dataset.descendants(at, *e, &mut out, &|child| below[child][*e]);
-                Ok(Elements::Instances(out))
+                Ok(records(out))
             }
             Scope::List(steps, _) => {
-                let Some((Step::Field(_, f), init)) = steps.split_last() else {
-                    return Ok(Elements::Instances(Vec::new()));
-                };
+                let Some((Step::Field(_, f), init)) = steps.split_last() else { return Ok(Vec::new()) };
                 let holder = self.walk(init, at)?;
                 match &self.dataset.get(holder).slots[*f] {
-                    Slot::Records(ids, _) => Ok(Elements::Instances(ids.clone())),
+                    Slot::Records(ids, _) => Ok(records(ids.clone())),
                     Slot::Scalars(values, span) => {
                         if let Some(reads) = &mut self.reads {
                             let items: Vec<String> = values
@@ -539,7 +529,11 @@ impl<'a> Evaluator<'a> {
                             let shown = format!("[{}]", items.join(", "));
                             reads.push(Read { instance: holder, field: *f, value: None, shown, span: Some(*span) });
                         }
-                        Ok(Elements::Values(holder, *f, values.clone()))
+                        let item = |(value, span): &(Option<Scalar>, Span)| Element {
+                            instance: holder,
+                            item: Some(Item { value: value.clone(), field: *f, span: *span }),
+                        };
+                        Ok(values.iter().map(item).collect())
                     }
                     Slot::Null(_) => Err(vec![Gap::Null(holder, *f)]),
                     _ => Err(vec![Gap::Missing(holder, *f)]),
@@ -558,7 +552,7 @@ impl<'a> Evaluator<'a> {
         if self.trace.is_none() {
             return self.aggregate_values(*f, parts, at, params, expr.span).0;
         }
-        let node = Node::Aggregate(*f, parts.iter().map(part_ref).collect());
+        let node = Node::Aggregate(*f, parts.iter().filter_map(part_ref).collect());
         if let Some(stack) = self.trace.as_mut() {
             stack.push(Trace::open(node, at));
         }
@@ -592,14 +586,10 @@ impl<'a> Evaluator<'a> {
                     continue;
                 }
             };
-            let items: Vec<(InstanceId, Option<Option<Scalar>>)> = match elements {
-                Elements::Instances(ids) => ids.into_iter().map(|i| (i, None)).collect(),
-                Elements::Values(holder, _, values) => values.into_iter().map(|(v, _)| (holder, Some(v))).collect(),
-            };
-            for (element, scalar) in items {
-                let each = match &scalar {
-                    Some(Some(s)) => Some(s),
-                    Some(None) => {
+            for Element { instance: element, item } in elements {
+                let each = match &item {
+                    Some(Item { value: Some(s), .. }) => Some(s),
+                    Some(Item { value: None, .. }) => {
                         gaps.push(Gap::Undefined(span));
                         continue;
                     }
@@ -672,28 +662,30 @@ impl<'a> Evaluator<'a> {
     }
 }
 
-/// What an aggregate part gathers, for naming it in a trace.
-fn part_ref(part: &AggPart) -> PartRef {
+/// What an aggregate part gathers, for naming it (`None` for a list scope that names no
+/// field, which the checker does not let through).
+fn part_ref(part: &AggPart) -> Option<PartRef> {
     let (scope, list) = match &part.scope {
         Scope::Descendants(e) => (*e, None),
         Scope::List(steps, _) => match steps.last() {
             Some(Step::Field(e, f)) => (*e, Some(*f)),
-            _ => (0, None),
+            _ => return None,
         },
     };
-    let field = |e: &Expr| match &e.kind {
+    let input = |e: &Expr| match &e.kind {
         ExprKind::Value(steps) => match steps.last() {
-            Some(Step::Field(entity, f)) => Some((*entity, *f)),
+            Some(Step::Field(entity, f)) => Some(Input::Field(*entity, *f)),
             _ => None,
         },
+        ExprKind::Metric(_, m) => Some(Input::Metric(*m)),
         _ => None,
     };
-    let fields = match part.value.as_ref().map(|v| &v.kind) {
-        Some(ExprKind::Binary(BinOp::Div, a, b)) => field(a).into_iter().chain(field(b)).collect(),
-        Some(_) => part.value.as_ref().and_then(field).into_iter().collect(),
+    let inputs = match part.value.as_ref().map(|v| &v.kind) {
+        Some(ExprKind::Binary(BinOp::Div, a, b)) => input(a).into_iter().chain(input(b)).collect(),
+        Some(_) => part.value.as_ref().and_then(input).into_iter().collect(),
         None => Vec::new(),
     };
-    PartRef { scope, list, fields }
+    Some(PartRef { scope, list, inputs, filter: part.filter.as_ref().and_then(input) })
 }
 
 /// Whether `a op b` holds; `None` when the two cannot be compared.
@@ -716,9 +708,16 @@ pub fn compare(op: BinOp, a: &Val, b: &Val) -> Option<bool> {
     })
 }
 
-enum Elements {
-    Instances(Vec<InstanceId>),
-    /// Plain values of a list field (each with its place), the instance that holds the list
-    /// and the field.
-    Values(InstanceId, FieldId, Vec<(Option<Scalar>, Span)>),
+/// One element an aggregate part runs over: a record, or an item of a list of plain values
+/// (then `instance` is the record that holds the list).
+struct Element {
+    instance: InstanceId,
+    item: Option<Item>,
+}
+
+/// An item of a list of plain values: its value (`None` for null), the list field, its place.
+struct Item {
+    value: Option<Scalar>,
+    field: FieldId,
+    span: Span,
 }

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use super::blame::Explained;
 use super::{Evaluator, Gap, Node, Origin, Param, Trace, Val, compare};
-use crate::check::model::{Expr, ExprKind, Judgement, Model, RuleId, Status, Step, Timing, Ty};
+use crate::check::model::{Expr, ExprKind, Judgement, Model, RuleId, Status, Step, Timing};
 use crate::data::instance::{Dataset, Date, InstanceId, Scalar, Slot};
 use crate::syntax::ast::BinOp;
 
@@ -491,11 +491,7 @@ fn compared_unit(model: &Model, require: &Expr) -> Option<crate::check::units::U
     let unit = match &a.kind {
         ExprKind::Metric(_, m) => model.metrics[*m].unit.clone(),
         ExprKind::Value(steps) => match steps.last() {
-            Some(Step::Field(entity, f)) => match &model.entities[*entity].fields[*f].ty {
-                Ty::Count(u) | Ty::Decimal(u) => Some(u.clone()),
-                Ty::Percent => Some(crate::check::units::Unit::named(crate::check::units::PERCENT)),
-                _ => None,
-            },
+            Some(Step::Field(entity, f)) => model.entities[*entity].fields[*f].ty.unit(),
             _ => None,
         },
         _ => None,

@@ -13,6 +13,7 @@ pub mod tree;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::check::model::{Kind, Model, RuleId, RuleSeverity, Status};
+use crate::check::units::Unit;
 use crate::data::instance::{Dataset, InstanceId, Slot};
 use crate::diagnostics::{Lang, catalog};
 use crate::eval::blame::{Blame, Own, Quantity, Role, ToPass};
@@ -20,7 +21,7 @@ use crate::eval::verdict::Verdict;
 use crate::eval::{Gap, Trace, Val};
 use crate::source::{SourceMap, Span};
 use crate::syntax::ast::BinOp;
-pub use names::{Names, number, number_against};
+pub use names::{Names, number, number_against, precise};
 
 /// Who a verdict is about.
 #[derive(Clone, Debug)]
@@ -306,7 +307,7 @@ impl Viewer<'_> {
     fn trace(&self, rule: RuleId, t: &Trace) -> TraceView {
         let names = self.names();
         let entity = self.dataset.get(t.instance).entity;
-        let (label, title) = names.node(Some(rule), t, entity);
+        let (label, title) = names.node(rule, t, entity);
         let sums = t.sums.zip(names.ratio_sums(t)).map(|((n, d), (nn, dn))| ((nn, n), (dn, d)));
         TraceView {
             label,
@@ -319,14 +320,28 @@ impl Viewer<'_> {
         }
     }
 
-    /// A value for people: numbers exactly as submitted, yes/no in words.
-    fn value_text(&self, v: &Val) -> String {
+    /// A value for people: numbers exactly as submitted, with their unit; yes/no in words.
+    fn value_text(&self, v: &Val, unit: Option<&Unit>) -> String {
         match v {
-            Val::Num(n) => n.normalize().to_string(),
+            Val::Num(n) => self.names().quantity(&n.normalize().to_string(), unit),
             Val::Bool(b) => catalog::text(self.lang, if *b { "value.true" } else { "value.false" }, &[])
                 .unwrap_or_else(|| b.to_string()),
             other => other.to_string(),
         }
+    }
+
+    /// The items of a list of plain values for people (`[420, 410]`), the first few of them.
+    fn list_text(&self, instance: InstanceId, field: usize) -> Option<String> {
+        let Slot::Scalars(values, _) = &self.dataset.get(instance).slots[field] else { return None };
+        let mut items: Vec<String> = values
+            .iter()
+            .take(LIST_SHOWN)
+            .map(|(v, _)| v.as_ref().map_or("null".to_string(), |s| self.value_text(&Val::from(s), None)))
+            .collect();
+        if values.len() > LIST_SHOWN {
+            items.push("…".to_string());
+        }
+        Some(format!("[{}]", items.join(", ")))
     }
 
     /// The record a value is shown under: the nearest record with a key or a name of its own
@@ -352,13 +367,14 @@ impl Viewer<'_> {
         let entity = self.dataset.get(b.instance).entity;
         let unit = names.field_unit(entity, b.field);
         let shown = match (&b.value, b.role) {
-            (Some(Val::Num(n)), _) => names.quantity(&n.normalize().to_string(), unit.as_ref()),
-            (Some(v), _) => self.value_text(v),
+            (Some(v), _) => self.value_text(v, unit.as_ref()),
             (None, Role::Null) => catalog::text(self.lang, "value.null", &[]).unwrap_or_default(),
-            (None, _) => catalog::text(self.lang, "value.missing", &[]).unwrap_or_default(),
+            (None, Role::Missing) => catalog::text(self.lang, "value.missing", &[]).unwrap_or_default(),
+            (None, Role::Decides | Role::Threshold) => self.list_text(b.instance, b.field).unwrap_or_default(),
         };
         let owner = self.owner(b.instance);
         let in_unit = b.unit.as_ref().is_some_and(|u| u.unit == b.instance || u.unit == owner);
+        let own_record = owner == self.owner(subject);
         BlameView {
             input: self.model.entities[entity].fields[b.field].name.clone(),
             title: names.field(entity, b.field),
@@ -366,7 +382,7 @@ impl Viewer<'_> {
             shown,
             location: b.span.map(|s| locate(self.sources, s)),
             role: b.role,
-            record: (owner != subject && !in_unit).then(|| self.record_name(owner)),
+            record: (!own_record && !in_unit).then(|| self.record_name(owner)),
             unit: b.unit.as_ref().map(|u| (self.record_name(u.unit), u.own)),
         }
     }
@@ -374,38 +390,24 @@ impl Viewer<'_> {
     fn to_pass(&self, t: &ToPass, subject: InstanceId) -> ToPassView {
         let names = self.names();
         let entity = self.dataset.get(t.instance).entity;
-        let sep = catalog::text(self.lang, "list.separator", &[]).unwrap_or_default();
         let (input, title, unit) = match &t.quantity {
             Quantity::Field(f) => {
                 let name = self.model.entities[entity].fields[*f].name.clone();
                 (name, names.field(entity, *f), names.field_unit(entity, *f))
             }
-            Quantity::Total(e, f) => {
-                let def = &self.model.entities[*e];
-                let title = catalog::text(self.lang, "agg.sum", &[("of", names.field(*e, *f))]).unwrap_or_default();
-                (format!("sum({}.{})", def.name, def.fields[*f].name), title, names.field_unit(*e, *f))
+            Quantity::Total(input) => {
+                let (label, title) = names.input_named(*input);
+                let title = catalog::text(self.lang, "agg.sum", &[("of", title)]).unwrap_or_default();
+                (format!("sum({label})"), title, names.input_unit(*input))
             }
-            Quantity::Units(scopes) => {
-                let mut titles: Vec<String> = Vec::new();
-                for e in scopes {
-                    let title = names.entity(*e);
-                    if !titles.contains(&title) {
-                        titles.push(title);
-                    }
-                }
-                let labels: Vec<&str> = scopes.iter().map(|e| self.model.entities[*e].name.as_str()).collect();
-                (format!("count({})", labels.join(", ")), titles.join(&sep), None)
-            }
+            Quantity::Units(parts) => (format!("count({})", names.units_label(parts)), names.units(parts), None),
         };
         let owner = self.owner(t.instance);
-        let what = match owner != subject {
+        let what = match owner != self.owner(subject) {
             true => format!("{} {title}", self.record_name(owner)),
             false => title.clone(),
         };
-        let text = |v: &Val| match v {
-            Val::Num(n) => names.quantity(&n.normalize().to_string(), unit.as_ref()),
-            other => self.value_text(other),
-        };
+        let text = |v: &Val| self.value_text(v, unit.as_ref());
         let mut args = vec![("what", what), ("from", text(&t.from)), ("to", text(&t.to))];
         let key = match (&t.quantity, &t.from, &t.to) {
             (quantity, Val::Num(from), Val::Num(to)) => {
@@ -413,6 +415,7 @@ impl Viewer<'_> {
                 args.push(("diff", names.quantity(&diff, unit.as_ref())));
                 match (to > from, quantity) {
                     (true, Quantity::Units(_)) => "topass.units",
+                    (false, Quantity::Units(_)) => "topass.units_fewer",
                     (true, _) => "topass.raise",
                     (false, _) => "topass.lower",
                 }
@@ -438,6 +441,11 @@ impl Viewer<'_> {
         }
     }
 
+    /// The first few blamed values of one role that belong to no unit, named.
+    fn listed(&self, blame: &[BlameView], role: Role) -> Vec<String> {
+        blame.iter().filter(|b| b.role == role && b.unit.is_none()).take(4).map(|b| self.named(b)).collect()
+    }
+
     fn explain(&self, v: &Verdict, view: &View) -> String {
         let lang = self.lang;
         let names = self.names();
@@ -451,27 +459,17 @@ impl Viewer<'_> {
         let quantity = |n: &str| names.quantity(n, unit);
         let actual = match &v.actual {
             Some(Val::Num(n)) => quantity(&number_against(*n, threshold_number)),
-            Some(other) => self.value_text(other),
+            Some(other) => self.value_text(other, unit),
             None => String::new(),
         };
-        let threshold = match &v.threshold {
-            Some(Val::Num(n)) => quantity(&n.normalize().to_string()),
-            Some(other) => self.value_text(other),
-            None => String::new(),
-        };
+        let threshold = v.threshold.as_ref().map_or(String::new(), |t| self.value_text(t, unit));
         let what = view.trace.as_ref().map_or_else(|| view.title.clone(), |t| t.title.clone());
         let deadline = match &view.due {
             Some(d) => text("explain.by", &[("due", d.clone())]),
             None => String::new(),
         };
         // The values the verdict turns on: the decisive ones, else a ratio's two sums.
-        let mut inputs: Vec<String> = view
-            .blame
-            .iter()
-            .filter(|b| b.role == Role::Decides && b.unit.is_none())
-            .take(4)
-            .map(|b| self.named(b))
-            .collect();
+        let mut inputs = self.listed(&view.blame, Role::Decides);
         if inputs.is_empty()
             && let Some(((nn, n), (dn, d))) = view.trace.as_ref().and_then(sums_of)
         {
@@ -482,7 +480,7 @@ impl Viewer<'_> {
         if inputs.is_empty() && v.status == Status::Pass {
             let read = view.trace.iter().flat_map(|t| &t.inputs).filter(|i| i.location.is_some());
             inputs.extend(
-                read.take(4).filter_map(|i| Some(format!("{} {}", i.title, self.value_text(i.value.as_ref()?)))),
+                read.take(4).filter_map(|i| Some(format!("{} {}", i.title, self.value_text(i.value.as_ref()?, None)))),
             );
         }
         let basis = match inputs.is_empty() {
@@ -498,7 +496,6 @@ impl Viewer<'_> {
             ("deadline", deadline),
             ("path", v.path.map_or(String::new(), |p| quantity(&number(p)))),
             ("basis", basis),
-            ("fields", self.gaps(&v.gaps, &view.blame)),
         ];
         let key = match (v.status, v.op, v.path) {
             (Status::Behind, Some(_), None) => "explain.behind_no_baseline".to_string(),
@@ -507,18 +504,12 @@ impl Viewer<'_> {
             }
             (status, _, _) => format!("explain.{}", status_word(status)),
         };
-        let mut out = text(&key, &args);
         if v.status == Status::Unknown {
-            return out;
+            return self.unknown(v, view);
         }
+        let mut out = text(&key, &args);
         // Where the threshold comes from.
-        let from: Vec<String> = view
-            .blame
-            .iter()
-            .filter(|b| b.role == Role::Threshold && b.unit.is_none())
-            .take(4)
-            .map(|b| self.named(b))
-            .collect();
+        let from = self.listed(&view.blame, Role::Threshold);
         if !from.is_empty() {
             out.push_str(&text("explain.threshold_from", &[("inputs", from.join(&sep))]));
         }
@@ -560,44 +551,57 @@ impl Viewer<'_> {
         out
     }
 
-    /// The fields an unknown verdict lacks, named for people, each with its record.
-    fn gaps(&self, gaps: &[Gap], blame: &[BlameView]) -> String {
-        let mut names: Vec<String> = Vec::new();
-        for b in blame.iter().filter(|b| matches!(b.role, Role::Missing | Role::Null)) {
-            let name = match &b.record {
-                Some(r) => format!("{} ({r})", b.title),
-                None => b.title.clone(),
-            };
-            if !names.contains(&name) {
-                names.push(name);
+    /// Why a verdict is `unknown`: the fields it lacks, each with its record (from its blame,
+    /// else from its gaps when it was not explained), and what could not be computed.
+    fn unknown(&self, v: &Verdict, view: &View) -> String {
+        let text = |key: &str, args: &[(&str, String)]| catalog::text(self.lang, key, args).unwrap_or_default();
+        let mut fields: Vec<String> = Vec::new();
+        let mut reasons: Vec<String> = Vec::new();
+        let add = |list: &mut Vec<String>, name: String| {
+            if !list.contains(&name) {
+                list.push(name);
             }
+        };
+        for b in view.blame.iter().filter(|b| matches!(b.role, Role::Missing | Role::Null)) {
+            add(&mut fields, b.record.as_ref().map_or(b.title.clone(), |r| format!("{} ({r})", b.title)));
         }
-        for g in gaps {
-            let name = match g {
-                Gap::Missing(..) | Gap::Null(..) if !blame.is_empty() => continue,
+        for g in &v.gaps {
+            match g {
+                Gap::Missing(..) | Gap::Null(..) if !view.blame.is_empty() => {}
                 Gap::Missing(i, f) | Gap::Null(i, f) => {
                     let entity = self.dataset.get(*i).entity;
-                    format!("{} ({})", self.names().field(entity, *f), self.record_name(*i))
+                    add(&mut fields, format!("{} ({})", self.names().field(entity, *f), self.record_name(*i)));
                 }
-                Gap::Undefined(_) => catalog::text(self.lang, "explain.undefined", &[]).unwrap_or_default(),
-                Gap::Overflow(_) => catalog::text(self.lang, "explain.overflow", &[]).unwrap_or_default(),
-            };
-            if !names.contains(&name) {
-                names.push(name);
+                Gap::Undefined(_) => add(&mut reasons, text("explain.undefined", &[])),
+                Gap::Overflow(_) => add(&mut reasons, text("explain.overflow", &[])),
             }
         }
-        let more = names.len().saturating_sub(5);
-        let mut shown: Vec<String> = names.into_iter().take(5).collect();
+        let sep = text("list.separator", &[]);
+        let more = fields.len().saturating_sub(UNITS_SHOWN);
+        fields.truncate(UNITS_SHOWN);
         if more > 0 {
-            shown.push(catalog::text(self.lang, "explain.more", &[("count", more.to_string())]).unwrap_or_default());
+            fields.push(text("explain.more", &[("count", more.to_string())]));
         }
-        let sep = catalog::text(self.lang, "list.separator", &[]).unwrap_or_default();
-        shown.join(&sep)
+        let subject = ("subject", view.subject.path.join(" › "));
+        let because = reasons.join(&sep);
+        match (fields.is_empty(), reasons.is_empty()) {
+            (true, _) => text("explain.unknown_because", &[subject, ("reasons", because)]),
+            (false, true) => {
+                text("explain.unknown", &[subject, ("fields", fields.join(&sep)), ("also", String::new())])
+            }
+            (false, false) => {
+                let also = text("explain.unknown_also", &[("reasons", because)]);
+                text("explain.unknown", &[subject, ("fields", fields.join(&sep)), ("also", also)])
+            }
+        }
     }
 }
 
 /// Units that fall short named in an explanation (all are in `blame`).
 const UNITS_SHOWN: usize = 5;
+
+/// Items of a blamed list shown.
+const LIST_SHOWN: usize = 12;
 
 /// The two sums of the ratio a derivation turns on, if it turns on one.
 fn sums_of(t: &TraceView) -> Option<((String, Decimal), (String, Decimal))> {

@@ -5,10 +5,10 @@
 
 use rust_decimal::Decimal;
 
-use crate::check::model::{EntityId, FieldId, MetricId, Model, RuleId, Ty};
-use crate::check::units::{PERCENT, Unit};
+use crate::check::model::{EntityId, FieldId, MetricId, Model, RuleId};
+use crate::check::units::Unit;
 use crate::diagnostics::{Lang, catalog};
-use crate::eval::{Node, Trace};
+use crate::eval::{Input, Node, PartRef, Trace};
 use crate::syntax::ast::AggFn;
 
 /// Names in one language.
@@ -66,11 +66,7 @@ impl Names<'_> {
 
     /// The unit of a field's values, where it has one.
     pub fn field_unit(&self, e: EntityId, f: FieldId) -> Option<Unit> {
-        match &self.model.entities[e].fields[f].ty {
-            Ty::Count(u) | Ty::Decimal(u) => Some(u.clone()),
-            Ty::Percent => Some(Unit::named(PERCENT)),
-            _ => None,
-        }
+        self.model.entities[e].fields[f].ty.unit()
     }
 
     /// A number with its unit: `12人`, `12 persons`, `40%`.
@@ -105,8 +101,8 @@ impl Names<'_> {
     }
 
     /// What a derivation node is: its label as written in the rules (`community.households`,
-    /// `sum(community.households)`) and its name for people.
-    pub fn node(&self, rule: Option<RuleId>, t: &Trace, entity: EntityId) -> (String, String) {
+    /// `sum(community: households)`) and its name for people.
+    pub fn node(&self, rule: RuleId, t: &Trace, entity: EntityId) -> (String, String) {
         match &t.node {
             Node::Field(f) => {
                 let def = &self.model.entities[entity];
@@ -117,7 +113,7 @@ impl Names<'_> {
                 (format!("{}.{}", self.model.entities[def.entity].name, def.name), self.metric(*m))
             }
             Node::Param(i, _) => {
-                let param = rule.and_then(|r| self.model.rules[r].params.get(*i));
+                let param = self.model.rules[rule].params.get(*i);
                 let name = param.map_or(String::new(), |p| p.name.clone());
                 let title = match (self.lang, param.and_then(|p| p.description.clone())) {
                     (Lang::Zh, Some(d)) => d,
@@ -130,26 +126,24 @@ impl Names<'_> {
                 let mut titles: Vec<String> = Vec::new();
                 for p in parts {
                     let scope = &self.model.entities[p.scope].name;
-                    let fields: Vec<String> =
-                        p.fields.iter().map(|(e, f)| self.model.entities[*e].fields[*f].name.clone()).collect();
-                    labels.push(match (p.list, fields.is_empty()) {
-                        (Some(list), _) => format!("{scope}.{}", self.model.entities[p.scope].fields[list].name),
-                        (None, true) => scope.clone(),
-                        (None, false) => format!("{scope}: {}", fields.join(" / ")),
-                    });
-                    let title = match (p.list, p.fields.as_slice()) {
-                        (Some(list), _) => self.field(p.scope, list),
-                        (None, []) => self.entity(p.scope),
-                        (None, fields) => {
-                            fields.iter().map(|(e, f)| self.field(*e, *f)).collect::<Vec<_>>().join(" / ")
+                    let inputs: Vec<(String, String)> = p.inputs.iter().map(|i| self.input(*i)).collect();
+                    let (label, title) = match (p.list, inputs.is_empty()) {
+                        (Some(list), _) => (
+                            format!("{scope}.{}", self.model.entities[p.scope].fields[list].name),
+                            self.field(p.scope, list),
+                        ),
+                        (None, true) => (self.scope_label(p), self.units(std::slice::from_ref(p))),
+                        (None, false) => {
+                            let (names, titles): (Vec<String>, Vec<String>) = inputs.into_iter().unzip();
+                            (format!("{scope}: {}", names.join(" / ")), titles.join(" / "))
                         }
                     };
+                    labels.push(label);
                     if !titles.contains(&title) {
                         titles.push(title);
                     }
                 }
-                let sep = catalog::text(self.lang, "list.separator", &[]).unwrap_or_default();
-                let of = titles.join(&sep);
+                let of = titles.join(&self.separator());
                 let title = catalog::text(self.lang, &format!("agg.{}", f.name()), &[("of", of)]).unwrap_or_default();
                 (format!("{}({})", f.name(), labels.join(", ")), title)
             }
@@ -160,12 +154,77 @@ impl Names<'_> {
         }
     }
 
+    /// A field or metric an aggregate reads: its identifier and its name for people.
+    fn input(&self, i: Input) -> (String, String) {
+        match i {
+            Input::Field(e, f) => (self.model.entities[e].fields[f].name.clone(), self.field(e, f)),
+            Input::Metric(m) => (self.model.metrics[m].name.clone(), self.metric(m)),
+        }
+    }
+
+    /// A field or metric as written with its entity (`community.households`), and its name
+    /// for people.
+    pub fn input_named(&self, i: Input) -> (String, String) {
+        let entity = match i {
+            Input::Field(e, _) => e,
+            Input::Metric(m) => self.model.metrics[m].entity,
+        };
+        let (name, title) = self.input(i);
+        (format!("{}.{name}", self.model.entities[entity].name), title)
+    }
+
+    /// The unit of a field's or metric's values.
+    pub fn input_unit(&self, i: Input) -> Option<Unit> {
+        match i {
+            Input::Field(e, f) => self.field_unit(e, f),
+            Input::Metric(m) => self.model.metrics[m].unit.clone(),
+        }
+    }
+
+    /// A part's units as written: `community`, `community where has_police_office`.
+    fn scope_label(&self, p: &PartRef) -> String {
+        let scope = self.model.entities[p.scope].name.clone();
+        match p.filter {
+            Some(filter) => format!("{scope} where {}", self.input(filter).0),
+            None => scope,
+        }
+    }
+
+    /// The units of an aggregate's parts as written (`community, village`), for labels.
+    pub fn units_label(&self, parts: &[PartRef]) -> String {
+        parts.iter().map(|p| self.scope_label(p)).collect::<Vec<_>>().join(", ")
+    }
+
+    /// The units of an aggregate's parts for people, each kind once, with what their filter
+    /// takes: `城市社区（居委会）、村（村委会）`, `是否有警务室为“是”的城市社区（居委会）`.
+    pub fn units(&self, parts: &[PartRef]) -> String {
+        let mut titles: Vec<String> = Vec::new();
+        for p in parts {
+            let units = self.entity(p.scope);
+            let title = match p.filter {
+                Some(filter) => {
+                    catalog::text(self.lang, "units.where", &[("units", units), ("filter", self.input(filter).1)])
+                        .unwrap_or_default()
+                }
+                None => units,
+            };
+            if !titles.contains(&title) {
+                titles.push(title);
+            }
+        }
+        titles.join(&self.separator())
+    }
+
+    fn separator(&self) -> String {
+        catalog::text(self.lang, "list.separator", &[]).unwrap_or_default()
+    }
+
     /// The totals of a ratio of sums for people: (`x合计`, `y合计`).
     pub fn ratio_sums(&self, t: &Trace) -> Option<(String, String)> {
         let Node::Aggregate(AggFn::Ratio, parts) = &t.node else { return None };
-        let [(ne, nf), (de, df)] = parts.first()?.fields.as_slice() else { return None };
-        let total = |of: String| catalog::text(self.lang, "agg.sum", &[("of", of)]);
-        Some((total(self.field(*ne, *nf))?, total(self.field(*de, *df))?))
+        let [num, den] = parts.first()?.inputs.as_slice() else { return None };
+        let total = |i: &Input| catalog::text(self.lang, "agg.sum", &[("of", self.input(*i).1)]);
+        Some((total(num)?, total(den)?))
     }
 }
 
@@ -177,6 +236,11 @@ pub fn humane(name: &str) -> String {
 /// A number for people: at most two decimals, no trailing zeros.
 pub fn number(n: Decimal) -> String {
     n.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero).normalize().to_string()
+}
+
+/// A derived number in a derivation: at most four decimals, no trailing zeros.
+pub fn precise(n: Decimal) -> String {
+    n.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero).normalize().to_string()
 }
 
 /// A number shown next to a threshold it is compared with: with as many decimals as it takes

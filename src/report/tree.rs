@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::{TraceView, View, number, status_word};
+use super::{TraceView, View, precise, status_word};
 use crate::diagnostics::{Lang, catalog};
 use crate::eval::Val;
 
@@ -55,7 +55,8 @@ pub fn write(v: &View, lang: Lang) -> String {
 
 fn value(v: &Option<Val>) -> String {
     match v {
-        Some(Val::Num(n)) => number(*n),
+        // Derived values keep four decimals here: a ratio of 0.9992 is not 1.
+        Some(Val::Num(n)) => precise(*n),
         Some(other) => other.to_string(),
         None => "?".to_string(),
     }
