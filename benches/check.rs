@@ -6,9 +6,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
-use plancheck::cli::check::{CheckArgs, CheckFormat, prepare, run};
 use plancheck::diagnostics::Lang;
+use plancheck::engine::{Engine, Submissions};
+use plancheck::eval::verdict::JudgeOptions;
 use plancheck::generate::{GenOptions, generate};
+use plancheck::report::write::{Format, Settings, TraceLevel, write};
 
 fn main() {
     divan::main();
@@ -58,30 +60,23 @@ fn parse_only() -> usize {
         .sum()
 }
 
-fn args() -> CheckArgs {
-    CheckArgs {
-        rules: root().join("rules"),
-        submissions: DATA.clone(),
-        options: Default::default(),
-        lang: Lang::Zh,
-        format: CheckFormat::Json,
-        as_of: None,
-        params: Vec::new(),
-        strict: false,
-        only: Vec::new(),
-        trace: plancheck::cli::check::TraceLevel::Failing,
-        output: Some(PathBuf::from(if cfg!(windows) { "NUL" } else { "/dev/null" })),
-    }
+/// The rules and the data, loaded and validated.
+fn loaded() -> (Engine, Submissions) {
+    let mut engine = Engine::open(&root().join("rules")).expect("rules");
+    let submissions = engine.load(&DATA, &Default::default());
+    (engine, submissions)
 }
 
 /// Rules, loading and validating the submissions, judging no rule.
 #[divan::bench(sample_count = 10)]
 fn load_and_validate() -> usize {
-    prepare(&args()).map_or(0, |p| p.dataset.instances.len())
+    loaded().1.dataset.instances.len()
 }
 
-/// End to end: rules, load, validate, judge every rule, the JSON report (to /dev/null).
+/// End to end: rules, load, validate, judge every rule, the JSON report (to a sink).
 #[divan::bench(sample_count = 10)]
-fn check_json() -> u8 {
-    run(&args())
+fn check_json() -> bool {
+    let (engine, submissions) = loaded();
+    let settings = Settings { format: Format::Json, lang: Lang::Zh, strict: false, trace: TraceLevel::Failing };
+    write(&engine, &submissions, &JudgeOptions::default(), &settings, &mut std::io::sink()).failed
 }

@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod data;
 pub mod diagnostics;
+pub mod engine;
 pub mod eval;
 pub mod fmt;
 pub mod generate;

@@ -7,25 +7,14 @@ use std::path::{Path, PathBuf};
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId(pub u32);
 
-/// A byte range in one source file.
-///
-/// Equality of spans is deliberately always `true`, so that two ASTs compare equal when they
-/// differ only in where their nodes were written (the formatter's round-trip relies on this).
-/// Compare [`Span::range`] when the position itself matters.
-#[derive(Clone, Copy, Debug, Default)]
+/// A byte range in one source file. Two spans are equal when they are the same place; a
+/// comparison of trees that must ignore where their nodes were written says so explicitly.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Span {
     pub file: FileId,
     pub start: u32,
     pub end: u32,
 }
-
-impl PartialEq for Span {
-    fn eq(&self, _other: &Self) -> bool {
-        true
-    }
-}
-
-impl Eq for Span {}
 
 impl Span {
     pub fn new(file: FileId, start: usize, end: usize) -> Self {

@@ -6,9 +6,10 @@
 
 mod common;
 
-use plancheck::data::{self, Options};
+use plancheck::data::Options;
 use plancheck::diagnostics::{Lang, render};
-use plancheck::eval::verdict::{JudgeOptions, judge};
+use plancheck::engine::Engine;
+use plancheck::eval::verdict::JudgeOptions;
 use plancheck::report::{Viewer, status_word};
 
 #[test]
@@ -30,7 +31,11 @@ fn every_case_file_holds() {
             match key {
                 "input" => inputs.push(common::root().join(rest)),
                 "as-of" => options.as_of = plancheck::data::instance::Date::parse(rest),
-                "param" => options.params.push(plancheck::cli::check::parse_param(rest).expect("NAME=VALUE")),
+                "param" => {
+                    let (name, value) = rest.split_once('=').expect("param NAME=VALUE");
+                    let value = plancheck::data::bind::parse_decimal(value.trim()).expect("a number");
+                    options.params.push((name.trim().to_string(), value));
+                }
                 "only" => options.only.push(rest.to_string()),
                 "expect" => {
                     let parts: Vec<&str> = rest.split_whitespace().collect();
@@ -40,14 +45,14 @@ fn every_case_file_holds() {
                 other => panic!("{}: unknown line `{other}`", file.display()),
             }
         }
-        let mut set = common::check_files(&common::shipped_rule_files());
-        let mut loaded = data::load(&inputs, &set.checked, &Options::default(), &mut set.sources).expect("loads");
-        assert!(loaded.diagnostics.is_empty(), "{}", render::render_all(&loaded.diagnostics, &set.sources, Lang::En));
-        let model = &set.checked.model;
-        plancheck::eval::whole::add_wholes(model, &mut loaded.dataset);
-        let verdicts = judge(model, &loaded.dataset, &options);
-        let viewer = Viewer { model, dataset: &loaded.dataset, sources: &set.sources, lang: Lang::En };
-        let views: Vec<_> = verdicts.iter().map(|v| viewer.view(v)).collect();
+        let mut engine = Engine::new(common::check_files(&common::shipped_rule_files()));
+        let loaded = engine.load(&inputs, &Options::default());
+        let problems = &loaded.diagnostics.0;
+        assert!(problems.is_empty(), "{}", render::render_all(problems, engine.sources(), Lang::En));
+        let viewer =
+            Viewer { model: engine.model(), dataset: &loaded.dataset, sources: engine.sources(), lang: Lang::En };
+        let mut views = Vec::new();
+        engine.verdicts(&loaded, &options, |v| views.push(viewer.view(&v)));
         for (rule, subject, status) in expected {
             let found = views.iter().find(|v| v.rule == rule && v.subject.code == subject);
             let found = found.unwrap_or_else(|| panic!("{}: no verdict for {rule} on {subject}", file.display()));

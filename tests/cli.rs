@@ -174,8 +174,47 @@ fn a_reader_that_stops_early_is_no_error() {
 
 #[test]
 fn check_of_a_missing_path_is_unusable_input() {
-    let (code, _, _) = plancheck(&["--lang", "en", "check", "no/such/submission.json"]);
+    let (code, _, err) = plancheck(&["--lang", "en", "check", "no/such/submission.json"]);
     assert_eq!(code, 2);
+    assert!(err.contains("E1403") && err.contains("no such file"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_device_or_a_pipe_is_refused_not_read_for_ever() {
+    let fifo = common::root().join("target/plancheck-fixtures/a-pipe.json");
+    let _ = std::fs::create_dir_all(fifo.parent().expect("dir"));
+    let _ = std::fs::remove_file(&fifo);
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
+    assert!(made.success());
+    for path in [fifo.to_string_lossy().into_owned(), "/dev/zero".to_string()] {
+        let (code, _, err) = plancheck(&["--lang", "en", "check", &path]);
+        assert_eq!(code, 2, "{path}: {err}");
+        assert!(err.contains("not a regular file"), "{path}: {err}");
+    }
+}
+
+#[test]
+fn a_report_replaces_the_previous_one_only_when_whole_and_never_a_submission() {
+    let dir = common::root().join("target/plancheck-fixtures/output");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let submission = dir.join("sub.json");
+    std::fs::copy(common::root().join("tests/submissions/example-jinnan-2024.json"), &submission).expect("copy");
+    let before = std::fs::read(&submission).expect("read");
+    let shown = submission.to_string_lossy().into_owned();
+    let (code, _, err) = plancheck(&["--lang", "en", "check", "--format", "json", "-o", &shown, &shown]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("would overwrite a submission"), "{err}");
+    assert_eq!(std::fs::read(&submission).expect("read"), before, "the submission is untouched");
+    // A report that cannot be written (no such directory) leaves no partial file behind.
+    let report = dir.join("report.json");
+    std::fs::write(&report, "previous").expect("write");
+    let (code, _, _) = plancheck(&["check", "--format", "json", "-o", &report.to_string_lossy(), &shown]);
+    assert_eq!(code, 1);
+    assert!(std::fs::read_to_string(&report).expect("read").starts_with('{'), "replaced by the new report");
+    let names: Vec<_> = std::fs::read_dir(&dir).expect("dir").map(|e| e.expect("entry").file_name()).collect();
+    assert_eq!(names.len(), 2, "no partial file is left: {names:?}");
 }
 
 #[test]

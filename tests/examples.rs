@@ -5,8 +5,9 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use plancheck::data::{self, Options};
+use plancheck::data::Options;
 use plancheck::diagnostics::{Lang, render};
+use plancheck::engine::Engine;
 use plancheck::generate::{GenOptions, OutputFormat, generate};
 
 fn example_dir() -> PathBuf {
@@ -27,11 +28,10 @@ fn options(out: PathBuf, scale: f64, seed: u64) -> GenOptions {
 
 #[test]
 fn every_example_loads_clean_and_consistent() {
-    let mut set = common::check_files(&common::shipped_rule_files());
-    let loaded = data::load(&[example_dir()], &set.checked, &Options::default(), &mut set.sources).expect("loads");
-    let mut all = loaded.diagnostics;
-    all.extend(plancheck::eval::consistency::check(&set.checked.model, &loaded.dataset));
-    assert!(all.is_empty(), "{}", render::render_all(&all, &set.sources, Lang::En));
+    let mut engine = Engine::new(common::check_files(&common::shipped_rule_files()));
+    let loaded = engine.load(&[example_dir()], &Options::default());
+    let all = &loaded.diagnostics.0;
+    assert!(all.is_empty(), "{}", render::render_all(all, engine.sources(), Lang::En));
     assert_eq!(loaded.dataset.documents.len(), 17, "16 districts and the city record");
 }
 

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 use plancheck::data::{self, Format, Limits, Options};
 use plancheck::diagnostics::codes::CODES;
-use plancheck::diagnostics::{Diagnostics, Lang, render};
+use plancheck::diagnostics::{Lang, render};
+use plancheck::engine::Engine;
 use plancheck::load::RuleSet;
 
 fn rules() -> RuleSet {
@@ -91,20 +92,15 @@ fn materialize(fixture: &Path) -> Fixture {
 
 /// Loads a fixture like `plancheck check` does and renders what the user sees.
 fn run(fixture: &Path) -> (String, Vec<&'static str>) {
-    let mut set = rules();
+    let mut engine = Engine::new(rules());
     let f = materialize(fixture);
     let options = Options { limits: f.limits, ..Options::default() };
-    let loaded = data::load(std::slice::from_ref(&f.path), &set.checked, &options, &mut set.sources).expect("loads");
-    let mut diagnostics = Diagnostics(loaded.diagnostics);
-    if !diagnostics.has_errors() {
-        diagnostics.0.extend(plancheck::eval::consistency::check(&set.checked.model, &loaded.dataset));
-    }
-    diagnostics.sort();
+    let diagnostics = engine.load(std::slice::from_ref(&f.path), &options).diagnostics;
     let codes = diagnostics.0.iter().map(|d| d.code.code()).collect();
     let mut out = String::new();
     for lang in [Lang::En, Lang::Zh] {
         out.push_str(&format!("----- --lang {lang:?} -----\n").to_lowercase());
-        out.push_str(&render::render_all(&diagnostics.0, &set.sources, lang));
+        out.push_str(&render::render_all(&diagnostics.0, engine.sources(), lang));
     }
     (out.replace("target/plancheck-fixtures/", "tests/submissions/bad/"), codes)
 }
@@ -151,7 +147,7 @@ fn json_yaml_and_csv_forms_load_to_the_same_values() {
     let mut exported = Vec::new();
     for name in ["example-jinnan-2024.json", "example-jinnan-2024.yaml", "example-jinnan-2024-csv"] {
         let mut set = rules();
-        let loaded = data::load(&[dir.join(name)], &set.checked, &Options::default(), &mut set.sources).expect("loads");
+        let loaded = data::load(&[dir.join(name)], &set.checked, &Options::default(), &mut set.sources);
         let shown = render::render_all(&loaded.diagnostics, &set.sources, Lang::En);
         assert!(loaded.diagnostics.is_empty(), "{name}:\n{shown}");
         let root = loaded.dataset.documents[0].root;
@@ -164,13 +160,13 @@ fn json_yaml_and_csv_forms_load_to_the_same_values() {
 
 #[test]
 fn the_spec_example_is_consistent() {
-    let mut set = rules();
+    let set = rules();
     let dir = common::root().join("tests/submissions");
     let paths = [dir.join("example-jinnan-2024.json"), dir.join("example-city-record-2024.json")];
-    let loaded = data::load(&paths, &set.checked, &Options::default(), &mut set.sources).expect("loads");
-    let mut all = loaded.diagnostics;
-    all.extend(plancheck::eval::consistency::check(&set.checked.model, &loaded.dataset));
-    assert!(all.is_empty(), "{}", render::render_all(&all, &set.sources, Lang::En));
+    let mut engine = Engine::new(set);
+    let loaded = engine.load(&paths, &Options::default());
+    let all = &loaded.diagnostics.0;
+    assert!(all.is_empty(), "{}", render::render_all(all, engine.sources(), Lang::En));
     assert_eq!(loaded.dataset.documents.len(), 2);
 }
 
@@ -188,10 +184,10 @@ fn a_gb18030_csv_with_crlf_line_ends_loads_like_the_utf8_one() {
         std::fs::write(target.join(p.file_name().expect("name")), bytes).expect("write");
     }
     let mut set = rules();
-    let loaded = data::load(&[target], &set.checked, &Options::default(), &mut set.sources).expect("loads");
+    let loaded = data::load(&[target], &set.checked, &Options::default(), &mut set.sources);
     assert!(loaded.diagnostics.is_empty(), "{}", render::render_all(&loaded.diagnostics, &set.sources, Lang::En));
     let mut set2 = rules();
-    let utf8 = data::load(&[source], &set2.checked, &Options::default(), &mut set2.sources).expect("loads");
+    let utf8 = data::load(&[source], &set2.checked, &Options::default(), &mut set2.sources);
     let a = data::export::to_json(&set.checked, &loaded.dataset, loaded.dataset.documents[0].root);
     let b = data::export::to_json(&set2.checked, &utf8.dataset, utf8.dataset.documents[0].root);
     assert_eq!(a, b);

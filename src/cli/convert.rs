@@ -3,9 +3,10 @@
 
 use std::path::Path;
 
-use super::{OK, UNUSABLE, open, report};
-use crate::data::{self, Options, export};
-use crate::diagnostics::{Diagnostics, Lang, catalog, render};
+use super::{OK, UNUSABLE, open, output as output_file, report, written as written_code};
+use crate::data::{Options, export};
+use crate::diagnostics::{Lang, catalog, render};
+use crate::engine::Engine;
 
 /// The formats `convert` writes.
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -16,42 +17,32 @@ pub enum Target {
 }
 
 pub fn run(rules: &Path, input: &Path, to: Target, output: &Path, options: &Options, lang: Lang) -> u8 {
-    let mut set = match open(rules, lang).and_then(|set| report(&set, lang).map(|()| set)) {
-        Ok(set) => set,
+    let mut engine = match open(rules, lang).and_then(|set| report(&set, lang).map(|()| Engine::new(set))) {
+        Ok(engine) => engine,
         Err(code) => return code,
     };
-    let loaded = match data::load(&[input.to_path_buf()], &set.checked, options, &mut set.sources) {
-        Ok(loaded) => loaded,
-        Err(e) => {
-            let args = [("path", input.display().to_string()), ("reason", e.to_string())];
-            eprintln!("{}", catalog::text(lang, "cli.unreadable", &args).unwrap_or_default());
-            return UNUSABLE;
-        }
-    };
-    let mut diagnostics = Diagnostics(loaded.diagnostics);
-    if !diagnostics.has_errors() {
-        diagnostics.0.extend(crate::eval::consistency::check(&set.checked.model, &loaded.dataset));
-    }
-    eprint!("{}", render::render_all(&diagnostics.0, &set.sources, lang));
-    if diagnostics.has_errors() {
+    let loaded = engine.load(&[input.to_path_buf()], options);
+    eprint!("{}", render::render_all(&loaded.diagnostics.0, engine.sources(), lang));
+    if loaded.diagnostics.has_errors() {
         return UNUSABLE;
     }
     let [document] = loaded.dataset.documents.as_slice() else {
         eprintln!("{}", catalog::text(lang, "convert.one_submission", &[]).unwrap_or_default());
         return UNUSABLE;
     };
-    let (checked, dataset, root) = (&set.checked, &loaded.dataset, document.root);
+    let (checked, dataset, root) = (&engine.rules().checked, &loaded.dataset, document.root);
+    let inputs = [input.to_path_buf()];
     let written = match to {
-        Target::Json => std::fs::write(output, export::to_json(checked, dataset, root)),
-        Target::Yaml => std::fs::write(output, export::to_yaml(checked, dataset, root)),
+        Target::Json => {
+            output_file(Some(output), &inputs, |out| out.write_all(export::to_json(checked, dataset, root).as_bytes()))
+        }
+        Target::Yaml => {
+            output_file(Some(output), &inputs, |out| out.write_all(export::to_yaml(checked, dataset, root).as_bytes()))
+        }
         Target::Csv => export::to_csv_dir(checked, dataset, root, output),
     };
-    match written {
+    match written_code(written, Some(output), lang) {
         Ok(()) => OK,
-        Err(e) => {
-            let args = [("path", output.display().to_string()), ("reason", e.to_string())];
-            eprintln!("{}", catalog::text(lang, "cli.unwritable", &args).unwrap_or_default());
-            UNUSABLE
-        }
+        Err(code) => code,
     }
 }

@@ -4,7 +4,6 @@
 use super::check::{CheckArgs, prepare};
 use super::{OK, UNUSABLE, emit};
 use crate::diagnostics::catalog;
-use crate::eval::verdict::Judge;
 use crate::report::{Viewer, tree};
 
 pub fn run(args: &CheckArgs, rule: &str, subject: Option<&str>) -> u8 {
@@ -12,7 +11,8 @@ pub fn run(args: &CheckArgs, rule: &str, subject: Option<&str>) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let model = &prepared.set.checked.model;
+    let (engine, submissions) = (&prepared.engine, &prepared.submissions);
+    let model = engine.model();
     if model.rule(rule).is_none() {
         let suggestion = crate::diagnostics::suggest::did_you_mean(rule, model.rules.iter().map(|r| r.id.as_str()));
         let params = [("rule", rule.to_string()), ("suggestion", suggestion.unwrap_or_default())];
@@ -20,9 +20,10 @@ pub fn run(args: &CheckArgs, rule: &str, subject: Option<&str>) -> u8 {
         return UNUSABLE;
     }
     prepared.options.only = vec![rule.to_string()];
-    let viewer = Viewer { model, dataset: &prepared.dataset, sources: &prepared.set.sources, lang: args.lang };
+    prepared.options.trace = true;
+    let viewer = Viewer { model, dataset: &submissions.dataset, sources: engine.sources(), lang: args.lang };
     let mut trees: Vec<String> = Vec::new();
-    Judge::new(model, &prepared.dataset, &prepared.options).each(true, |v| {
+    engine.verdicts(submissions, &prepared.options, |v| {
         let view = viewer.view(&v);
         if subject.is_none_or(|s| view.subject.code == s || view.subject.name == s) {
             trees.push(tree::write(&view, args.lang));

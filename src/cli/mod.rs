@@ -44,14 +44,51 @@ pub fn open(path: &Path, lang: Lang) -> Result<RuleSet, u8> {
 /// Writes a report to standard output or to a file. A reader of standard output that stops
 /// early (`| head`) is no error.
 pub fn emit(text: &str, output: Option<&Path>, lang: Lang) -> Result<(), u8> {
-    let written = match output {
-        None => std::io::stdout().lock().write_all(text.as_bytes()),
-        Some(path) => std::fs::write(path, text),
+    written(self::output(output, &[], |out| out.write_all(text.as_bytes())), output, lang)
+}
+
+/// Runs `write` on a buffered standard output, or on a new file that replaces `path` only once
+/// it is whole: a full disk or an interrupted run leaves the previous report in place. A path
+/// that is one of the `inputs` is refused: a report never overwrites what it reports on.
+pub fn output(
+    path: Option<&Path>,
+    inputs: &[PathBuf],
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let Some(path) = path else {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        write(&mut out)?;
+        return out.flush();
     };
-    match written {
+    let same = |input: &PathBuf| match (std::fs::canonicalize(input), std::fs::canonicalize(path)) {
+        (Ok(a), Ok(b)) => a == b || b.starts_with(a),
+        _ => false,
+    };
+    if inputs.iter().any(same) {
+        return Err(std::io::Error::other("@io.output_is_input"));
+    }
+    let name = path.file_name().map_or_else(|| "report".into(), |n| n.to_string_lossy().into_owned());
+    let partial = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
+    let result = (|| {
+        let file = std::fs::OpenOptions::new().write(true).create_new(true).open(&partial)?;
+        let mut out = std::io::BufWriter::new(file);
+        write(&mut out)?;
+        out.into_inner().map_err(std::io::IntoInnerError::into_error)?.sync_all()?;
+        std::fs::rename(&partial, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    result
+}
+
+/// The exit code of a failed write, said on standard error; a reader of standard output that
+/// stopped early (`| head`) has what it wanted.
+pub fn written(result: std::io::Result<()>, output: Option<&Path>, lang: Lang) -> Result<(), u8> {
+    match result {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             let path = output.map_or("-".to_string(), |p| p.display().to_string());
-            let params = [("path", path), ("reason", e.to_string())];
+            let params = [("path", path), ("reason", render::localize(lang, &e.to_string(), &[]))];
             eprintln!("{}", catalog::text(lang, "cli.unwritable", &params).unwrap_or_default());
             Err(UNUSABLE)
         }

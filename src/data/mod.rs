@@ -80,6 +80,8 @@ pub fn submissions_in(path: &Path, checked: &Checked) -> std::io::Result<Vec<(Pa
             found.push((p, format));
         } else if p.is_file() {
             found.push((p, Format::Unsupported));
+        } else if p.exists() {
+            return Err(std::io::Error::other("@io.not_a_file"));
         } else {
             return Err(std::io::Error::new(std::io::ErrorKind::NotFound, p.display().to_string()));
         }
@@ -98,17 +100,22 @@ fn format_of(path: &Path) -> Option<Format> {
 
 /// Loads every submission found under `paths`, in order. JSON and YAML files are read, parsed
 /// and bound on every core and join the dataset in file order; CSV tables are loaded on the
-/// main thread.
-pub fn load(
-    paths: &[PathBuf],
-    checked: &Checked,
-    options: &Options,
-    sources: &mut SourceMap,
-) -> std::io::Result<Loaded> {
+/// main thread. A path that cannot be read is a diagnostic.
+pub fn load(paths: &[PathBuf], checked: &Checked, options: &Options, sources: &mut SourceMap) -> Loaded {
     let mut loaded = Loaded::default();
     let mut files = Vec::new();
     for path in paths {
-        let found = submissions_in(path, checked)?;
+        let found = match submissions_in(path, checked) {
+            Ok(found) => found,
+            Err(e) => {
+                let file = sources.add(crate::load::display_name(path), path, String::new());
+                let reason = crate::check::io_reason(&e);
+                loaded
+                    .diagnostics
+                    .push(Diagnostic::new(Code::NotASubmission, Span::new(file, 0, 0)).arg("reason", reason));
+                continue;
+            }
+        };
         if found.is_empty() {
             let file = sources.add(crate::load::display_name(path), path, String::new());
             loaded.diagnostics.push(Diagnostic::new(Code::NoTables, Span::new(file, 0, 0)));
@@ -149,7 +156,7 @@ pub fn load(
         },
     );
     up_to(files.len(), sources, &mut loaded);
-    Ok(loaded)
+    loaded
 }
 
 /// A JSON or YAML file read, parsed and bound (on a worker thread, so that its tree is made
@@ -264,14 +271,26 @@ impl ReadError {
     }
 }
 
-/// Reads a file of at most `max_bytes`, and never more than spans can address (4 GiB).
+/// Reads a file of at most `max_bytes`, and never more than spans can address (4 GiB). Only a
+/// regular file is read: a device (`/dev/zero`) or a pipe never ends or never starts, and a file
+/// that grows while it is read stops at the limit.
 fn read_bytes(path: &Path, max_bytes: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
     let max_bytes = max_bytes.min(u64::from(u32::MAX));
-    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    if size > max_bytes {
-        return Err(ReadError::TooLarge { size, limit: max_bytes });
+    let meta = std::fs::metadata(path).map_err(|e| ReadError::Io(crate::check::io_reason(&e)))?;
+    if !meta.is_file() {
+        return Err(ReadError::Io("@io.not_a_file".to_string()));
     }
-    std::fs::read(path).map_err(|e| ReadError::Io(crate::check::io_reason(&e)))
+    if meta.len() > max_bytes {
+        return Err(ReadError::TooLarge { size: meta.len(), limit: max_bytes });
+    }
+    let file = std::fs::File::open(path).map_err(|e| ReadError::Io(crate::check::io_reason(&e)))?;
+    let mut bytes = Vec::new();
+    file.take(max_bytes + 1).read_to_end(&mut bytes).map_err(|e| ReadError::Io(crate::check::io_reason(&e)))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(ReadError::TooLarge { size: bytes.len() as u64, limit: max_bytes });
+    }
+    Ok(bytes)
 }
 
 /// Reads a file of at most `max_bytes`; a file too large or unreadable is a diagnostic.

@@ -51,7 +51,7 @@ pub fn texts(d: &Diagnostic, lang: Lang) -> Texts {
 /// An argument `@key1|key2|…` is a list of catalog keys (or `\`keywords\``, kept as written),
 /// shown in the user's language and filled with the diagnostic's other arguments; any other
 /// argument is shown as it is.
-fn localize(lang: Lang, value: &str, args: &[(&str, String)]) -> String {
+pub fn localize(lang: Lang, value: &str, args: &[(&str, String)]) -> String {
     let Some(keys) = value.strip_prefix('@') else { return value.to_string() };
     let items: Vec<String> = keys
         .split('|')

@@ -9,6 +9,7 @@ pub mod names;
 pub mod plan_catalog;
 pub mod sarif;
 pub mod tree;
+pub mod write;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 

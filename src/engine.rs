@@ -1,0 +1,126 @@
+//! The library engine, as the command line, the tests and the benches use it: a rule set
+//! loaded and checked → submissions loaded, validated and made whole → verdicts judged on
+//! every core and delivered in order. It prints nothing: every problem is a diagnostic
+//! handed back to the caller, who decides how to show it.
+
+use std::path::{Path, PathBuf};
+
+use crate::check::model::{Model, RuleId};
+use crate::data::{self, instance::Dataset};
+use crate::diagnostics::Diagnostics;
+use crate::eval::verdict::{Judge, JudgeOptions, Verdict, in_parallel};
+use crate::load::RuleSet;
+use crate::source::SourceMap;
+
+/// A checked rule set, ready to judge submissions.
+pub struct Engine {
+    set: RuleSet,
+}
+
+/// Submissions loaded, bound and validated (data model and consistency checks), with the
+/// whole (全市) made over them when they are usable.
+pub struct Submissions {
+    pub dataset: Dataset,
+    /// Every problem found in the submissions, sorted by place.
+    pub diagnostics: Diagnostics,
+}
+
+impl Submissions {
+    /// Whether verdicts can be judged: no error, and at least one submission.
+    pub fn usable(&self) -> bool {
+        !self.diagnostics.has_errors() && !self.dataset.documents.is_empty()
+    }
+}
+
+/// Verdicts judged together on one thread.
+const BATCH: usize = 1024;
+
+impl Engine {
+    /// Reads, parses and checks the rule set at `path` (a file or a directory of `.rules`).
+    pub fn open(path: &Path) -> std::io::Result<Self> {
+        crate::load::load(path).map(Engine::new)
+    }
+
+    pub fn new(set: RuleSet) -> Self {
+        Engine { set }
+    }
+
+    /// The rule set, with its sources and diagnostics.
+    pub fn rules(&self) -> &RuleSet {
+        &self.set
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.set.checked.model
+    }
+
+    /// The text of every rule file and every submission loaded so far, for locations.
+    pub fn sources(&self) -> &SourceMap {
+        &self.set.sources
+    }
+
+    /// Whether the rules can judge: they hold no error.
+    pub fn usable(&self) -> bool {
+        !self.set.diagnostics.has_errors()
+    }
+
+    /// Loads the submissions found under `paths` (files, or directories holding them) and
+    /// validates them; a path that cannot be read is a diagnostic like any other problem.
+    pub fn load(&mut self, paths: &[PathBuf], options: &data::Options) -> Submissions {
+        let loaded = data::load(paths, &self.set.checked, options, &mut self.set.sources);
+        let mut diagnostics = Diagnostics(loaded.diagnostics);
+        let mut dataset = loaded.dataset;
+        if !diagnostics.has_errors() {
+            diagnostics.0.extend(crate::eval::consistency::check(self.model(), &dataset));
+        }
+        diagnostics.sort();
+        if !diagnostics.has_errors() {
+            crate::eval::whole::add_wholes(self.model(), &mut dataset);
+        }
+        Submissions { dataset, diagnostics }
+    }
+
+    /// A judge of the submissions on this thread.
+    pub fn judge<'a>(&'a self, submissions: &'a Submissions, options: &'a JudgeOptions) -> Judge<'a> {
+        Judge::new(self.model(), &submissions.dataset, options)
+    }
+
+    /// Judges every selected rule on every subject on every core: `work` turns each run of
+    /// verdicts into a result on a worker's own judge (to explain and write them there), and
+    /// `take` receives the results in rule order, then subject order.
+    pub fn judge_in_parallel<T: Send>(
+        &self,
+        submissions: &Submissions,
+        options: &JudgeOptions,
+        work: impl Fn(&mut Judge<'_>, Vec<Verdict>) -> T + Sync,
+        take: impl FnMut(T),
+    ) {
+        let judge = self.judge(submissions, options);
+        let batches = judge.batches(BATCH);
+        let run = |judge: &mut Judge<'_>, b| {
+            let mut verdicts = Vec::new();
+            judge.batch(b, options.trace, &mut |v| verdicts.push(v));
+            work(judge, verdicts)
+        };
+        in_parallel(self.model(), &submissions.dataset, options, &batches, run, take);
+    }
+
+    /// The rules judged on the submissions (all, or those `--only` selects, that apply to a
+    /// subject), in rule order.
+    pub fn rules_judged(&self, submissions: &Submissions, options: &JudgeOptions) -> Vec<RuleId> {
+        let mut rules: Vec<RuleId> =
+            self.judge(submissions, options).batches(usize::MAX).iter().map(|b| b.rule()).collect();
+        rules.dedup();
+        rules
+    }
+
+    /// Every verdict, in rule order, then subject order, judged on every core.
+    pub fn verdicts(&self, submissions: &Submissions, options: &JudgeOptions, mut each: impl FnMut(Verdict)) {
+        self.judge_in_parallel(
+            submissions,
+            options,
+            |_, verdicts| verdicts,
+            |verdicts| verdicts.into_iter().for_each(&mut each),
+        );
+    }
+}

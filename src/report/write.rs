@@ -1,0 +1,229 @@
+//! A whole report in the format asked for, written from the engine's verdicts: JSON and SARIF
+//! as verdicts are judged (on every core, in order), the human report from counts and the
+//! first failures of each district, JUnit and Markdown from the views of every verdict.
+
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::{View, Viewer, is_failure};
+use crate::check::model::Status;
+use crate::diagnostics::Lang;
+use crate::engine::{Engine, Submissions};
+use crate::eval::verdict::{Judge, JudgeOptions, Verdict};
+
+/// The output formats of `check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+    Junit,
+    Markdown,
+}
+
+/// Which verdicts carry their derivation trace (`--trace`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TraceLevel {
+    /// Verdicts that are not a pass.
+    Failing,
+    All,
+    None,
+}
+
+/// How to write a report.
+#[derive(Clone, Copy, Debug)]
+pub struct Settings {
+    pub format: Format,
+    pub lang: Lang,
+    /// `behind` and `unknown` count as failures.
+    pub strict: bool,
+    pub trace: TraceLevel,
+}
+
+/// What writing a report came to.
+pub struct Written {
+    /// A verdict fails the run (exit 1): known even when writing stopped early.
+    pub failed: bool,
+    pub result: io::Result<()>,
+}
+
+/// Judges every selected rule on every subject and writes the report to `out`.
+pub fn write(
+    engine: &Engine,
+    submissions: &Submissions,
+    options: &JudgeOptions,
+    settings: &Settings,
+    out: &mut dyn Write,
+) -> Written {
+    let viewer =
+        Viewer { model: engine.model(), dataset: &submissions.dataset, sources: engine.sources(), lang: settings.lang };
+    let report = Report { engine, submissions, options, settings, viewer: &viewer };
+    match settings.format {
+        Format::Json => report.json(out),
+        Format::Sarif => report.sarif(out),
+        Format::Human => report.human(out),
+        Format::Junit => report.whole(out, |views, _| super::junit::write(views, settings.strict)),
+        Format::Markdown => report.whole(out, |views, as_of| super::markdown::write(views, as_of, settings.lang)),
+    }
+}
+
+/// One report being written.
+struct Report<'a> {
+    engine: &'a Engine,
+    submissions: &'a Submissions,
+    options: &'a JudgeOptions,
+    settings: &'a Settings,
+    viewer: &'a Viewer<'a>,
+}
+
+impl Report<'_> {
+    /// Judging options with or without derivation traces.
+    fn traced(&self, trace: bool) -> JudgeOptions {
+        JudgeOptions { trace, ..self.options.clone() }
+    }
+
+    /// A verdict as reports explain it: one that is not a pass with its derivation, blame and
+    /// what would pass.
+    fn explained(&self, judge: &mut Judge<'_>, v: Verdict) -> Verdict {
+        if v.status == Status::Pass || v.explained.is_some() { v } else { judge.retrace(&v) }
+    }
+
+    /// The formats written from the views of all verdicts at once (JUnit, Markdown).
+    fn whole(&self, out: &mut dyn Write, write: impl Fn(&[View], &str) -> String) -> Written {
+        let mut views = Vec::new();
+        let mut as_of = None;
+        self.engine.judge_in_parallel(
+            self.submissions,
+            &self.traced(false),
+            |judge, verdicts| {
+                verdicts
+                    .into_iter()
+                    .map(|v| match v.status {
+                        Status::Pass | Status::NotApplicable => (v.as_of, self.viewer.view(&v)),
+                        _ => (v.as_of, self.viewer.view(&self.explained(judge, v))),
+                    })
+                    .collect::<Vec<_>>()
+            },
+            |made| {
+                for (date, view) in made {
+                    as_of = as_of.max(Some(date));
+                    views.push(view);
+                }
+            },
+        );
+        let as_of = as_of.map_or(String::new(), |d| d.to_string());
+        let failed = views.iter().any(|v| is_failure(v.status, self.settings.strict));
+        Written { failed, result: out.write_all(write(&views, &as_of).as_bytes()) }
+    }
+
+    /// `--format json`: a first pass counts the verdicts for the summary, a second writes each
+    /// verdict with its explanation as it is made, so that memory does not grow with the report.
+    fn json(&self, out: &mut dyn Write) -> Written {
+        let mut counts = [0; 6];
+        let mut as_of = None;
+        self.engine.verdicts(self.submissions, &self.traced(false), |v| {
+            if let Some(i) = Status::ALL.iter().position(|(_, s)| *s == v.status) {
+                counts[i] += 1;
+            }
+            as_of = as_of.max(Some(v.as_of));
+        });
+        let failed = Status::ALL.iter().zip(counts).any(|((_, s), n)| n > 0 && is_failure(*s, self.settings.strict));
+        let as_of = as_of.map_or(String::new(), |d| d.to_string());
+        let trace = self.settings.trace;
+        let lines = |judge: &mut Judge<'_>, verdicts: Vec<Verdict>| {
+            let mut out = Vec::new();
+            for v in verdicts {
+                let mut v = self.explained(judge, v);
+                if trace == TraceLevel::None {
+                    v.trace = None;
+                }
+                let first = out.is_empty();
+                super::json::verdict(&mut out, &self.viewer.view(&v), first)?;
+            }
+            Ok(out)
+        };
+        let result = self.stream(
+            out,
+            trace == TraceLevel::All,
+            |out| super::json::begin(out, &counts, &as_of),
+            lines,
+            |out, any| super::json::end(out, any),
+        );
+        Written { failed, result }
+    }
+
+    /// `--format sarif`: one pass; the results of each run of verdicts are explained and
+    /// written as it is judged.
+    fn sarif(&self, out: &mut dyn Write) -> Written {
+        let rules = self.engine.rules_judged(self.submissions, self.options);
+        let (strict, failed) = (self.settings.strict, AtomicBool::new(false));
+        let lines = |judge: &mut Judge<'_>, verdicts: Vec<Verdict>| {
+            let mut out = Vec::new();
+            for v in verdicts {
+                if is_failure(v.status, strict) {
+                    failed.store(true, Ordering::Relaxed);
+                }
+                if super::sarif::reported(v.status, strict) {
+                    let index = rules.iter().position(|r| *r == v.rule).unwrap_or(0);
+                    let first = out.is_empty();
+                    let v = self.explained(judge, v);
+                    super::sarif::result(&mut out, &self.viewer.view(&v), index, strict, first)?;
+                }
+            }
+            Ok(out)
+        };
+        let result = self.stream(
+            out,
+            false,
+            |out| super::sarif::begin(out, self.viewer.names(), &rules),
+            lines,
+            |out, any| super::sarif::end(out, any),
+        );
+        Written { failed: failed.load(Ordering::Relaxed), result }
+    }
+
+    /// Writes a streamed report: `begin`, then the lines of every run of verdicts, made on
+    /// every core and written in order (runs separated by commas), then `end`, told whether
+    /// any line was written. Every verdict is judged even when writing fails (a reader that
+    /// stopped early): the exit code still says whether a rule failed.
+    fn stream(
+        &self,
+        out: &mut dyn Write,
+        trace: bool,
+        begin: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+        lines: impl Fn(&mut Judge<'_>, Vec<Verdict>) -> io::Result<Vec<u8>> + Sync,
+        end: impl FnOnce(&mut dyn Write, bool) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let mut result = begin(out);
+        let mut any = false;
+        self.engine.judge_in_parallel(self.submissions, &self.traced(trace), lines, |bytes| {
+            if result.is_ok() {
+                result = bytes.and_then(|bytes| {
+                    if !bytes.is_empty() {
+                        if any {
+                            out.write_all(b",")?;
+                        }
+                        out.write_all(&bytes)?;
+                        any = true;
+                    }
+                    Ok(())
+                });
+            }
+        });
+        result?;
+        end(out, any)
+    }
+
+    /// `--format human`: the counts of every district and its first failures with their
+    /// explanations; verdicts are counted as they are made, not kept.
+    fn human(&self, out: &mut dyn Write) -> Written {
+        let mut digest = super::human::Digest::new(self.settings.strict);
+        self.engine.verdicts(self.submissions, &self.traced(false), |v| {
+            digest.add(self.viewer, self.viewer.group_of(v.subject), v);
+        });
+        let failed = digest.failed();
+        let (groups, as_of) = digest.finish(self.viewer, &mut self.engine.judge(self.submissions, self.options));
+        let text = super::human::write(&groups, &as_of, self.settings.lang, self.viewer.sources);
+        Written { failed, result: out.write_all(text.as_bytes()) }
+    }
+}
