@@ -47,6 +47,8 @@ impl<'a> Checker<'a> {
                             fields: Vec::new(),
                             key: None,
                             display: None,
+                            as_of: None,
+                            reporting_year: None,
                             span: e.name.span,
                         });
                     }
@@ -291,7 +293,11 @@ impl<'a> Checker<'a> {
                 });
             }
         }
-        self.model.entities[id].fields = fields;
+        let typed = |name: &str, ty: fn(&Ty) -> bool| fields.iter().position(|f| f.name == name && ty(&f.ty));
+        let entity = &mut self.model.entities[id];
+        entity.as_of = typed("as_of", |t| matches!(t, Ty::Date));
+        entity.reporting_year = typed("reporting_year", |t| matches!(t, Ty::Count(_)));
+        entity.fields = fields;
         for m in &e.members {
             let (name, is_key) = match &m.kind {
                 MemberKind::Key(n) => (n, true),

@@ -91,6 +91,11 @@ pub struct EntityDef {
     pub fields: Vec<FieldDef>,
     pub key: Option<FieldId>,
     pub display: Option<FieldId>,
+    /// The date the record's data is as of (a `date` field `as_of`), resolved once by the
+    /// checker so that evaluation looks no name up.
+    pub as_of: Option<FieldId>,
+    /// The year the record reports on (a `count` field `reporting_year`).
+    pub reporting_year: Option<FieldId>,
     pub span: Span,
 }
 

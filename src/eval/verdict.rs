@@ -168,7 +168,7 @@ impl<'a> Judge<'a> {
         let (model, dataset) = (self.ev.model, self.ev.dataset);
         let inst = dataset.get(at);
         let def = &model.entities[inst.entity];
-        let own = def.field("as_of").is_some() || def.field("reporting_year").is_some();
+        let own = def.as_of.is_some() || def.reporting_year.is_some();
         let d = match inst.parent {
             Some(parent) if !own && self.options.as_of.is_none() => self.date(parent),
             _ => as_of(model, dataset, at, self.options),
@@ -185,7 +185,7 @@ impl<'a> Judge<'a> {
         let (model, dataset) = (self.ev.model, self.ev.dataset);
         let inst = dataset.get(at);
         let def = &model.entities[inst.entity];
-        let y = match (def.field("reporting_year"), inst.parent) {
+        let y = match (def.reporting_year, inst.parent) {
             (Some(_), _) => super::whole::reporting_year(model, dataset, at),
             (None, Some(parent)) => self.year(parent),
             (None, None) => dataset.children(at).next().and_then(|first| self.year(first)),
@@ -323,7 +323,7 @@ pub fn as_of(model: &Model, dataset: &Dataset, subject: InstanceId, options: &Ju
     loop {
         let inst = dataset.get(at);
         let def = &model.entities[inst.entity];
-        if let Some(f) = def.field("as_of")
+        if let Some(f) = def.as_of
             && let Slot::Scalar(Scalar::Date(d), _) = &inst.slots[f]
         {
             return *d;

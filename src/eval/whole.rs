@@ -24,7 +24,7 @@ pub fn whole_entity(model: &Model) -> Option<(EntityId, usize, EntityId)> {
 /// The reporting year of a submission (its `reporting_year` field), if it has one.
 pub fn reporting_year(model: &Model, dataset: &Dataset, root: InstanceId) -> Option<i64> {
     let inst = dataset.get(root);
-    let f = model.entities[inst.entity].field("reporting_year")?;
+    let f = model.entities[inst.entity].reporting_year?;
     match &inst.slots[f] {
         Slot::Scalar(Scalar::Number(n), _) => n.trunc().try_into().ok(),
         _ => None,
