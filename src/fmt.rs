@@ -338,11 +338,16 @@ fn clause(c: &ClauseKind) -> String {
             format!("responsible {}", names.join(", "))
         }
         ClauseKind::Cite { section, quote } => format!("cite {}: {}", string(&section.value), string(&quote.value)),
-        ClauseKind::Param { name, default, source, description } => {
+        ClauseKind::Param { name, default, unit, source, description } => {
             let from = source.as_ref().map_or(String::new(), |path| {
                 format!(" from {}", path.iter().map(|n| n.text.as_str()).collect::<Vec<_>>().join("."))
             });
-            format!("param {} = {}{from}{}", name.text, quantity(default), opt_string(description))
+            let value = match (default, unit) {
+                (Some(d), _) => format!(" = {}", quantity(d)),
+                (None, Some(u)) => format!(": {}", u.text()),
+                (None, None) => String::new(),
+            };
+            format!("param {}{value}{from}{}", name.text, opt_string(description))
         }
     }
 }

@@ -1,8 +1,10 @@
 //! Evaluation tests as data: every `tests/cases/*.case` file names submissions, options and the
 //! verdicts expected for given rules and subjects; one runner executes them all.
 //!
-//! Lines: `input PATH` (repeatable), `as-of YYYY-MM-DD`, `param NAME=VALUE`, `only PATTERN`,
-//! `expect RULE SUBJECT-CODE STATUS`; `#` starts a comment.
+//! Lines: `input PATH` (repeatable), `replace FIND => REPLACE` (in the input before it, once:
+//! the changed copy is what is checked), `as-of YYYY-MM-DD`, `param NAME=VALUE`, `only PATTERN`,
+//! `expect RULE SUBJECT-CODE STATUS`, `says RULE SUBJECT-CODE TEXT` (the English explanation
+//! holds TEXT); `#` starts a comment.
 
 mod common;
 
@@ -26,10 +28,24 @@ fn every_case_file_holds() {
         let mut inputs = Vec::new();
         let mut options = JudgeOptions { trace: true, ..JudgeOptions::default() };
         let mut expected = Vec::new();
+        let mut says = Vec::new();
         for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
             let (key, rest) = line.split_once(' ').unwrap_or((line, ""));
             match key {
                 "input" => inputs.push(common::root().join(rest)),
+                "replace" => {
+                    let (find, with) = rest.split_once(" => ").expect("replace FIND => REPLACE");
+                    let last = inputs.pop().expect("an input to replace in");
+                    inputs.push(replaced(&file, inputs.len(), &last, find, with));
+                }
+                "says" => {
+                    let mut parts = rest.splitn(3, ' ');
+                    let (rule, subject, text) = (parts.next(), parts.next(), parts.next());
+                    let (Some(rule), Some(subject), Some(text)) = (rule, subject, text) else {
+                        panic!("{}: says RULE SUBJECT TEXT", file.display())
+                    };
+                    says.push((rule.to_string(), subject.to_string(), text.to_string()));
+                }
                 "as-of" => options.as_of = plancheck::data::instance::Date::parse(rest),
                 "param" => {
                     let (name, value) = rest.split_once('=').expect("param NAME=VALUE");
@@ -64,5 +80,33 @@ fn every_case_file_holds() {
                 found.explanation
             );
         }
+        for (rule, subject, text) in says {
+            let found = views.iter().find(|v| v.rule == rule && v.subject.code == subject);
+            let found = found.unwrap_or_else(|| panic!("{}: no verdict for {rule} on {subject}", file.display()));
+            assert!(
+                found.explanation.contains(&text),
+                "{}: {rule} on {subject}: {}",
+                file.display(),
+                found.explanation
+            );
+        }
     }
+}
+
+/// A copy of `input` with the first `find` replaced, written for the case file `case`.
+fn replaced(
+    case: &std::path::Path,
+    index: usize,
+    input: &std::path::Path,
+    find: &str,
+    with: &str,
+) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(input).expect("input is text");
+    assert!(text.contains(find), "{}: `{find}` is not in {}", case.display(), input.display());
+    let stem = case.file_stem().expect("case name").to_string_lossy();
+    let dir = common::root().join("target/plancheck-cases").join(stem.as_ref());
+    std::fs::create_dir_all(&dir).expect("case directory");
+    let out = dir.join(format!("{index}-{}", input.file_name().expect("file name").to_string_lossy()));
+    std::fs::write(&out, text.replacen(find, with, 1)).expect("write the changed input");
+    out
 }

@@ -213,7 +213,9 @@ pub struct Citation {
 #[derive(Debug, Clone)]
 pub struct ParamDef {
     pub name: String,
-    pub default: Decimal,
+    /// The value when neither `--param` nor the submitted field gives one; `None` for a fact
+    /// from outside the plan (a national rate): then the verdicts that need it are `unknown`.
+    pub default: Option<Decimal>,
     /// The submitted field whose value, where given, replaces the default.
     pub source: Option<(EntityId, usize)>,
     pub unit: Unit,
@@ -311,6 +313,31 @@ pub struct TestDef {
 pub struct Expr {
     pub kind: ExprKind,
     pub span: Span,
+}
+
+impl Expr {
+    /// The expressions this one is made of, in order (a metric's body is not among them).
+    pub fn children(&self) -> Vec<&Expr> {
+        match &self.kind {
+            ExprKind::Not(x) | ExprKind::Neg(x) => vec![x],
+            ExprKind::Binary(_, a, b) => vec![a, b],
+            ExprKind::If(c, a, b) => vec![c, a, b],
+            ExprKind::Call(_, args) => args.iter().collect(),
+            ExprKind::Aggregate(_, parts) => parts.iter().flat_map(|p| p.value.iter().chain(&p.filter)).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The expression written at `span`, here or in the metrics this one reads.
+    pub fn find<'a>(&'a self, model: &'a Model, span: Span) -> Option<&'a Expr> {
+        if self.span == span {
+            return Some(self);
+        }
+        if let ExprKind::Metric(_, m) = &self.kind {
+            return model.metrics[*m].expr.find(model, span);
+        }
+        self.children().into_iter().find_map(|c| c.find(model, span))
+    }
 }
 
 /// One step from the current subject to a value.

@@ -229,9 +229,9 @@ impl<'a> Checker<'a> {
     }
 
     /// `ENTITY.FIELD` of `param … from`: a number field in the parameter's unit.
-    fn param_source(&mut self, path: &[ast::Name], unit: &Unit, default: &ast::Quantity) -> Option<(EntityId, usize)> {
+    fn param_source(&mut self, path: &[ast::Name], unit: &Unit, written: Span) -> Option<(EntityId, usize)> {
         let [entity, field] = path else {
-            let span = path.first().map_or(default.span, |n| n.span);
+            let span = path.first().map_or(written, |n| n.span);
             let name = path.iter().map(|n| n.text.as_str()).collect::<Vec<_>>().join(".");
             self.error(Diagnostic::new(Code::UnknownEntity, span).arg("name", name));
             return None;
@@ -258,7 +258,7 @@ impl<'a> Checker<'a> {
                 Diagnostic::new(Code::UnitMismatch, field.span)
                     .arg("left", unit.to_string())
                     .arg("right", field_unit.to_string())
-                    .with(default.span, "related"),
+                    .with(written, "related"),
             );
             return None;
         }
@@ -268,17 +268,19 @@ impl<'a> Checker<'a> {
     fn params(&mut self, rule: &ast::Rule) -> Vec<ParamDef> {
         let mut params: Vec<ParamDef> = Vec::new();
         for clause in &rule.clauses {
-            if let ClauseKind::Param { name, default, source, description } = &clause.kind {
+            if let ClauseKind::Param { name, default, unit, source, description } = &clause.kind {
                 if let Some(first) = params.iter().find(|p| p.name == name.text) {
                     let first = first.span;
                     self.duplicate(&name.text, name.span, first);
                     continue;
                 }
-                let unit = default.unit.as_ref().and_then(|u| self.unit_of(u)).unwrap_or_else(Unit::one);
-                let source = source.as_ref().and_then(|path| self.param_source(path, &unit, default));
+                let written = default.as_ref().and_then(|d| d.unit.as_ref()).or(unit.as_ref());
+                let unit = written.and_then(|u| self.unit_of(u)).unwrap_or_else(Unit::one);
+                let at = default.as_ref().map_or_else(|| unit_span(written, name.span), |d| d.span);
+                let source = source.as_ref().and_then(|path| self.param_source(path, &unit, at));
                 params.push(ParamDef {
                     name: name.text.clone(),
-                    default: self.number(&default.number, default.span),
+                    default: default.as_ref().map(|d| self.number(&d.number, d.span)),
                     source,
                     unit,
                     description: description.as_ref().map(|d| d.value.clone()),
@@ -456,4 +458,9 @@ fn longest_prefix_in(plan: &str, quote: &str) -> String {
         if plan.contains(&prefix) { lo = mid } else { hi = mid - 1 }
     }
     chars[..lo].iter().collect()
+}
+
+/// Where a parameter's unit is written, else its name.
+fn unit_span(unit: Option<&ast::UnitExpr>, name: Span) -> Span {
+    unit.map_or(name, |u| u.span)
 }

@@ -112,11 +112,25 @@ impl<'a> Evaluator<'a> {
             let (instance, field, role) = match g {
                 Gap::Missing(i, f) => (*i, *f, Role::Missing),
                 Gap::Null(i, f) => (*i, *f, Role::Null),
-                Gap::Undefined(_) | Gap::Overflow(_) => continue,
+                Gap::Undefined(_) | Gap::Overflow(_) | Gap::ZeroDivisor(..) | Gap::Unsupplied(_) => continue,
             };
             let inst = self.dataset.get(instance);
             let span = inst.slots[field].span().or(Some(inst.span).filter(|s| s.end > 0));
             out.blame.push(Blame { instance, field, value: None, span, role, unit: None });
+        }
+        finish(&mut out);
+        out
+    }
+
+    /// The divisors that are zero, by the submitted values they are computed from; `written`
+    /// holds the expressions the divisors were written in.
+    pub fn blame_divisors(&mut self, gaps: &[Gap], written: &[&'a Expr], params: &[Param]) -> Explained {
+        let mut out = Explained::default();
+        for g in gaps {
+            let Gap::ZeroDivisor(span, at) = g else { continue };
+            if let Some(divisor) = written.iter().find_map(|e| e.find(self.model, *span)) {
+                self.leaves(divisor, *at, None, params, Role::Decides, &mut out);
+            }
         }
         finish(&mut out);
         out

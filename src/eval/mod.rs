@@ -58,6 +58,11 @@ pub enum Gap {
     Null(InstanceId, FieldId),
     /// A division by zero, or a minimum/maximum/share over nothing.
     Undefined(Span),
+    /// A parameter with no default that neither a submission nor `--param` gives: its index.
+    Unsupplied(usize),
+    /// A divisor that is zero: there is nothing to judge (`not_applicable`). The divisor as
+    /// written, and the instance it was evaluated for.
+    ZeroDivisor(Span, InstanceId),
     /// A result too large for exact arithmetic.
     Overflow(Span),
 }
@@ -127,7 +132,8 @@ pub enum Origin {
 /// A rule parameter's value for one subject.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Param {
-    pub value: Decimal,
+    /// `None`: no default, nothing submitted and nothing given.
+    pub value: Option<Decimal>,
     pub origin: Origin,
 }
 
@@ -282,17 +288,18 @@ impl<'a> Evaluator<'a> {
             ExprKind::Each => each.map(Val::from).ok_or_else(|| vec![Gap::Undefined(span)]),
             ExprKind::Param(i) => {
                 let Some(p) = params.get(*i).copied() else { return Err(vec![Gap::Undefined(span)]) };
+                let Some(value) = p.value else { return Err(vec![Gap::Unsupplied(*i)]) };
                 if self.trace.is_some() {
                     let location = match p.origin {
                         Origin::Submitted(inst, f) => self.dataset.get(inst).slots[f].span(),
                         _ => None,
                     };
                     let mut leaf = Trace::open(Node::Param(*i, p.origin), at);
-                    leaf.value = Some(Val::Num(p.value));
+                    leaf.value = Some(Val::Num(value));
                     leaf.location = location;
                     self.trace_leaf(leaf);
                 }
-                Ok(Val::Num(p.value))
+                Ok(Val::Num(value))
             }
             ExprKind::Value(steps) => self.read(steps, at),
             ExprKind::Metric(steps, m) => {
@@ -443,7 +450,7 @@ impl<'a> Evaluator<'a> {
             (BinOp::Add, Val::Num(x), Val::Num(y)) => x.checked_add(*y).map(Val::Num).ok_or_else(overflow),
             (BinOp::Sub, Val::Num(x), Val::Num(y)) => x.checked_sub(*y).map(Val::Num).ok_or_else(overflow),
             (BinOp::Mul, Val::Num(x), Val::Num(y)) => x.checked_mul(*y).map(Val::Num).ok_or_else(overflow),
-            (BinOp::Div, Val::Num(_), Val::Num(y)) if y.is_zero() => Err(vec![Gap::Undefined(span)]),
+            (BinOp::Div, Val::Num(_), Val::Num(y)) if y.is_zero() => Err(vec![Gap::ZeroDivisor(b.span, at)]),
             (BinOp::Div, Val::Num(x), Val::Num(y)) => x.checked_div(*y).map(Val::Num).ok_or_else(overflow),
             (BinOp::Eq, _, _) => Ok(Val::Bool(l == r)),
             (BinOp::Ne, _, _) => Ok(Val::Bool(l != r)),

@@ -296,7 +296,7 @@ fn rule_params(
                     |i: InstanceId| year.is_none_or(|y| super::whole::reporting_year(model, dataset, i) == Some(y));
                 instances[entity].iter().filter(|&&i| of_year(i)).find_map(|&i| match &dataset.get(i).slots[field] {
                     Slot::Scalar(Scalar::Number(n), _) => {
-                        Some(Param { value: *n, origin: Origin::Submitted(i, field) })
+                        Some(Param { value: Some(*n), origin: Origin::Submitted(i, field) })
                     }
                     _ => None,
                 })
@@ -306,7 +306,7 @@ fn rule_params(
                 .iter()
                 .rev()
                 .find(|(n, _)| *n == specific || *n == p.name)
-                .map(|(_, v)| Param { value: *v, origin: Origin::Given })
+                .map(|(_, v)| Param { value: Some(*v), origin: Origin::Given })
                 .or_else(submitted)
                 .unwrap_or(Param { value: p.default, origin: Origin::Default })
         })
@@ -379,6 +379,10 @@ fn judge_one<'a>(
     if trace && v.status != Status::Pass {
         let explained = match v.status {
             Status::Unknown => ev.blame_gaps(&v.gaps),
+            Status::NotApplicable if !v.gaps.is_empty() => {
+                let written: Vec<&Expr> = j.condition.iter().chain([&j.require]).collect();
+                ev.blame_divisors(&v.gaps, &written, params)
+            }
             // What rules a subject out is not a remedy: no `to_pass`.
             Status::NotApplicable => match &j.condition {
                 Some(condition) => Explained { to_pass: Vec::new(), ..ev.why(condition, subject, params, true) },
@@ -408,10 +412,7 @@ fn decide(
                 v.status = Status::NotApplicable;
                 return;
             }
-            Err(gaps) => {
-                v.gaps = gaps;
-                return;
-            }
+            Err(gaps) => return unjudged(v, gaps),
         }
     }
     let (compared, threshold) = match &j.require.kind {
@@ -430,18 +431,12 @@ fn decide(
     };
     match result {
         Ok(value) => v.actual = Some(value),
-        Err(gaps) => {
-            v.gaps = gaps;
-            return;
-        }
+        Err(gaps) => return unjudged(v, gaps),
     }
     if let Some(t) = threshold {
         match ev.eval(t, subject, params) {
             Ok(value) => v.threshold = Some(value),
-            Err(gaps) => {
-                v.gaps = gaps;
-                return;
-            }
+            Err(gaps) => return unjudged(v, gaps),
         }
     }
     let holds = match (&v.op, &v.actual, &v.threshold) {
@@ -464,6 +459,16 @@ fn decide(
             _ => Status::Fail,
         },
     };
+}
+
+/// A verdict whose value or threshold could not be computed: `not_applicable` when all that stands in the
+/// way is a divisor of zero (nothing to judge: no residents, no cases), else `unknown`.
+fn unjudged(v: &mut Verdict, gaps: Vec<Gap>) {
+    let nothing = !gaps.is_empty() && gaps.iter().all(|g| matches!(g, Gap::ZeroDivisor(..)));
+    v.status = if nothing { Status::NotApplicable } else { Status::Unknown };
+    // A verdict that compares nothing has no compared value (cli.md: `actual` is null).
+    v.actual = None;
+    v.gaps = gaps;
 }
 
 /// The value on the straight line from the baseline (at the end of its year) to the

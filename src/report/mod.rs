@@ -508,6 +508,9 @@ impl Viewer<'_> {
         if v.status == Status::Unknown {
             return self.unknown(v, view);
         }
+        if v.status == Status::NotApplicable && !v.gaps.is_empty() {
+            return self.zero_divisor(view);
+        }
         let mut out = text(&key, &args);
         // Where the threshold comes from.
         let from = self.listed(&view.blame, Role::Threshold);
@@ -552,6 +555,46 @@ impl Viewer<'_> {
         out
     }
 
+    /// A parameter no one gave, and both ways to give it.
+    fn unsupplied(&self, rule: RuleId, index: usize) -> String {
+        let Some(p) = self.model.rules[rule].params.get(index) else { return String::new() };
+        let param = ("param", p.name.clone());
+        match p.source {
+            Some((e, f)) => {
+                let names = self.names();
+                let args = [param, ("field", names.field(e, f)), ("record", names.entity(e)), ("name", p.name.clone())];
+                catalog::text(self.lang, "explain.unsupplied_from", &args)
+            }
+            None => catalog::text(self.lang, "explain.unsupplied", &[param]),
+        }
+        .unwrap_or_default()
+    }
+
+    /// Why there is nothing to judge: the divisor that is zero, by the values it is made of
+    /// (a total named once, with the count of values it sums).
+    fn zero_divisor(&self, view: &View) -> String {
+        let text = |key: &str, args: &[(&str, String)]| catalog::text(self.lang, key, args).unwrap_or_default();
+        let mut titles: Vec<(String, usize)> = Vec::new();
+        for b in view.blame.iter().filter(|b| b.role == Role::Decides) {
+            match titles.iter_mut().find(|(t, _)| *t == b.title) {
+                Some((_, n)) => *n += 1,
+                None => titles.push((b.title.clone(), 1)),
+            }
+        }
+        let divisors: Vec<String> = titles
+            .into_iter()
+            .map(|(title, n)| match n + view.blame_more {
+                1 => title,
+                n => text("explain.zero_total", &[("name", title), ("count", n.to_string())]),
+            })
+            .collect();
+        let subject = ("subject", view.subject.path.join(" › "));
+        match divisors.is_empty() {
+            true => text("explain.zero_divisor_unnamed", &[subject]),
+            false => text("explain.zero_divisor", &[subject, ("divisor", divisors.join(&text("list.separator", &[])))]),
+        }
+    }
+
     /// Why a verdict is `unknown`: the fields it lacks, each with its record (from its blame,
     /// else from its gaps when it was not explained), and what could not be computed.
     fn unknown(&self, v: &Verdict, view: &View) -> String {
@@ -573,8 +616,9 @@ impl Viewer<'_> {
                     let entity = self.dataset.get(*i).entity;
                     add(&mut fields, format!("{} ({})", self.names().field(entity, *f), self.record_name(*i)));
                 }
-                Gap::Undefined(_) => add(&mut reasons, text("explain.undefined", &[])),
+                Gap::Undefined(_) | Gap::ZeroDivisor(..) => add(&mut reasons, text("explain.undefined", &[])),
                 Gap::Overflow(_) => add(&mut reasons, text("explain.overflow", &[])),
+                Gap::Unsupplied(i) => add(&mut reasons, self.unsupplied(v.rule, *i)),
             }
         }
         let sep = text("list.separator", &[]);

@@ -90,12 +90,16 @@ fn catalog_md(model: &Model, lang: Lang) -> String {
                     let field = format!("{}.{}", entity.name, entity.fields[f].name);
                     catalog::text(lang, "doc.param_from", &[("field", field)]).unwrap_or_default()
                 });
+                let value = match p.default {
+                    Some(d) => format!("{d}{unit}{from}"),
+                    None => catalog::text(lang, "doc.param_no_default", &[("unit", unit.trim().to_string())])
+                        .unwrap_or_default(),
+                };
                 let _ = writeln!(
                     out,
-                    "| {} `{}` | {}{unit}{from} — {} |",
+                    "| {} `{}` | {value} — {} |",
                     t(lang, "doc.param"),
                     p.name,
-                    p.default,
                     p.description.clone().unwrap_or_default()
                 );
             }

@@ -214,7 +214,11 @@ pub enum ClauseKind {
     /// `param NAME = DEFAULT [from ENTITY.FIELD] ["description"]`
     Param {
         name: Name,
-        default: Quantity,
+        /// The default, or `None` when the parameter has only a unit (`: %`): a fact the plan
+        /// takes from outside, which must be submitted or given, never invented.
+        default: Option<Quantity>,
+        /// The unit written without a default.
+        unit: Option<UnitExpr>,
         source: Option<Vec<Name>>,
         description: Option<Str>,
     },

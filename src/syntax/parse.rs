@@ -420,11 +420,15 @@ impl Lower<'_> {
             },
             Rule::param_decl => {
                 let name = self.name(inner.next().expect("grammar: param name"));
-                let default = self.quantity(inner.next().expect("grammar: param default"));
+                let (mut default, mut unit) = (None, None);
                 let mut source = None;
                 let mut description = None;
                 for p in inner {
                     match p.as_rule() {
+                        Rule::param_default => {
+                            default = p.into_inner().next().map(|q| self.quantity(q));
+                        }
+                        Rule::param_unit => unit = p.into_inner().next().map(|u| self.unit_expr(u)),
                         Rule::param_from => {
                             let path = p.into_inner().next().expect("grammar: param source");
                             source = Some(path.into_inner().map(|n| self.name(n)).collect());
@@ -432,7 +436,7 @@ impl Lower<'_> {
                         _ => description = Some(self.string(p)),
                     }
                 }
-                ClauseKind::Param { name, default, source, description }
+                ClauseKind::Param { name, default, unit, source, description }
             }
             other => unreachable!("grammar: unexpected clause {other:?}"),
         };
