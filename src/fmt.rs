@@ -208,7 +208,10 @@ impl<'t> Printer<'t> {
                         let line = match &m.kind {
                             MemberKind::Key(n) => format!("key {}", n.text),
                             MemberKind::Display(n) => format!("display {}", n.text),
-                            MemberKind::Field(f) => format!("{}: {}", f.name.text, type_expr(&f.ty)),
+                            MemberKind::Field(f) => {
+                                let optional = if f.optional { "optional " } else { "" };
+                                format!("{optional}{}: {}", f.name.text, type_expr(&f.ty))
+                            }
                         };
                         pr.unit(m.span.start as usize, m.span.end as usize, vec![line], true);
                     }

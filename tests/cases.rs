@@ -1,8 +1,8 @@
 //! Evaluation tests as data: every `tests/cases/*.case` file names submissions, options and the
 //! verdicts expected for given rules and subjects; one runner executes them all.
 //!
-//! Lines: `input PATH` (repeatable), `replace FIND => REPLACE` (in the input before it, once:
-//! the changed copy is what is checked), `as-of YYYY-MM-DD`, `param NAME=VALUE`, `only PATTERN`,
+//! Lines: `input PATH` (repeatable), `replace FIND => REPLACE` (in the input before it, once;
+//! REPLACE may be empty: the changed copy is what is checked), `as-of YYYY-MM-DD`, `param NAME=VALUE`, `only PATTERN`,
 //! `expect RULE SUBJECT-CODE STATUS`, `says RULE SUBJECT-CODE TEXT` (the English explanation
 //! holds TEXT); `#` starts a comment.
 
@@ -34,7 +34,8 @@ fn every_case_file_holds() {
             match key {
                 "input" => inputs.push(common::root().join(rest)),
                 "replace" => {
-                    let (find, with) = rest.split_once(" => ").expect("replace FIND => REPLACE");
+                    let (find, with) = rest.split_once(" =>").expect("replace FIND => REPLACE");
+                    let with = with.trim_start();
                     let last = inputs.pop().expect("an input to replace in");
                     inputs.push(replaced(&file, inputs.len(), &last, find, with));
                 }

@@ -289,6 +289,7 @@ impl<'a> Checker<'a> {
                     label: m.doc.first().cloned(),
                     ty,
                     nullable: f.ty.nullable,
+                    optional: f.optional,
                     span: f.name.span,
                 });
             }

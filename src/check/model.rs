@@ -112,6 +112,9 @@ pub struct FieldDef {
     pub label: Option<String>,
     pub ty: Ty,
     pub nullable: bool,
+    /// A submission may leave the field out: its absence is no error, and the verdicts that
+    /// need it are `unknown`.
+    pub optional: bool,
     pub span: Span,
 }
 

@@ -98,7 +98,7 @@ impl Binder<'_> {
                 }
             }
         }
-        for (f, _) in given.iter().enumerate().filter(|(_, given)| !**given) {
+        for (f, _) in given.iter().enumerate().filter(|(f, given)| !**given && !def.fields[*f].optional) {
             self.missing.entry((entity, f)).or_default().push(node.span);
         }
         id

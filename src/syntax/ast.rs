@@ -143,6 +143,8 @@ pub enum MemberKind {
 pub struct Field {
     pub name: Name,
     pub ty: TypeExpr,
+    /// A submission may leave the field out.
+    pub optional: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

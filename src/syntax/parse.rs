@@ -332,7 +332,8 @@ impl Lower<'_> {
     fn member(&self, pair: Pair<Rule>) -> Member {
         let span = self.span(&pair);
         let rule = pair.as_rule();
-        let mut inner = pair.into_inner();
+        let mut inner = pair.into_inner().peekable();
+        let optional = inner.next_if(|p| p.as_rule() == Rule::optional_mark).is_some();
         let first = inner.next().expect("grammar: member name");
         let kind = match rule {
             Rule::key_decl => MemberKind::Key(self.name(first)),
@@ -340,6 +341,7 @@ impl Lower<'_> {
             _ => MemberKind::Field(Field {
                 name: self.name(first),
                 ty: self.type_expr(inner.next().expect("grammar: field type")),
+                optional,
             }),
         };
         Member { doc: Vec::new(), kind, span }
