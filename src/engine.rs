@@ -72,6 +72,7 @@ impl Engine {
         let mut dataset = loaded.dataset;
         if !diagnostics.has_errors() {
             diagnostics.0.extend(crate::eval::consistency::check(self.model(), &dataset));
+            diagnostics.0.extend(crate::eval::whole::check(self.model(), &dataset));
         }
         diagnostics.sort();
         if !diagnostics.has_errors() {

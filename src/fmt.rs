@@ -175,6 +175,7 @@ impl<'t> Printer<'t> {
                             PlanValue::Date(d) => d.text.clone(),
                             PlanValue::Number(n, _) => n.clone(),
                             PlanValue::Period { from, to, .. } => format!("{from} to {to}"),
+                            PlanValue::Part { code, name, .. } => format!("{code} {}", string(&name.value)),
                         };
                         pr.unit(
                             c.span.start as usize,

@@ -101,11 +101,31 @@ fn the_city_is_judged_with_all_sixteen_districts() {
         assert_eq!(rules.iter().filter(|r| **r == id).count(), 1, "one city verdict for {id}");
     }
     assert!(city.iter().all(|v| v["subject"]["code"] == "120000"));
-    let one = json(&["--only", "staffing.*", "examples/tianjin-2025/120103-河西区.json"]);
-    assert!(
-        one["verdicts"].as_array().expect("verdicts").iter().all(|v| v["subject"]["level"] != "city"),
-        "one district is not the city"
-    );
+    // Fewer than sixteen districts: every city verdict is unknown and names the missing ones.
+    let one = json(&["--lang", "en", "--only", "staffing.*", "examples/tianjin-2025/120103-河西区.json"]);
+    let city: Vec<&Value> =
+        one["verdicts"].as_array().expect("verdicts").iter().filter(|v| v["subject"]["level"] == "city").collect();
+    assert!(!city.is_empty(), "the city is judged, as unknown");
+    for v in city {
+        assert_eq!(v["status"], "unknown", "{v}");
+        let text = v["explanation"].as_str().expect("explanation");
+        assert!(text.contains("missing (15): ") && text.contains("和平区 (120101)"), "{text}");
+        assert!(!text.contains("河西区 (120103)"), "the district given is not missing: {text}");
+    }
+}
+
+#[test]
+fn a_district_submitted_twice_for_a_year_is_unusable_naming_both_files() {
+    let dir = common::root().join("target/plancheck-fixtures/twice");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::copy(common::root().join("examples/tianjin-2025/120102-河东区.json"), dir.join("again.json"))
+        .expect("copy");
+    let again = dir.join("again.json").to_string_lossy().into_owned();
+    let (code, _, err) = plancheck(&["--lang", "en", "check", "examples/tianjin-2025", &again]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("E1302") && err.contains("two submissions of `120102` for 2025"), "{err}");
+    assert!(err.contains("again.json") && err.contains("120102-河东区.json"), "both files are named: {err}");
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! entities with their field types, metric signatures, rule ids) and reports duplicates and
 //! unknown type or unit names.
 
-use super::model::{AreaInfo, DepartmentInfo, EntityDef, FieldDef, MetricDef, PlanInfo, Ty, ValueType};
+use super::model::{AreaInfo, DepartmentInfo, EntityDef, FieldDef, MetricDef, PartInfo, PlanInfo, Ty, ValueType};
 use super::units::{Dimension, Unit, UnitInfo};
 use super::{Checker, Input, Namespace};
 use crate::data::instance::Date;
@@ -11,7 +11,7 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::syntax::ast::{self, ItemKind, MemberKind, PlanValue, TypeKind};
 
 /// Keys a `plan { … }` header accepts.
-pub const PLAN_KEYS: &[&str] = &["issuer", "number", "issued", "period", "text", "en", "parts"];
+pub const PLAN_KEYS: &[&str] = &["issuer", "number", "issued", "period", "text", "en", "parts", "part"];
 
 /// Built-in type names of fields.
 pub const BUILTIN_TYPES: &[&str] = &["count", "decimal", "percent", "bool", "date", "text", "code"];
@@ -95,6 +95,7 @@ impl<'a> Checker<'a> {
             issued: None,
             period: None,
             parts: None,
+            members: Vec::new(),
             text: None,
             span: plan.title.span,
         };
@@ -120,6 +121,21 @@ impl<'a> Checker<'a> {
                     Ok(parts) if parts > 0 => info.parts = Some(parts),
                     _ => self.error(Diagnostic::new(Code::InvalidLiteral, *span).arg("value", n)),
                 },
+                ("part", PlanValue::Part { code, code_span, name }) => {
+                    match info.members.iter().find(|m| m.code == *code) {
+                        Some(first) => self.error(
+                            Diagnostic::new(Code::PlanHeader, *code_span)
+                                .arg("problem", "duplicate-part")
+                                .arg("code", code)
+                                .with(first.span, "related"),
+                        ),
+                        None => info.members.push(PartInfo {
+                            code: code.clone(),
+                            name: name.value.clone(),
+                            span: *code_span,
+                        }),
+                    }
+                }
                 ("text", PlanValue::Str(s)) => {
                     let path = input.dir.join(&s.value);
                     match std::fs::read_to_string(&path) {
@@ -137,6 +153,7 @@ impl<'a> Checker<'a> {
                         PlanValue::Date(_) => "date",
                         PlanValue::Period { .. } => "period",
                         PlanValue::Number(..) => "number",
+                        PlanValue::Part { .. } => "part",
                     };
                     self.error(
                         Diagnostic::new(Code::TypeMismatch, clause.span)
@@ -152,6 +169,20 @@ impl<'a> Checker<'a> {
                         .suggest(did_you_mean(key, PLAN_KEYS.iter().copied())),
                 ),
             }
+        }
+        match (info.parts, info.members.len()) {
+            (_, 0) => {}
+            (None, n) => info.parts = Some(n),
+            (Some(parts), n) if parts != n => {
+                let at = plan.clauses.iter().find(|c| c.key.text == "parts").map_or(plan.title.span, |c| c.span);
+                self.error(
+                    Diagnostic::new(Code::PlanHeader, at)
+                        .arg("problem", "parts-count")
+                        .arg("parts", parts)
+                        .arg("count", n),
+                );
+            }
+            _ => {}
         }
         if info.text.is_none() && !plan.clauses.iter().any(|c| c.key.text == "text") {
             self.error(Diagnostic::new(Code::PlanHeader, plan.title.span).arg("problem", "no-text"));
@@ -444,6 +475,7 @@ fn plan_value_kind(key: &str) -> &'static str {
         "issued" => "date",
         "period" => "period",
         "parts" => "number",
+        "part" => "part",
         _ => "string",
     }
 }

@@ -49,6 +49,16 @@ impl Model {
     }
 }
 
+/// One of the parts the whole area of the plan is made of (a district of the city).
+#[derive(Debug, Clone)]
+pub struct PartInfo {
+    /// The code of the part's record (a district's administrative code).
+    pub code: String,
+    pub name: String,
+    pub span: Span,
+}
+
+/// The plan header.
 #[derive(Debug, Clone)]
 pub struct PlanInfo {
     pub title: String,
@@ -58,8 +68,12 @@ pub struct PlanInfo {
     pub issued: Option<String>,
     pub period: Option<(u16, u16)>,
     /// How many submissions make the whole area of the plan (`parts 16`: Tianjin's districts);
-    /// the whole (全市) is judged when at least that many are checked together.
+    /// the whole (全市) is judged on exactly one submission of each part for one year, and is
+    /// `unknown` with fewer.
     pub parts: Option<usize>,
+    /// The parts by code and name (`part 120101 "和平区"`), where the header lists them: the
+    /// whole names the parts it lacks.
+    pub members: Vec<PartInfo>,
     /// The plan's full text, for citation checks and coverage.
     pub text: Option<String>,
     pub span: Span,

@@ -103,6 +103,9 @@ pub struct Document {
 pub struct Dataset {
     pub instances: Vec<Instance>,
     pub documents: Vec<Document>,
+    /// Each whole (全市) made over fewer parts than the plan has, with the indices (in the plan
+    /// header's `part` list) of the parts it lacks; a whole of all its parts is not here.
+    pub incomplete: Vec<(InstanceId, Vec<usize>)>,
 }
 
 impl Dataset {

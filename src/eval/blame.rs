@@ -112,7 +112,11 @@ impl<'a> Evaluator<'a> {
             let (instance, field, role) = match g {
                 Gap::Missing(i, f) => (*i, *f, Role::Missing),
                 Gap::Null(i, f) => (*i, *f, Role::Null),
-                Gap::Undefined(_) | Gap::Overflow(_) | Gap::ZeroDivisor(..) | Gap::Unsupplied(_) => continue,
+                Gap::Undefined(_)
+                | Gap::Overflow(_)
+                | Gap::ZeroDivisor(..)
+                | Gap::Unsupplied(_)
+                | Gap::PartsMissing(_) => continue,
             };
             let inst = self.dataset.get(instance);
             let span = inst.slots[field].span().or(Some(inst.span).filter(|s| s.end > 0));

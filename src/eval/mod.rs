@@ -58,6 +58,8 @@ pub enum Gap {
     Null(InstanceId, FieldId),
     /// A division by zero, or a minimum/maximum/share over nothing.
     Undefined(Span),
+    /// A whole (全市) judged without some of its parts: the whole.
+    PartsMissing(InstanceId),
     /// A parameter with no default that neither a submission nor `--param` gives: its index.
     Unsupplied(usize),
     /// A divisor that is zero: there is nothing to judge (`not_applicable`). The divisor as

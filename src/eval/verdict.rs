@@ -375,7 +375,10 @@ fn judge_one<'a>(
         trace: None,
         explained: None,
     };
-    decide(ev, def, j, params, trace, &mut v);
+    match ev.dataset.incomplete.iter().any(|(whole, _)| *whole == subject) {
+        true => v.gaps = vec![Gap::PartsMissing(subject)],
+        false => decide(ev, def, j, params, trace, &mut v),
+    }
     if trace && v.status != Status::Pass {
         let explained = match v.status {
             Status::Unknown => ev.blame_gaps(&v.gaps),

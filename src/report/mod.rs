@@ -555,6 +555,23 @@ impl Viewer<'_> {
         out
     }
 
+    /// The parts a whole was judged without, by name and code.
+    fn parts_missing(&self, whole: InstanceId) -> String {
+        let members = self.model.plan.as_ref().map_or(&[][..], |p| p.members.as_slice());
+        let missing = self.dataset.incomplete.iter().find(|(w, _)| *w == whole).map_or(&[][..], |(_, m)| m.as_slice());
+        let named = |m: &crate::check::model::PartInfo| {
+            let args = [("name", m.name.clone()), ("code", m.code.clone())];
+            catalog::text(self.lang, "explain.part_name", &args).unwrap_or_default()
+        };
+        let names: Vec<String> = missing.iter().filter_map(|&i| members.get(i)).map(named).collect();
+        let args = [
+            ("count", missing.len().to_string()),
+            ("parts", members.len().to_string()),
+            ("names", names.join(&catalog::text(self.lang, "list.separator", &[]).unwrap_or_default())),
+        ];
+        catalog::text(self.lang, "explain.parts_missing", &args).unwrap_or_default()
+    }
+
     /// A parameter no one gave, and both ways to give it.
     fn unsupplied(&self, rule: RuleId, index: usize) -> String {
         let Some(p) = self.model.rules[rule].params.get(index) else { return String::new() };
@@ -619,6 +636,7 @@ impl Viewer<'_> {
                 Gap::Undefined(_) | Gap::ZeroDivisor(..) => add(&mut reasons, text("explain.undefined", &[])),
                 Gap::Overflow(_) => add(&mut reasons, text("explain.overflow", &[])),
                 Gap::Unsupplied(i) => add(&mut reasons, self.unsupplied(v.rule, *i)),
+                Gap::PartsMissing(whole) => add(&mut reasons, self.parts_missing(*whole)),
             }
         }
         let sep = text("list.separator", &[]);

@@ -92,7 +92,17 @@ pub enum PlanValue {
     Str(Str),
     Number(String, Span),
     Date(DateLit),
-    Period { from: u16, to: u16, span: Span },
+    Period {
+        from: u16,
+        to: u16,
+        span: Span,
+    },
+    /// `part 120101 "和平区"`: a code and a name.
+    Part {
+        code: String,
+        code_span: Span,
+        name: Str,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]

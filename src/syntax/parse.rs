@@ -300,6 +300,13 @@ impl Lower<'_> {
                 PlanValue::Period { from, to, span: vspan }
             }
             Rule::date => PlanValue::Date(self.date(v)),
+            Rule::plan_part => {
+                let mut inner = v.into_inner();
+                let code = inner.next().expect("grammar: part code");
+                let code_span = self.span(&code);
+                let name = self.string(inner.next().expect("grammar: part name"));
+                PlanValue::Part { code: code.as_str().to_string(), code_span, name }
+            }
             Rule::number => PlanValue::Number(v.as_str().replace('_', ""), self.span(&v)),
             _ => PlanValue::Str(self.string(v)),
         };
