@@ -209,6 +209,12 @@ impl<'t> Printer<'t> {
                         let line = match &m.kind {
                             MemberKind::Key(n) => format!("key {}", n.text),
                             MemberKind::Display(n) => format!("display {}", n.text),
+                            MemberKind::Unique(names) => {
+                                format!(
+                                    "unique {}",
+                                    names.iter().map(|n| n.text.as_str()).collect::<Vec<_>>().join(", ")
+                                )
+                            }
                             MemberKind::Field(f) => {
                                 let optional = if f.optional { "optional " } else { "" };
                                 format!("{optional}{}: {}", f.name.text, type_expr(&f.ty))

@@ -171,6 +171,7 @@ fn every_span_is_inside_its_parent_and_names_match_their_text() {
                                 c.within(f.ty.span, m.span, "type");
                             }
                             MemberKind::Key(n) | MemberKind::Display(n) => c.name(n, m.span),
+                            MemberKind::Unique(names) => names.iter().for_each(|n| c.name(n, m.span)),
                         }
                     }
                 }

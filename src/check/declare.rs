@@ -47,6 +47,7 @@ impl<'a> Checker<'a> {
                             fields: Vec::new(),
                             key: None,
                             display: None,
+                            unique: Vec::new(),
                             as_of: None,
                             reporting_year: None,
                             span: e.name.span,
@@ -334,6 +335,19 @@ impl<'a> Checker<'a> {
             let (name, is_key) = match &m.kind {
                 MemberKind::Key(n) => (n, true),
                 MemberKind::Display(n) => (n, false),
+                MemberKind::Unique(names) => {
+                    let mut fields = Vec::new();
+                    for name in names {
+                        match self.model.entities[id].field(&name.text) {
+                            Some(f) => fields.push(f),
+                            None => self.unknown_field(id, name),
+                        }
+                    }
+                    if fields.len() == names.len() {
+                        self.model.entities[id].unique.push(fields);
+                    }
+                    continue;
+                }
                 MemberKind::Field(_) => continue,
             };
             match self.model.entities[id].field(&name.text) {

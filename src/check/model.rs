@@ -105,6 +105,9 @@ pub struct EntityDef {
     pub fields: Vec<FieldDef>,
     pub key: Option<FieldId>,
     pub display: Option<FieldId>,
+    /// Sets of fields no two records of one submission may share (`unique a, b`); the key is
+    /// unique too, without being listed here.
+    pub unique: Vec<Vec<FieldId>>,
     /// The date the record's data is as of (a `date` field `as_of`), resolved once by the
     /// checker so that evaluation looks no name up.
     pub as_of: Option<FieldId>,

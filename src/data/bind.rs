@@ -3,7 +3,7 @@
 //! type (`"2380"` where a count belongs), a negative count, a percentage outside 0..100, a
 //! value outside an enum, an unknown field (a warning), a repeated key value among siblings.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
 use std::sync::Arc;
 
@@ -27,10 +27,12 @@ pub fn bind(
     entity: EntityId,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> InstanceId {
+    let from = dataset.instances.len();
     let mut b = Binder { model, dataset, diagnostics, missing: BTreeMap::new() };
     let name = model.entities[entity].name.clone();
     let root = b.record(node, entity, None, &name);
     b.report_missing();
+    b.unique_records(from);
     root
 }
 
@@ -123,7 +125,6 @@ impl Binder<'_> {
                     Ty::Record(e) => {
                         let ids: Vec<InstanceId> =
                             items.iter().map(|item| self.record(item, e, Some(owner), field)).collect();
-                        self.unique_keys(e, &ids);
                         Slot::Records(ids, node.span)
                     }
                     ref element => {
@@ -246,22 +247,39 @@ impl Binder<'_> {
         );
     }
 
-    /// Siblings of an entity with a key must not share a key value.
-    fn unique_keys(&mut self, entity: EntityId, ids: &[InstanceId]) {
-        let Some(key) = self.model.entities[entity].key else { return };
-        let mut seen: BTreeMap<String, Span> = BTreeMap::new();
-        for &id in ids {
-            if let Slot::Scalar(Scalar::Text(value), span) = &self.dataset.get(id).slots[key] {
-                match seen.get(value.as_ref()) {
-                    Some(first) => self.diagnostics.push(
-                        Diagnostic::new(Code::DuplicateKeyValue, *span)
-                            .arg("field", &self.model.entities[entity].fields[key].name)
-                            .arg("value", value)
-                            .arg("entity", &self.model.entities[entity].name)
-                            .with(*first, "related"),
-                    ),
+    /// No two records of one entity in the document share their key, or the values of a
+    /// `unique` set of fields: each repeat is reported at its first value, with the first
+    /// record's as a second place.
+    fn unique_records(&mut self, from: usize) {
+        let mut seen: HashMap<(EntityId, usize, Vec<String>), Span> = HashMap::new();
+        for id in from..self.dataset.instances.len() {
+            let inst = &self.dataset.instances[id];
+            let def = &self.model.entities[inst.entity];
+            let sets = def.key.map(|k| vec![k]).into_iter().chain(def.unique.iter().cloned());
+            for (n, fields) in sets.enumerate() {
+                let values: Option<Vec<(String, Span)>> = fields
+                    .iter()
+                    .map(|&f| match &inst.slots[f] {
+                        Slot::Scalar(value, span) => Some((shown(value), *span)),
+                        _ => None,
+                    })
+                    .collect();
+                let Some(values) = values else { continue };
+                let at = values[0].1;
+                let texts: Vec<String> = values.into_iter().map(|(text, _)| text).collect();
+                match seen.get(&(inst.entity, n, texts.clone())) {
+                    Some(first) => {
+                        let names: Vec<&str> = fields.iter().map(|&f| def.fields[f].name.as_str()).collect();
+                        self.diagnostics.push(
+                            Diagnostic::new(Code::DuplicateKeyValue, at)
+                                .arg("field", names.join(", "))
+                                .arg("value", texts.join(", "))
+                                .arg("entity", &def.name)
+                                .with(*first, "related"),
+                        );
+                    }
                     None => {
-                        seen.insert(value.to_string(), *span);
+                        seen.insert((inst.entity, n, texts), at);
                     }
                 }
             }
@@ -312,4 +330,14 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
         return Decimal::from_scientific(text).ok();
     }
     Decimal::from_str(text).ok()
+}
+
+/// A value as it is compared for uniqueness and shown in a message.
+fn shown(value: &Scalar) -> String {
+    match value {
+        Scalar::Number(n) => n.normalize().to_string(),
+        Scalar::Bool(b) => b.to_string(),
+        Scalar::Text(t) => t.to_string(),
+        Scalar::Date(d) => d.to_string(),
+    }
 }

@@ -147,6 +147,8 @@ pub enum MemberKind {
     Field(Field),
     Key(Name),
     Display(Name),
+    /// `unique a, b`: no two records of one submission share these values.
+    Unique(Vec<Name>),
 }
 
 #[derive(Clone, Debug, PartialEq)]

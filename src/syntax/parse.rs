@@ -88,6 +88,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::field_decl => "syntax.field",
         Rule::key_decl => "`key`",
         Rule::display_decl => "`display`",
+        Rule::unique_decl => "`unique`",
         Rule::type_expr | Rule::scalar_type | Rule::list_type | Rule::enum_type => "syntax.type",
         Rule::nullable => "`?`",
         Rule::type_size => "`(`",
@@ -343,6 +344,9 @@ impl Lower<'_> {
         let optional = inner.next_if(|p| p.as_rule() == Rule::optional_mark).is_some();
         let first = inner.next().expect("grammar: member name");
         let kind = match rule {
+            Rule::unique_decl => {
+                MemberKind::Unique(std::iter::once(first).chain(inner).map(|n| self.name(n)).collect())
+            }
             Rule::key_decl => MemberKind::Key(self.name(first)),
             Rule::display_decl => MemberKind::Display(self.name(first)),
             _ => MemberKind::Field(Field {
