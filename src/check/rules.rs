@@ -55,10 +55,19 @@ impl<'a> Checker<'a> {
     fn rule(&mut self, rule: &ast::Rule, doc: &[String], span: Span) -> RuleDef {
         let area = self.rule_area(&rule.id);
         let mut seen: Vec<(&str, Span)> = Vec::new();
+        // `applies to` and `require` come in pairs: a rule judged differently at different
+        // levels (the district's coverage, each community's own duty) has one pair per level.
+        let mut last_pair: Option<&str> = None;
         for clause in &rule.clauses {
             let kw = clause.kind.keyword();
             let kw = if kw == "target" { "standing" } else { kw };
+            let paired = matches!(kw, "applies" | "require");
+            let alternates = paired && last_pair.is_some_and(|last| last != kw);
+            if paired {
+                last_pair = Some(kw);
+            }
             match seen.iter().find(|(k, _)| *k == kw) {
+                Some(_) if alternates => {}
                 Some((_, first)) if !REPEATABLE.contains(&kw) => {
                     let first_kw = rule.clauses.iter().find(|c| c.span.start == first.start).map(|c| c.kind.keyword());
                     let code = if kw == "standing" && first_kw != Some(clause.kind.keyword()) {
@@ -184,23 +193,33 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// The condition and requirement compiled for each level the rule applies to.
+    /// The condition and requirement compiled for each level the rule applies to: the n-th
+    /// `applies to` goes with the n-th `require`. A level named in two pairs is reported.
     fn judgements(&mut self, rule: &ast::Rule, params: &[ParamDef]) -> Vec<Judgement> {
-        let levels = self.levels(rule);
-        let first = |kw: &str| rule.clauses.iter().find(|c| c.kind.keyword() == kw);
-        let condition = first("applies").and_then(|c| match &c.kind {
-            ClauseKind::Applies { condition, .. } => condition.as_ref(),
+        let applies = rule.clauses.iter().filter_map(|c| match &c.kind {
+            ClauseKind::Applies { entities, condition } => Some((entities, condition.as_ref())),
             _ => None,
         });
-        let require = first("require").and_then(|c| match &c.kind {
+        let requires = rule.clauses.iter().filter_map(|c| match &c.kind {
             ClauseKind::Require(e) => Some(e),
             _ => None,
         });
-        let mut out = Vec::new();
-        for level in levels {
-            let ctx = Ctx { entity: level, each: None, params, metric: None };
-            let condition = condition.map(|c| self.condition(c, &ctx));
-            if let Some(require) = require {
+        let mut out: Vec<Judgement> = Vec::new();
+        let mut named: Vec<(EntityId, Span)> = Vec::new();
+        for ((entities, condition), require) in applies.zip(requires) {
+            for name in entities {
+                let Some(level) = self.model.entity(&name.text) else {
+                    self.unknown_entity(name);
+                    continue;
+                };
+                if let Some((_, first)) = named.iter().find(|(l, _)| *l == level) {
+                    let d = Diagnostic::new(Code::DuplicateClause, name.span).arg("clause", "applies to");
+                    self.error(d.with(*first, "related"));
+                    continue;
+                }
+                named.push((level, name.span));
+                let ctx = Ctx { entity: level, each: None, params, metric: None };
+                let condition = condition.map(|c| self.condition(c, &ctx));
                 let require = self.condition(require, &ctx);
                 out.push(Judgement { level, condition, require });
             }
@@ -289,22 +308,6 @@ impl<'a> Checker<'a> {
             }
         }
         params
-    }
-
-    fn levels(&mut self, rule: &ast::Rule) -> Vec<usize> {
-        let mut levels = Vec::new();
-        for clause in &rule.clauses {
-            if let ClauseKind::Applies { entities, .. } = &clause.kind {
-                for name in entities {
-                    match self.model.entity(&name.text) {
-                        Some(e) if !levels.contains(&e) => levels.push(e),
-                        Some(_) => {}
-                        None => self.unknown_entity(name),
-                    }
-                }
-            }
-        }
-        levels
     }
 
     /// Compiles an expression that must be a yes/no condition.
@@ -427,20 +430,26 @@ impl<'a> Checker<'a> {
     }
 }
 
-/// A clause of a rule in canonical layout, without its keyword.
+/// The clauses of a rule with one keyword in canonical layout, without the keyword (several
+/// `applies to` or `require`, one per pair, separated by ` | `).
 fn clause_text(rule: &ast::Rule, keyword: &str) -> String {
-    let Some(clause) = rule.clauses.iter().find(|c| c.kind.keyword() == keyword) else { return String::new() };
-    match &clause.kind {
-        ClauseKind::Applies { entities, condition } => {
-            let names = entities.iter().map(|n| n.text.as_str()).collect::<Vec<_>>().join(", ");
-            match condition {
-                Some(c) => format!("{names} where {}", crate::fmt::expr(c)),
-                None => names,
+    let texts: Vec<String> = rule
+        .clauses
+        .iter()
+        .filter(|c| c.kind.keyword() == keyword)
+        .map(|clause| match &clause.kind {
+            ClauseKind::Applies { entities, condition } => {
+                let names = entities.iter().map(|n| n.text.as_str()).collect::<Vec<_>>().join(", ");
+                match condition {
+                    Some(c) => format!("{names} where {}", crate::fmt::expr(c)),
+                    None => names,
+                }
             }
-        }
-        ClauseKind::Require(e) => crate::fmt::expr(e),
-        _ => String::new(),
-    }
+            ClauseKind::Require(e) => crate::fmt::expr(e),
+            _ => String::new(),
+        })
+        .collect();
+    texts.join(" | ")
 }
 
 /// Plan text without white space, so that line breaks in the plan do not matter.

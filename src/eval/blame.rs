@@ -100,7 +100,9 @@ impl<'a> Evaluator<'a> {
     /// decisive first, and what would change it.
     pub fn why(&mut self, expr: &'a Expr, at: InstanceId, params: &[Param], want: bool) -> Explained {
         let mut out = Explained::default();
+        let outer = self.subject.replace(at);
         self.why_in(expr, at, None, params, want, &mut out);
+        self.subject = outer;
         finish(&mut out);
         out
     }
@@ -207,13 +209,16 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// Why an element of an aggregate is not `want`, its blamed values tagged with the unit.
+    /// Why an element of an aggregate is not `want`, its blamed values tagged with the unit
+    /// (unless the element belongs to the subject itself: an item of its own list).
     fn why_member(&mut self, e: &'a Expr, m: &Member, params: &[Param], want: bool, out: &mut Explained) {
         let before = out.blame.len();
         let scalar = m.each.as_ref().map(|(s, _, _)| s);
         self.why_in(e, m.instance, scalar, params, want, out);
-        // An element of a list of plain values is itself the value to blame.
-        if let (true, Some((s, field, span))) = (out.blame.len() == before, &m.each) {
+        // An element of a list of plain values is itself the value that decides (a month's
+        // visits), before what it is compared with.
+        let decided = out.blame[before..].iter().any(|b| b.role == Role::Decides);
+        if let (false, Some((s, field, span))) = (decided, &m.each) {
             let value = Some(Val::from(s));
             let blame = Blame {
                 instance: m.instance,
@@ -223,9 +228,11 @@ impl<'a> Evaluator<'a> {
                 role: Role::Decides,
                 unit: None,
             };
-            out.blame.push(blame);
+            out.blame.insert(before, blame);
         }
-        tag(&mut out.blame[before..], m.instance, None);
+        if Some(m.instance) != self.subject {
+            tag(&mut out.blame[before..], m.instance, None);
+        }
     }
 
     /// Why `a op b` does not hold: the units that fall short where `a` is an aggregate over

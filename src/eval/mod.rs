@@ -185,6 +185,8 @@ pub struct Evaluator<'a> {
     /// Values put in place of what was submitted or computed, to ask "what would pass"
     /// (empty otherwise); while any is set, no metric value is remembered.
     overrides: HashMap<Override, Val>,
+    /// The subject a verdict is being explained for (see [`Evaluator::why`]).
+    subject: Option<InstanceId>,
 }
 
 /// A value that [`Evaluator::overrides`] replaces: a submitted field of an instance, or an
@@ -222,6 +224,7 @@ impl<'a> Evaluator<'a> {
             dataset,
             memo: HashMap::new(),
             reads: None,
+            subject: None,
             trace: None,
             below: below(model),
             overrides: HashMap::new(),
