@@ -335,7 +335,10 @@ fn clause(c: &ClauseKind) -> String {
         ClauseKind::Require(e) => format!("require {}", expr(e)),
         ClauseKind::Standing => "standing".to_string(),
         ClauseKind::Target { due, baseline } => match baseline {
-            Some(b) => format!("target by {}, baseline {} in {}", due.text, quantity(&b.value), b.year),
+            Some(b) => {
+                let level = b.level.as_ref().map_or(String::new(), |l| format!(" for {}", l.text));
+                format!("target by {}, baseline {} in {}{level}", due.text, quantity(&b.value), b.year)
+            }
             None => format!("target by {}", due.text),
         },
         ClauseKind::Kind(n) => format!("kind {}", n.text),

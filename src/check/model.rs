@@ -217,10 +217,20 @@ pub enum RuleSeverity {
     Info,
 }
 
+/// Where a target started: a figure of one level (of every level, for a rule of one level) at
+/// the end of a year. A subject of another level has no baseline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Baseline {
+    pub value: Decimal,
+    pub unit: Unit,
+    pub year: u16,
+    pub level: Option<EntityId>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Timing {
     Standing,
-    Target { due: Date, baseline: Option<(Decimal, Unit, u16)> },
+    Target { due: Date, baseline: Option<Baseline> },
 }
 
 #[derive(Debug, Clone)]

@@ -123,7 +123,10 @@ impl<'a> Checker<'a> {
         def.judgements = self.judgements(rule, &def.params);
         for clause in &rule.clauses {
             match &clause.kind {
-                ClauseKind::Target { due, baseline } => def.timing = self.target(due, baseline.as_ref()),
+                ClauseKind::Target { due, baseline } => {
+                    let levels: Vec<EntityId> = def.judgements.iter().map(|j| j.level).collect();
+                    def.timing = self.target(due, baseline.as_ref(), &levels);
+                }
                 ClauseKind::Kind(word) => {
                     if let Some(k) = self.word(word, KINDS, "kind") {
                         def.kind = k;
@@ -319,7 +322,7 @@ impl<'a> Checker<'a> {
         ir
     }
 
-    fn target(&mut self, due: &ast::DateLit, baseline: Option<&ast::Baseline>) -> Timing {
+    fn target(&mut self, due: &ast::DateLit, baseline: Option<&ast::Baseline>, levels: &[EntityId]) -> Timing {
         let due_date = self.check_date(&due.text, due.span);
         let due_year: u16 = due.text.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
         if let Some((_, end)) = self.model.plan.as_ref().and_then(|p| p.period)
@@ -332,9 +335,29 @@ impl<'a> Checker<'a> {
                 self.error(Diagnostic::new(Code::BaselineAfterDue, b.span).arg("year", b.year).arg("due", &due.text));
             }
             let unit = b.value.unit.as_ref().and_then(|u| self.unit_of(u)).unwrap_or_else(Unit::one);
-            (self.number(&b.value.number, b.value.span), unit, b.year)
+            let level = match &b.level {
+                Some(name) => match self.model.entity(&name.text) {
+                    Some(e) if levels.contains(&e) => Some(e),
+                    _ => {
+                        self.baseline_level(name.span, levels);
+                        None
+                    }
+                },
+                None if levels.len() > 1 => {
+                    self.baseline_level(b.span, levels);
+                    None
+                }
+                None => None,
+            };
+            super::model::Baseline { value: self.number(&b.value.number, b.value.span), unit, year: b.year, level }
         });
         Timing::Target { due: due_date, baseline }
+    }
+
+    /// A baseline that does not say which of the rule's levels it was measured for.
+    fn baseline_level(&mut self, at: Span, levels: &[EntityId]) {
+        let names: Vec<&str> = levels.iter().map(|&l| self.model.entities[l].name.as_str()).collect();
+        self.error(Diagnostic::new(Code::BaselineLevel, at).arg("levels", names.join(", ")));
     }
 
     /// Looks a word up in a fixed vocabulary, reporting it with "did you mean" if unknown.

@@ -74,6 +74,7 @@ codes! {
     ConflictingTiming     "E0407" "conflicting-timing"      Error;
     DuplicateDepartment   "E0408" "duplicate-department"    Error;
     ClauseNotAllowed      "E0409" "clause-not-allowed"      Error;
+    BaselineLevel         "E0410" "baseline-level"          Error;
     MetricCycle           "E0501" "metric-cycle"            Error;
     ContainmentCycle      "E0502" "containment-cycle"       Error;
     IncompleteTest        "E0601" "incomplete-test"         Error;

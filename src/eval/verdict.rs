@@ -452,7 +452,10 @@ fn decide(
         Some(true) => Status::Pass,
         Some(false) => match (&def.timing, v.due) {
             (Timing::Target { baseline, .. }, Some(due)) if v.as_of < due => {
-                v.path = path(baseline.as_ref(), v, due);
+                // A baseline is the figure of its own level: a city-wide figure is no district's.
+                let level = ev.dataset.get(v.subject).entity;
+                let own = baseline.as_ref().filter(|b| b.level.is_none_or(|l| l == level));
+                v.path = path(own, v, due);
                 match (v.path, &v.actual, v.op) {
                     (Some(p), Some(Val::Num(a)), Some(BinOp::Ge | BinOp::Gt)) if *a >= p => Status::OnTrack,
                     (Some(p), Some(Val::Num(a)), Some(BinOp::Le | BinOp::Lt)) if *a <= p => Status::OnTrack,
@@ -476,9 +479,9 @@ fn unjudged(v: &mut Verdict, gaps: Vec<Gap>) {
 
 /// The value on the straight line from the baseline (at the end of its year) to the
 /// threshold (at the due date), at the verdict's as-of date.
-fn path(baseline: Option<&(Decimal, crate::check::units::Unit, u16)>, v: &Verdict, due: Date) -> Option<Decimal> {
-    let (start_value, _, year) = baseline?;
-    let start_value = *start_value;
+fn path(baseline: Option<&crate::check::model::Baseline>, v: &Verdict, due: Date) -> Option<Decimal> {
+    let baseline = baseline?;
+    let (start_value, year) = (baseline.value, &baseline.year);
     let Some(Val::Num(target)) = &v.threshold else { return None };
     let start = Date::end_of_year(*year as i32).day_number();
     let end = due.day_number();

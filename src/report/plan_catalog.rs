@@ -35,7 +35,7 @@ fn timing(model: &Model, r: usize, lang: Lang) -> String {
     match &model.rules[r].timing {
         Timing::Standing => t(lang, "report.standing"),
         Timing::Target { due, baseline: None } => due.to_string(),
-        Timing::Target { due, baseline: Some((value, unit, year)) } => {
+        Timing::Target { due, baseline: Some(crate::check::model::Baseline { value, unit, year, .. }) } => {
             let unit = if unit.is_one() { String::new() } else { unit.to_string() };
             format!("{due} ({} {value}{unit}, {year})", t(lang, "doc.baseline"))
         }

@@ -259,6 +259,8 @@ impl ClauseKind {
 pub struct Baseline {
     pub value: Quantity,
     pub year: u16,
+    /// The level the figure was measured for (`for city`).
+    pub level: Option<Name>,
     pub span: Span,
 }
 

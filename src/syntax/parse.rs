@@ -412,7 +412,8 @@ impl Lower<'_> {
                     let mut parts = b.into_inner();
                     let value = self.quantity(parts.next().expect("grammar: baseline value"));
                     let year = self.year(parts.next().expect("grammar: baseline year"));
-                    Baseline { value, year, span: bspan }
+                    let level = parts.next().map(|n| self.name(n));
+                    Baseline { value, year, level, span: bspan }
                 });
                 ClauseKind::Target { due, baseline }
             }
