@@ -151,9 +151,16 @@ impl Binder<'_> {
         let expected = type_name(ty);
         let value = match (ty, &node.value) {
             (Ty::Count(_) | Ty::Decimal(_) | Ty::Percent, Value::Number(text)) => {
-                let Some(n) = parse_decimal(text) else {
-                    self.out_of_range(span, field, text, "@range.too_large");
-                    return Slot::Missing;
+                let n = match parse_number(text) {
+                    Ok(n) => n,
+                    Err(inexact) => {
+                        let problem = match inexact {
+                            Inexact::TooLarge => "@range.too_large",
+                            Inexact::TooPrecise => "@range.too_precise",
+                        };
+                        self.out_of_range(span, field, text, problem);
+                        return Slot::Missing;
+                    }
                 };
                 let problem = match ty {
                     _ if n.is_sign_negative() && !n.is_zero() => Some("@range.negative"),
@@ -326,10 +333,27 @@ pub fn type_name(ty: &Ty) -> String {
 
 /// An exact decimal from JSON/YAML number syntax (`2380`, `28.99`, `1e3`).
 pub fn parse_decimal(text: &str) -> Option<Decimal> {
+    parse_number(text).ok()
+}
+
+/// Why a number cannot be held exactly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Inexact {
+    /// Too large, or not a number at all.
+    TooLarge,
+    /// More significant digits than exact arithmetic keeps (28): it would be rounded silently.
+    TooPrecise,
+}
+
+/// A number exactly as written, or why it cannot be held exactly.
+pub fn parse_number(text: &str) -> Result<Decimal, Inexact> {
     if text.contains(['e', 'E']) {
-        return Decimal::from_scientific(text).ok();
+        return Decimal::from_scientific(text).map_err(|_| Inexact::TooLarge);
     }
-    Decimal::from_str(text).ok()
+    Decimal::from_str_exact(text).map_err(|_| match Decimal::from_str(text) {
+        Ok(_) => Inexact::TooPrecise,
+        Err(_) => Inexact::TooLarge,
+    })
 }
 
 /// A value as it is compared for uniqueness and shown in a message.

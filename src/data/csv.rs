@@ -369,7 +369,10 @@ pub fn link_column(model: &Model, parent: EntityId) -> Option<String> {
 /// (so that binding reports a wrong type at the cell).
 fn typed_cell(ty: &Ty, text: &str, span: Span) -> Node {
     let value = match ty {
-        Ty::Count(_) | Ty::Decimal(_) | Ty::Percent if super::bind::parse_decimal(text).is_some() => {
+        // A number too precise to hold is still a number: binding says so at the cell.
+        Ty::Count(_) | Ty::Decimal(_) | Ty::Percent
+            if matches!(super::bind::parse_number(text), Ok(_) | Err(super::bind::Inexact::TooPrecise)) =>
+        {
             Value::Number(text.to_string())
         }
         Ty::Bool => match text {
