@@ -141,7 +141,10 @@ type Table = (EntityId, Vec<String>, Vec<Vec<String>>);
 /// spreadsheet programs need to show Chinese correctly).
 pub fn to_csv_dir(checked: &Checked, dataset: &Dataset, root: InstanceId, dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
+    // Every table of the data model below the root, a table with no rows (a district without
+    // villages) with its header alone: a directory of tables reads back as the same submission.
     let mut tables: Vec<Table> = Vec::new();
+    schema_tables(checked, dataset.get(root).entity, None, &mut tables);
     collect_rows(checked, dataset, root, None, &mut tables);
     for (entity, headers, rows) in tables {
         let mut writer = ::csv::Writer::from_writer(Vec::new());
@@ -154,6 +157,40 @@ pub fn to_csv_dir(checked: &Checked, dataset: &Dataset, root: InstanceId, dir: &
         std::fs::write(dir.join(format!("{}.csv", checked.model.entities[entity].name)), bytes)?;
     }
     Ok(())
+}
+
+/// The tables of `entity` and of the entities below it, with their headers and no rows yet.
+fn schema_tables(checked: &Checked, entity: EntityId, link: Option<String>, tables: &mut Vec<Table>) {
+    if tables.iter().any(|t| t.0 == entity) {
+        return;
+    }
+    let mut headers: Vec<String> = link.into_iter().collect();
+    columns(checked, entity, "", &mut headers);
+    tables.push((entity, headers, Vec::new()));
+    for (f, field) in checked.model.entities[entity].fields.iter().enumerate() {
+        match &field.ty {
+            Ty::List(inner) => {
+                if let Ty::Record(e) = **inner {
+                    schema_tables(checked, e, super::csv::link_column(&checked.model, entity), tables);
+                }
+            }
+            Ty::Record(e) if has_own_table(checked, entity, f) => schema_tables(checked, *e, None, tables),
+            _ => {}
+        }
+    }
+}
+
+/// The columns of `entity` in a table: its values, and those of the records flattened into it.
+fn columns(checked: &Checked, entity: EntityId, prefix: &str, out: &mut Vec<String>) {
+    for (f, field) in checked.model.entities[entity].fields.iter().enumerate() {
+        let name = format!("{prefix}{}", field.name);
+        match &field.ty {
+            Ty::Record(e) if !has_own_table(checked, entity, f) => columns(checked, *e, &format!("{name}."), out),
+            Ty::Record(_) => {}
+            Ty::List(inner) if matches!(**inner, Ty::Record(_)) => {}
+            _ => out.push(name),
+        }
+    }
 }
 
 /// The rows of `id`'s table and, recursively, of the tables below it.
@@ -218,6 +255,12 @@ fn flatten(
         match (&field.ty, &inst.slots[f]) {
             (Ty::Record(_), Slot::Record(child)) if !has_own_table(checked, inst.entity, f) => {
                 flatten(checked, dataset, *child, &format!("{name}."), headers, row);
+            }
+            // A record not given (null) still has its columns, empty, so that rows line up.
+            (Ty::Record(e), _) if !has_own_table(checked, inst.entity, f) => {
+                let before = headers.len();
+                columns(checked, *e, &format!("{name}."), headers);
+                row.resize(row.len() + headers.len() - before, String::new());
             }
             (Ty::Record(_), _) => {}
             (Ty::List(inner), _) if matches!(**inner, Ty::Record(_)) => {}
