@@ -83,6 +83,12 @@ pub struct Explained {
     /// Blamed values left out (at most [`BLAME`] are kept).
     pub more: usize,
     pub to_pass: Vec<ToPass>,
+    /// The units blamed are the contributions to a total with no quota of their own: none of
+    /// them falls short by itself.
+    pub contributions: bool,
+    /// The parameters the requirement uses at their default (a reading of a vague word, not a
+    /// figure of the plan), by index in the rule's parameters, with their values.
+    pub defaults: Vec<(usize, Decimal)>,
 }
 
 /// One element of an aggregate part.
@@ -385,6 +391,7 @@ impl<'a> Evaluator<'a> {
                 }
             }
             AggFn::Min | AggFn::Max | AggFn::Sum => {
+                out.contributions = *f == AggFn::Sum;
                 let mut total = Decimal::ZERO;
                 for m in members.iter().filter(|m| m.taken == Some(true)) {
                     let Some(value) = &parts[m.part].value else { continue };

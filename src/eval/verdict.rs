@@ -393,6 +393,10 @@ fn judge_one<'a>(
             },
             _ => ev.why(&j.require, subject, params, true),
         };
+        let mut explained = explained;
+        if v.status != Status::NotApplicable {
+            explained.defaults = defaults_used(j, params);
+        }
         v.explained = Some(Box::new(explained));
     }
     v
@@ -465,6 +469,21 @@ fn decide(
             _ => Status::Fail,
         },
     };
+}
+
+/// The parameters a judgement reads that hold their default, with their values.
+fn defaults_used(j: &Judgement, params: &[Param]) -> Vec<(usize, Decimal)> {
+    fn reads(e: &Expr, i: usize) -> bool {
+        matches!(e.kind, ExprKind::Param(p) if p == i) || e.children().into_iter().any(|c| reads(c, i))
+    }
+    params
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| {
+            p.origin == Origin::Default && (reads(&j.require, *i) || j.condition.as_ref().is_some_and(|c| reads(c, *i)))
+        })
+        .filter_map(|(i, p)| Some((i, p.value?)))
+        .collect()
 }
 
 /// A verdict whose value or threshold could not be computed: `not_applicable` when all that stands in the

@@ -517,6 +517,18 @@ impl Viewer<'_> {
         if !from.is_empty() {
             out.push_str(&text("explain.threshold_from", &[("inputs", from.join(&sep))]));
         }
+        // A default is a reading of the plan's words, not its figure: say so, and how to change it.
+        let rule = &self.model.rules[v.rule];
+        for (i, value) in v.explained.iter().flat_map(|e| &e.defaults) {
+            let Some(p) = rule.params.get(*i) else { continue };
+            let unit = (!p.unit.is_one()).then_some(&p.unit);
+            let args = [
+                ("name", p.name.clone()),
+                ("value", names.quantity(&number(*value), unit)),
+                ("description", p.description.clone().unwrap_or_default()),
+            ];
+            out.push_str(&text("explain.param_default", &args));
+        }
         // The units that fall short, each with its own numbers.
         let mut units: Vec<(String, String)> = Vec::new();
         for b in &view.blame {
@@ -541,7 +553,11 @@ impl Viewer<'_> {
             if more > 0 {
                 list.push_str(&text("explain.units_more", &[]));
             }
-            let key = if v.status == Status::NotApplicable { "explain.units_out" } else { "explain.units" };
+            let key = match (v.status, v.explained.as_ref().is_some_and(|e| e.contributions)) {
+                (Status::NotApplicable, _) => "explain.units_out",
+                (_, true) => "explain.contributions",
+                _ => "explain.units",
+            };
             out.push_str(&text(key, &[("units", list)]));
         }
         // What would pass for the whole says it for its units too.
