@@ -16,12 +16,20 @@ fn json(args: &[&str]) -> Value {
     serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"))
 }
 
+/// The code of a subject given by code or by name (from the report's `subjects`).
+fn code_of(report: &Value, subject: &str) -> String {
+    let subjects = report["subjects"].as_array().expect("subjects");
+    let found = subjects.iter().find(|s| s["code"] == subject || s["name"] == subject);
+    found.and_then(|s| s["code"].as_str()).unwrap_or(subject).to_string()
+}
+
 fn status(report: &Value, rule: &str, subject: &str) -> String {
+    let code = code_of(report, subject);
     report["verdicts"]
         .as_array()
         .expect("verdicts")
         .iter()
-        .find(|v| v["rule"] == rule && (v["subject"]["code"] == subject || v["subject"]["name"] == subject))
+        .find(|v| v["rule"] == rule && v["subject"]["code"] == code.as_str())
         .unwrap_or_else(|| panic!("no verdict for {rule} on {subject}"))["status"]
         .as_str()
         .unwrap_or_default()
@@ -54,24 +62,34 @@ fn the_findings_of_the_spec_example_hold() {
 #[test]
 fn the_json_output_follows_the_contract() {
     let r = json(&["--trace", "all", EXAMPLE]);
+    assert_eq!(r["format"], "plancheck-report/2");
     assert_eq!(r["tool"]["name"], "plancheck");
+    assert_eq!(r["lang"], "zh");
     assert_eq!(r["as_of"], "2024-12-31");
+    assert!(r["diagnostics"].as_array().expect("diagnostics").is_empty());
     let verdicts = r["verdicts"].as_array().expect("verdicts");
     let counted: u64 = ["pass", "fail", "on_track", "behind", "unknown", "not_applicable"]
         .iter()
         .map(|s| r["summary"][s].as_u64().expect("a count per status"))
         .sum();
     assert_eq!(counted as usize, verdicts.len());
+    // Rules and subjects once, verdicts by reference.
+    let rules = r["rules"].as_array().expect("rules");
+    let rule = rules.iter().find(|x| x["id"] == "police.community_officer_share").expect("the rule");
+    assert_eq!(rule["requirement"], ">= 40");
+    assert_eq!(rule["unit"], "%");
+    assert_eq!(rule["due"], "2025-12-31");
+    assert_eq!(rule["kind"], "expected");
+    assert_eq!(rule["departments"][0], "市委政法委", "lead department first");
+    assert_eq!(rule["sources"][0]["section"], "重点任务 › 着力增加城乡社区服务供给 › 平安社区建设行动");
+    let subjects = r["subjects"].as_array().expect("subjects");
+    let station = subjects.iter().find(|s| s["code"] == "120112-PS-SG").expect("the station");
+    assert_eq!(station["level"], "police_station");
+    assert_eq!(station["path"][0], "津南区");
     let v = verdicts.iter().find(|v| v["rule"] == "police.community_officer_share").expect("the police share verdict");
-    assert_eq!(v["subject"]["level"], "police_station");
-    assert_eq!(v["subject"]["path"][0], "津南区");
+    assert_eq!(v["subject"], serde_json::json!({"level": "police_station", "code": "120112-PS-SG"}));
     assert_eq!(v["actual"], serde_json::json!(41.6667));
-    assert_eq!(v["requirement"], ">= 40");
-    assert_eq!(v["unit"], "%");
-    assert_eq!(v["due"], "2025-12-31");
-    assert_eq!(v["kind"], "expected");
-    assert_eq!(v["departments"][0], "市委政法委", "lead department first");
-    assert_eq!(v["source"]["section"], "重点任务 › 着力增加城乡社区服务供给 › 平安社区建设行动");
+    assert!(v.get("title").is_none() && v.get("departments").is_none(), "rule facts are in `rules`: {v}");
     assert!(v["explanation"].as_str().expect("text").contains("41.67%"));
     let leaf = &v["trace"]["inputs"][0];
     assert_eq!(leaf["label"], "police_station.community_officers");

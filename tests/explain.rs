@@ -30,11 +30,17 @@ fn report(args: &[&str]) -> Value {
 }
 
 fn verdict<'r>(r: &'r Value, rule: &str, subject: &str) -> &'r Value {
+    // A subject by code, or by name through the report's `subjects`.
+    let subjects = r["subjects"].as_array().expect("subjects");
+    let code = subjects
+        .iter()
+        .find(|s| s["code"] == subject || s["name"] == subject)
+        .map_or(subject, |s| s["code"].as_str().unwrap_or(subject));
     r["verdicts"]
         .as_array()
         .expect("verdicts")
         .iter()
-        .find(|v| v["rule"] == rule && (v["subject"]["code"] == subject || v["subject"]["name"] == subject))
+        .find(|v| v["rule"] == rule && v["subject"]["code"] == code)
         .unwrap_or_else(|| panic!("no verdict for {rule} on {subject}"))
 }
 
@@ -220,13 +226,19 @@ fn english_reports_are_english_but_for_names_and_plan_quotes() {
     let r = report(&["--lang", "en", EXAMPLE]);
     // Names: of subjects and their paths, and of the records blamed; plan quotes and sections.
     let mut allowed: Vec<String> = Vec::new();
-    for v in r["verdicts"].as_array().expect("verdicts") {
-        for p in v["subject"]["path"].as_array().into_iter().flatten() {
+    for s in r["subjects"].as_array().expect("subjects") {
+        for p in s["path"].as_array().into_iter().flatten() {
             allowed.push(p.as_str().unwrap_or("").to_string());
         }
-        allowed.push(v["subject"]["name"].as_str().unwrap_or("").to_string());
-        allowed.push(v["source"]["quote"].as_str().unwrap_or("").to_string());
-        allowed.push(v["source"]["section"].as_str().unwrap_or("").to_string());
+        allowed.push(s["name"].as_str().unwrap_or("").to_string());
+    }
+    for rule in r["rules"].as_array().expect("rules") {
+        for source in rule["sources"].as_array().into_iter().flatten() {
+            allowed.push(source["quote"].as_str().unwrap_or("").to_string());
+            allowed.push(source["section"].as_str().unwrap_or("").to_string());
+        }
+    }
+    for v in r["verdicts"].as_array().expect("verdicts") {
         for b in v["blame"].as_array().into_iter().flatten() {
             for key in ["unit", "record"] {
                 allowed.push(b[key].as_str().unwrap_or("").to_string());
@@ -238,10 +250,17 @@ fn english_reports_are_english_but_for_names_and_plan_quotes() {
     allowed.extend(set.checked.model.plan.iter().flat_map(|p| &p.members).map(|m| m.name.clone()));
     allowed.retain(|a| !a.is_empty());
     allowed.sort_by_key(|a| std::cmp::Reverse(a.len()));
+    for rule in r["rules"].as_array().expect("rules") {
+        let mut shown = vec![rule["title"].as_str().unwrap_or("").to_string()];
+        shown
+            .extend(rule["departments"].as_array().into_iter().flatten().map(|d| d.as_str().unwrap_or("").to_string()));
+        for text in shown {
+            let chinese = chinese_outside_names(&text, &allowed);
+            assert!(chinese.is_empty(), "Chinese {chinese:?} in English output: {text}");
+        }
+    }
     for v in r["verdicts"].as_array().expect("verdicts") {
-        let mut shown =
-            vec![v["title"].as_str().unwrap_or("").to_string(), v["explanation"].as_str().unwrap_or("").to_string()];
-        shown.extend(v["departments"].as_array().into_iter().flatten().map(|d| d.as_str().unwrap_or("").to_string()));
+        let mut shown = vec![v["explanation"].as_str().unwrap_or("").to_string()];
         for b in v["blame"].as_array().into_iter().flatten() {
             shown.push(b["title"].as_str().unwrap_or("").to_string());
         }

@@ -513,7 +513,7 @@ fn path(baseline: Option<&crate::check::model::Baseline>, v: &Verdict, due: Date
 }
 
 /// The unit of the value a requirement compares, where it is a metric or a field.
-fn compared_unit(model: &Model, require: &Expr) -> Option<crate::check::units::Unit> {
+pub fn compared_unit(model: &Model, require: &Expr) -> Option<crate::check::units::Unit> {
     let ExprKind::Binary(op, a, _) = &require.kind else { return None };
     if !op.is_comparison() {
         return None;

@@ -1,5 +1,7 @@
-//! `--format json`: the output contract of `spec/cli.md`, written as verdicts are made: the
-//! header and summary first, then one verdict per line, so that no report is held in memory.
+//! `--format json`, version 2 of the output contract (`spec/cli.md`), written as verdicts are
+//! made: the header, the summary, the rules and the subjects once, the diagnostics, then one
+//! compact verdict per line, so that no report is held in memory and its size stays near that
+//! of its input.
 
 use std::io::{self, Write};
 
@@ -8,28 +10,83 @@ use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-use super::{BlameView, Location, ToPassView, TraceView, View, status_word};
+use super::problems::Problem;
+use super::{BlameView, Location, RuleView, Subject, ToPassView, TraceView, View, status_word};
 use crate::check::model::{Kind, RuleSeverity, Status};
+use crate::diagnostics::Lang;
 use crate::eval::Val;
 use crate::eval::blame::Role;
 
-/// Writes the opening of the report: tool, date and the summary of all verdicts.
-pub fn begin(out: &mut (impl Write + ?Sized), counts: &[usize; 6], as_of: &str) -> io::Result<()> {
+/// What a report says before its verdicts.
+pub struct Header<'a> {
+    pub lang: Lang,
+    pub as_of: &'a str,
+    pub counts: [usize; 6],
+    pub rules: &'a [RuleView],
+    pub subjects: &'a [Subject],
+    pub problems: &'a [Problem],
+}
+
+/// Writes the opening of the report: format, tool, language, date, the summary of all
+/// verdicts, the rules and subjects they refer to, and the diagnostics.
+pub fn begin(out: &mut (impl Write + ?Sized), h: &Header<'_>) -> io::Result<()> {
     let mut summary = serde_json::Map::new();
     for (i, (word, _)) in Status::ALL.iter().enumerate() {
-        summary.insert((*word).to_string(), counts[i].into());
+        summary.insert((*word).to_string(), h.counts[i].into());
     }
+    let lang = match h.lang {
+        Lang::Zh => "zh",
+        Lang::En => "en",
+    };
     writeln!(out, "{{")?;
+    writeln!(out, "  \"format\": \"plancheck-report/2\",")?;
     writeln!(out, "  \"tool\": {{\"name\": \"plancheck\", \"version\": \"{}\"}},", env!("CARGO_PKG_VERSION"))?;
-    writeln!(out, "  \"as_of\": {},", serde_json::to_string(as_of)?)?;
+    writeln!(out, "  \"lang\": \"{lang}\",")?;
+    writeln!(out, "  \"as_of\": {},", serde_json::to_string(h.as_of)?)?;
     writeln!(out, "  \"summary\": {},", serde_json::to_string(&summary)?)?;
+    list(out, "rules", h.rules.iter().map(Rule))?;
+    list(out, "subjects", h.subjects.iter().map(Described))?;
+    list(out, "diagnostics", h.problems.iter().map(Diagnosed))?;
     write!(out, "  \"verdicts\": [")
 }
 
-/// Writes one verdict on a line of its own; `first` for the first of the report.
-pub fn verdict(out: &mut (impl Write + ?Sized), v: &View, first: bool) -> io::Result<()> {
+/// Writes `"name": [ … ],` with one element per line.
+fn list<T: Serialize>(out: &mut (impl Write + ?Sized), name: &str, items: impl Iterator<Item = T>) -> io::Result<()> {
+    write!(out, "  \"{name}\": [")?;
+    let mut any = false;
+    for item in items {
+        out.write_all(if any { b",\n    " } else { b"\n    " })?;
+        serde_json::to_writer(&mut *out, &item)?;
+        any = true;
+    }
+    out.write_all(if any { b"\n  ],\n" } else { b"],\n" })
+}
+
+/// Writes one verdict on a line of its own; `first` for the first of the report. A verdict
+/// that is not a pass carries its explanation, blame and what would pass; a pass its
+/// explanation only when `explained`; the trace is written where the view has one.
+pub fn verdict(out: &mut (impl Write + ?Sized), v: &View, explained: bool, first: bool) -> io::Result<()> {
     out.write_all(if first { b"\n    " } else { b",\n    " })?;
-    serde_json::to_writer(&mut *out, &Verdict(v))?;
+    serde_json::to_writer(&mut *out, &Verdict(v, explained))?;
+    Ok(())
+}
+
+/// Writes a pass that is not explained: rule, subject, status and value.
+pub fn brief(
+    out: &mut (impl Write + ?Sized),
+    rule: &str,
+    subject: &Subject,
+    actual: Option<&Val>,
+    first: bool,
+) -> io::Result<()> {
+    out.write_all(if first { b"\n    " } else { b",\n    " })?;
+    let mut m = serde_json::Serializer::new(&mut *out);
+    let mut map = m.serialize_map(Some(4)).map_err(io::Error::from)?;
+    map.serialize_entry("rule", rule)?;
+    map.serialize_entry("subject", &Ref { level: &subject.level, code: &subject.code })?;
+    map.serialize_entry("status", status_word(Status::Pass))?;
+    map.serialize_entry("actual", &actual.map(Plain))?;
+    SerializeMap::end(map)?;
     Ok(())
 }
 
@@ -38,55 +95,93 @@ pub fn end(out: &mut (impl Write + ?Sized), any: bool) -> io::Result<()> {
     out.write_all(if any { b"\n  ]\n}\n" } else { b"]\n}\n" })
 }
 
-/// The whole report as one string (for tests and small outputs).
-pub fn write(views: &[View], as_of: &str) -> String {
-    let mut out = Vec::new();
-    let counts = super::tally(views.iter());
-    let written = begin(&mut out, &counts, as_of)
-        .and_then(|()| views.iter().enumerate().try_for_each(|(i, v)| verdict(&mut out, v, i == 0)))
-        .and_then(|()| end(&mut out, !views.is_empty()));
-    match written {
-        Ok(()) => String::from_utf8(out).unwrap_or_default(),
-        Err(_) => String::new(),
+/// A rule, once: `{"id", "title", "kind", "severity", "requirement", "unit", "due",
+/// "departments", "sources"}`.
+struct Rule<'v>(&'v RuleView);
+
+impl Serialize for Rule<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.0;
+        let mut m = s.serialize_map(Some(9))?;
+        m.serialize_entry("id", &r.id)?;
+        m.serialize_entry("title", &r.title)?;
+        m.serialize_entry("kind", kind_word(r.kind))?;
+        m.serialize_entry("severity", severity_word(r.severity))?;
+        m.serialize_entry("requirement", &r.requirement)?;
+        m.serialize_entry("unit", &r.unit)?;
+        m.serialize_entry("due", &r.due)?;
+        m.serialize_entry("departments", &r.departments)?;
+        let sources: Vec<Source<'_>> = r.sources.iter().map(|(section, quote)| Source { section, quote }).collect();
+        m.serialize_entry("sources", &sources)?;
+        m.end()
     }
 }
 
-struct Verdict<'v>(&'v View);
+fn kind_word(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Binding => "binding",
+        Kind::Expected => "expected",
+    }
+}
+
+fn severity_word(severity: RuleSeverity) -> &'static str {
+    match severity {
+        RuleSeverity::Error => "error",
+        RuleSeverity::Warning => "warning",
+        RuleSeverity::Info => "info",
+    }
+}
+
+/// A subject, once: `{"code", "level", "name", "path"}`.
+struct Described<'v>(&'v Subject);
+
+impl Serialize for Described<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(4))?;
+        m.serialize_entry("code", &self.0.code)?;
+        m.serialize_entry("level", &self.0.level)?;
+        m.serialize_entry("name", &self.0.name)?;
+        m.serialize_entry("path", &self.0.path)?;
+        m.end()
+    }
+}
+
+/// A diagnostic: `{"code", "severity", "message", "help", "location"}`.
+struct Diagnosed<'v>(&'v Problem);
+
+impl Serialize for Diagnosed<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let p = self.0;
+        let mut m = s.serialize_map(Some(5))?;
+        m.serialize_entry("code", p.code)?;
+        m.serialize_entry("severity", if p.error { "error" } else { "warning" })?;
+        m.serialize_entry("message", &p.message)?;
+        if let Some(help) = &p.help {
+            m.serialize_entry("help", help)?;
+        }
+        m.serialize_entry("location", &Place(&p.location))?;
+        m.end()
+    }
+}
+
+/// A verdict, and whether a pass is explained.
+struct Verdict<'v>(&'v View, bool);
 
 impl Serialize for Verdict<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let v = self.0;
-        let mut m = s.serialize_map(Some(15))?;
+        let Verdict(v, explained) = *self;
+        let mut m = s.serialize_map(None)?;
         m.serialize_entry("rule", &v.rule)?;
-        m.serialize_entry("title", &v.title)?;
-        let subject = &v.subject;
-        m.serialize_entry(
-            "subject",
-            &Subject { level: &subject.level, code: &subject.code, name: &subject.name, path: &subject.path },
-        )?;
+        m.serialize_entry("subject", &Ref { level: &v.subject.level, code: &v.subject.code })?;
         m.serialize_entry("status", status_word(v.status))?;
-        m.serialize_entry(
-            "kind",
-            match v.kind {
-                Kind::Binding => "binding",
-                Kind::Expected => "expected",
-            },
-        )?;
-        m.serialize_entry(
-            "severity",
-            match v.severity {
-                RuleSeverity::Error => "error",
-                RuleSeverity::Warning => "warning",
-                RuleSeverity::Info => "info",
-            },
-        )?;
         m.serialize_entry("actual", &v.actual.as_ref().map(Plain))?;
-        m.serialize_entry("requirement", &v.requirement)?;
-        m.serialize_entry("unit", &v.unit)?;
-        m.serialize_entry("due", &v.due)?;
-        m.serialize_entry("departments", &v.departments)?;
-        m.serialize_entry("source", &Source { section: &v.section, quote: &v.quote })?;
-        m.serialize_entry("explanation", &v.explanation)?;
+        // A requirement computed from the data (the 4+N's households) is the verdict's own.
+        if v.requirement.is_some() && v.requirement != v.rule_requirement {
+            m.serialize_entry("requirement", &v.requirement)?;
+        }
+        if v.status != Status::Pass || explained {
+            m.serialize_entry("explanation", &v.explanation)?;
+        }
         if v.status != Status::Pass {
             m.serialize_entry("blame", &v.blame.iter().map(Blamed).collect::<Vec<_>>())?;
             if v.blame_more > 0 {
@@ -101,12 +196,11 @@ impl Serialize for Verdict<'_> {
     }
 }
 
+/// A subject by level and code, as verdicts name it.
 #[derive(Serialize)]
-struct Subject<'v> {
+struct Ref<'v> {
     level: &'v str,
     code: &'v str,
-    name: &'v str,
-    path: &'v [String],
 }
 
 #[derive(Serialize)]

@@ -7,6 +7,7 @@ pub mod junit;
 pub mod markdown;
 pub mod names;
 pub mod plan_catalog;
+pub mod problems;
 pub mod sarif;
 pub mod tree;
 pub mod write;
@@ -108,6 +109,8 @@ pub struct View {
     pub severity: RuleSeverity,
     pub actual: Option<Val>,
     pub requirement: Option<String>,
+    /// The requirement as the rules write it for the subject's level, where it is a constant.
+    pub rule_requirement: Option<String>,
     /// The unit of the compared value, as written in the rules.
     pub unit: Option<String>,
     pub due: Option<String>,
@@ -126,6 +129,39 @@ pub struct View {
     pub location: Option<Location>,
     /// The rule in the rules files.
     pub rule_location: Location,
+}
+
+/// A rule as reports list it once: what it requires, by when, who answers for it, where the
+/// plan says it.
+#[derive(Clone, Debug)]
+pub struct RuleView {
+    pub id: String,
+    pub title: String,
+    pub kind: Kind,
+    pub severity: RuleSeverity,
+    /// `>= 40`, where the first level's requirement is a constant.
+    pub requirement: Option<String>,
+    pub unit: Option<String>,
+    pub due: Option<String>,
+    pub departments: Vec<String>,
+    /// Section and quote of each citation.
+    pub sources: Vec<(String, String)>,
+}
+
+/// The requirement of a rule at a level, where it compares with a constant: `>= 40`.
+fn written_requirement(model: &Model, rule: RuleId, level: Option<crate::check::model::EntityId>) -> Option<String> {
+    let judgements = &model.rules[rule].judgements;
+    let j = match level {
+        Some(l) => judgements.iter().find(|j| j.level == l)?,
+        None => judgements.first()?,
+    };
+    match &j.require.kind {
+        crate::check::model::ExprKind::Binary(op, _, b) if op.is_comparison() => match &b.kind {
+            crate::check::model::ExprKind::Number(n) => Some(format!("{} {}", op.symbol(), number(*n))),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// The status as written in rules and JSON.
@@ -152,7 +188,7 @@ fn op_word(op: BinOp, lang: Lang) -> String {
     catalog::text(lang, key, &[]).unwrap_or_else(|| op.symbol().to_string())
 }
 
-fn locate(sources: &SourceMap, span: Span) -> Location {
+pub(crate) fn locate(sources: &SourceMap, span: Span) -> Location {
     let file = sources.get(span.file);
     let (line, column) = file.line_col(span.start as usize);
     Location { file: file.name.clone(), line, column, span }
@@ -199,6 +235,7 @@ impl Viewer<'_> {
             severity: rule.severity,
             actual: v.actual.clone(),
             requirement,
+            rule_requirement: written_requirement(self.model, v.rule, Some(self.dataset.get(v.subject).entity)),
             unit: v.unit.as_ref().map(ToString::to_string),
             due: v.due.map(|d| d.to_string()),
             departments: rule.departments.iter().map(|&d| names.department(d)).collect(),
@@ -215,6 +252,27 @@ impl Viewer<'_> {
         };
         view.explanation = self.explain(v, &view);
         view
+    }
+
+    /// A rule as reports list it once.
+    pub fn rule(&self, r: RuleId) -> RuleView {
+        let names = self.names();
+        let rule = &self.model.rules[r];
+        let unit = rule.judgements.first().and_then(|j| crate::eval::verdict::compared_unit(self.model, &j.require));
+        RuleView {
+            id: rule.id.clone(),
+            title: names.rule(r),
+            kind: rule.kind,
+            severity: rule.severity,
+            requirement: written_requirement(self.model, r, None),
+            unit: unit.map(|u| u.to_string()),
+            due: match &rule.timing {
+                crate::check::model::Timing::Target { due, .. } => Some(due.to_string()),
+                crate::check::model::Timing::Standing => None,
+            },
+            departments: rule.departments.iter().map(|&d| names.department(d)).collect(),
+            sources: rule.citations.iter().map(|c| (c.section.clone(), c.quote.clone())).collect(),
+        }
     }
 
     pub fn subject(&self, id: InstanceId) -> Subject {

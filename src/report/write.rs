@@ -5,8 +5,13 @@
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::{View, Viewer, is_failure};
+use std::collections::HashMap;
+
+use super::json;
+use super::problems::{Problem, problems};
+use super::{RuleView, Subject, View, Viewer, is_failure};
 use crate::check::model::Status;
+use crate::data::instance::InstanceId;
 use crate::diagnostics::Lang;
 use crate::engine::{Engine, Submissions};
 use crate::eval::verdict::{Judge, JudgeOptions, Verdict};
@@ -117,7 +122,8 @@ impl Report<'_> {
     }
 
     /// `--format json`: a first pass counts the verdicts for the summary, a second writes each
-    /// verdict with its explanation as it is made, so that memory does not grow with the report.
+    /// verdict as it is made, so that memory does not grow with the report. Rules and subjects
+    /// are written once, before the verdicts that name them.
     fn json(&self, out: &mut dyn Write) -> Written {
         let mut counts = [0; 6];
         let mut as_of = None;
@@ -129,27 +135,68 @@ impl Report<'_> {
         });
         let failed = Status::ALL.iter().zip(counts).any(|((_, s), n)| n > 0 && is_failure(*s, self.settings.strict));
         let as_of = as_of.map_or(String::new(), |d| d.to_string());
+        let rules: Vec<RuleView> =
+            self.engine.rules_judged(self.submissions, self.options).into_iter().map(|r| self.viewer.rule(r)).collect();
+        let (subjects, index) = self.subjects();
+        let problems = self.problems();
+        let header = json::Header {
+            lang: self.settings.lang,
+            as_of: &as_of,
+            counts,
+            rules: &rules,
+            subjects: &subjects,
+            problems: &problems,
+        };
         let trace = self.settings.trace;
         let lines = |judge: &mut Judge<'_>, verdicts: Vec<Verdict>| {
             let mut out = Vec::new();
             for v in verdicts {
+                let first = out.is_empty();
+                let subject = index.get(&v.subject).map(|&i| &subjects[i]);
+                if let (Status::Pass, false, Some(subject)) = (v.status, trace == TraceLevel::All, subject) {
+                    json::brief(&mut out, &self.engine.model().rules[v.rule].id, subject, v.actual.as_ref(), first)?;
+                    continue;
+                }
                 let mut v = self.explained(judge, v);
                 if trace == TraceLevel::None {
                     v.trace = None;
                 }
-                let first = out.is_empty();
-                super::json::verdict(&mut out, &self.viewer.view(&v), first)?;
+                json::verdict(&mut out, &self.viewer.view(&v), trace == TraceLevel::All, first)?;
             }
             Ok(out)
         };
         let result = self.stream(
             out,
             trace == TraceLevel::All,
-            |out| super::json::begin(out, &counts, &as_of),
+            |out| json::begin(out, &header),
             lines,
-            |out, any| super::json::end(out, any),
+            |out, any| json::end(out, any),
         );
         Written { failed, result }
+    }
+
+    /// Every subject of the rules judged, in dataset order, and where each is in that list.
+    fn subjects(&self) -> (Vec<Subject>, HashMap<InstanceId, usize>) {
+        let model = self.engine.model();
+        let rules = self.engine.rules_judged(self.submissions, self.options);
+        let levels: Vec<usize> =
+            rules.iter().flat_map(|&r| model.rules[r].judgements.iter().map(|j| j.level)).collect();
+        let mut subjects = Vec::new();
+        let mut index = HashMap::new();
+        for (id, inst) in self.submissions.dataset.instances.iter().enumerate() {
+            if levels.contains(&inst.entity) {
+                index.insert(id as InstanceId, subjects.len());
+                subjects.push(self.viewer.subject(id as InstanceId));
+            }
+        }
+        (subjects, index)
+    }
+
+    /// The problems of the rules and of the submissions, as reports list them.
+    fn problems(&self) -> Vec<Problem> {
+        let all: Vec<_> =
+            self.engine.rules().diagnostics.0.iter().chain(&self.submissions.diagnostics.0).cloned().collect();
+        problems(&all, self.engine.sources(), self.settings.lang)
     }
 
     /// `--format sarif`: one pass; the results of each run of verdicts are explained and

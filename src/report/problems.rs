@@ -1,0 +1,34 @@
+//! Diagnostics as reports show them: code, severity, message and help in the report's
+//! language, and the place (file, line, column). Every format lists them, and on exit 2 a
+//! report is nothing but this list, so that a CI dashboard shows what is broken.
+
+use super::{Location, locate};
+use crate::diagnostics::{Diagnostic, Lang, Severity, render};
+use crate::source::SourceMap;
+
+/// One problem, ready to be written in any format.
+#[derive(Clone, Debug)]
+pub struct Problem {
+    pub code: &'static str,
+    pub error: bool,
+    pub message: String,
+    pub help: Option<String>,
+    pub location: Location,
+}
+
+/// The problems of a run, in the order given.
+pub fn problems(diagnostics: &[Diagnostic], sources: &SourceMap, lang: Lang) -> Vec<Problem> {
+    diagnostics
+        .iter()
+        .map(|d| {
+            let texts = render::texts(d, lang);
+            Problem {
+                code: d.code.code(),
+                error: d.code.severity() == Severity::Error,
+                message: texts.message,
+                help: texts.help,
+                location: locate(sources, d.primary),
+            }
+        })
+        .collect()
+}
