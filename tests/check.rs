@@ -189,7 +189,26 @@ fn sarif_has_the_required_structure() {
         assert!(
             region["startLine"].as_u64().expect("line") >= 1 && region["startColumn"].as_u64().expect("column") >= 1
         );
+        let artifact = &result["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(artifact["uriBaseId"], "%SRCROOT%");
+        assert_eq!(artifact["uri"], EXAMPLE, "relative to the working directory");
     }
+    let base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"].as_str().expect("the base");
+    assert!(base.starts_with("file:///") && base.ends_with('/'), "{base}");
+}
+
+#[test]
+fn sarif_uris_are_percent_encoded() {
+    let (_, out, _) = plancheck(&["check", "--format", "sarif", "--only", "social_org.*", "examples/tianjin-2025"]);
+    let s: Value = serde_json::from_str(&out).expect("JSON");
+    let uris: Vec<&str> = s["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter_map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str())
+        .collect();
+    assert!(uris.iter().any(|u| u.contains("%E5%92%8C%E5%B9%B3%E5%8C%BA")), "和平区 encoded: {uris:?}");
+    assert!(uris.iter().all(|u| u.is_ascii()), "{uris:?}");
 }
 
 #[test]
@@ -197,6 +216,8 @@ fn every_format_as_the_user_sees_it() {
     for format in ["human", "json", "markdown", "sarif", "junit"] {
         for lang in ["zh", "en"] {
             let (_, out, err) = plancheck(&["--lang", lang, "check", "--format", format, EXAMPLE]);
+            // SARIF's `%SRCROOT%` is the working directory: the same report anywhere.
+            let out = out.replace(&format!("file://{}/", common::root().display()), "file:///PROJECT/");
             let name = format!("check-{format}-{lang}");
             insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
                 insta::assert_snapshot!(name, format!("{err}{out}"));

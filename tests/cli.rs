@@ -125,17 +125,51 @@ fn check_of_a_broken_submission_exits_2_naming_the_field_and_its_line() {
 }
 
 #[test]
-fn check_warns_of_an_only_pattern_or_a_param_that_selects_nothing() {
+fn an_only_pattern_or_a_param_that_selects_nothing_is_a_usage_error() {
     let file = "tests/submissions/example-jinnan-2024.json";
     let args = ["--lang", "en", "check", "--only", "police.comunity_officer_share,x", "--param", "tolerence=1", file];
     let (code, _, err) = plancheck(&args);
-    assert_eq!(code, 0, "nothing judged, nothing failed");
+    assert_eq!(code, 2, "never an empty report with exit 0");
     assert!(err.contains("`--only police.comunity_officer_share` selects no rule"), "{err}");
     assert!(err.contains("did you mean `police.community_officer_share`?"), "{err}");
     assert!(err.contains("`--only x` selects no rule"), "patterns separated by commas are several: {err}");
     assert!(err.contains("`--param tolerence` names no parameter of any rule (did you mean `tolerance`?)"), "{err}");
     let (_, _, quiet) = plancheck(&["check", "--only", "police.*", "--param", "tolerance=1", file]);
     assert!(!quiet.contains("--only") && !quiet.contains("--param"), "{quiet}");
+    // The report in the format asked for says the same.
+    let json = ["--lang", "en", "check", "--format", "json", "--param", "grid_maxx=500", file];
+    let (code, out, _) = plancheck(&json);
+    assert_eq!(code, 2);
+    let report: serde_json::Value = serde_json::from_str(&out).expect("a JSON report on exit 2");
+    assert_eq!(report["verdicts"], serde_json::json!([]));
+    let message = report["diagnostics"][0]["message"].as_str().expect("the problem");
+    assert!(message.contains("`--param grid_maxx`") && message.contains("did you mean `grid_max`?"), "{message}");
+}
+
+#[test]
+fn every_format_reports_the_problems_on_exit_2() {
+    let broken = "tests/submissions/bad/E1302_duplicate-submission";
+    for format in ["json", "sarif", "junit", "markdown"] {
+        let (code, out, _) = plancheck(&["--lang", "en", "check", "--format", format, broken]);
+        assert_eq!(code, 2, "{format}");
+        assert!(out.contains("E1302") && out.contains("jinnan-b.json"), "{format}: the problem and its file:\n{out}");
+    }
+    let (_, sarif, _) = plancheck(&["check", "--format", "sarif", broken]);
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).expect("SARIF is JSON");
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["level"], "error");
+    assert_eq!(result["locations"][0]["physicalLocation"]["region"]["startLine"], 9);
+    let (_, junit, _) = plancheck(&["check", "--format", "junit", broken]);
+    let mut reader = quick_xml::Reader::from_str(&junit);
+    let mut failures = 0;
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            quick_xml::events::Event::Empty(e) => failures += usize::from(e.name().as_ref() == b"failure"),
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!(failures, 1, "one failing case per problem");
 }
 
 #[test]

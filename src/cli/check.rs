@@ -11,6 +11,7 @@ use crate::data::instance::Date;
 use crate::diagnostics::{Lang, catalog, render};
 use crate::engine::{Engine, Submissions};
 use crate::eval::verdict::JudgeOptions;
+use crate::report::problems::{Problem, USAGE, problems};
 use crate::report::write::{self, Settings};
 pub use crate::report::write::{Format as CheckFormat, TraceLevel};
 
@@ -36,12 +37,30 @@ pub struct Prepared {
     pub options: JudgeOptions,
 }
 
-/// Loads the rules and submissions and reports every problem on standard error; `Err` holds
-/// the exit code when the rules or a submission cannot be used.
-pub fn prepare(args: &CheckArgs) -> Result<Prepared, u8> {
-    let mut engine = Engine::new(super::open(&args.rules, args.lang)?);
-    report(engine.rules(), args.lang)?;
-    warn_unused(args, engine.model());
+/// Why a run cannot judge: the problems to report in the format asked for (none when the
+/// rules could not be read at all), with the exit code.
+pub struct Unusable {
+    pub problems: Vec<Problem>,
+    pub code: u8,
+}
+
+/// Loads the rules and submissions and reports every problem on standard error; `Err` when
+/// the rules, the options or a submission cannot be used.
+pub fn prepare(args: &CheckArgs) -> Result<Prepared, Unusable> {
+    let set = super::open(&args.rules, args.lang).map_err(|code| Unusable { problems: Vec::new(), code })?;
+    let mut engine = Engine::new(set);
+    let rules_usable = report(engine.rules(), args.lang).is_ok();
+    let mut problems = problems(&engine.rules().diagnostics.0, engine.sources(), args.lang);
+    if !rules_usable {
+        return Err(Unusable { problems, code: UNUSABLE });
+    }
+    let usage = usage_errors(args, engine.model());
+    for p in &usage {
+        eprintln!(
+            "{}",
+            catalog::text(args.lang, "cli.usage_error", &[("message", p.message.clone())]).unwrap_or_default()
+        );
+    }
     let submissions = engine.load(&args.submissions, &args.options);
     let diagnostics = &submissions.diagnostics;
     eprint!("{}", render::render_all(&diagnostics.0, engine.sources(), args.lang));
@@ -49,23 +68,30 @@ pub fn prepare(args: &CheckArgs) -> Result<Prepared, u8> {
     if errors + warnings > 0 {
         eprintln!("{}", summary(args.lang, errors, warnings));
     }
-    if !submissions.usable() {
-        return Err(UNUSABLE);
+    if !submissions.usable() || !usage.is_empty() {
+        problems.extend(usage);
+        problems.extend(crate::report::problems::problems(&diagnostics.0, engine.sources(), args.lang));
+        return Err(Unusable { problems, code: UNUSABLE });
     }
     let options =
         JudgeOptions { as_of: args.as_of, params: args.params.clone(), only: args.only.clone(), trace: false };
     Ok(Prepared { engine, submissions, options })
 }
 
-/// Warns of an `--only` pattern that selects no rule and a `--param` that names no parameter:
-/// what the user asked for is never ignored silently.
-fn warn_unused(args: &CheckArgs, model: &crate::check::model::Model) {
+/// An `--only` pattern that selects no rule and a `--param` that names no parameter are usage
+/// errors, with the nearest spelling: what the user asked for is never ignored, and never an
+/// empty report with exit 0.
+fn usage_errors(args: &CheckArgs, model: &crate::check::model::Model) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let mut usage = |key: &str, params: &[(&str, String)]| {
+        let message = catalog::text(args.lang, key, params).unwrap_or_default();
+        out.push(Problem { code: USAGE, error: true, message, help: None, location: None });
+    };
     let ids = || model.rules.iter().map(|r| r.id.as_str());
     for pattern in &args.only {
         if !ids().any(|id| crate::eval::verdict::matches(pattern, id)) {
             let suggestion = suggest(args.lang, crate::diagnostics::suggest::did_you_mean(pattern, ids()));
-            let params = [("pattern", pattern.clone()), ("suggestion", suggestion)];
-            eprintln!("{}", catalog::text(args.lang, "cli.only_matches_nothing", &params).unwrap_or_default());
+            usage("cli.only_matches_nothing", &[("pattern", pattern.clone()), ("suggestion", suggestion)]);
         }
     }
     let names: Vec<String> = model
@@ -77,10 +103,10 @@ fn warn_unused(args: &CheckArgs, model: &crate::check::model::Model) {
         if !names.contains(name) {
             let suggestion =
                 suggest(args.lang, crate::diagnostics::suggest::did_you_mean(name, names.iter().map(String::as_str)));
-            let params = [("name", name.clone()), ("suggestion", suggestion)];
-            eprintln!("{}", catalog::text(args.lang, "cli.param_names_nothing", &params).unwrap_or_default());
+            usage("cli.param_names_nothing", &[("name", name.clone()), ("suggestion", suggestion)]);
         }
     }
+    out
 }
 
 /// ` (did you mean …?)` after a warning, or nothing.
@@ -89,11 +115,18 @@ fn suggest(lang: Lang, name: Option<String>) -> String {
 }
 
 pub fn run(args: &CheckArgs) -> u8 {
+    let settings = Settings { format: args.format, lang: args.lang, strict: args.strict, trace: args.trace };
     let prepared = match prepare(args) {
         Ok(p) => p,
-        Err(code) => return code,
+        // Every format is written on exit 2 too: the problems, and no verdicts.
+        Err(Unusable { problems, code }) if !problems.is_empty() => {
+            let written = super::output(args.output.as_deref(), &args.submissions, |out| {
+                write::unusable(&settings, &problems, out)
+            });
+            return super::written(written, args.output.as_deref(), args.lang).err().unwrap_or(code);
+        }
+        Err(Unusable { code, .. }) => return code,
     };
-    let settings = Settings { format: args.format, lang: args.lang, strict: args.strict, trace: args.trace };
     let mut failed = false;
     let written = super::output(args.output.as_deref(), &args.submissions, |out| {
         let written = write::write(&prepared.engine, &prepared.submissions, &prepared.options, &settings, out);

@@ -9,7 +9,7 @@ use crate::report::{Viewer, tree};
 pub fn run(args: &CheckArgs, rule: &str, subject: Option<&str>) -> u8 {
     let mut prepared = match prepare(args) {
         Ok(p) => p,
-        Err(code) => return code,
+        Err(unusable) => return unusable.code,
     };
     let (engine, submissions) = (&prepared.engine, &prepared.submissions);
     let model = engine.model();

@@ -159,7 +159,7 @@ impl Serialize for Diagnosed<'_> {
         if let Some(help) = &p.help {
             m.serialize_entry("help", help)?;
         }
-        m.serialize_entry("location", &Place(&p.location))?;
+        m.serialize_entry("location", &p.location.as_ref().map(Place))?;
         m.end()
     }
 }

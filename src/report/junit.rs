@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use super::problems::Problem;
 use super::{View, is_failure, status_word};
 use crate::check::model::Status;
 
@@ -46,6 +47,27 @@ pub fn write(views: &[View], strict: bool) -> String {
     out
 }
 
+/// The report of a run that could not judge: one failing test case per problem, named by its
+/// code and place.
+pub fn problems(problems: &[Problem]) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let n = problems.len();
+    let _ = writeln!(out, "<testsuites name=\"plancheck\" tests=\"{n}\" failures=\"{n}\">");
+    let _ = writeln!(out, "  <testsuite name=\"plancheck\" tests=\"{n}\" failures=\"{n}\" errors=\"0\" skipped=\"0\">");
+    for p in problems {
+        let place = p.location.as_ref().map_or(String::new(), |l| format!("{}:{}:{}", l.file, l.line, l.column));
+        let text = match &p.help {
+            Some(help) => format!("{} ({help})", p.message),
+            None => p.message.clone(),
+        };
+        let _ = writeln!(out, "    <testcase classname=\"{}\" name=\"{}\">", escape(p.code), escape(&place));
+        let _ = writeln!(out, "      <failure type=\"{}\" message=\"{}\"/>", escape(p.code), escape(&text));
+        let _ = writeln!(out, "    </testcase>");
+    }
+    out.push_str("  </testsuite>\n</testsuites>\n");
+    out
+}
+
 /// Text for an XML attribute.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -57,7 +79,9 @@ pub fn escape(s: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
             '\n' => out.push_str("&#10;"),
+            // Not characters of XML 1.0: a report with them would not be well-formed.
             c if (c as u32) < 0x20 && c != '\t' => {}
+            '\u{FFFE}' | '\u{FFFF}' => {}
             c => out.push(c),
         }
     }

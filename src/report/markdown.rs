@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use super::problems::Problem;
 use super::{View, status_word, tally};
 use crate::check::model::Status;
 use crate::diagnostics::{Lang, catalog};
@@ -16,7 +17,7 @@ pub fn write(views: &[View], as_of: &str, lang: Lang) -> String {
     let groups = super::groups(views);
     for (group, list) in &groups {
         let counts = tally(list.iter().copied());
-        let _ = writeln!(out, "## {group}\n");
+        let _ = writeln!(out, "## {}\n", text(group));
         let _ = writeln!(out, "| {} |", Status::ALL.iter().map(|(w, _)| *w).collect::<Vec<_>>().join(" | "));
         let _ = writeln!(out, "|{}", "---|".repeat(6));
         let _ = writeln!(out, "| {} |\n", counts.iter().map(ToString::to_string).collect::<Vec<_>>().join(" | "));
@@ -27,7 +28,7 @@ pub fn write(views: &[View], as_of: &str, lang: Lang) -> String {
             chapters.entry(chapter).or_default().push(v);
         }
         for (chapter, items) in chapters {
-            let _ = writeln!(out, "### {chapter}\n");
+            let _ = writeln!(out, "### {}\n", text(&chapter));
             let _ = writeln!(out, "| {} |", t("report.columns"));
             let _ = writeln!(out, "|---|---|---|---|---|---|");
             for v in items.iter().filter(|v| v.status != Status::Pass && v.status != Status::NotApplicable) {
@@ -35,18 +36,57 @@ pub fn write(views: &[View], as_of: &str, lang: Lang) -> String {
                     out,
                     "| `{}` {} | {} | {} | {} | {} | {} |",
                     v.rule,
-                    v.title,
-                    v.subject.path.join(" › "),
+                    text(&v.title),
+                    text(&v.subject.path.join(" › ")),
                     status_word(v.status),
-                    v.explanation.replace('|', "\\|"),
+                    text(&v.explanation),
                     v.due.clone().unwrap_or_else(|| t("report.standing")),
-                    v.departments.join(&t("list.separator")),
+                    text(&v.departments.join(&t("list.separator"))),
                 );
             }
             let passed = items.iter().filter(|v| v.status == Status::Pass).count();
             let not_applicable = items.iter().filter(|v| v.status == Status::NotApplicable).count();
             let args = [("pass", passed.to_string()), ("not_applicable", not_applicable.to_string())];
             let _ = writeln!(out, "\n{}\n", catalog::text(lang, "report.others", &args).unwrap_or_default());
+        }
+    }
+    out
+}
+
+/// The report of a run that could not judge: the problems, each with its place.
+pub fn problems(problems: &[Problem], lang: Lang) -> String {
+    let t = |key: &str| catalog::text(lang, key, &[]).unwrap_or_default();
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}\n", t("report.title"));
+    let _ = writeln!(out, "{}\n", t("report.unusable"));
+    for p in problems {
+        let place = p.location.as_ref().map_or(String::new(), |l| {
+            // In a code span nothing is markup; only a backquote or a line break could end it.
+            let file: String = l.file.chars().map(|c| if c == '`' || c.is_control() { '?' } else { c }).collect();
+            format!(" `{file}:{}:{}`", l.line, l.column)
+        });
+        let help = p.help.as_ref().map_or(String::new(), |h| format!(" — {}", text(h)));
+        let _ = writeln!(out, "- **{}**{place}: {}{help}", p.code, text(&p.message));
+    }
+    out
+}
+
+/// Text from names and submissions, safe in Markdown: on one line, with table bars, emphasis,
+/// code and HTML shown as written rather than taken as markup.
+fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' | '\r' => out.push(' '),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '|' | '*' | '_' | '`' | '[' | ']' | '#' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => {}
+            c => out.push(c),
         }
     }
     out

@@ -3,7 +3,8 @@
 //! report is nothing but this list, so that a CI dashboard shows what is broken.
 
 use super::{Location, locate};
-use crate::diagnostics::{Diagnostic, Lang, Severity, render};
+use crate::diagnostics::codes::Severity;
+use crate::diagnostics::{Diagnostic, Lang, render};
 use crate::source::SourceMap;
 
 /// One problem, ready to be written in any format.
@@ -13,8 +14,12 @@ pub struct Problem {
     pub error: bool,
     pub message: String,
     pub help: Option<String>,
-    pub location: Location,
+    /// Where in a file; `None` for a problem with the options.
+    pub location: Option<Location>,
 }
+
+/// The code of a problem with the command-line options (a usage error).
+pub const USAGE: &str = "usage";
 
 /// The problems of a run, in the order given.
 pub fn problems(diagnostics: &[Diagnostic], sources: &SourceMap, lang: Lang) -> Vec<Problem> {
@@ -27,7 +32,7 @@ pub fn problems(diagnostics: &[Diagnostic], sources: &SourceMap, lang: Lang) -> 
                 error: d.code.severity() == Severity::Error,
                 message: texts.message,
                 help: texts.help,
-                location: locate(sources, d.primary),
+                location: Some(locate(sources, d.primary)),
             }
         })
         .collect()

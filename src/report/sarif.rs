@@ -2,13 +2,15 @@
 //! `--strict`, each `behind`/`unknown`; `behind` is always a note for review) is a result
 //! pointing at the submission value; each rule judged is a reporting descriptor with its
 //! title, citation and departments. Written as verdicts are made: the rules first, then one
-//! result per line.
+//! result per line. Artifact URIs are percent-encoded and relative to `%SRCROOT%` (the working
+//! directory). A run that cannot judge writes one result per problem instead.
 
 use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
 use super::names::Names;
+use super::problems::Problem;
 use super::{View, is_failure, status_word};
 use crate::check::model::{RuleId, RuleSeverity, Status};
 
@@ -37,13 +39,86 @@ pub fn begin(out: &mut (impl Write + ?Sized), names: Names<'_>, rules: &[RuleId]
             })
         })
         .collect();
+    open(out, descriptors)
+}
+
+/// Writes the log's opening with the given rule descriptors, up to its results.
+fn open(out: &mut (impl Write + ?Sized), descriptors: Vec<Value>) -> io::Result<()> {
     let tool = json!({"driver": {"name": "plancheck", "version": env!("CARGO_PKG_VERSION"), "rules": descriptors}});
     writeln!(out, "{{")?;
     writeln!(out, "  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",")?;
     writeln!(out, "  \"version\": \"2.1.0\",")?;
     writeln!(out, "  \"runs\": [{{")?;
     writeln!(out, "    \"tool\": {},", serde_json::to_string(&tool)?)?;
+    writeln!(out, "    \"originalUriBaseIds\": {},", serde_json::to_string(&base_ids())?)?;
     write!(out, "    \"results\": [")
+}
+
+/// `%SRCROOT%`: the working directory, against which relative artifact URIs resolve.
+fn base_ids() -> Value {
+    let cwd = std::env::current_dir().map(|d| d.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut uri = format!("file://{}", encode(&cwd.replace('\\', "/")));
+    if !uri.ends_with('/') {
+        uri.push('/');
+    }
+    json!({ "%SRCROOT%": { "uri": uri } })
+}
+
+/// A file as a SARIF artifact location: relative to `%SRCROOT%`, or an absolute `file://`
+/// URI; percent-encoded either way (non-ASCII names included).
+fn artifact(file: &str) -> Value {
+    let file = file.replace('\\', "/");
+    match file.starts_with('/') {
+        true => json!({ "uri": format!("file://{}", encode(&file)) }),
+        false => json!({ "uri": encode(&file), "uriBaseId": "%SRCROOT%" }),
+    }
+}
+
+/// Percent-encodes a path for a URI (RFC 3986): unreserved characters and `/` stay.
+fn encode(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// The whole log of a run that could not judge: one result per problem, at its place.
+pub fn problems(out: &mut (impl Write + ?Sized), problems: &[Problem]) -> io::Result<()> {
+    let mut codes: Vec<&str> = problems.iter().map(|p| p.code).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let descriptors = codes.iter().map(|c| json!({"id": c})).collect();
+    open(out, descriptors)?;
+    for (i, p) in problems.iter().enumerate() {
+        let text = match &p.help {
+            Some(help) => format!("{} ({help})", p.message),
+            None => p.message.clone(),
+        };
+        let mut result = json!({
+            "ruleId": p.code,
+            "ruleIndex": codes.iter().position(|c| *c == p.code).unwrap_or(0),
+            "level": if p.error { "error" } else { "warning" },
+            "message": {"text": text},
+        });
+        if let Some(l) = &p.location {
+            result["locations"] = json!([{ "physicalLocation": place(l) }]);
+        }
+        out.write_all(if i == 0 { b"\n      " } else { b",\n      " })?;
+        serde_json::to_writer(&mut *out, &result)?;
+    }
+    end(out, !problems.is_empty())
+}
+
+/// A place in a file, as SARIF writes it.
+fn place(l: &super::Location) -> Value {
+    json!({
+        "artifactLocation": artifact(&l.file),
+        "region": {"startLine": l.line, "startColumn": l.column},
+    })
 }
 
 /// Writes one result on a line of its own; `first` for the first of the log.
@@ -61,12 +136,6 @@ pub fn result(out: &mut (impl Write + ?Sized), v: &View, index: usize, strict: b
         "message": {"text": v.explanation},
         "properties": {"status": status_word(v.status), "subject": v.subject.code},
     });
-    let place = |l: &super::Location| {
-        json!({
-            "artifactLocation": {"uri": l.file},
-            "region": {"startLine": l.line, "startColumn": l.column},
-        })
-    };
     if let Some(l) = &v.location {
         result["locations"] = json!([{ "physicalLocation": place(l) }]);
     }

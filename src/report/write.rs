@@ -72,6 +72,23 @@ pub fn write(
     }
 }
 
+/// The report of a run that could not judge (exit 2), in the format asked for: the problems
+/// and no verdicts, so that a dashboard shows what is broken. The human report is the
+/// diagnostics already on standard error: nothing more is written.
+pub fn unusable(settings: &Settings, problems: &[Problem], out: &mut dyn Write) -> io::Result<()> {
+    match settings.format {
+        Format::Json => {
+            let header =
+                json::Header { lang: settings.lang, as_of: "", counts: [0; 6], rules: &[], subjects: &[], problems };
+            json::begin(out, &header).and_then(|()| json::end(out, false))
+        }
+        Format::Sarif => super::sarif::problems(out, problems),
+        Format::Junit => out.write_all(super::junit::problems(problems).as_bytes()),
+        Format::Markdown => out.write_all(super::markdown::problems(problems, settings.lang).as_bytes()),
+        Format::Human => Ok(()),
+    }
+}
+
 /// One report being written.
 struct Report<'a> {
     engine: &'a Engine,
