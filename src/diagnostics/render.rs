@@ -169,7 +169,9 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, lang: Lang) -> String {
     if handler.render_report(&mut out, &report).is_err() {
         out = format!("{}: {}\n", d.code.code(), report.message);
     }
-    out
+    // miette heads each further place "Advice:", in English: say it in the user's language.
+    let see_also = catalog::text(lang, "render.see_also", &[]).unwrap_or_default();
+    out.replace("\nAdvice: \n", &format!("\n{see_also}\n"))
 }
 
 /// A finding that is not a diagnostic of the registry (a failed obligation): a headline,

@@ -1,45 +1,69 @@
-//! `--format human`: a summary table per district (and the city), then each failure as a
-//! diagnostic pointing into the submission, with the rule it breaks as a second place.
+//! `--format human`: for each district (and the city), its failing obligations, errors and
+//! binding obligations first, then the most widespread — each shown once, as a diagnostic pointing into the submission at its
+//! first failing subject, with how many more subjects fail it and which — then the rest of
+//! its failing obligations by count, and a table of the counts of every status.
 
 use std::fmt::Write as _;
 
 use std::collections::HashMap;
 
 use super::{View, Viewer, is_failure, status_word};
-use crate::check::model::Status;
+use crate::check::model::{Kind, RuleId, RuleSeverity, Status};
 use crate::data::instance::{Date, InstanceId};
 use crate::diagnostics::render::{Finding, render_finding};
 use crate::diagnostics::{Lang, catalog};
 use crate::eval::verdict::{Judge, Verdict};
 use crate::source::SourceMap;
 
-/// Failures shown in full per district; the rest are counted (all are in the other formats).
-pub const SHOWN_PER_GROUP: usize = 10;
+/// Failing obligations shown in full per district; the next are listed with their counts.
+pub const SHOWN_PER_GROUP: usize = 5;
 
-/// One district (or the city) in the report: its counts and its first failures.
+/// Failing obligations listed by count after those shown in full; the rest are counted.
+const LISTED_PER_GROUP: usize = 10;
+
+/// Other failing subjects named under an obligation shown in full.
+const NAMED: usize = 5;
+
+/// One district (or the city) in the report.
 pub struct Group {
     pub name: String,
     pub counts: [usize; 6],
-    /// The first [`SHOWN_PER_GROUP`] failures, in verdict order.
-    pub failures: Vec<View>,
-    /// Failures not shown.
-    pub more: usize,
+    /// The obligations shown in full, most failing subjects first.
+    pub shown: Vec<Failing>,
+    /// The other failing obligations: id, title and count of failing subjects.
+    pub others: Vec<(String, String, usize)>,
+}
+
+/// One obligation that fails in a district: its first failure in full, the number of
+/// subjects that fail it, and the names of the next few.
+pub struct Failing {
+    pub first: View,
+    pub count: usize,
+    pub named: Vec<String>,
 }
 
 /// The human report's view of all verdicts, gathered as they are made: per district the
-/// counts and the first failures; nothing else is kept.
+/// counts and, per failing rule, its count, first failure and the next few subjects.
 pub struct Digest {
     strict: bool,
     groups: HashMap<InstanceId, Pending>,
     as_of: Option<Date>,
 }
 
-/// A district while verdicts are counted: its place in the order, its counts, and its first
-/// failures (without their derivations yet).
+/// A district while verdicts are counted.
 struct Pending {
     order: (bool, String),
-    group: Group,
-    failures: Vec<Verdict>,
+    name: String,
+    counts: [usize; 6],
+    rules: HashMap<RuleId, Rule>,
+}
+
+/// A failing rule while verdicts are counted: the first failure (without its derivation
+/// yet), the count, the next subjects.
+struct Rule {
+    first: Verdict,
+    count: usize,
+    next: Vec<InstanceId>,
 }
 
 impl Digest {
@@ -50,36 +74,62 @@ impl Digest {
     /// Counts a verdict of a subject grouped under `group` ([`Viewer::group_of`]).
     pub fn add(&mut self, viewer: &Viewer<'_>, group: InstanceId, v: Verdict) {
         self.as_of = self.as_of.max(Some(v.as_of));
-        let Pending { group, failures, .. } = self.groups.entry(group).or_insert_with(|| {
+        let pending = self.groups.entry(group).or_insert_with(|| {
             let subject = viewer.subject(group);
-            let group = Group { name: subject.group, counts: [0; 6], failures: Vec::new(), more: 0 };
-            Pending { order: subject.group_order, group, failures: Vec::new() }
+            Pending { order: subject.group_order, name: subject.group, counts: [0; 6], rules: HashMap::new() }
         });
         if let Some(i) = Status::ALL.iter().position(|(_, s)| *s == v.status) {
-            group.counts[i] += 1;
+            pending.counts[i] += 1;
         }
         if is_failure(v.status, self.strict) {
-            match failures.len() < SHOWN_PER_GROUP {
-                true => failures.push(v),
-                false => group.more += 1,
+            match pending.rules.get_mut(&v.rule) {
+                Some(rule) => {
+                    rule.count += 1;
+                    if rule.next.len() < NAMED {
+                        rule.next.push(v.subject);
+                    }
+                }
+                None => {
+                    pending.rules.insert(v.rule, Rule { first: v, count: 1, next: Vec::new() });
+                }
             }
         }
     }
 
     /// Whether a verdict counted fails the run.
     pub fn failed(&self) -> bool {
-        self.groups.values().any(|p| !p.failures.is_empty())
+        self.groups.values().any(|p| !p.rules.is_empty())
     }
 
-    /// The districts in order, their failures with derivations, and the as-of date.
+    /// The districts in order, their failing obligations with derivations, and the date.
     pub fn finish(self, viewer: &Viewer<'_>, judge: &mut Judge<'_>) -> (Vec<Group>, String) {
         let mut pending: Vec<Pending> = self.groups.into_values().collect();
         pending.sort_by(|a, b| a.order.cmp(&b.order));
         let groups = pending
             .into_iter()
-            .map(|mut p| {
-                p.group.failures = p.failures.iter().map(|v| viewer.view(&judge.retrace(v))).collect();
-                p.group
+            .map(|p| {
+                // Errors before warnings, failures before what is behind, binding obligations
+                // (约束性) before expected ones, then the most widespread first.
+                let mut rules: Vec<(RuleId, Rule)> = p.rules.into_iter().collect();
+                let rank = |r: RuleId, rule: &Rule| {
+                    let def = &viewer.model.rules[r];
+                    let error = def.severity == RuleSeverity::Error;
+                    let binding = def.kind == Kind::Binding;
+                    (!error, rule.first.status != Status::Fail, !binding, std::cmp::Reverse(rule.count), r)
+                };
+                rules.sort_by_key(|(r, rule)| rank(*r, rule));
+                let mut shown = Vec::new();
+                let mut others = Vec::new();
+                for (r, rule) in rules {
+                    if shown.len() < SHOWN_PER_GROUP {
+                        let first = viewer.view(&judge.retrace(&rule.first));
+                        let named = rule.next.iter().map(|&s| viewer.subject(s).path.join(" › ")).collect();
+                        shown.push(Failing { first, count: rule.count, named });
+                    } else {
+                        others.push((viewer.model.rules[r].id.clone(), viewer.names().rule(r), rule.count));
+                    }
+                }
+                Group { name: p.name, counts: p.counts, shown, others }
             })
             .collect();
         (groups, self.as_of.map_or(String::new(), |d| d.to_string()))
@@ -87,23 +137,44 @@ impl Digest {
 }
 
 pub fn write(groups: &[Group], as_of: &str, lang: Lang, sources: &SourceMap) -> String {
-    let t = |key: &str| catalog::text(lang, key, &[]).unwrap_or_default();
+    let t = |key: &str, args: &[(&str, String)]| catalog::text(lang, key, args).unwrap_or_default();
+    let sep = t("list.separator", &[]);
     let mut out = String::new();
     for group in groups {
-        for v in &group.failures {
-            out.push_str(&finding(v, lang, sources));
+        for f in &group.shown {
+            out.push_str(&finding(&f.first, lang, sources));
+            if f.count > 1 {
+                let mut names = f.named.join(&sep);
+                if f.count - 1 > f.named.len() {
+                    names.push_str(&t("explain.units_more", &[]));
+                }
+                let args = [("count", (f.count - 1).to_string()), ("names", names), ("rule", f.first.rule.clone())];
+                let _ = writeln!(out, "{}\n", t("report.same_rule", &args));
+            }
         }
-        if group.more > 0 {
-            let args = [("count", group.more.to_string()), ("group", group.name.clone())];
-            let _ = writeln!(out, "{}\n", catalog::text(lang, "report.more_failures", &args).unwrap_or_default());
+        if !group.others.is_empty() {
+            let args = [("group", group.name.clone()), ("count", group.others.len().to_string())];
+            let _ = writeln!(out, "{}", t("report.more_rules", &args));
+            for (id, title, n) in group.others.iter().take(LISTED_PER_GROUP) {
+                let args = [("rule", id.clone()), ("title", title.clone()), ("count", n.to_string())];
+                let _ = writeln!(out, "  {}", t("report.other_rule", &args));
+            }
+            let rest = group.others.len().saturating_sub(LISTED_PER_GROUP);
+            if rest > 0 {
+                let _ = writeln!(out, "  {}", t("report.rules_not_listed", &[("count", rest.to_string())]));
+            }
+            let _ = writeln!(out);
         }
     }
+    if groups.iter().any(|g| !g.shown.is_empty()) {
+        let _ = writeln!(out, "{}\n", t("report.next_step", &[]));
+    }
     if !as_of.is_empty() {
-        let _ = writeln!(out, "{} {as_of}", t("report.as_of"));
+        let _ = writeln!(out, "{} {as_of}", t("report.as_of", &[]));
     }
     let name_width = groups.iter().map(|g| g.name.chars().count()).max().unwrap_or(4).max(4);
     let header: Vec<String> = Status::ALL.iter().map(|(w, _)| format!("{w:>15}")).collect();
-    let _ = writeln!(out, "{}{}", pad(&t("report.group"), name_width), header.join(""));
+    let _ = writeln!(out, "{}{}", pad(&t("report.group", &[]), name_width), header.join(""));
     let mut total = [0usize; 6];
     for group in groups {
         for (i, c) in group.counts.iter().enumerate() {
@@ -113,7 +184,7 @@ pub fn write(groups: &[Group], as_of: &str, lang: Lang, sources: &SourceMap) -> 
         let _ = writeln!(out, "{}{}", pad(&group.name, name_width), cells.join(""));
     }
     let cells: Vec<String> = total.iter().map(|c| format!("{c:>15}")).collect();
-    let _ = writeln!(out, "{}{}", pad(&t("report.total"), name_width), cells.join(""));
+    let _ = writeln!(out, "{}{}", pad(&t("report.total", &[]), name_width), cells.join(""));
     out
 }
 
@@ -124,10 +195,11 @@ fn pad(text: &str, width: usize) -> String {
     format!("{text}{}", " ".repeat(target.saturating_sub(cols) + 2))
 }
 
+/// A failure as a diagnostic: the rule's title and the explanation, at the deciding value,
+/// with the plan's sentence and the departments as help.
 fn finding(v: &View, lang: Lang, sources: &SourceMap) -> String {
     let label =
         catalog::text(lang, "report.value_here", &[("status", status_word(v.status).to_string())]).unwrap_or_default();
-    let rule_label = catalog::text(lang, "report.rule_here", &[("rule", v.rule.clone())]).unwrap_or_default();
     let sep = catalog::text(lang, "list.separator", &[]).unwrap_or_default();
     let help = format!("{} — «{}» ({})", v.section, v.quote, v.departments.join(&sep));
     render_finding(&Finding {
@@ -135,7 +207,7 @@ fn finding(v: &View, lang: Lang, sources: &SourceMap) -> String {
         error: v.status == Status::Fail,
         message: format!("{}: {}", v.title, v.explanation),
         primary: v.location.as_ref().map(|l| (l.span, label)),
-        related: vec![(v.rule_location.span, rule_label)],
+        related: Vec::new(),
         help: Some(help),
         sources,
     })
