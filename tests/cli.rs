@@ -204,6 +204,31 @@ fn a_reader_that_stops_early_is_no_error() {
         assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{format}:\n{err}");
         assert_eq!(out.status.code(), Some(1), "{format}: the spec example has failures");
     }
+    // The other commands that print to standard output, with a reader gone or a full disk.
+    for args in [vec!["test"], vec!["graph"]] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_plancheck"))
+            .args(&args)
+            .current_dir(common::root())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("it ends");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked") && out.status.code() == Some(0), "{args:?}: {err}");
+    }
+    #[cfg(unix)]
+    {
+        let full = std::fs::File::create("/dev/full").expect("/dev/full");
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_plancheck"))
+            .arg("test")
+            .current_dir(common::root())
+            .stdout(full)
+            .output()
+            .expect("the binary runs");
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "test > /dev/full");
+    }
 }
 
 #[test]
@@ -271,4 +296,46 @@ fn test_reports_a_wrong_expectation_and_exits_1() {
     assert!(out.contains("expected `police.officer_per_area` to be fail, found pass"), "{out}");
     assert!(out.contains(" passed, 1 failed"), "{out}");
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_formula_nested_too_deep_is_a_diagnostic_not_a_stack_overflow() {
+    let dir = common::root().join("target/plancheck-fixtures/deep");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let forms = [
+        ("parens", format!("{}1{} > 0", "(".repeat(5000), ")".repeat(5000))),
+        ("minus", format!("{}1 > 0", "-".repeat(100_000))),
+        ("ifs", format!("{}1{} > 0", "if true then ".repeat(10_000), " else 2".repeat(10_000))),
+    ];
+    for (name, formula) in forms {
+        let path = dir.join(format!("{name}.rules"));
+        std::fs::write(&path, format!("rule a.b \"x\" {{\n    applies to district\n    require {formula}\n}}\n"))
+            .expect("write");
+        let shown = path.to_string_lossy().into_owned();
+        for args in [vec!["--lang", "en", "lint", "--rules", &shown], vec!["--lang", "en", "fmt", "--check", &shown]] {
+            let (code, _, err) = plancheck(&args);
+            assert_eq!(code, 2, "{name} {args:?}: {err}");
+            assert!(err.contains("nested at most 100 levels deep"), "{name}: {err}");
+        }
+    }
+    let (code, _, err) = plancheck(&["check", "--max-depth", "100000", "tests/submissions/example-jinnan-2024.json"]);
+    assert_eq!(code, 2, "a depth the readers cannot take is refused: {err}");
+}
+
+#[test]
+fn names_with_terminal_escapes_are_shown_not_obeyed() {
+    let text =
+        std::fs::read_to_string(common::root().join("tests/submissions/example-jinnan-2024.json")).expect("read");
+    let hostile = text.replacen("\"仁和园社区\"", "\"仁和园\\u001b]0;pwned\\u0007\\u001b[2J社区\"", 1);
+    assert_ne!(hostile, text);
+    let dir = common::root().join("target/plancheck-fixtures/escapes");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("submission.json");
+    std::fs::write(&path, hostile).expect("write");
+    let shown = path.to_string_lossy().into_owned();
+    for args in [vec!["check", &shown], vec!["explain", "staffing.four_plus_n_core", &shown]] {
+        let (_, out, err) = plancheck(&args);
+        assert!(!out.contains('\u{1b}') && !err.contains('\u{1b}') && !out.contains('\u{7}'), "{args:?}");
+        assert!(out.contains("仁和园\u{FFFD}"), "{args:?}: the name is still shown");
+    }
 }

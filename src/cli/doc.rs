@@ -21,7 +21,7 @@ pub fn run(rules: &Path, out: &Path, lang: Lang) -> u8 {
     match written {
         Ok(()) => {
             let args = [("count", files.len().to_string()), ("path", out.display().to_string())];
-            println!("{}", catalog::text(lang, "doc.written", &args).unwrap_or_default());
+            super::say(&catalog::text(lang, "doc.written", &args).unwrap_or_default());
             OK
         }
         Err(e) => {

@@ -34,7 +34,7 @@ pub fn run(args: &CheckArgs, rule: &str, subject: Option<&str>) -> u8 {
         eprintln!("{}", catalog::text(args.lang, "explain.no_subject", &params).unwrap_or_default());
         return UNUSABLE;
     }
-    match emit(&trees.join("\n"), args.output.as_deref(), args.lang) {
+    match emit(&crate::diagnostics::render::terminal_safe(&trees.join("\n")), args.output.as_deref(), args.lang) {
         Ok(()) => OK,
         Err(code) => code,
     }

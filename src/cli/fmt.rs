@@ -44,7 +44,7 @@ fn one(file: &Path, check: bool, lang: Lang) -> u8 {
     match format(id, &text) {
         Ok(formatted) if formatted == text => OK,
         Ok(_) if check => {
-            println!("{}", catalog::text(lang, "fmt.would_change", &[("path", name)]).unwrap_or_default());
+            super::say(&catalog::text(lang, "fmt.would_change", &[("path", name)]).unwrap_or_default());
             FINDING
         }
         Ok(formatted) => match std::fs::write(file, formatted) {

@@ -18,7 +18,7 @@ pub fn run(rules: &Path, options: &GenOptions, lang: Lang) -> u8 {
                 ("units", summary.units.to_string()),
                 ("path", options.out.display().to_string()),
             ];
-            println!("{}", catalog::text(lang, "gen.done", &args).unwrap_or_default());
+            super::say(&catalog::text(lang, "gen.done", &args).unwrap_or_default());
             OK
         }
         Err(e) => {

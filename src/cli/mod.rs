@@ -41,6 +41,12 @@ pub fn open(path: &Path, lang: Lang) -> Result<RuleSet, u8> {
     })
 }
 
+/// Prints a line on standard output: a reader that stopped early (`| head -1`) or a full disk
+/// loses the line, never the run (no panic, the exit code still says how it went).
+pub fn say(line: &str) {
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
+}
+
 /// Writes a report to standard output or to a file. A reader of standard output that stops
 /// early (`| head`) is no error.
 pub fn emit(text: &str, output: Option<&Path>, lang: Lang) -> Result<(), u8> {

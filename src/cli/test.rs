@@ -33,9 +33,12 @@ pub fn run(rules: &Path, lang: Lang) -> u8 {
             ("expected", status_word(x.status).to_string()),
             ("found", found),
         ];
-        println!("{}", catalog::text(lang, "test.failed", &args).unwrap_or_default());
+        super::say(&catalog::text(lang, "test.failed", &args).unwrap_or_default());
     }
     let passed = results.len() - failed;
-    println!("{passed} passed, {failed} failed");
+    super::say(
+        &catalog::text(lang, "test.summary", &[("passed", passed.to_string()), ("failed", failed.to_string())])
+            .unwrap_or_default(),
+    );
     if failed > 0 { FINDING } else { OK }
 }

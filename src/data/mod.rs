@@ -32,6 +32,11 @@ pub struct Limits {
     pub max_alias_nodes: usize,
 }
 
+impl Limits {
+    /// The deepest `max_depth` allowed: a reader recurses once per level.
+    pub const DEEPEST: usize = 1000;
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Limits { max_file_bytes: 256 * 1024 * 1024, max_depth: 64, max_alias_nodes: 100_000 }

@@ -68,7 +68,14 @@ pub fn localize(lang: Lang, value: &str, args: &[(&str, String)]) -> String {
 
 /// Renders every diagnostic, one after the other, as a user sees them.
 pub fn render_all(diagnostics: &[Diagnostic], sources: &SourceMap, lang: Lang) -> String {
-    diagnostics.iter().map(|d| render(d, sources, lang)).collect()
+    terminal_safe(&diagnostics.iter().map(|d| render(d, sources, lang)).collect::<String>())
+}
+
+/// Text for a terminal: control characters from names and submissions (escape sequences that
+/// clear the screen or set the window title, bells, carriage returns) are shown as `�`,
+/// never obeyed.
+pub fn terminal_safe(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() && c != '\n' && c != '\t' { '\u{FFFD}' } else { c }).collect()
 }
 
 /// Lines longer than this (minified JSON, one-line tables) are shown as a window around the

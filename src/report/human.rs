@@ -185,7 +185,7 @@ pub fn write(groups: &[Group], as_of: &str, lang: Lang, sources: &SourceMap) -> 
     }
     let cells: Vec<String> = total.iter().map(|c| format!("{c:>15}")).collect();
     let _ = writeln!(out, "{}{}", pad(&t("report.total", &[]), name_width), cells.join(""));
-    out
+    crate::diagnostics::render::terminal_safe(&out)
 }
 
 /// Pads to a width in characters, counting a Chinese character as two columns.

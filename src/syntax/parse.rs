@@ -29,10 +29,64 @@ pub fn parse_item(
     offset: usize,
     comments: &[std::ops::Range<usize>],
 ) -> Result<Option<Item>, PestFailure> {
+    if let Some(at) = too_deep(text) {
+        let found = "@syntax.nested_too_deeply".to_string();
+        return Err(PestFailure { at: offset + at, end: offset + at + 1, expected: vec!["syntax.shallower"], found });
+    }
     let mut pairs = Grammar::parse(Rule::item_only, text).map_err(|e| failure(e, text, offset))?;
     let lower = Lower { file, offset, text, comments };
     let Some(top) = pairs.next() else { return Ok(None) };
     Ok(top.into_inner().find(|p| p.as_rule() != Rule::EOI).map(|p| lower.item(p)))
+}
+
+/// How deep a formula may nest — brackets, a run of `-` or `not`, chained `if` — before it is
+/// refused rather than parsed: parsing, checking and evaluating all recurse over the nesting,
+/// and a hostile file must not exhaust the stack.
+pub const MAX_NESTING: usize = 100;
+
+/// Where an item nests deeper than [`MAX_NESTING`] (outside strings and comments).
+fn too_deep(text: &str) -> Option<usize> {
+    let (mut brackets, mut prefixes, mut ifs) = (0usize, 0usize, 0usize);
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => {
+                while let Some((_, d)) = chars.next() {
+                    match d {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '/' if chars.peek().is_some_and(|(_, d)| *d == '/') => {
+                while chars.next_if(|(_, d)| *d != '\n').is_some() {}
+            }
+            '(' | '[' | '{' => brackets += 1,
+            ')' | ']' | '}' => brackets = brackets.saturating_sub(1),
+            '-' => prefixes += 1,
+            c if c.is_whitespace() => {}
+            c if c.is_alphanumeric() || c == '_' => {
+                let start = i;
+                let mut end = i + c.len_utf8();
+                while let Some((j, d)) = chars.next_if(|(_, d)| d.is_alphanumeric() || *d == '_') {
+                    end = j + d.len_utf8();
+                }
+                match &text[start..end] {
+                    "not" => prefixes += 1,
+                    "if" => ifs += 1,
+                    _ => prefixes = 0,
+                }
+            }
+            _ => prefixes = 0,
+        }
+        if brackets.max(prefixes).max(ifs) > MAX_NESTING {
+            return Some(i);
+        }
+    }
+    None
 }
 
 fn failure(error: pest::error::Error<Rule>, text: &str, offset: usize) -> PestFailure {
