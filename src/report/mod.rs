@@ -1,6 +1,7 @@
 //! Reports of verdicts: one view of every verdict with all its texts resolved (subject,
 //! requirement, explanation, trace with file locations), then one module per output format.
 
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;

@@ -7,10 +7,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use std::collections::HashMap;
 
+use super::html;
 use super::json;
 use super::problems::{Problem, problems};
 use super::{RuleView, Subject, View, Viewer, is_failure};
-use crate::check::model::Status;
+use crate::check::model::{RuleId, Status};
 use crate::data::instance::InstanceId;
 use crate::diagnostics::Lang;
 use crate::engine::{Engine, Submissions};
@@ -24,6 +25,7 @@ pub enum Format {
     Sarif,
     Junit,
     Markdown,
+    Html,
 }
 
 /// Which verdicts carry their derivation trace (`--trace`).
@@ -69,6 +71,7 @@ pub fn write(
         Format::Human => report.human(out),
         Format::Junit => report.whole(out, |views, _| super::junit::write(views, settings.strict)),
         Format::Markdown => report.whole(out, |views, as_of| super::markdown::write(views, as_of, settings.lang)),
+        Format::Html => report.html(out),
     }
 }
 
@@ -85,6 +88,7 @@ pub fn unusable(settings: &Settings, problems: &[Problem], out: &mut dyn Write) 
         Format::Sarif => super::sarif::problems(out, problems),
         Format::Junit => out.write_all(super::junit::problems(problems).as_bytes()),
         Format::Markdown => out.write_all(super::markdown::problems(problems, settings.lang).as_bytes()),
+        Format::Html => out.write_all(super::html::problems(problems, settings.lang).as_bytes()),
         Format::Human => Ok(()),
     }
 }
@@ -190,6 +194,90 @@ impl Report<'_> {
             |out, any| json::end(out, any),
         );
         Written { failed, result }
+    }
+
+    /// `--format html`: one page from every verdict — counts for passes, details for the
+    /// first units of each obligation not met in each district.
+    fn html(&self, out: &mut dyn Write) -> Written {
+        let (model, lang) = (self.engine.model(), self.settings.lang);
+        let names = self.viewer.names();
+        let judged = self.engine.rules_judged(self.submissions, self.options);
+        let index: HashMap<RuleId, usize> = judged.iter().enumerate().map(|(i, r)| (*r, i)).collect();
+        let area = |r: RuleId| {
+            model.rules[r].area.map_or(String::new(), |a| {
+                let info = &model.areas[a];
+                match lang {
+                    crate::diagnostics::Lang::Zh => info.title.clone(),
+                    crate::diagnostics::Lang::En => info.english.clone().unwrap_or_else(|| info.title.clone()),
+                }
+            })
+        };
+        let rules: Vec<(RuleView, String)> = judged.iter().map(|&r| (self.viewer.rule(r), area(r))).collect();
+        let departments: Vec<String> = (0..model.departments.len()).map(|d| names.department(d)).collect();
+        let mut responsible = vec![Vec::new(); departments.len()];
+        for (i, &r) in judged.iter().enumerate() {
+            for (k, &d) in model.rules[r].departments.iter().enumerate() {
+                responsible[d].push((i, k == 0));
+            }
+        }
+        for list in &mut responsible {
+            list.sort_by_key(|(i, lead)| (!*lead, *i));
+        }
+        let mut groups: HashMap<InstanceId, ((bool, String), html::District)> = HashMap::new();
+        let (mut counts, mut as_of, mut failed) = ([0; 6], None, false);
+        self.engine.judge_in_parallel(
+            self.submissions,
+            &self.traced(false),
+            |judge, verdicts| {
+                let made: Vec<_> = verdicts
+                    .into_iter()
+                    .map(|v| {
+                        let group = self.viewer.group_of(v.subject);
+                        let (rule, status, date) = (v.rule, v.status, v.as_of);
+                        let view = (status != Status::Pass && status != Status::NotApplicable).then(|| {
+                            let mut v = self.explained(judge, v);
+                            v.trace = None;
+                            self.viewer.view(&v)
+                        });
+                        (group, rule, status, date, view)
+                    })
+                    .collect();
+                made
+            },
+            |made| {
+                for (group, rule, status, date, view) in made {
+                    as_of = as_of.max(Some(date));
+                    failed |= is_failure(status, self.settings.strict);
+                    if let Some(i) = Status::ALL.iter().position(|(_, s)| *s == status) {
+                        counts[i] += 1;
+                    }
+                    let (_, district) = groups.entry(group).or_insert_with(|| {
+                        let subject = self.viewer.subject(group);
+                        let district = html::District {
+                            name: subject.group.clone(),
+                            code: subject.code.clone(),
+                            counts: [0; 6],
+                            areas: Default::default(),
+                            failing: Default::default(),
+                        };
+                        (subject.group_order, district)
+                    });
+                    district.add(index.get(&rule).copied().unwrap_or(0), &area(rule), status, view);
+                }
+            },
+        );
+        let mut districts: Vec<_> = groups.into_values().collect();
+        districts.sort_by(|a, b| a.0.cmp(&b.0));
+        let page = html::Page {
+            lang,
+            as_of: as_of.map_or(String::new(), |d| d.to_string()),
+            counts,
+            rules,
+            departments,
+            responsible,
+            districts: districts.into_iter().map(|(_, d)| d).collect(),
+        };
+        Written { failed, result: out.write_all(html::write(&page).as_bytes()) }
     }
 
     /// Every subject of the rules judged, in dataset order, and where each is in that list.
