@@ -10,7 +10,7 @@ use crate::source::Span;
 use crate::syntax::ast::{self, AggFn, BinOp, UnaryOp};
 
 /// Names of the functions an expression may call.
-pub const FUNCTIONS: &[&str] = &["round_half_up", "abs", "starts_with", "present", "months"];
+pub const FUNCTIONS: &[&str] = &["round_half_up", "abs", "starts_with", "present", "months", "year"];
 
 /// Where an expression is evaluated.
 #[derive(Clone)]
@@ -230,6 +230,7 @@ impl<'a> Checker<'a> {
             "starts_with" => (Function::StartsWith, 2..=2),
             "present" => (Function::Present, 1..=1),
             "months" => (Function::Months, 2..=2),
+            "year" => (Function::Year, 1..=1),
             other => {
                 let suggestion = did_you_mean(other, FUNCTIONS.iter().copied().chain(AGGREGATES.iter().copied()));
                 self.error(Diagnostic::new(Code::UnknownFunction, name.span).arg("name", other).suggest(suggestion));
@@ -283,7 +284,7 @@ impl<'a> Checker<'a> {
                 }
                 ValueType::Bool
             }
-            Function::Months => {
+            Function::Months | Function::Year => {
                 for ((_, t), a) in typed.iter().zip(args) {
                     self.expect_type(t, &ValueType::Date, a.span);
                 }

@@ -398,6 +398,8 @@ pub enum Function {
     Present,
     /// `months(from, to)`: calendar months from one date to another, both included.
     Months,
+    /// `year(date)`: the calendar year of a date.
+    Year,
 }
 
 #[derive(Debug, Clone)]

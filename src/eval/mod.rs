@@ -512,6 +512,7 @@ impl<'a> Evaluator<'a> {
                 let months = (b.year - a.year) as i64 * 12 + b.month as i64 - a.month as i64 + 1;
                 Ok(Val::Num(Decimal::from(months)))
             }
+            (Function::Year, [Val::Date(d)]) => Ok(Val::Num(Decimal::from(d.year))),
             _ => Err(vec![Gap::Undefined(span)]),
         }
     }
