@@ -121,8 +121,12 @@ enum Command {
     },
     /// Run the tests written next to the rules
     Test {
+        /// A `.rules` file or a directory of them (default: the shipped `rules/`)
         #[arg(long)]
         rules: Option<PathBuf>,
+        /// Only the tests of rules whose id matches (`*` matches any text; comma-separated)
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
     },
     /// Write the rule catalog for policy staff, the department matrix and the plan coverage
     Doc {
@@ -230,7 +234,7 @@ fn main() -> ExitCode {
             cli::generate::run(&cli::rules_path(rules), &options, lang)
         }
         Command::Doc { rules, output } => cli::doc::run(&cli::rules_path(rules), &output, lang),
-        Command::Test { rules } => cli::test::run(&cli::rules_path(rules), lang),
+        Command::Test { rules, only } => cli::test::run(&cli::rules_path(rules), &only, lang),
         Command::Lint { rules } => cli::lint::run(&cli::rules_path(rules), lang),
         Command::Graph { rules, format, output } => {
             cli::graph::run(&cli::rules_path(rules), format, output.as_deref(), lang)

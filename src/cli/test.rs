@@ -8,13 +8,33 @@ use crate::diagnostics::{Lang, catalog};
 use crate::eval::cases;
 use crate::report::status_word;
 
-pub fn run(rules: &Path, lang: Lang) -> u8 {
+pub fn run(rules: &Path, only: &[String], lang: Lang) -> u8 {
     let set = match open(rules, lang).and_then(|set| report(&set, lang).map(|()| set)) {
         Ok(set) => set,
         Err(code) => return code,
     };
     let model = &set.checked.model;
-    let results = cases::run(model);
+    let selected = |rule: &str| only.is_empty() || only.iter().any(|p| crate::eval::verdict::matches(p, rule));
+    for pattern in only {
+        if !model.rules.iter().any(|r| crate::eval::verdict::matches(pattern, &r.id)) {
+            let ids = model.rules.iter().map(|r| r.id.as_str());
+            let suggestion = crate::diagnostics::suggest::did_you_mean(pattern, ids)
+                .and_then(|s| catalog::text(lang, "cli.suggest", &[("suggestion", s)]))
+                .unwrap_or_default();
+            let message = catalog::text(
+                lang,
+                "cli.only_matches_nothing",
+                &[("pattern", pattern.clone()), ("suggestion", suggestion)],
+            )
+            .unwrap_or_default();
+            eprintln!("{}", catalog::text(lang, "cli.usage_error", &[("message", message)]).unwrap_or_default());
+            return super::UNUSABLE;
+        }
+    }
+    let results: Vec<_> = cases::run(model)
+        .into_iter()
+        .filter(|r| selected(&model.rules[model.tests[r.test].expectations[r.expectation].rule].id))
+        .collect();
     let mut failed = 0;
     for r in &results {
         if r.passed() {
@@ -25,7 +45,19 @@ pub fn run(rules: &Path, lang: Lang) -> u8 {
         let x = &test.expectations[r.expectation];
         let file = set.sources.get(x.span.file);
         let (line, column) = file.line_col(x.span.start as usize);
-        let found = r.verdict.as_ref().map_or("-".to_string(), |v| status_word(v.status).to_string());
+        let found = r.verdict.as_ref().map_or("-".to_string(), |v| {
+            // What was computed, so that the author sees why: `fail (computed 7, required >= 8)`.
+            let computed = match (&v.actual, v.op, &v.threshold) {
+                (Some(a), Some(op), Some(t)) => catalog::text(
+                    lang,
+                    "test.computed",
+                    &[("actual", shown(a)), ("requirement", format!("{} {}", op.symbol(), shown(t)))],
+                ),
+                (Some(a), _, _) => catalog::text(lang, "test.computed_value", &[("actual", shown(a))]),
+                _ => None,
+            };
+            format!("{}{}", status_word(v.status), computed.unwrap_or_default())
+        });
         let args = [
             ("location", format!("{}:{line}:{column}", file.name)),
             ("test", test.name.clone()),
@@ -41,4 +73,12 @@ pub fn run(rules: &Path, lang: Lang) -> u8 {
             .unwrap_or_default(),
     );
     if failed > 0 { FINDING } else { OK }
+}
+
+/// A computed value as a test failure shows it: numbers with every digit they have.
+fn shown(v: &crate::eval::Val) -> String {
+    match v {
+        crate::eval::Val::Num(n) => crate::report::precise(*n),
+        other => other.to_string(),
+    }
 }
