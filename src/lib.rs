@@ -15,6 +15,7 @@ pub mod fmt;
 pub mod generate;
 pub mod graph;
 pub mod load;
+pub mod lsp;
 pub mod parallel;
 pub mod report;
 pub mod source;

@@ -154,6 +154,9 @@ enum Command {
         /// Files or directories (default: the shipped `rules/`)
         files: Vec<PathBuf>,
     },
+    /// Serve an editor over standard input and output (the Language Server Protocol):
+    /// diagnostics as you type, hover, go to definition, formatting
+    Lsp,
 }
 
 /// How submission files are read.
@@ -240,6 +243,7 @@ fn main() -> ExitCode {
             cli::graph::run(&cli::rules_path(rules), format, output.as_deref(), lang)
         }
         Command::Fmt { check, files } => cli::fmt::run(&files, check, lang),
+        Command::Lsp => cli::lsp::run(lang),
     };
     ExitCode::from(code)
 }
