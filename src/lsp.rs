@@ -4,7 +4,8 @@
 //! diagnostic is published at its place, with its second places as related information. Hover
 //! shows what a name means — a field's label, type and unit, a metric's formula, a rule's plan
 //! sentence, kind and departments, a parameter's default —, go to definition finds where it is
-//! declared, and formatting is `plancheck fmt`.
+//! declared, references where it is used, completion offers the names that fit where the
+//! cursor is, the outline lists a file's items, and formatting is `plancheck fmt`.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -15,7 +16,7 @@ use serde_json::{Value, json};
 use crate::check::model::Model;
 use crate::diagnostics::{Lang, render};
 use crate::load::{self, RuleSet};
-use crate::source::{FileId, SourceFile, SourceMap, Span};
+use crate::source::{FileId, SourceMap, Span};
 
 /// Serves one editor until it says `exit`.
 pub fn serve(connection: &Connection, lang: Lang) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
@@ -23,6 +24,9 @@ pub fn serve(connection: &Connection, lang: Lang) -> Result<(), Box<dyn std::err
         "textDocumentSync": 1,
         "hoverProvider": true,
         "definitionProvider": true,
+        "referencesProvider": true,
+        "documentSymbolProvider": true,
+        "completionProvider": {"triggerCharacters": ["."]},
         "documentFormattingProvider": true,
     });
     connection.initialize(capabilities)?;
@@ -118,12 +122,12 @@ impl Server {
                 .zip(&texts.secondary)
                 .filter_map(|((span, _), text)| {
                     let u = uris.get(&span.file)?;
-                    Some(json!({"location": {"uri": u, "range": range(set.sources.get(span.file), *span)}, "message": text}))
+                    Some(json!({"location": {"uri": u, "range": range(&set.sources.get(span.file).text, *span)}, "message": text}))
                 })
                 .collect();
             let severity = if d.is_error() { 1 } else { 2 };
             let diagnostic = json!({
-                "range": range(set.sources.get(d.primary.file), d.primary),
+                "range": range(&set.sources.get(d.primary.file).text, d.primary),
                 "severity": severity,
                 "code": d.code.code(),
                 "source": "plancheck",
@@ -158,6 +162,39 @@ impl Server {
                     json!([{"range": {"start": {"line": 0, "character": 0}, "end": {"line": lines, "character": 0}}, "newText": formatted}]),
                 )
             }
+            "textDocument/documentSymbol" => {
+                let text = self.open.get(&uri)?;
+                let parsed = crate::syntax::parse_file(FileId(0), text);
+                let symbols: Vec<Value> = parsed.ast.items.iter().map(|item| symbol(text, item)).collect();
+                Some(Value::Array(symbols))
+            }
+            "textDocument/completion" => {
+                let text = self.open.get(&uri)?.clone();
+                if self.set.as_ref().is_none_or(|(_, uris)| !uris.values().any(|u| *u == uri)) {
+                    self.check(&uri);
+                }
+                let (set, _) = self.set.as_ref()?;
+                let offset = offset(&text, &params["position"])?;
+                Some(Value::Array(completions(&set.checked.model, &text, offset)))
+            }
+            "textDocument/references" => {
+                if self.set.as_ref().is_none_or(|(_, uris)| !uris.values().any(|u| *u == uri)) {
+                    self.check(&uri);
+                }
+                let (set, uris) = self.set.as_ref()?;
+                let (file, _) = uris.iter().find(|(_, u)| **u == uri)?;
+                let source = set.sources.get(*file);
+                let word = word_at(&source.text, offset(&source.text, &params["position"])?)?;
+                let name = word.rsplit('.').next().unwrap_or(word);
+                let mut found = Vec::new();
+                for (id, f) in set.sources.files() {
+                    let Some(u) = uris.get(&id) else { continue };
+                    for at in occurrences(&f.text, name) {
+                        found.push(json!({"uri": u, "range": range(&f.text, Span::new(id, at, at + name.len()))}));
+                    }
+                }
+                Some(Value::Array(found))
+            }
             "textDocument/hover" | "textDocument/definition" => {
                 if self.set.as_ref().is_none_or(|(_, uris)| !uris.values().any(|u| *u == uri)) {
                     self.check(&uri);
@@ -165,20 +202,108 @@ impl Server {
                 let (set, uris) = self.set.as_ref()?;
                 let (file, _) = uris.iter().find(|(_, u)| **u == uri)?;
                 let source = set.sources.get(*file);
-                let offset = offset(source, &params["position"])?;
+                let offset = offset(&source.text, &params["position"])?;
                 let word = word_at(&source.text, offset)?;
                 let found = lookup(set, word, self.lang)?;
                 match request.method.as_str() {
                     "textDocument/hover" => Some(json!({"contents": {"kind": "markdown", "value": found.text}})),
                     _ => {
                         let at = uris.get(&found.span.file)?;
-                        Some(json!({"uri": at, "range": range(set.sources.get(found.span.file), found.span)}))
+                        Some(json!({"uri": at, "range": range(&set.sources.get(found.span.file).text, found.span)}))
                     }
                 }
             }
             _ => None,
         }
     }
+}
+
+/// An item of a file as an outline entry: rules, metrics, entities, tests, departments.
+fn symbol(text: &str, item: &crate::syntax::ast::Item) -> Value {
+    use crate::syntax::ast::ItemKind;
+    // LSP symbol kinds: 5 class, 6 method, 12 function, 13 variable, 14 constant, 23 struct.
+    let (name, kind) = match &item.kind {
+        ItemKind::Rule(r) => (format!("{} {}", r.id.text, r.title.value), 12),
+        ItemKind::Metric(m) => (format!("{}.{}", m.entity.text, m.name.text), 6),
+        ItemKind::Entity(e) => (e.name.text.clone(), 23),
+        ItemKind::Test(t) => (t.name.value.clone(), 5),
+        ItemKind::Department(d) => (d.name.text.clone(), 14),
+        ItemKind::Area(a) => (a.name.text.clone(), 14),
+        ItemKind::Unit(u) => (u.name.text.clone(), 14),
+        ItemKind::Plan(p) => (p.title.value.clone(), 13),
+    };
+    let r = range(text, item.span);
+    json!({"name": name, "kind": kind, "range": r, "selectionRange": r})
+}
+
+/// Where `name` stands as a whole identifier (not inside a longer one) in `text`.
+fn occurrences(text: &str, name: &str) -> Vec<usize> {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(name)
+        .filter(|(at, _)| {
+            let before = text[..*at].chars().next_back();
+            let after = text[at + name.len()..].chars().next();
+            !before.is_some_and(is_word) && !after.is_some_and(is_word)
+        })
+        .map(|(at, _)| at)
+        .collect()
+}
+
+/// What may be written at `offset`: after `responsible`, the departments; after a unit's
+/// number, the units; otherwise the fields and metrics of the entities the item is about
+/// (`metric ENTITY.…`, `applies to …`), the item's parameters, and the keywords.
+fn completions(model: &Model, text: &str, offset: usize) -> Vec<Value> {
+    // The item being written: from the last line that starts one.
+    let starts = ["rule ", "metric ", "consistency ", "entity ", "test ", "root entity "];
+    let head = &text[..offset];
+    let item_start = head
+        .match_indices('\n')
+        .map(|(i, _)| i + 1)
+        .rfind(|&i| starts.iter().any(|s| head[i..].starts_with(s)))
+        .unwrap_or(0);
+    let item = &text[item_start..];
+    let line = head.rsplit('\n').next().unwrap_or_default().trim_start();
+    // LSP completion kinds: 5 field, 6 variable, 14 keyword, 21 constant, 3 function.
+    let item_of = |label: &str, kind: u8, detail: &str| json!({"label": label, "kind": kind, "detail": detail});
+    if line.starts_with("responsible") {
+        return model.departments.iter().map(|d| item_of(&d.name, 21, d.english.as_deref().unwrap_or(""))).collect();
+    }
+    let mut entities: Vec<usize> = Vec::new();
+    if let Some(rest) = item.strip_prefix("metric ") {
+        let name = rest.split('.').next().unwrap_or_default();
+        entities.extend(model.entity(name));
+    }
+    if let Some(at) = item.find("applies to ") {
+        let names = item[at + "applies to ".len()..].lines().next().unwrap_or_default();
+        let names = names.split(" where ").next().unwrap_or_default();
+        entities.extend(names.split(',').filter_map(|n| model.entity(n.trim())));
+    }
+    let mut out = Vec::new();
+    for &e in &entities {
+        let def = &model.entities[e];
+        for f in &def.fields {
+            out.push(item_of(&f.name, 5, f.label.as_deref().unwrap_or("")));
+        }
+        for m in model.metrics.iter().filter(|m| m.entity == e) {
+            out.push(item_of(&m.name, 6, m.title.as_deref().unwrap_or("")));
+        }
+    }
+    if let Some(rule) =
+        item.strip_prefix("rule ").and_then(|r| r.split_whitespace().next()).and_then(|id| model.rule(id))
+    {
+        for p in &model.rules[rule].params {
+            out.push(item_of(&p.name, 6, p.description.as_deref().unwrap_or("")));
+        }
+    }
+    for keyword in crate::syntax::KEYWORDS {
+        out.push(item_of(keyword, 14, ""));
+    }
+    for f in crate::check::FUNCTIONS.iter().chain(crate::check::AGGREGATES) {
+        out.push(item_of(f, 3, ""));
+    }
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|v| seen.insert(v["label"].as_str().unwrap_or_default().to_string()));
+    out
 }
 
 /// What a name is: its text for hover, and where it is declared.
@@ -261,11 +386,11 @@ fn word_at(text: &str, offset: usize) -> Option<&str> {
 }
 
 /// An LSP position (line, UTF-16 column) as a byte offset in the file.
-fn offset(file: &SourceFile, position: &Value) -> Option<usize> {
+fn offset(text: &str, position: &Value) -> Option<usize> {
     let line = usize::try_from(position["line"].as_u64()?).ok()?;
     let character = usize::try_from(position["character"].as_u64()?).ok()?;
-    let start: usize = file.text.split_inclusive('\n').take(line).map(str::len).sum();
-    let rest = file.text.get(start..)?;
+    let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let rest = text.get(start..)?;
     let mut units = 0;
     for (i, c) in rest.char_indices() {
         if units >= character || c == '\n' {
@@ -273,16 +398,19 @@ fn offset(file: &SourceFile, position: &Value) -> Option<usize> {
         }
         units += c.len_utf16();
     }
-    Some(file.text.len())
+    Some(text.len())
 }
 
 /// A span as an LSP range (lines from 0, columns in UTF-16 code units).
-fn range(file: &SourceFile, span: Span) -> Value {
+fn range(text: &str, span: Span) -> Value {
     let at = |offset: usize| {
-        let offset = offset.min(file.text.len());
-        let line_start = file.text[..offset].rfind('\n').map_or(0, |i| i + 1);
-        let line = file.text[..line_start].matches('\n').count();
-        let character: usize = file.text[line_start..offset].chars().map(char::len_utf16).sum();
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line = text[..line_start].matches('\n').count();
+        let character: usize = text[line_start..offset].chars().map(char::len_utf16).sum();
         json!({"line": line, "character": character})
     };
     json!({"start": at(span.start as usize), "end": at(span.end as usize)})

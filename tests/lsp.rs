@@ -1,6 +1,7 @@
 //! `plancheck lsp` driven over standard input and output as an editor does: open a rule file
 //! of a rule set, see its diagnostics as it is edited (and cleared when fixed), hover a field,
-//! a metric and a rule, go to a definition, format the file, shut down.
+//! a metric and a rule, go to a definition, find references, list the outline, complete a name,
+//! format the file, shut down.
 
 mod common;
 
@@ -153,6 +154,32 @@ fn an_editor_sees_diagnostics_hovers_jumps_and_formats() {
     let at = position("urban_resident_population * 10000");
     let target = editor.request("textDocument/definition", json!({"textDocument": {"uri": uri}, "position": at}));
     assert!(target["uri"].as_str().expect("uri").ends_with("01-model.rules"), "{target}");
+
+    // References of a field: where it is declared and where formulas read it, in every file.
+    let at = position("urban_resident_population * 10000");
+    let refs = editor.request("textDocument/references", json!({"textDocument": {"uri": uri}, "position": at}));
+    let refs = refs.as_array().expect("locations");
+    assert!(refs.iter().any(|r| r["uri"].as_str().is_some_and(|u| u.ends_with("01-model.rules"))), "{refs:?}");
+    assert!(refs.iter().filter(|r| r["uri"] == uri.as_str()).count() >= 2, "{refs:?}");
+
+    // The outline of the file lists its rules and metrics.
+    let symbols = editor.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
+    let names: Vec<&str> = symbols.as_array().expect("symbols").iter().filter_map(|s| s["name"].as_str()).collect();
+    assert!(names.iter().any(|n| n.starts_with("staffing.workers_per_10k_urban ")), "{names:?}");
+    assert!(names.contains(&"district.workers_per_10k_urban"), "{names:?}");
+
+    // Completion inside a rule about communities offers their fields and metrics.
+    let require = text.find("    require extra_workers").expect("the 4+N rule's require");
+    let line = text[..require].matches('\n').count();
+    let items = editor.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": 12}}),
+    );
+    let labels: Vec<&str> = items.as_array().expect("items").iter().filter_map(|i| i["label"].as_str()).collect();
+    for expected in ["households", "community_workers_total", "extra_workers", "tolerance", "require"] {
+        assert!(labels.contains(&expected), "{expected} in {labels:?}");
+    }
+    assert!(!labels.contains(&"urban_resident_population"), "a district's field is not a community's");
 
     // Formatting an unformatted file gives the canonical text.
     let messy = text.replacen("    applies to district, city", "  applies   to district,city", 1);

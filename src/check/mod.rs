@@ -5,6 +5,7 @@
 mod cases;
 mod declare;
 pub use declare::{io_reason, valid_date};
+pub use expr::{AGGREGATES, FUNCTIONS};
 mod expr;
 pub mod model;
 mod rules;
