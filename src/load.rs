@@ -14,6 +14,8 @@ pub struct RuleSet {
     pub files: Vec<(FileId, Parsed)>,
     pub checked: Checked,
     pub diagnostics: Diagnostics,
+    /// The file asked for, when it was read with the rest of its directory as context.
+    pub focus: Option<FileId>,
 }
 
 /// The rule files a path names: the file itself, or the `.rules` files below a directory.
@@ -37,14 +39,41 @@ pub fn rule_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// Reads, parses and checks the rule set at `path`.
+/// Reads, parses and checks the rule set at `path`. A single file without a `plan` header (a
+/// draft of new rules next to the shipped ones) is checked together with the other `.rules`
+/// files of its directory, which hold the plan and the data model it needs; the set's
+/// `focus` is then that file.
 pub fn load(path: &Path) -> std::io::Result<RuleSet> {
-    let mut sources = SourceMap::new();
-    for file in rule_files(path)? {
-        let text = std::fs::read_to_string(&file)?;
-        sources.add(display_name(&file), &file, text);
+    let mut files = rule_files(path)?;
+    let mut focus = None;
+    if path.is_file() {
+        let own = std::fs::read_to_string(path)?;
+        let standalone = own.lines().any(|l| l.starts_with("plan "));
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        if !standalone {
+            files = rule_files(dir)?;
+            if !files.iter().any(|f| same_file(f, path)) {
+                files.push(path.to_path_buf());
+            }
+        }
     }
-    Ok(from_sources(sources))
+    let mut sources = SourceMap::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file)?;
+        let id = sources.add(display_name(file), file, text);
+        if path.is_file() && files.len() > 1 && same_file(file, path) {
+            focus = Some(id);
+        }
+    }
+    Ok(RuleSet { focus, ..from_sources(sources) })
+}
+
+/// Whether two paths name the same file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
 }
 
 /// Parses and checks files already in a source map.
@@ -65,7 +94,7 @@ pub fn from_sources(sources: SourceMap) -> RuleSet {
         .collect();
     let checked = check::check(&inputs, &mut diagnostics);
     diagnostics.sort();
-    RuleSet { sources, files, checked, diagnostics }
+    RuleSet { sources, files, checked, diagnostics, focus: None }
 }
 
 /// A path as shown to users: relative to the working directory when it is below it.

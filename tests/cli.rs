@@ -344,3 +344,39 @@ fn names_with_terminal_escapes_are_shown_not_obeyed() {
         assert!(out.contains("仁和园\u{FFFD}"), "{args:?}: the name is still shown");
     }
 }
+
+#[test]
+fn a_draft_rule_file_is_checked_and_tested_with_its_directory_as_context() {
+    let dir = common::root().join("target/plancheck-fixtures/draft/rules");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    for entry in std::fs::read_dir(common::root().join("rules")).expect("rules") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(&path, dir.join(path.file_name().expect("name"))).expect("copy");
+    }
+    let draft = dir.join("60-draft.rules");
+    std::fs::write(
+        &draft,
+        r#"rule staffing.draft_minimum "草稿：每个社区至少1名社区工作者" en "Draft: every community has a community worker" {
+    applies to community
+    require community_workers_total >= 1 人
+    standing
+    kind expected
+    responsible 市民政局
+    cite "规划背景 › 发展基础": "规范社区工作者4+N配备模式"
+}
+
+test "draft: one worker passes" {
+    given community { code: "120112103003", community_workers_total: 1 }
+    expect staffing.draft_minimum is pass
+}
+"#,
+    )
+    .expect("write");
+    let shown = draft.to_string_lossy().into_owned();
+    let (code, out, err) = plancheck(&["--lang", "en", "lint", "--rules", &shown]);
+    assert_eq!(code, 0, "the draft needs the model of the other files: {out}{err}");
+    let (code, out, err) = plancheck(&["--lang", "en", "test", "--rules", &shown]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("1 passed, 0 failed"), "only the draft's own tests: {out}");
+}

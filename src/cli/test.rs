@@ -31,9 +31,13 @@ pub fn run(rules: &Path, only: &[String], lang: Lang) -> u8 {
             return super::UNUSABLE;
         }
     }
+    // A draft read with its directory as context runs its own tests only.
+    let in_focus = |r: &cases::CaseResult| {
+        set.focus.is_none_or(|f| model.tests[r.test].expectations[r.expectation].span.file == f)
+    };
     let results: Vec<_> = cases::run(model)
         .into_iter()
-        .filter(|r| selected(&model.rules[model.tests[r.test].expectations[r.expectation].rule].id))
+        .filter(|r| in_focus(r) && selected(&model.rules[model.tests[r.test].expectations[r.expectation].rule].id))
         .collect();
     let mut failed = 0;
     for r in &results {
