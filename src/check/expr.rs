@@ -2,7 +2,9 @@
 //! infers types and units, and compiles to the IR of [`super::model`].
 
 use super::Checker;
-use super::model::{AggPart, EntityId, Expr, ExprKind, Function, MetricId, ParamDef, Scope, Step, Ty, ValueType};
+use super::model::{
+    AggPart, EntityId, Expr, ExprKind, Function, MetricId, Model, ParamDef, Scope, Step, Ty, ValueType,
+};
 use super::units::{PERCENT, Unit};
 use crate::diagnostics::suggest::did_you_mean;
 use crate::diagnostics::{Code, Diagnostic};
@@ -117,6 +119,19 @@ impl<'a> Checker<'a> {
         self.model.entities[e].name.clone()
     }
 
+    /// A plain ratio compared with a percentage must have been multiplied by 100 (or be a
+    /// metric declared in `%`): `a / b >= 50%` compares 0.5 with 50 and always fails, and a
+    /// parameter `= 0.1926` against a percentage means 0.19%. Warned, not refused: a ratio
+    /// may legitimately be scaled elsewhere.
+    fn percent_scale(&mut self, plain: &ValueType, ir: &Expr, other: &ValueType, other_span: Span) {
+        let (ValueType::Number { unit: a, literal: false }, ValueType::Number { unit: b, .. }) = (plain, other) else {
+            return;
+        };
+        if a.is_one() && *b == Unit::named(PERCENT) && !scaled_to_percent(&self.model, ir) {
+            self.error(Diagnostic::new(Code::PercentScale, ir.span).with(other_span, "related"));
+        }
+    }
+
     pub(super) fn expect_bool(&mut self, t: &ValueType, span: Span) {
         if !matches!(t, ValueType::Bool | ValueType::Error) {
             self.error(Diagnostic::new(Code::TypeMismatch, span).arg("expected", "bool").arg("found", describe(t)));
@@ -174,6 +189,8 @@ impl<'a> Checker<'a> {
             }
             BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                 let common = self.unify(&lt, &rt, l.span, r.span);
+                self.percent_scale(&lt, &l_ir, &rt, r.span);
+                self.percent_scale(&rt, &r_ir, &lt, l.span);
                 if let ValueType::Enum(variants) = &common {
                     for (e, t) in [(r, &rt), (l, &lt)] {
                         if let (ast::ExprKind::Str(s), ValueType::Text) = (&e.kind, t)
@@ -685,5 +702,22 @@ impl<'a> Checker<'a> {
                 None
             }
         }
+    }
+}
+
+/// Whether a plain number was brought to the scale of a percentage: multiplied by 100, or a
+/// metric declared in `%`.
+fn scaled_to_percent(model: &Model, e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Binary(BinOp::Mul, a, b) => {
+            let hundred = |x: &Expr| matches!(x.kind, ExprKind::Number(n) if n == rust_decimal::Decimal::ONE_HUNDRED);
+            hundred(a) || hundred(b) || scaled_to_percent(model, a) || scaled_to_percent(model, b)
+        }
+        ExprKind::Metric(_, m) => {
+            let metric = &model.metrics[*m];
+            metric.unit.as_ref().is_some_and(|u| *u == Unit::named(PERCENT)) || scaled_to_percent(model, &metric.expr)
+        }
+        ExprKind::If(_, a, b) => scaled_to_percent(model, a) && scaled_to_percent(model, b),
+        _ => e.children().into_iter().any(|c| scaled_to_percent(model, c)),
     }
 }

@@ -106,6 +106,7 @@ codes! {
     RuleWithoutTest       "W0201" "rule-without-test"       Warning;
     DueAfterPeriod        "W0301" "due-after-period"        Warning;
     BaselineAfterDue      "W0302" "baseline-not-before-due" Warning;
+    PercentScale          "W0303" "percent-scale"           Warning;
     UnknownField          "W1101" "unknown-field"           Warning;
     Implausible           "W1301" "implausible"             Warning;
     UnknownTable          "W1401" "unknown-table"           Warning;
