@@ -18,5 +18,6 @@ pub mod load;
 pub mod lsp;
 pub mod parallel;
 pub mod report;
+pub mod shipped;
 pub mod source;
 pub mod syntax;

@@ -380,3 +380,32 @@ test "draft: one worker passes" {
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("1 passed, 0 failed"), "only the draft's own tests: {out}");
 }
+
+#[test]
+fn the_binary_carries_the_shipped_rules() {
+    // Every file of rules/ is inside the binary, as it is on disk.
+    let mut on_disk: Vec<String> = std::fs::read_dir(common::root().join("rules"))
+        .expect("rules")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    on_disk.sort();
+    let shipped: Vec<String> = plancheck::shipped::FILES.iter().map(|(n, _)| n.to_string()).collect();
+    assert_eq!(shipped, on_disk, "src/shipped.rs lists every file of rules/");
+    for (name, text) in plancheck::shipped::FILES {
+        let disk = std::fs::read_to_string(common::root().join("rules").join(name)).expect("read");
+        assert_eq!(*text, disk, "{name}");
+    }
+    // Run where there is no rules/ directory: the shipped rules are used.
+    let elsewhere = common::root().join("target/plancheck-fixtures/elsewhere");
+    std::fs::create_dir_all(&elsewhere).expect("dir");
+    let cache = common::root().join("target/plancheck-fixtures/cache");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_plancheck"))
+        .args(["--lang", "en", "test", "--only", "police.*"])
+        .current_dir(&elsewhere)
+        .env("XDG_CACHE_HOME", &cache)
+        .output()
+        .expect("the binary runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains(" passed, 0 failed"), "{text}");
+}

@@ -25,11 +25,16 @@ pub const FINDING: u8 = 1;
 /// Exit code: the input could not be used.
 pub const UNUSABLE: u8 = 2;
 
-/// The rules to use: the given path, else the `rules/` directory shipped with plancheck.
+/// The rules to use: the given path, else the `rules/` directory of the working directory,
+/// else the rules shipped inside the binary (unpacked once per version).
 pub fn rules_path(given: Option<PathBuf>) -> PathBuf {
     given.unwrap_or_else(|| {
         let local = PathBuf::from("rules");
-        if local.is_dir() { local } else { Path::new(env!("CARGO_MANIFEST_DIR")).join("rules") }
+        if local.is_dir() {
+            return local;
+        }
+        let home = crate::shipped::home();
+        crate::shipped::unpack(&home).unwrap_or(home)
     })
 }
 
