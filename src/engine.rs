@@ -3,6 +3,7 @@
 //! every core and delivered in order. It prints nothing: every problem is a diagnostic
 //! handed back to the caller, who decides how to show it.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::check::model::{Model, RuleId};
@@ -10,7 +11,7 @@ use crate::data::{self, instance::Dataset};
 use crate::diagnostics::Diagnostics;
 use crate::eval::verdict::{Judge, JudgeOptions, Verdict, in_parallel};
 use crate::load::RuleSet;
-use crate::source::SourceMap;
+use crate::source::{FileId, SourceMap};
 
 /// A checked rule set, ready to judge submissions.
 pub struct Engine {
@@ -21,15 +22,49 @@ pub struct Engine {
 /// whole (全市) made over them when they are usable.
 pub struct Submissions {
     pub dataset: Dataset,
-    /// Every problem found in the submissions, sorted by place.
+    /// The problems found in the submissions, sorted by place: at most [`PER_FILE`] of a file
+    /// and [`IN_ALL`] in all.
     pub diagnostics: Diagnostics,
+    /// The problems beyond those limits, counted: errors, warnings.
+    pub hidden: (usize, usize),
 }
+
+/// Problems shown for one file: a broken file seldom needs more to be fixed, and ten thousand
+/// files of `{}` must not print a hundred thousand messages.
+pub const PER_FILE: usize = 50;
+
+/// Problems shown in all.
+pub const IN_ALL: usize = 500;
 
 impl Submissions {
     /// Whether verdicts can be judged: no error, and at least one submission.
     pub fn usable(&self) -> bool {
-        !self.diagnostics.has_errors() && !self.dataset.documents.is_empty()
+        !self.diagnostics.has_errors() && self.hidden.0 == 0 && !self.dataset.documents.is_empty()
     }
+
+    /// Every problem counted, shown or not: errors, warnings.
+    pub fn counts(&self) -> (usize, usize) {
+        (self.diagnostics.error_count() + self.hidden.0, self.diagnostics.warning_count() + self.hidden.1)
+    }
+}
+
+/// Keeps the first problems of each file and in all; counts the rest.
+fn cap(diagnostics: Diagnostics) -> (Diagnostics, (usize, usize)) {
+    let mut per_file: HashMap<FileId, usize> = HashMap::new();
+    let mut shown = Vec::new();
+    let mut hidden = (0, 0);
+    for d in diagnostics.0 {
+        let n = per_file.entry(d.primary.file).or_default();
+        *n += 1;
+        if *n <= PER_FILE && shown.len() < IN_ALL {
+            shown.push(d);
+        } else if d.is_error() {
+            hidden.0 += 1;
+        } else {
+            hidden.1 += 1;
+        }
+    }
+    (Diagnostics(shown), hidden)
 }
 
 /// Verdicts judged together on one thread.
@@ -78,7 +113,8 @@ impl Engine {
         if !diagnostics.has_errors() {
             crate::eval::whole::add_wholes(self.model(), &mut dataset);
         }
-        Submissions { dataset, diagnostics }
+        let (diagnostics, hidden) = cap(diagnostics);
+        Submissions { dataset, diagnostics, hidden }
     }
 
     /// A judge of the submissions on this thread.

@@ -409,3 +409,19 @@ fn the_binary_carries_the_shipped_rules() {
     assert_eq!(out.status.code(), Some(0), "{text}{}", String::from_utf8_lossy(&out.stderr));
     assert!(text.contains(" passed, 0 failed"), "{text}");
 }
+
+#[test]
+fn many_broken_files_give_a_bounded_list_of_problems() {
+    let dir = common::root().join("target/plancheck-fixtures/many");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    for i in 0..300 {
+        std::fs::write(dir.join(format!("f{i:03}.json")), "{}").expect("write");
+    }
+    let shown = dir.to_string_lossy().into_owned();
+    let (code, _, err) = plancheck(&["--lang", "en", "check", &shown]);
+    assert_eq!(code, 2);
+    assert!(err.contains("more problems, not shown"), "the rest is counted");
+    assert!(err.len() < 1_000_000, "{} bytes of problems", err.len());
+    assert!(err.contains("4200 error(s)"), "every problem is counted: {}", &err[err.len().saturating_sub(300)..]);
+}

@@ -64,7 +64,14 @@ pub fn prepare(args: &CheckArgs) -> Result<Prepared, Unusable> {
     let submissions = engine.load(&args.submissions, &args.options);
     let diagnostics = &submissions.diagnostics;
     eprint!("{}", render::render_all(&diagnostics.0, engine.sources(), args.lang));
-    let (errors, warnings) = (diagnostics.error_count(), diagnostics.warning_count());
+    let hidden = submissions.hidden.0 + submissions.hidden.1;
+    if hidden > 0 {
+        eprintln!(
+            "{}",
+            catalog::text(args.lang, "cli.more_problems", &[("count", hidden.to_string())]).unwrap_or_default()
+        );
+    }
+    let (errors, warnings) = submissions.counts();
     if errors + warnings > 0 {
         eprintln!("{}", summary(args.lang, errors, warnings));
     }
