@@ -15,8 +15,14 @@ use crate::source::{FileId, Span};
 pub fn parse(file: FileId, text: &str, limits: &Limits) -> Result<Node, Vec<Diagnostic>> {
     let offsets: Vec<usize> = text.char_indices().map(|(i, _)| i).chain(std::iter::once(text.len())).collect();
     let byte = |char_index: usize| offsets.get(char_index).copied().unwrap_or(text.len());
-    let mut b =
-        Builder { limits, stack: Vec::new(), anchors: HashMap::new(), expanded: 0, root: None, errors: Vec::new() };
+    let mut b = Builder {
+        limits,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        expanded: (0, 0),
+        root: None,
+        errors: Vec::new(),
+    };
     let mut documents = 0;
     for event in Parser::new_from_str(text) {
         let (event, span) = match event {
@@ -63,10 +69,10 @@ enum Frame {
 struct Builder<'l> {
     limits: &'l Limits,
     stack: Vec<Frame>,
-    /// Anchored nodes with their size in nodes.
-    anchors: HashMap<usize, (Node, usize)>,
-    /// Nodes created by expanding aliases so far.
-    expanded: usize,
+    /// Anchored nodes with their size: nodes, and bytes of text.
+    anchors: HashMap<usize, (Node, (usize, u64))>,
+    /// Nodes created by expanding aliases so far, and the bytes of text they hold.
+    expanded: (usize, u64),
     root: Option<Node>,
     errors: Vec<Diagnostic>,
 }
@@ -93,9 +99,12 @@ impl Builder<'_> {
     }
 
     fn alias(&mut self, id: usize, span: Span) -> Result<(), Vec<Diagnostic>> {
-        let Some((node, size)) = self.anchors.get(&id) else { return Ok(()) };
-        self.expanded += size;
-        if self.expanded > self.limits.max_alias_nodes {
+        let Some((node, (nodes, bytes))) = self.anchors.get(&id) else { return Ok(()) };
+        self.expanded.0 += nodes;
+        self.expanded.1 = self.expanded.1.saturating_add(*bytes);
+        // Few values can still be many bytes (a long text anchored once and aliased 20,000
+        // times): the expansion may not hold more than a file may.
+        if self.expanded.0 > self.limits.max_alias_nodes || self.expanded.1 > self.limits.max_file_bytes {
             return Err(vec![Diagnostic::new(Code::AliasLimit, span).arg("limit", self.limits.max_alias_nodes)]);
         }
         let node = node.clone();
@@ -138,11 +147,17 @@ impl Builder<'_> {
     }
 }
 
-fn size(node: &Node) -> usize {
-    1 + match &node.value {
-        Value::List(items) => items.iter().map(size).sum(),
-        Value::Map(entries) => entries.iter().map(|e| size(&e.value)).sum(),
+/// The size of a value: its nodes, and the bytes of its texts and keys.
+fn size(node: &Node) -> (usize, u64) {
+    let add = |(n, b): (usize, u64), (m, c): (usize, u64)| (n + m, b.saturating_add(c));
+    let own = match &node.value {
+        Value::Text(t) | Value::Number(t) => t.len() as u64,
         _ => 0,
+    };
+    match &node.value {
+        Value::List(items) => items.iter().map(size).fold((1, own), add),
+        Value::Map(entries) => entries.iter().map(|e| add(size(&e.value), (0, e.key.len() as u64))).fold((1, own), add),
+        _ => (1, own),
     }
 }
 
@@ -218,6 +233,12 @@ mod tests {
         }
         let err = parse(FileId(0), &bomb, &Limits::default()).expect_err("bomb");
         assert_eq!(err[0].code, Code::AliasLimit);
+        // Few values, many bytes: a long text anchored once and aliased many times.
+        let long = format!("a: &t \"{}\"\nb: [{}]\n", "x".repeat(10_000), vec!["*t"; 200].join(", "));
+        let limits = Limits { max_file_bytes: 1_000_000, ..Limits::default() };
+        let err = parse(FileId(0), &long, &limits).expect_err("more text than a file may hold");
+        assert_eq!(err[0].code, Code::AliasLimit);
+        assert!(parse(FileId(0), &long, &Limits::default()).is_ok(), "2 MB fit in the default 256 MB");
     }
 
     #[test]
