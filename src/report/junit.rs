@@ -7,39 +7,60 @@ use super::problems::Problem;
 use super::{View, is_failure, status_word};
 use crate::check::model::Status;
 
-pub fn write(views: &[View], strict: bool) -> String {
-    let suites = super::groups(views);
-    let failures = views.iter().filter(|v| is_failure(v.status, strict)).count();
+/// One test case: the rule as class, the subject as name, a failure or a skip with the
+/// explanation for what is not a pass.
+pub fn case(v: &View, strict: bool) -> String {
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "    <testcase classname=\"{}\" name=\"{}\"",
+        escape(&v.rule),
+        escape(&format!("{} {}", v.subject.code, v.subject.name))
+    );
+    let status = status_word(v.status);
+    if is_failure(v.status, strict) {
+        let _ = writeln!(out, ">");
+        let _ = writeln!(out, "      <failure type=\"{status}\" message=\"{}\"/>", escape(&v.explanation));
+        let _ = writeln!(out, "    </testcase>");
+    } else if v.status != Status::Pass {
+        let _ = writeln!(out, ">");
+        let _ = writeln!(out, "      <skipped message=\"{status}: {}\"/>", escape(&v.explanation));
+        let _ = writeln!(out, "    </testcase>");
+    } else {
+        let _ = writeln!(out, "/>");
+    }
+    out
+}
+
+/// A passing test case, from its rule and subject alone.
+pub fn passed(rule: &str, subject: &super::Subject) -> String {
+    format!(
+        "    <testcase classname=\"{}\" name=\"{}\"/>\n",
+        escape(rule),
+        escape(&format!("{} {}", subject.code, subject.name))
+    )
+}
+
+/// The whole report from the test cases of each district (in order): a suite per district.
+pub fn write(groups: &[super::write::Grouped], strict: bool) -> String {
+    let failing = |g: &super::write::Grouped| {
+        Status::ALL.iter().zip(g.counts).filter(|((_, s), _)| is_failure(*s, strict)).map(|(_, n)| n).sum::<usize>()
+    };
+    let total: usize = groups.iter().map(|g| g.counts.iter().sum::<usize>()).sum();
+    let failures: usize = groups.iter().map(failing).sum();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(out, "<testsuites name=\"plancheck\" tests=\"{}\" failures=\"{failures}\">", views.len());
-    for (name, list) in suites {
-        let failed = list.iter().filter(|v| is_failure(v.status, strict)).count();
-        let skipped = list.iter().filter(|v| !is_failure(v.status, strict) && v.status != Status::Pass).count();
+    let _ = writeln!(out, "<testsuites name=\"plancheck\" tests=\"{total}\" failures=\"{failures}\">");
+    for g in groups {
+        let tests: usize = g.counts.iter().sum();
+        let failed = failing(g);
+        let skipped = tests - failed - g.counts[0];
         let _ = writeln!(
             out,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failed}\" errors=\"0\" skipped=\"{skipped}\">",
-            escape(name),
-            list.len()
+            "  <testsuite name=\"{}\" tests=\"{tests}\" failures=\"{failed}\" errors=\"0\" skipped=\"{skipped}\">",
+            escape(&g.name)
         );
-        for v in list {
-            let _ = write!(
-                out,
-                "    <testcase classname=\"{}\" name=\"{}\"",
-                escape(&v.rule),
-                escape(&format!("{} {}", v.subject.code, v.subject.name))
-            );
-            let status = status_word(v.status);
-            if is_failure(v.status, strict) {
-                let _ = writeln!(out, ">");
-                let _ = writeln!(out, "      <failure type=\"{status}\" message=\"{}\"/>", escape(&v.explanation));
-                let _ = writeln!(out, "    </testcase>");
-            } else if v.status != Status::Pass {
-                let _ = writeln!(out, ">");
-                let _ = writeln!(out, "      <skipped message=\"{status}: {}\"/>", escape(&v.explanation));
-                let _ = writeln!(out, "    </testcase>");
-            } else {
-                let _ = writeln!(out, "/>");
-            }
+        for piece in g.chapters.values().flat_map(|c| &c.pieces) {
+            out.push_str(piece);
         }
         let _ = writeln!(out, "  </testsuite>");
     }

@@ -751,26 +751,6 @@ fn first_location(t: &TraceView) -> Option<Location> {
     t.location.clone().or_else(|| t.inputs.iter().find_map(first_location))
 }
 
-/// Verdicts grouped by district (in code order), the whole last.
-pub fn groups(views: &[View]) -> Vec<(&str, Vec<&View>)> {
-    let mut map: std::collections::BTreeMap<&(bool, String), (&str, Vec<&View>)> = std::collections::BTreeMap::new();
-    for v in views {
-        map.entry(&v.subject.group_order).or_insert_with(|| (v.subject.group.as_str(), Vec::new())).1.push(v);
-    }
-    map.into_values().collect()
-}
-
-/// Counts of statuses, in the order of `spec/cli.md`.
-pub fn tally<'v>(views: impl Iterator<Item = &'v View>) -> [usize; 6] {
-    let mut counts = [0; 6];
-    for v in views {
-        if let Some(i) = Status::ALL.iter().position(|(_, s)| *s == v.status) {
-            counts[i] += 1;
-        }
-    }
-    counts
-}
-
 /// Whether a verdict counts as a failure for the exit code.
 pub fn is_failure(status: Status, strict: bool) -> bool {
     status == Status::Fail || (strict && matches!(status, Status::Behind | Status::Unknown))

@@ -1,6 +1,7 @@
 //! A whole report in the format asked for, written from the engine's verdicts: JSON and SARIF
 //! as verdicts are judged (on every core, in order), the human report from counts and the
-//! first failures of each district, JUnit and Markdown from the views of every verdict.
+//! first failures of each district, JUnit and Markdown from the text of each verdict, kept
+//! per district (never the views), the HTML page from counts and the first units.
 
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -69,8 +70,8 @@ pub fn write(
         Format::Json => report.json(out),
         Format::Sarif => report.sarif(out),
         Format::Human => report.human(out),
-        Format::Junit => report.whole(out, |views, _| super::junit::write(views, settings.strict)),
-        Format::Markdown => report.whole(out, |views, as_of| super::markdown::write(views, as_of, settings.lang)),
+        Format::Junit => report.junit(out),
+        Format::Markdown => report.markdown(out),
         Format::Html => report.html(out),
     }
 }
@@ -91,6 +92,21 @@ pub fn unusable(settings: &Settings, problems: &[Problem], out: &mut dyn Write) 
         Format::Html => out.write_all(super::html::problems(problems, settings.lang).as_bytes()),
         Format::Human => Ok(()),
     }
+}
+
+/// One district (or the city) of a report written per district: its counts and, per chapter
+/// of the plan (one for JUnit), the pieces of text of its verdicts in order.
+pub struct Grouped {
+    pub name: String,
+    pub counts: [usize; 6],
+    pub chapters: std::collections::BTreeMap<String, Chapter>,
+}
+
+/// The pieces of one chapter of a district, with the counts of its verdicts.
+#[derive(Default)]
+pub struct Chapter {
+    pub counts: [usize; 6],
+    pub pieces: Vec<String>,
 }
 
 /// One report being written.
@@ -114,9 +130,15 @@ impl Report<'_> {
         if v.status == Status::Pass || v.explained.is_some() { v } else { judge.retrace(&v) }
     }
 
-    /// The formats written from the views of all verdicts at once (JUnit, Markdown).
-    fn whole(&self, out: &mut dyn Write, write: impl Fn(&[View], &str) -> String) -> Written {
-        let mut views = Vec::new();
+    /// The formats written per district (JUnit, Markdown): each verdict becomes its piece of
+    /// text as it is judged (`piece`: the chapter it goes under, and its text if it has one),
+    /// and only the pieces are kept, never the views.
+    fn grouped(
+        &self,
+        piece: impl Fn(&View) -> (String, Option<String>) + Sync,
+        brief: impl Fn(&Verdict, &Subject) -> (String, Option<String>) + Sync,
+    ) -> (Vec<Grouped>, String) {
+        let mut groups: HashMap<InstanceId, ((bool, String), Grouped)> = HashMap::new();
         let mut as_of = None;
         self.engine.judge_in_parallel(
             self.submissions,
@@ -124,22 +146,70 @@ impl Report<'_> {
             |judge, verdicts| {
                 verdicts
                     .into_iter()
-                    .map(|v| match v.status {
-                        Status::Pass | Status::NotApplicable => (v.as_of, self.viewer.view(&v)),
-                        _ => (v.as_of, self.viewer.view(&self.explained(judge, v))),
+                    .map(|v| {
+                        let group = self.viewer.group_of(v.subject);
+                        let (status, date) = (v.status, v.as_of);
+                        let made = match v.status {
+                            // A pass needs no explanation: its rule and subject say it.
+                            Status::Pass | Status::NotApplicable => brief(&v, &self.viewer.subject(v.subject)),
+                            _ => piece(&self.viewer.view(&self.explained(judge, v))),
+                        };
+                        (group, status, date, made)
                     })
                     .collect::<Vec<_>>()
             },
             |made| {
-                for (date, view) in made {
+                for (group, status, date, (chapter, text)) in made {
                     as_of = as_of.max(Some(date));
-                    views.push(view);
+                    let (_, g) = groups.entry(group).or_insert_with(|| {
+                        let subject = self.viewer.subject(group);
+                        let g = Grouped { name: subject.group.clone(), counts: [0; 6], chapters: Default::default() };
+                        (subject.group_order, g)
+                    });
+                    let i = Status::ALL.iter().position(|(_, s)| *s == status).unwrap_or(0);
+                    g.counts[i] += 1;
+                    let c = g.chapters.entry(chapter).or_default();
+                    c.counts[i] += 1;
+                    c.pieces.extend(text);
                 }
             },
         );
-        let as_of = as_of.map_or(String::new(), |d| d.to_string());
-        let failed = views.iter().any(|v| is_failure(v.status, self.settings.strict));
-        Written { failed, result: out.write_all(write(&views, &as_of).as_bytes()) }
+        let mut groups: Vec<_> = groups.into_values().collect();
+        groups.sort_by(|a, b| a.0.cmp(&b.0));
+        (groups.into_iter().map(|(_, g)| g).collect(), as_of.map_or(String::new(), |d| d.to_string()))
+    }
+
+    /// `--format junit`: a test case per verdict, a suite per district.
+    fn junit(&self, out: &mut dyn Write) -> Written {
+        let strict = self.settings.strict;
+        let model = self.engine.model();
+        let (groups, _) = self.grouped(
+            |v| (String::new(), Some(super::junit::case(v, strict))),
+            |v, subject| match v.status {
+                Status::Pass => (String::new(), Some(super::junit::passed(&model.rules[v.rule].id, subject))),
+                _ => (String::new(), Some(super::junit::case(&self.viewer.view(v), strict))),
+            },
+        );
+        let failed =
+            groups.iter().any(|g| Status::ALL.iter().zip(g.counts).any(|((_, s), n)| n > 0 && is_failure(*s, strict)));
+        Written { failed, result: out.write_all(super::junit::write(&groups, strict).as_bytes()) }
+    }
+
+    /// `--format markdown`: per district and chapter of the plan, the obligations not met.
+    fn markdown(&self, out: &mut dyn Write) -> Written {
+        let (lang, strict) = (self.settings.lang, self.settings.strict);
+        let model = self.engine.model();
+        let chapter_of = |r: crate::check::model::RuleId| {
+            let section = model.rules[r].citations.first().map_or("", |c| c.section.as_str());
+            section.split('›').nth(1).or_else(|| section.split('›').next()).unwrap_or("").trim().to_string()
+        };
+        let (groups, as_of) = self.grouped(
+            |v| (super::markdown::chapter(v), Some(super::markdown::row(v, lang))),
+            |v, _| (chapter_of(v.rule), None),
+        );
+        let failed =
+            groups.iter().any(|g| Status::ALL.iter().zip(g.counts).any(|((_, s), n)| n > 0 && is_failure(*s, strict)));
+        Written { failed, result: out.write_all(super::markdown::write(&groups, &as_of, lang).as_bytes()) }
     }
 
     /// `--format json`: a first pass counts the verdicts for the summary, a second writes each
