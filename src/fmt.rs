@@ -6,6 +6,7 @@
 use crate::diagnostics::Diagnostic;
 use crate::source::FileId;
 use crate::syntax::ast::*;
+use crate::syntax::keywords::Keywords;
 use crate::syntax::lex::Comment;
 use crate::syntax::{self, Parsed};
 
@@ -21,8 +22,30 @@ pub enum FmtError {
     CommentLost(String),
 }
 
-/// Formats the text of one `.rules` file.
+thread_local! {
+    /// The form of the keywords being written (set for one call of [`format_in`]).
+    static FORM: std::cell::Cell<Keywords> = const { std::cell::Cell::new(Keywords::En) };
+}
+
+/// A keyword (or an operator's word) in the form being written.
+fn kw(english: &'static str) -> &'static str {
+    FORM.with(|f| f.get().word(english))
+}
+
+/// Formats the text of one `.rules` file, keeping the form of its keywords.
 pub fn format(file: FileId, text: &str) -> Result<String, FmtError> {
+    format_in(file, text, Keywords::of(text))
+}
+
+/// Formats the text of one `.rules` file with its keywords in English or in Chinese.
+pub fn format_in(file: FileId, text: &str, form: Keywords) -> Result<String, FmtError> {
+    let outer = FORM.with(|f| f.replace(form));
+    let result = format_as(file, text);
+    FORM.with(|f| f.set(outer));
+    result
+}
+
+fn format_as(file: FileId, text: &str) -> Result<String, FmtError> {
     let parsed = syntax::parse_file(file, text);
     if !parsed.diagnostics.is_empty() {
         return Err(FmtError::Syntax(parsed.diagnostics));
@@ -167,14 +190,14 @@ impl<'t> Printer<'t> {
         let end = item.span.end as usize;
         match &item.kind {
             ItemKind::Plan(p) => {
-                let header = format!("plan {} {{", string(&p.title.value));
+                let header = format!("{} {} {{", kw("plan"), string(&p.title.value));
                 self.block(start, p.title.span.end as usize, end, header, |pr| {
                     for c in &p.clauses {
                         let value = match &c.value {
                             PlanValue::Str(s) => string(&s.value),
                             PlanValue::Date(d) => d.text.clone(),
                             PlanValue::Number(n, _) => n.clone(),
-                            PlanValue::Period { from, to, .. } => format!("{from} to {to}"),
+                            PlanValue::Period { from, to, .. } => format!("{from} {} {to}", kw("to")),
                             PlanValue::Part { code, name, .. } => format!("{code} {}", string(&name.value)),
                         };
                         pr.unit(
@@ -187,36 +210,43 @@ impl<'t> Printer<'t> {
                 });
             }
             ItemKind::Area(a) => {
-                let line = format!("area {} {}{}", a.name.text, string(&a.title.value), opt_string(&a.english));
+                let line =
+                    format!("{} {} {}{}", kw("area"), a.name.text, string(&a.title.value), opt_string(&a.english));
                 self.unit(start, end, vec![line], true);
             }
             ItemKind::Department(d) => {
-                let line = format!("department {}{}", d.name.text, opt_string(&d.english));
+                let line = format!("{} {}{}", kw("department"), d.name.text, opt_string(&d.english));
                 self.unit(start, end, vec![line], true);
             }
             ItemKind::Unit(u) => {
                 let def = u.definition.as_ref().map_or(String::new(), |q| format!(" = {}", quantity(q)));
-                let line = format!("unit {}{def}{}", u.name.text, opt_string(&u.description));
+                let line = format!("{} {}{def}{}", kw("unit"), u.name.text, opt_string(&u.description));
                 self.unit(start, end, vec![line], true);
             }
             ItemKind::Entity(e) => {
-                let root = if e.root { "root " } else { "" };
-                let header =
-                    format!("{root}entity {}{}{} {{", e.name.text, opt_string(&e.title), opt_string(&e.english));
+                let root = if e.root { format!("{} ", kw("root")) } else { String::new() };
+                let header = format!(
+                    "{root}{} {}{}{} {{",
+                    kw("entity"),
+                    e.name.text,
+                    opt_string(&e.title),
+                    opt_string(&e.english)
+                );
                 let header_end = e.english.as_ref().or(e.title.as_ref()).map_or(e.name.span.end, |s| s.span.end);
                 self.block(start, header_end as usize, end, header, |pr| {
                     for m in &e.members {
                         let line = match &m.kind {
-                            MemberKind::Key(n) => format!("key {}", n.text),
-                            MemberKind::Display(n) => format!("display {}", n.text),
+                            MemberKind::Key(n) => format!("{} {}", kw("key"), n.text),
+                            MemberKind::Display(n) => format!("{} {}", kw("display"), n.text),
                             MemberKind::Unique(names) => {
                                 format!(
-                                    "unique {}",
+                                    "{} {}",
+                                    kw("unique"),
                                     names.iter().map(|n| n.text.as_str()).collect::<Vec<_>>().join(", ")
                                 )
                             }
                             MemberKind::Field(f) => {
-                                let optional = if f.optional { "optional " } else { "" };
+                                let optional = if f.optional { format!("{} ", kw("optional")) } else { String::new() };
                                 format!("{optional}{}: {}", f.name.text, type_expr(&f.ty))
                             }
                         };
@@ -227,7 +257,7 @@ impl<'t> Printer<'t> {
             ItemKind::Metric(m) => {
                 let title = opt_string(&m.title);
                 let unit = m.unit.as_ref().map_or(String::new(), |u| format!(": {}", u.text()));
-                let head = format!("metric {}.{}{title}{unit} =", m.entity.text, m.name.text);
+                let head = format!("{} {}.{}{title}{unit} =", kw("metric"), m.entity.text, m.name.text);
                 let body = expr(&m.expr);
                 let lines = if head.chars().count() + body.chars().count() < WIDTH {
                     vec![format!("{head} {body}")]
@@ -239,10 +269,10 @@ impl<'t> Printer<'t> {
             ItemKind::Rule(r) => {
                 let header = format!(
                     "{} {} {}{} {{",
-                    if r.consistency { "consistency" } else { "rule" },
+                    if r.consistency { kw("consistency") } else { kw("rule") },
                     r.id.text,
                     string(&r.title.value),
-                    r.english.as_ref().map_or(String::new(), |e| format!(" en {}", string(&e.value)))
+                    r.english.as_ref().map_or(String::new(), |e| format!(" {} {}", kw("en"), string(&e.value)))
                 );
                 let header_end = r.english.as_ref().unwrap_or(&r.title).span.end as usize;
                 self.block(start, header_end, end, header, |pr| {
@@ -252,7 +282,7 @@ impl<'t> Printer<'t> {
                 });
             }
             ItemKind::Test(t) => {
-                let header = format!("test {} {{", string(&t.name.value));
+                let header = format!("{} {} {{", kw("test"), string(&t.name.value));
                 self.block(start, t.name.span.end as usize, end, header, |pr| {
                     for c in &t.clauses {
                         let lines = test_clause(&c.kind, pr.depth);
@@ -317,8 +347,10 @@ fn type_expr(t: &TypeExpr) -> String {
             }
             s
         }
-        TypeKind::List(inner) => format!("list of {}", type_expr(inner)),
-        TypeKind::Enum(v) => format!("enum {{ {} }}", v.iter().map(|n| n.text.as_str()).collect::<Vec<_>>().join(", ")),
+        TypeKind::List(inner) => format!("{} {}", kw("list of"), type_expr(inner)),
+        TypeKind::Enum(v) => {
+            format!("{} {{ {} }}", kw("enum"), v.iter().map(|n| n.text.as_str()).collect::<Vec<_>>().join(", "))
+        }
     };
     if t.nullable { format!("{body}?") } else { body }
 }
@@ -328,39 +360,42 @@ fn clause(c: &ClauseKind) -> String {
         ClauseKind::Applies { entities, condition } => {
             let names = entities.iter().map(|n| n.text.as_str()).collect::<Vec<_>>().join(", ");
             match condition {
-                Some(e) => format!("applies to {names} where {}", expr(e)),
-                None => format!("applies to {names}"),
+                Some(e) => format!("{} {names} {} {}", kw("applies to"), kw("where"), expr(e)),
+                None => format!("{} {names}", kw("applies to")),
             }
         }
-        ClauseKind::Require(e) => format!("require {}", expr(e)),
-        ClauseKind::Standing => "standing".to_string(),
+        ClauseKind::Require(e) => format!("{} {}", kw("require"), expr(e)),
+        ClauseKind::Standing => kw("standing").to_string(),
         ClauseKind::Target { due, baseline } => match baseline {
             Some(b) => {
-                let level = b.level.as_ref().map_or(String::new(), |l| format!(" for {}", l.text));
-                format!("target by {}, baseline {} in {}{level}", due.text, quantity(&b.value), b.year)
+                let level = b.level.as_ref().map_or(String::new(), |l| format!(" {} {}", kw("for"), l.text));
+                let (target, baseline, within) = (kw("target by"), kw("baseline"), kw("in"));
+                format!("{target} {}, {baseline} {} {within} {}{level}", due.text, quantity(&b.value), b.year)
             }
-            None => format!("target by {}", due.text),
+            None => format!("{} {}", kw("target by"), due.text),
         },
-        ClauseKind::Kind(n) => format!("kind {}", n.text),
-        ClauseKind::Severity(n) => format!("severity {}", n.text),
+        ClauseKind::Kind(n) => format!("{} {}", kw("kind"), n.text),
+        ClauseKind::Severity(n) => format!("{} {}", kw("severity"), n.text),
         ClauseKind::Responsible(list) => {
             let names: Vec<String> = list
                 .iter()
-                .map(|d| if d.lead { format!("{} (lead)", d.name.text) } else { d.name.text.clone() })
+                .map(|d| if d.lead { format!("{} ({})", d.name.text, kw("lead")) } else { d.name.text.clone() })
                 .collect();
-            format!("responsible {}", names.join(", "))
+            format!("{} {}", kw("responsible"), names.join(", "))
         }
-        ClauseKind::Cite { section, quote } => format!("cite {}: {}", string(&section.value), string(&quote.value)),
+        ClauseKind::Cite { section, quote } => {
+            format!("{} {}: {}", kw("cite"), string(&section.value), string(&quote.value))
+        }
         ClauseKind::Param { name, default, unit, source, description } => {
             let from = source.as_ref().map_or(String::new(), |path| {
-                format!(" from {}", path.iter().map(|n| n.text.as_str()).collect::<Vec<_>>().join("."))
+                format!(" {} {}", kw("from"), path.iter().map(|n| n.text.as_str()).collect::<Vec<_>>().join("."))
             });
             let value = match (default, unit) {
                 (Some(d), _) => format!(" = {}", quantity(d)),
                 (None, Some(u)) => format!(": {}", u.text()),
                 (None, None) => String::new(),
             };
-            format!("param {}{value}{from}{}", name.text, opt_string(description))
+            format!("{} {}{value}{from}{}", kw("param"), name.text, opt_string(description))
         }
     }
 }
@@ -368,7 +403,7 @@ fn clause(c: &ClauseKind) -> String {
 fn test_clause(c: &TestClauseKind, depth: usize) -> Vec<String> {
     match c {
         TestClauseKind::Given { entity, record: r } => {
-            let head = format!("given {} ", entity.text);
+            let head = format!("{} {} ", kw("given"), entity.text);
             let inline = record_inline(r);
             if (depth * 4) + head.chars().count() + inline.chars().count() <= WIDTH {
                 vec![format!("{head}{inline}")]
@@ -378,11 +413,11 @@ fn test_clause(c: &TestClauseKind, depth: usize) -> Vec<String> {
                 lines
             }
         }
-        TestClauseKind::AsOf(d) => vec![format!("as of {}", d.text)],
-        TestClauseKind::With { param, value } => vec![format!("with {} = {}", param.text, quantity(value))],
+        TestClauseKind::AsOf(d) => vec![format!("{} {}", kw("as of"), d.text)],
+        TestClauseKind::With { param, value } => vec![format!("{} {} = {}", kw("with"), param.text, quantity(value))],
         TestClauseKind::Expect { rule, status, subject } => {
-            let subject = subject.as_ref().map_or(String::new(), |s| format!(" for {}", string(&s.value)));
-            vec![format!("expect {} is {}{subject}", rule.text, status.text)]
+            let subject = subject.as_ref().map_or(String::new(), |s| format!(" {} {}", kw("for"), string(&s.value)));
+            vec![format!("{} {} {} {}{subject}", kw("expect"), rule.text, kw("is"), status.text)]
         }
     }
 }
@@ -394,8 +429,8 @@ fn value_inline(v: &Value) -> String {
         Value::Str(s) => string(&s.value),
         Value::Date(d) => d.text.clone(),
         Value::Number(n, _) => n.clone(),
-        Value::Bool(b, _) => b.to_string(),
-        Value::Null(_) => "null".to_string(),
+        Value::Bool(b, _) => kw(if *b { "true" } else { "false" }).to_string(),
+        Value::Null(_) => kw("null").to_string(),
     }
 }
 
@@ -449,28 +484,30 @@ fn record_block(r: &Record, depth: usize) -> Vec<String> {
 pub fn expr(e: &Expr) -> String {
     match &e.kind {
         ExprKind::Quantity(q) => quantity(q),
-        ExprKind::Bool(b) => b.to_string(),
+        ExprKind::Bool(b) => kw(if *b { "true" } else { "false" }).to_string(),
         ExprKind::Str(s) => string(s),
         ExprKind::Date(d) => d.clone(),
         ExprKind::Path(names) => names.iter().map(|n| n.text.as_str()).collect::<Vec<_>>().join("."),
-        ExprKind::Each => "each".to_string(),
+        ExprKind::Each => kw("each").to_string(),
         ExprKind::Paren(inner) => format!("({})", expr(inner)),
-        ExprKind::Unary(UnaryOp::Not, x) => format!("not {}", expr(x)),
+        ExprKind::Unary(UnaryOp::Not, x) => format!("{} {}", kw("not"), expr(x)),
         ExprKind::Unary(UnaryOp::Neg, x) => format!("-{}", expr(x)),
-        ExprKind::Binary(op, a, b) => format!("{} {} {}", expr(a), op.symbol(), expr(b)),
-        ExprKind::If(c, a, b) => format!("if {} then {} else {}", expr(c), expr(a), expr(b)),
+        ExprKind::Binary(op, a, b) => format!("{} {} {}", expr(a), kw(op.symbol()), expr(b)),
+        ExprKind::If(c, a, b) => {
+            format!("{} {} {} {} {} {}", kw("if"), expr(c), kw("then"), expr(a), kw("else"), expr(b))
+        }
         ExprKind::Call(name, args) => {
             format!("{}({})", name.text, args.iter().map(expr).collect::<Vec<_>>().join(", "))
         }
         ExprKind::Aggregate(agg) => {
             let scope: Vec<String> =
                 agg.scope.iter().map(|p| p.iter().map(|n| n.text.as_str()).collect::<Vec<_>>().join(".")).collect();
-            let mut s = format!("{}({}", agg.func.name(), scope.join(", "));
+            let mut s = format!("{}({}", kw(agg.func.name()), scope.join(", "));
             if let Some(v) = &agg.value {
                 s.push_str(&format!(": {}", expr(v)));
             }
             if let Some(f) = &agg.filter {
-                s.push_str(&format!(" where {}", expr(f)));
+                s.push_str(&format!(" {} {}", kw("where"), expr(f)));
             }
             s.push(')');
             s

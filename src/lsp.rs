@@ -298,6 +298,9 @@ fn completions(model: &Model, text: &str, offset: usize) -> Vec<Value> {
     for keyword in crate::syntax::KEYWORDS {
         out.push(item_of(keyword, 14, ""));
     }
+    for (english, chinese) in crate::syntax::keywords::TABLE {
+        out.push(item_of(chinese, 14, english));
+    }
     for f in crate::check::FUNCTIONS.iter().chain(crate::check::AGGREGATES) {
         out.push(item_of(f, 3, ""));
     }

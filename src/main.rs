@@ -151,6 +151,9 @@ enum Command {
         /// Only report files that are not formatted (exit 1), change nothing
         #[arg(long)]
         check: bool,
+        /// Write the keywords in Chinese (`规则`, `适用于`…) or English (default: as each file has them)
+        #[arg(long)]
+        keywords: Option<plancheck::syntax::keywords::Keywords>,
         /// Files or directories (default: the shipped `rules/`)
         files: Vec<PathBuf>,
     },
@@ -242,7 +245,7 @@ fn main() -> ExitCode {
         Command::Graph { rules, format, output } => {
             cli::graph::run(&cli::rules_path(rules), format, output.as_deref(), lang)
         }
-        Command::Fmt { check, files } => cli::fmt::run(&files, check, lang),
+        Command::Fmt { check, keywords, files } => cli::fmt::run(&files, check, keywords, lang),
         Command::Lsp => cli::lsp::run(lang),
     };
     ExitCode::from(code)

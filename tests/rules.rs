@@ -414,3 +414,47 @@ fn the_committed_catalog_is_up_to_date() {
         assert!(committed == text, "docs/catalog/{name} is out of date: run `cargo run -- doc`");
     }
 }
+
+#[test]
+fn every_file_round_trips_through_chinese_keywords() {
+    use plancheck::syntax::keywords::Keywords;
+    for (path, text) in files() {
+        let zh = plancheck::fmt::format_in(FileId(0), &text, Keywords::Zh).expect("formats in Chinese");
+        assert_ne!(zh, text, "{}: the keywords are rewritten", path.display());
+        assert_eq!(Keywords::of(&zh), Keywords::Zh);
+        let parsed = parse_file(FileId(0), &zh);
+        assert!(parsed.diagnostics.is_empty(), "{} in Chinese does not parse", path.display());
+        let english = parse_file(FileId(0), &text);
+        assert_eq!(without_spans(&english.ast), without_spans(&parsed.ast), "{}: same meaning", path.display());
+        assert_eq!(plancheck::fmt::format(FileId(0), &zh).expect("formats"), zh, "fmt keeps a Chinese file Chinese");
+        let back = plancheck::fmt::format_in(FileId(0), &zh, Keywords::En).expect("formats in English");
+        assert_eq!(back, text, "{}: back to English gives the file", path.display());
+    }
+}
+
+#[test]
+fn a_rule_set_in_chinese_keywords_checks_and_judges_as_in_english() {
+    use plancheck::syntax::keywords::Keywords;
+    let english = common::check_files(&common::shipped_rule_files());
+    let dir = common::root().join("target/plancheck-fixtures/zh-rules");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    for entry in std::fs::read_dir(common::root().join("rules")).expect("rules") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("read");
+        let text = match path.extension().is_some_and(|e| e == "rules") {
+            true => plancheck::fmt::format_in(FileId(0), &text, Keywords::Zh).expect("formats"),
+            false => text,
+        };
+        std::fs::write(dir.join(path.file_name().expect("name")), text).expect("write");
+    }
+    let chinese = plancheck::load::load(&dir).expect("loads");
+    assert!(
+        chinese.diagnostics.0.is_empty(),
+        "{}",
+        render::render_all(&chinese.diagnostics.0, &chinese.sources, Lang::En)
+    );
+    assert_eq!(chinese.checked.model.rules.len(), english.checked.model.rules.len());
+    let failed = plancheck::eval::cases::run(&chinese.checked.model).iter().filter(|r| !r.passed()).count();
+    assert_eq!(failed, 0, "every rule test passes in Chinese keywords");
+}

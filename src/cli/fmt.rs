@@ -1,15 +1,18 @@
-//! `plancheck fmt`: rewrites rule files in canonical form; with `--check`, only lists the
-//! files that are not formatted (exit 1).
+//! `plancheck fmt`: rewrites rule files in canonical form, keeping each file's keywords (or in
+//! the form `--keywords zh|en` asks for); with `--check`, only lists the files that are not
+//! formatted (exit 1).
 
 use std::path::{Path, PathBuf};
 
 use super::{FINDING, OK, UNUSABLE};
 use crate::diagnostics::{Lang, catalog, render};
-use crate::fmt::{FmtError, format};
+use crate::fmt::{FmtError, format_in};
 use crate::load::{display_name, rule_files};
 use crate::source::SourceMap;
+use crate::syntax::keywords::Keywords;
 
-pub fn run(paths: &[PathBuf], check: bool, lang: Lang) -> u8 {
+/// `keywords`: the form to write the keywords in; `None` keeps each file's own.
+pub fn run(paths: &[PathBuf], check: bool, keywords: Option<Keywords>, lang: Lang) -> u8 {
     let paths = if paths.is_empty() { vec![super::rules_path(None)] } else { paths.to_vec() };
     let mut code = OK;
     for path in &paths {
@@ -23,13 +26,13 @@ pub fn run(paths: &[PathBuf], check: bool, lang: Lang) -> u8 {
             }
         };
         for file in files {
-            code = code.max(one(&file, check, lang));
+            code = code.max(one(&file, check, keywords, lang));
         }
     }
     code
 }
 
-fn one(file: &Path, check: bool, lang: Lang) -> u8 {
+fn one(file: &Path, check: bool, keywords: Option<Keywords>, lang: Lang) -> u8 {
     let name = display_name(file);
     let text = match std::fs::read_to_string(file) {
         Ok(text) => text,
@@ -41,7 +44,7 @@ fn one(file: &Path, check: bool, lang: Lang) -> u8 {
     };
     let mut sources = SourceMap::new();
     let id = sources.add(name.clone(), file, text.clone());
-    match format(id, &text) {
+    match format_in(id, &text, keywords.unwrap_or_else(|| Keywords::of(&text))) {
         Ok(formatted) if formatted == text => OK,
         Ok(_) if check => {
             super::say(&catalog::text(lang, "fmt.would_change", &[("path", name)]).unwrap_or_default());

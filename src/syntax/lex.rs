@@ -36,8 +36,28 @@ pub struct Lexed {
 }
 
 /// Keywords that start a top-level item at the beginning of a line.
-pub const ITEM_KEYWORDS: &[&str] =
-    &["plan", "area", "department", "unit", "root", "entity", "metric", "rule", "consistency", "test"];
+pub const ITEM_KEYWORDS: &[&str] = &[
+    "plan",
+    "area",
+    "department",
+    "unit",
+    "root",
+    "entity",
+    "metric",
+    "rule",
+    "consistency",
+    "test",
+    "规划",
+    "领域",
+    "部门",
+    "单位",
+    "根",
+    "实体",
+    "指标",
+    "规则",
+    "一致性",
+    "测试",
+];
 
 enum Token {
     Open(usize, char),

@@ -2,6 +2,7 @@
 //! build plus a diagnostic for every item it could not (see [`parse_file`]).
 
 pub mod ast;
+pub mod keywords;
 pub mod lex;
 pub mod parse;
 
@@ -124,8 +125,8 @@ pub fn parse_file(file: FileId, text: &str) -> Parsed {
 
 /// The keyword and name an item declares, read from its first words.
 fn declared_name(item: &str) -> Option<(String, String)> {
-    let mut words = item.split_whitespace().filter(|w| *w != "root");
-    let keyword = words.next()?;
+    let mut words = item.split_whitespace().filter(|w| *w != "root" && *w != "根");
+    let keyword = keywords::english(words.next()?);
     let name = words.next()?.trim_end_matches([':', '{', '"']);
     let name = match keyword {
         "metric" => name.split_once('.').map_or(name, |(_, n)| n),

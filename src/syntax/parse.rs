@@ -557,7 +557,7 @@ impl Lower<'_> {
             Rule::string => Value::Str(self.string(pair)),
             Rule::date => Value::Date(self.date(pair)),
             Rule::null_lit => Value::Null(span),
-            Rule::bool_lit => Value::Bool(pair.as_str() == "true", span),
+            Rule::bool_lit => Value::Bool(matches!(pair.as_str(), "true" | "真"), span),
             _ => Value::Number(pair.as_str().replace('_', ""), span),
         }
     }
@@ -595,7 +595,7 @@ impl Lower<'_> {
         let span = self.span(&pair);
         let kind = match pair.as_rule() {
             Rule::quantity => ExprKind::Quantity(self.quantity(pair)),
-            Rule::bool_lit => ExprKind::Bool(pair.as_str() == "true"),
+            Rule::bool_lit => ExprKind::Bool(matches!(pair.as_str(), "true" | "真")),
             Rule::string => ExprKind::Str(self.string(pair).value),
             Rule::date => ExprKind::Date(pair.as_str().to_string()),
             Rule::each => ExprKind::Each,
@@ -623,7 +623,7 @@ impl Lower<'_> {
         let mut inner = pair.into_inner();
         let f = inner.next().expect("grammar: aggregate function");
         let func_span = self.span(&f);
-        let func = match f.as_str() {
+        let func = match super::keywords::english(f.as_str()) {
             "sum" => AggFn::Sum,
             "count" => AggFn::Count,
             "share" => AggFn::Share,
