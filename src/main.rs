@@ -28,8 +28,10 @@ enum Command {
         /// Submission files (JSON, YAML) or directories (of files, or of CSV tables)
         #[arg(required = true)]
         submissions: Vec<PathBuf>,
+        /// A `.rules` file or a directory of them (default: `rules/` here, else the shipped rules)
         #[arg(long)]
         rules: Option<PathBuf>,
+        /// The report: human (terminal), json (cli.md version 2), sarif, junit, markdown, html
         #[arg(long, value_enum, default_value = "human")]
         format: cli::check::CheckFormat,
         /// Judge as of this date (default: each submission's `as_of`)
@@ -63,6 +65,7 @@ enum Command {
         subject: Option<String>,
         #[arg(required = true)]
         submissions: Vec<PathBuf>,
+        /// A `.rules` file or a directory of them (default: `rules/` here, else the shipped rules)
         #[arg(long)]
         rules: Option<PathBuf>,
         #[arg(long, value_parser = cli::check::parse_date)]
@@ -82,6 +85,7 @@ enum Command {
         /// The file (or, for CSV, the directory) to write
         #[arg(short, long)]
         output: PathBuf,
+        /// A `.rules` file or a directory of them (default: `rules/` here, else the shipped rules)
         #[arg(long)]
         rules: Option<PathBuf>,
         #[command(flatten)]
@@ -110,18 +114,19 @@ enum Command {
         csv: Vec<String>,
         #[arg(short, long)]
         output: PathBuf,
+        /// A `.rules` file or a directory of them (default: `rules/` here, else the shipped rules)
         #[arg(long)]
         rules: Option<PathBuf>,
     },
     /// Check the rules themselves: syntax, names, types, units, departments, citations, cycles
     Lint {
-        /// A `.rules` file or a directory of them (default: the shipped `rules/`)
+        /// A `.rules` file or a directory of them (default: `rules/` here, else the shipped rules)
         #[arg(long)]
         rules: Option<PathBuf>,
     },
     /// Run the tests written next to the rules
     Test {
-        /// A `.rules` file or a directory of them (default: the shipped `rules/`)
+        /// A `.rules` file or a directory of them (default: `rules/` here, else the shipped rules)
         #[arg(long)]
         rules: Option<PathBuf>,
         /// Only the tests of rules whose id matches (`*` matches any text; comma-separated)
@@ -130,6 +135,7 @@ enum Command {
     },
     /// Write the rule catalog for policy staff, the department matrix and the plan coverage
     Doc {
+        /// A `.rules` file or a directory of them (default: `rules/` here, else the shipped rules)
         #[arg(long)]
         rules: Option<PathBuf>,
         /// The directory to write into
@@ -138,6 +144,7 @@ enum Command {
     },
     /// Print the rule graph: inputs → derived values → rules → departments
     Graph {
+        /// A `.rules` file or a directory of them (default: `rules/` here, else the shipped rules)
         #[arg(long)]
         rules: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "dot")]
@@ -219,7 +226,8 @@ fn main() -> ExitCode {
                 as_of,
                 params,
                 strict: false,
-                only: vec![rule.clone()],
+                // `explain` selects its rule itself, with its own message for a rule not there.
+                only: Vec::new(),
                 trace: cli::check::TraceLevel::All,
                 output,
             };

@@ -425,3 +425,45 @@ fn many_broken_files_give_a_bounded_list_of_problems() {
     assert!(err.len() < 1_000_000, "{} bytes of problems", err.len());
     assert!(err.contains("4200 error(s)"), "every problem is counted: {}", &err[err.len().saturating_sub(300)..]);
 }
+
+#[test]
+fn an_authors_mistake_is_reported_once_and_nothing_is_guessed() {
+    let dir = common::root().join("target/plancheck-fixtures/authoring/rules");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    for entry in std::fs::read_dir(common::root().join("rules")).expect("rules") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(&path, dir.join(path.file_name().expect("name"))).expect("copy");
+    }
+    let draft = dir.join("60-draft.rules");
+    std::fs::write(
+        &draft,
+        r#"rule staffing.draft_share "草稿" en "Draft" {
+    applies to district, city
+    require workers_per_10k_urban >= 50%
+    standing
+    kind expected
+    responsible 市民政局
+    cite "规划背景 › 发展基础": "规范社区工作者4+N配备模式"
+}
+
+metric district.draft_unused "草稿指标": 人 = sum(community: community_workers_total)
+
+rule staffing.broken "草稿" {
+    applies to district
+    require (
+}
+"#,
+    )
+    .expect("write");
+    let shown = draft.to_string_lossy().into_owned();
+    let (code, _, err) = plancheck(&["--lang", "en", "lint", "--rules", &shown]);
+    assert_eq!(code, 2);
+    assert_eq!(err.matches("E0301").count(), 1, "one mistake, one report, though judged at two levels:\n{err}");
+    assert!(!err.contains("W0101") && !err.contains("W0201"), "no guess while an item is broken:\n{err}");
+    // A rule that is not there: no empty suggestion.
+    let (code, _, err) =
+        plancheck(&["--lang", "en", "explain", "police.nosuch", "tests/submissions/example-jinnan-2024.json"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no rule `police.nosuch`") && !err.contains("``"), "{err}");
+}

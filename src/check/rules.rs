@@ -440,6 +440,11 @@ impl<'a> Checker<'a> {
     }
 
     pub(super) fn unused(&mut self, graph: &crate::graph::RuleGraph) {
+        // An item with a syntax error may be the one that uses a metric or tests a rule: with
+        // one, "unused" and "untested" would be guesses, so nothing is said.
+        if !self.broken.is_empty() {
+            return;
+        }
         for (m, metric) in self.model.metrics.iter().enumerate() {
             if !graph.metric_is_used(m) {
                 self.diags.push(Diagnostic::new(Code::UnusedMetric, metric.span).arg("metric", &metric.name));

@@ -15,7 +15,9 @@ pub fn run(args: &CheckArgs, rule: &str, subject: Option<&str>) -> u8 {
     let model = engine.model();
     if model.rule(rule).is_none() {
         let suggestion = crate::diagnostics::suggest::did_you_mean(rule, model.rules.iter().map(|r| r.id.as_str()));
-        let params = [("rule", rule.to_string()), ("suggestion", suggestion.unwrap_or_default())];
+        let suggestion =
+            suggestion.and_then(|s| catalog::text(args.lang, "cli.suggest", &[("suggestion", s)])).unwrap_or_default();
+        let params = [("rule", rule.to_string()), ("suggestion", suggestion)];
         eprintln!("{}", catalog::text(args.lang, "explain.no_rule", &params).unwrap_or_default());
         return UNUSABLE;
     }

@@ -56,6 +56,9 @@ impl Diagnostic {
     }
 }
 
+/// What makes two diagnostics the same problem: code, place and arguments.
+type Identity = (&'static str, Span, Vec<(&'static str, String)>);
+
 /// A collection of diagnostics, in the order they were found.
 #[derive(Debug, Default)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
@@ -78,7 +81,11 @@ impl Diagnostics {
     }
 
     /// Sorts by file and position, keeping the order of equal positions.
+    /// Orders by place, and keeps one of identical problems: a rule judged at two levels
+    /// (`applies to district, city`) would otherwise report its one mistake once per level.
     pub fn sort(&mut self) {
         self.0.sort_by_key(|d| (d.primary.file, d.primary.start));
+        let mut seen: std::collections::HashSet<Identity> = std::collections::HashSet::new();
+        self.0.retain(|d| seen.insert((d.code.code(), d.primary, d.args.clone())));
     }
 }
