@@ -106,6 +106,29 @@ impl RuleGraph {
             .collect()
     }
 
+    /// The part of the graph one rule stands on: the metrics and fields it reads (through every
+    /// metric in between), the rule, and its departments.
+    pub fn neighbourhood(&self, rule: usize) -> RuleGraph {
+        let mut out = RuleGraph::default();
+        let Some(&start) = self.index.get(&Node::Rule(rule)) else { return out };
+        let mut pending = vec![start];
+        let mut seen = vec![start];
+        while let Some(i) = pending.pop() {
+            out.node(self.graph[i]);
+            for e in self.graph.edges_directed(i, petgraph::Direction::Incoming) {
+                out.edge(self.graph[e.source()], self.graph[i]);
+                if !seen.contains(&e.source()) {
+                    seen.push(e.source());
+                    pending.push(e.source());
+                }
+            }
+        }
+        for e in self.graph.edges(start) {
+            out.edge(self.graph[start], self.graph[e.target()]);
+        }
+        out
+    }
+
     /// Whether a metric feeds any rule or other metric.
     pub fn metric_is_used(&self, m: MetricId) -> bool {
         self.index.get(&Node::Metric(m)).is_some_and(|&i| self.graph.edges(i).next().is_some())

@@ -149,6 +149,9 @@ enum Command {
         rules: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "dot")]
         format: cli::graph::GraphFormat,
+        /// Only the part one rule stands on: the fields and metrics it reads, and its departments
+        #[arg(long)]
+        rule: Option<String>,
         /// Write to this file instead of standard output
         #[arg(short, long)]
         output: Option<PathBuf>,
@@ -250,8 +253,8 @@ fn main() -> ExitCode {
         Command::Doc { rules, output } => cli::doc::run(&cli::rules_path(rules), &output, lang),
         Command::Test { rules, only } => cli::test::run(&cli::rules_path(rules), &only, lang),
         Command::Lint { rules } => cli::lint::run(&cli::rules_path(rules), lang),
-        Command::Graph { rules, format, output } => {
-            cli::graph::run(&cli::rules_path(rules), format, output.as_deref(), lang)
+        Command::Graph { rules, format, rule, output } => {
+            cli::graph::run(&cli::rules_path(rules), format, rule.as_deref(), output.as_deref(), lang)
         }
         Command::Fmt { check, keywords, files } => cli::fmt::run(&files, check, keywords, lang),
         Command::Lsp => cli::lsp::run(lang),

@@ -467,3 +467,20 @@ rule staffing.broken "草稿" {
     assert_eq!(code, 2);
     assert!(err.contains("no rule `police.nosuch`") && !err.contains("``"), "{err}");
 }
+
+#[test]
+fn graph_shows_the_part_one_rule_stands_on() {
+    let (code, out, err) = plancheck(&["graph", "--format", "json", "--rule", "staffing.workers_per_10k_urban"]);
+    assert_eq!(code, 0, "{err}");
+    let whole = plancheck(&["graph", "--format", "json"]).1;
+    assert!(out.len() * 20 < whole.len(), "a small part of the whole graph");
+    for name in
+        ["staffing.workers_per_10k_urban", "district.workers_per_10k_urban", "urban_resident_population", "市委组织部"]
+    {
+        assert!(out.contains(name), "{name} in {out}");
+    }
+    assert!(!out.contains("police."), "no other rule: {out}");
+    let (code, _, err) = plancheck(&["--lang", "en", "graph", "--rule", "staffing.workers_per_10k_urbn"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("did you mean `staffing.workers_per_10k_urban`?"), "{err}");
+}
