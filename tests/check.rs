@@ -134,9 +134,7 @@ fn the_city_is_judged_with_all_sixteen_districts() {
 
 #[test]
 fn a_district_submitted_twice_for_a_year_is_unusable_naming_both_files() {
-    let dir = common::root().join("target/plancheck-fixtures/twice");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("dir");
+    let dir = common::fresh_dir("twice");
     std::fs::copy(common::root().join("examples/tianjin-2025/120102-河东区.json"), dir.join("again.json"))
         .expect("copy");
     let again = dir.join("again.json").to_string_lossy().into_owned();

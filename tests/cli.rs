@@ -255,9 +255,7 @@ fn a_device_or_a_pipe_is_refused_not_read_for_ever() {
 
 #[test]
 fn a_report_replaces_the_previous_one_only_when_whole_and_never_a_submission() {
-    let dir = common::root().join("target/plancheck-fixtures/output");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("dir");
+    let dir = common::fresh_dir("output");
     let submission = dir.join("sub.json");
     std::fs::copy(common::root().join("tests/submissions/example-jinnan-2024.json"), &submission).expect("copy");
     let before = std::fs::read(&submission).expect("read");
@@ -347,13 +345,7 @@ fn names_with_terminal_escapes_are_shown_not_obeyed() {
 
 #[test]
 fn a_draft_rule_file_is_checked_and_tested_with_its_directory_as_context() {
-    let dir = common::root().join("target/plancheck-fixtures/draft/rules");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("dir");
-    for entry in std::fs::read_dir(common::root().join("rules")).expect("rules") {
-        let path = entry.expect("entry").path();
-        std::fs::copy(&path, dir.join(path.file_name().expect("name"))).expect("copy");
-    }
+    let dir = common::rules_copy("draft");
     let draft = dir.join("60-draft.rules");
     std::fs::write(
         &draft,
@@ -412,9 +404,7 @@ fn the_binary_carries_the_shipped_rules() {
 
 #[test]
 fn many_broken_files_give_a_bounded_list_of_problems() {
-    let dir = common::root().join("target/plancheck-fixtures/many");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("dir");
+    let dir = common::fresh_dir("many");
     for i in 0..300 {
         std::fs::write(dir.join(format!("f{i:03}.json")), "{}").expect("write");
     }
@@ -428,13 +418,7 @@ fn many_broken_files_give_a_bounded_list_of_problems() {
 
 #[test]
 fn an_authors_mistake_is_reported_once_and_nothing_is_guessed() {
-    let dir = common::root().join("target/plancheck-fixtures/authoring/rules");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("dir");
-    for entry in std::fs::read_dir(common::root().join("rules")).expect("rules") {
-        let path = entry.expect("entry").path();
-        std::fs::copy(&path, dir.join(path.file_name().expect("name"))).expect("copy");
-    }
+    let dir = common::rules_copy("authoring");
     let draft = dir.join("60-draft.rules");
     std::fs::write(
         &draft,

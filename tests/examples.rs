@@ -115,9 +115,7 @@ fn verdicts_of(engine: &mut Engine, paths: &[PathBuf]) -> Vec<String> {
 #[test]
 fn every_format_round_trips_to_identical_data_and_verdicts() {
     use plancheck::data::export;
-    let work = common::root().join("target/plancheck-fixtures/round-trip");
-    let _ = std::fs::remove_dir_all(&work);
-    std::fs::create_dir_all(&work).expect("work dir");
+    let work = common::fresh_dir("round-trip");
     let mut districts: Vec<PathBuf> = std::fs::read_dir(example_dir())
         .expect("examples")
         .map(|e| e.expect("entry").path())

@@ -96,13 +96,7 @@ impl Editor {
 #[test]
 fn an_editor_sees_diagnostics_hovers_jumps_and_formats() {
     // A copy of the shipped rules, so that the server reads a whole rule set from disk.
-    let dir = common::root().join("target/plancheck-lsp/rules");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("dir");
-    for entry in std::fs::read_dir(common::root().join("rules")).expect("rules") {
-        let path = entry.expect("entry").path();
-        std::fs::copy(&path, dir.join(path.file_name().expect("name"))).expect("copy");
-    }
+    let dir = common::rules_copy("lsp");
     let file = dir.join("10-participation.rules");
     let uri = format!("file://{}", file.display());
     let text = std::fs::read_to_string(&file).expect("read");

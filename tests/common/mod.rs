@@ -54,3 +54,23 @@ pub fn check_with(files: &[PathBuf], replaced: &Path, text: &str) -> RuleSet {
     }
     load::from_sources(sources)
 }
+
+/// An empty directory `target/plancheck-fixtures/NAME` for one test's files.
+pub fn fresh_dir(name: &str) -> PathBuf {
+    let dir = root().join("target/plancheck-fixtures").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    dir
+}
+
+/// A fresh copy of the shipped `rules/` in `target/plancheck-fixtures/NAME/rules`, for tests
+/// that add or change files of a whole rule set.
+pub fn rules_copy(name: &str) -> PathBuf {
+    let dir = fresh_dir(name).join("rules");
+    std::fs::create_dir_all(&dir).expect("dir");
+    for entry in std::fs::read_dir(root().join("rules")).expect("rules") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(&path, dir.join(path.file_name().expect("name"))).expect("copy");
+    }
+    dir
+}
