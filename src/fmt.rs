@@ -247,7 +247,12 @@ impl<'t> Printer<'t> {
                             }
                             MemberKind::Field(f) => {
                                 let optional = if f.optional { format!("{} ", kw("optional")) } else { String::new() };
-                                format!("{optional}{}: {}", f.name.text, type_expr(&f.ty))
+                                let refers = f.refers.as_ref().map_or(String::new(), |r| {
+                                    let names: Vec<&str> = r.entities.iter().map(|n| n.text.as_str()).collect();
+                                    let once = if r.once { format!(" {}", kw("once")) } else { String::new() };
+                                    format!(" {} {}{once}", kw("refers to"), names.join(", "))
+                                });
+                                format!("{optional}{}: {}{refers}", f.name.text, type_expr(&f.ty))
                             }
                         };
                         pr.unit(m.span.start as usize, m.span.end as usize, vec![line], true);

@@ -316,12 +316,23 @@ impl<'a> Checker<'a> {
                     continue;
                 }
                 let ty = self.field_type(&f.ty).unwrap_or(Ty::Text);
+                let refers = f.refers.as_ref().map(|r| {
+                    let mut entities = Vec::new();
+                    for name in &r.entities {
+                        match self.model.entity(&name.text) {
+                            Some(e) => entities.push(e),
+                            None => self.unknown_entity(name),
+                        }
+                    }
+                    (entities, r.once)
+                });
                 fields.push(FieldDef {
                     name: f.name.text.clone(),
                     label: m.doc.first().cloned(),
                     ty,
                     nullable: f.ty.nullable,
                     optional: f.optional,
+                    refers,
                     span: f.name.span,
                 });
             }

@@ -132,6 +132,9 @@ pub struct FieldDef {
     /// A submission may leave the field out: its absence is no error, and the verdicts that
     /// need it are `unknown`.
     pub optional: bool,
+    /// The entities whose keys the field's codes are (`refers to`), and whether each of their
+    /// records must be named exactly once in a submission (`once`).
+    pub refers: Option<(Vec<EntityId>, bool)>,
     pub span: Span,
 }
 

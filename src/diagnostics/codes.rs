@@ -99,6 +99,7 @@ codes! {
     DuplicateKeyValue     "E1201" "duplicate-key-value"     Error;
     Inconsistent          "E1301" "inconsistent"            Error;
     DuplicateSubmission   "E1302" "duplicate-submission"    Error;
+    BadReference          "E1303" "bad-reference"           Error;
     OrphanRow             "E1401" "orphan-row"              Error;
     NoTables              "E1402" "no-tables"               Error;
     NotASubmission        "E1403" "not-a-submission"        Error;

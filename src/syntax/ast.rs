@@ -157,6 +157,15 @@ pub struct Field {
     pub ty: TypeExpr,
     /// A submission may leave the field out.
     pub optional: bool,
+    /// `refers to a, b [once]`: the codes it holds name records of these entities.
+    pub refers: Option<Refers>,
+}
+
+/// The entities a field's codes name, and whether each of their records is named exactly once.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Refers {
+    pub entities: Vec<Name>,
+    pub once: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -16,6 +16,8 @@ pub const TABLE: &[(&str, &str)] = &[
     ("optional", "可选"),
     ("list of", "列表"),
     ("enum", "枚举"),
+    ("refers to", "指向"),
+    ("once", "恰好一次"),
     ("metric", "指标"),
     ("rule", "规则"),
     ("consistency", "一致性"),

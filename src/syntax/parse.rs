@@ -143,6 +143,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::key_decl => "`key`",
         Rule::display_decl => "`display`",
         Rule::unique_decl => "`unique`",
+        Rule::refers => "`refers to`",
+        Rule::once_mark => "`once`",
         Rule::type_expr | Rule::scalar_type | Rule::list_type | Rule::enum_type => "syntax.type",
         Rule::nullable => "`?`",
         Rule::type_size => "`(`",
@@ -407,6 +409,13 @@ impl Lower<'_> {
                 name: self.name(first),
                 ty: self.type_expr(inner.next().expect("grammar: field type")),
                 optional,
+                refers: inner.next().map(|r| {
+                    let parts: Vec<_> = r.into_inner().collect();
+                    let once = parts.iter().any(|p| p.as_rule() == Rule::once_mark);
+                    let entities =
+                        parts.into_iter().filter(|p| p.as_rule() == Rule::ident).map(|p| self.name(p)).collect();
+                    Refers { entities, once }
+                }),
             }),
         };
         Member { doc: Vec::new(), kind, span }
