@@ -150,11 +150,11 @@ impl<'a> Checker<'a> {
                 }
                 (_, value) if PLAN_KEYS.contains(&key) => {
                     let found = match value {
-                        PlanValue::Str(_) => "string",
-                        PlanValue::Date(_) => "date",
-                        PlanValue::Period { .. } => "period",
-                        PlanValue::Number(..) => "number",
-                        PlanValue::Part { .. } => "part",
+                        PlanValue::Str(_) => "@vtype.string",
+                        PlanValue::Date(_) => "@vtype.date",
+                        PlanValue::Period { .. } => "@vtype.period",
+                        PlanValue::Number(..) => "@vtype.number",
+                        PlanValue::Part { .. } => "@vtype.part",
                     };
                     self.error(
                         Diagnostic::new(Code::TypeMismatch, clause.span)
@@ -497,11 +497,11 @@ pub fn io_reason(e: &std::io::Error) -> String {
 
 fn plan_value_kind(key: &str) -> &'static str {
     match key {
-        "issued" => "date",
-        "period" => "period",
-        "parts" => "number",
-        "part" => "part",
-        _ => "string",
+        "issued" => "@vtype.date",
+        "period" => "@vtype.period",
+        "parts" => "@vtype.number",
+        "part" => "@vtype.part",
+        _ => "@vtype.string",
     }
 }
 

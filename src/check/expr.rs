@@ -134,13 +134,17 @@ impl<'a> Checker<'a> {
 
     pub(super) fn expect_bool(&mut self, t: &ValueType, span: Span) {
         if !matches!(t, ValueType::Bool | ValueType::Error) {
-            self.error(Diagnostic::new(Code::TypeMismatch, span).arg("expected", "bool").arg("found", describe(t)));
+            self.error(
+                Diagnostic::new(Code::TypeMismatch, span).arg("expected", "@vtype.bool").arg("found", describe(t)),
+            );
         }
     }
 
     fn expect_number(&mut self, t: &ValueType, span: Span) {
         if !matches!(t, ValueType::Number { .. } | ValueType::Error) {
-            self.error(Diagnostic::new(Code::TypeMismatch, span).arg("expected", "number").arg("found", describe(t)));
+            self.error(
+                Diagnostic::new(Code::TypeMismatch, span).arg("expected", "@vtype.number").arg("found", describe(t)),
+            );
         }
     }
 
@@ -210,7 +214,7 @@ impl<'a> Checker<'a> {
                 if ordered && !matches!(common, ValueType::Number { .. } | ValueType::Date | ValueType::Error) {
                     self.error(
                         Diagnostic::new(Code::TypeMismatch, span)
-                            .arg("expected", "number")
+                            .arg("expected", "@vtype.number")
                             .arg("found", describe(&common)),
                     );
                 }
@@ -277,7 +281,7 @@ impl<'a> Checker<'a> {
                 {
                     self.error(
                         Diagnostic::new(Code::TypeMismatch, a.span)
-                            .arg("expected", "a plain number of digits")
+                            .arg("expected", "@vtype.digits")
                             .arg("found", describe(t)),
                     );
                 }
@@ -295,8 +299,8 @@ impl<'a> Checker<'a> {
                 {
                     self.error(
                         Diagnostic::new(Code::TypeMismatch, a.span)
-                            .arg("expected", "a field")
-                            .arg("found", "a formula"),
+                            .arg("expected", "@vtype.field")
+                            .arg("found", "@vtype.formula"),
                     );
                 }
                 ValueType::Bool
@@ -323,17 +327,17 @@ impl<'a> Checker<'a> {
 /// Names of the aggregate functions.
 pub const AGGREGATES: &[&str] = &["sum", "count", "share", "min", "max", "any", "all", "ratio"];
 
-/// A type as users read it in messages.
+/// A type as users read it in messages: a catalog reference, with the unit or the values after `:`.
 pub fn describe(t: &ValueType) -> String {
     match t {
-        ValueType::Number { unit, .. } if unit.is_one() => "number".to_string(),
-        ValueType::Number { unit, .. } => format!("number in {unit}"),
-        ValueType::Bool => "bool".to_string(),
-        ValueType::Date => "date".to_string(),
-        ValueType::Text => "text".to_string(),
-        ValueType::Enum(v) => format!("one of {}", v.join("/")),
-        ValueType::List(_) => "list".to_string(),
-        ValueType::Record(_) => "record".to_string(),
+        ValueType::Number { unit, .. } if unit.is_one() => "@vtype.number".to_string(),
+        ValueType::Number { unit, .. } => format!("@vtype.number_in:{unit}"),
+        ValueType::Bool => "@vtype.bool".to_string(),
+        ValueType::Date => "@vtype.date".to_string(),
+        ValueType::Text => "@vtype.text".to_string(),
+        ValueType::Enum(v) => format!("@vtype.one_of:{}", v.join("/")),
+        ValueType::List(_) => "@vtype.list".to_string(),
+        ValueType::Record(_) => "@vtype.record".to_string(),
         ValueType::Error => "?".to_string(),
     }
 }
@@ -379,7 +383,11 @@ impl<'a> Checker<'a> {
                 return error;
             }
             if rest.is_empty() {
-                self.error(Diagnostic::new(Code::TypeMismatch, span).arg("expected", "a value").arg("found", "record"));
+                self.error(
+                    Diagnostic::new(Code::TypeMismatch, span)
+                        .arg("expected", "@vtype.value")
+                        .arg("found", "@vtype.record"),
+                );
                 return error;
             }
         }
@@ -401,7 +409,7 @@ impl<'a> Checker<'a> {
                     _ if !last => {
                         self.error(
                             Diagnostic::new(Code::TypeMismatch, rest[i + 1].span)
-                                .arg("expected", "a record")
+                                .arg("expected", "@vtype.a_record")
                                 .arg("found", describe(&ty)),
                         );
                         return error;
@@ -575,7 +583,9 @@ impl<'a> Checker<'a> {
                 Some((ValueType::Error, _)) => ValueType::Error,
                 Some((t, s)) => {
                     self.error(
-                        Diagnostic::new(Code::TypeMismatch, s).arg("expected", "number").arg("found", describe(&t)),
+                        Diagnostic::new(Code::TypeMismatch, s)
+                            .arg("expected", "@vtype.number")
+                            .arg("found", describe(&t)),
                     );
                     ValueType::Error
                 }

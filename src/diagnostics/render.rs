@@ -58,6 +58,9 @@ pub fn localize(lang: Lang, value: &str, args: &[(&str, String)]) -> String {
         .map(|k| {
             if k.starts_with('`') {
                 k.to_string()
+            } else if let Some((key, value)) = k.split_once(':') {
+                // `key:value`: the catalog text of `key`, with `{value}` filled in.
+                catalog::text(lang, key, &[("value", value.to_string())]).unwrap_or_else(|| k.to_string())
             } else {
                 catalog::text(lang, k, args).unwrap_or_else(|| k.to_string())
             }
