@@ -32,6 +32,11 @@ fn kw(english: &'static str) -> &'static str {
     FORM.with(|f| f.get().word(english))
 }
 
+/// A vocabulary word (`expected`, `pass`…) in the form being written.
+fn value(word: &str) -> String {
+    FORM.with(|f| f.get().value(word))
+}
+
 /// Formats the text of one `.rules` file, keeping the form of its keywords.
 pub fn format(file: FileId, text: &str) -> Result<String, FmtError> {
     format_in(file, text, Keywords::of(text))
@@ -203,7 +208,7 @@ impl<'t> Printer<'t> {
                         pr.unit(
                             c.span.start as usize,
                             c.span.end as usize,
-                            vec![format!("{} {value}", c.key.text)],
+                            vec![format!("{} {value}", FORM.with(|f| f.get().plan_key(&c.key.text)))],
                             true,
                         );
                     }
@@ -342,7 +347,7 @@ fn quantity(q: &Quantity) -> String {
 fn type_expr(t: &TypeExpr) -> String {
     let body = match &t.kind {
         TypeKind::Named { name, size, unit } => {
-            let mut s = name.text.clone();
+            let mut s = FORM.with(|f| f.get().type_name(&name.text));
             if let Some(n) = size {
                 s.push_str(&format!("({n})"));
             }
@@ -379,8 +384,8 @@ fn clause(c: &ClauseKind) -> String {
             }
             None => format!("{} {}", kw("target by"), due.text),
         },
-        ClauseKind::Kind(n) => format!("{} {}", kw("kind"), n.text),
-        ClauseKind::Severity(n) => format!("{} {}", kw("severity"), n.text),
+        ClauseKind::Kind(n) => format!("{} {}", kw("kind"), value(&n.text)),
+        ClauseKind::Severity(n) => format!("{} {}", kw("severity"), value(&n.text)),
         ClauseKind::Responsible(list) => {
             let names: Vec<String> = list
                 .iter()
@@ -422,7 +427,7 @@ fn test_clause(c: &TestClauseKind, depth: usize) -> Vec<String> {
         TestClauseKind::With { param, value } => vec![format!("{} {} = {}", kw("with"), param.text, quantity(value))],
         TestClauseKind::Expect { rule, status, subject } => {
             let subject = subject.as_ref().map_or(String::new(), |s| format!(" {} {}", kw("for"), string(&s.value)));
-            vec![format!("{} {} {} {}{subject}", kw("expect"), rule.text, kw("is"), status.text)]
+            vec![format!("{} {} {} {}{subject}", kw("expect"), rule.text, kw("is"), value(&status.text))]
         }
     }
 }

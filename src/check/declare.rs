@@ -101,7 +101,7 @@ impl<'a> Checker<'a> {
             span: plan.title.span,
         };
         for clause in &plan.clauses {
-            let key = clause.key.text.as_str();
+            let key = crate::syntax::keywords::plan_key(clause.key.text.as_str());
             match (key, &clause.value) {
                 ("issuer", PlanValue::Str(s)) => info.issuer = Some(s.value.clone()),
                 ("number", PlanValue::Str(s)) => info.number = Some(s.value.clone()),
@@ -397,15 +397,16 @@ impl<'a> Checker<'a> {
                     Some(u) => Some(self.unit_of(u)?),
                     None => None,
                 };
-                let takes_unit = matches!(name.text.as_str(), "count" | "decimal");
-                if let Some(u) = unit.as_ref().filter(|_| !takes_unit && BUILTIN_TYPES.contains(&name.text.as_str())) {
+                let type_name = crate::syntax::keywords::type_name(&name.text);
+                let takes_unit = matches!(type_name, "count" | "decimal");
+                if let Some(u) = unit.as_ref().filter(|_| !takes_unit && BUILTIN_TYPES.contains(&type_name)) {
                     self.error(
                         Diagnostic::new(Code::TypeMismatch, u.span)
                             .arg("expected", "@type.unit_takers")
                             .arg("found", format!("`{} {}`", name.text, u.text())),
                     );
                 }
-                Some(match name.text.as_str() {
+                Some(match type_name {
                     "count" => Ty::Count(unit_value.unwrap_or_default()),
                     "decimal" => Ty::Decimal(unit_value.unwrap_or_default()),
                     "percent" => Ty::Percent,

@@ -17,8 +17,14 @@ pub const KINDS: &[(&str, Kind)] =
     &[("binding", Kind::Binding), ("expected", Kind::Expected), ("约束性", Kind::Binding), ("预期性", Kind::Expected)];
 
 /// Words accepted after `severity`.
-pub const SEVERITIES: &[(&str, RuleSeverity)] =
-    &[("error", RuleSeverity::Error), ("warning", RuleSeverity::Warning), ("info", RuleSeverity::Info)];
+pub const SEVERITIES: &[(&str, RuleSeverity)] = &[
+    ("error", RuleSeverity::Error),
+    ("warning", RuleSeverity::Warning),
+    ("info", RuleSeverity::Info),
+    ("错误", RuleSeverity::Error),
+    ("警告", RuleSeverity::Warning),
+    ("提示", RuleSeverity::Info),
+];
 
 /// Clauses that may appear more than once in a rule.
 const REPEATABLE: &[&str] = &["cite", "param"];

@@ -64,6 +64,55 @@ pub const TABLE: &[(&str, &str)] = &[
     ("ratio", "比率"),
 ];
 
+/// The words of the fixed vocabularies after `kind`, `severity` and `expect … is`: English,
+/// Chinese. The checker accepts both; `fmt` writes them in the file's form.
+pub const VALUES: &[(&str, &str)] = &[
+    ("binding", "约束性"),
+    ("expected", "预期性"),
+    ("error", "错误"),
+    ("warning", "警告"),
+    ("info", "提示"),
+    ("pass", "达标"),
+    ("fail", "未达标"),
+    ("on_track", "进度正常"),
+    ("behind", "进度落后"),
+    ("unknown", "无法判断"),
+    ("not_applicable", "不适用"),
+];
+
+/// The built-in type names: English, Chinese.
+pub const TYPES: &[(&str, &str)] = &[
+    ("count", "整数"),
+    ("decimal", "小数"),
+    ("percent", "百分比"),
+    ("bool", "是否"),
+    ("date", "日期"),
+    ("text", "文本"),
+    ("code", "代码"),
+];
+
+/// The English name of a built-in type written in either form.
+pub fn type_name(word: &str) -> &str {
+    TYPES.iter().find(|(_, zh)| *zh == word).map_or(word, |(en, _)| en)
+}
+
+/// The keys of the plan header: English, Chinese.
+pub const PLAN_KEYS: &[(&str, &str)] = &[
+    ("en", "英文"),
+    ("issuer", "印发机关"),
+    ("number", "文号"),
+    ("issued", "印发日期"),
+    ("period", "规划期"),
+    ("parts", "组成部分数"),
+    ("part", "组成部分"),
+    ("text", "全文"),
+];
+
+/// The English key of a plan header key in either form.
+pub fn plan_key(word: &str) -> &str {
+    PLAN_KEYS.iter().find(|(_, zh)| *zh == word).map_or(word, |(en, _)| en)
+}
+
 /// Which form of the keywords a file is written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Keywords {
@@ -77,6 +126,36 @@ impl Keywords {
         match self {
             Keywords::En => english,
             Keywords::Zh => TABLE.iter().find(|(en, _)| *en == english).map_or(english, |(_, zh)| zh),
+        }
+    }
+
+    /// A vocabulary word (`expected`, `约束性`, `pass`…) in this form; another word as it is.
+    pub fn value(self, word: &str) -> String {
+        let found = VALUES.iter().find(|(en, zh)| *en == word || *zh == word);
+        match (found, self) {
+            (Some((en, _)), Keywords::En) => en.to_string(),
+            (Some((_, zh)), Keywords::Zh) => zh.to_string(),
+            (None, _) => word.to_string(),
+        }
+    }
+
+    /// A built-in type name in this form; another name (an entity) as it is.
+    pub fn type_name(self, word: &str) -> String {
+        let found = TYPES.iter().find(|(en, zh)| *en == word || *zh == word);
+        match (found, self) {
+            (Some((en, _)), Keywords::En) => en.to_string(),
+            (Some((_, zh)), Keywords::Zh) => zh.to_string(),
+            (None, _) => word.to_string(),
+        }
+    }
+
+    /// A plan header key in this form.
+    pub fn plan_key(self, word: &str) -> String {
+        let found = PLAN_KEYS.iter().find(|(en, zh)| *en == word || *zh == word);
+        match (found, self) {
+            (Some((en, _)), Keywords::En) => en.to_string(),
+            (Some((_, zh)), Keywords::Zh) => zh.to_string(),
+            (None, _) => word.to_string(),
         }
     }
 
