@@ -130,8 +130,11 @@ enum Command {
         #[arg(long)]
         rules: Option<PathBuf>,
         /// Only the tests of rules whose id matches (`*` matches any text; comma-separated)
-        #[arg(long, value_delimiter = ',')]
+        #[arg(long, alias = "filter", value_delimiter = ',')]
         only: Vec<String>,
+        /// List the tests (file:line and name) instead of running them
+        #[arg(long)]
+        list: bool,
     },
     /// Write the rule catalog for policy staff, the department matrix and the plan coverage
     Doc {
@@ -251,7 +254,7 @@ fn main() -> ExitCode {
             cli::generate::run(&cli::rules_path(rules), &options, lang)
         }
         Command::Doc { rules, output } => cli::doc::run(&cli::rules_path(rules), &output, lang),
-        Command::Test { rules, only } => cli::test::run(&cli::rules_path(rules), &only, lang),
+        Command::Test { rules, only, list } => cli::test::run(&cli::rules_path(rules), &only, list, lang),
         Command::Lint { rules } => cli::lint::run(&cli::rules_path(rules), lang),
         Command::Graph { rules, format, rule, output } => {
             cli::graph::run(&cli::rules_path(rules), format, rule.as_deref(), output.as_deref(), lang)

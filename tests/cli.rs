@@ -298,6 +298,10 @@ fn test_reports_a_wrong_expectation_and_exits_1() {
     let (code, out, _) = plancheck(&["--lang", "en", "test", "--rules", &rules, "--only", "staffing.*"]);
     assert_eq!(code, 0, "{out}");
     assert!(!out.contains("police.officer_per_area") && out.contains(" passed, 0 failed"), "{out}");
+    // `--filter` is the same; `--list` names the tests with their places.
+    let (code, out, _) = plancheck(&["test", "--rules", &rules, "--filter", "police.officer_per_area", "--list"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.lines().count() >= 2 && out.lines().all(|l| l.contains("30-service-supply.rules:")), "{out}");
     let _ = std::fs::remove_dir_all(dir);
 }
 

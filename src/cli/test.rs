@@ -8,7 +8,7 @@ use crate::diagnostics::{Lang, catalog};
 use crate::eval::cases;
 use crate::report::status_word;
 
-pub fn run(rules: &Path, only: &[String], lang: Lang) -> u8 {
+pub fn run(rules: &Path, only: &[String], list: bool, lang: Lang) -> u8 {
     let set = match open(rules, lang).and_then(|set| report(&set, lang).map(|()| set)) {
         Ok(set) => set,
         Err(code) => return code,
@@ -35,6 +35,19 @@ pub fn run(rules: &Path, only: &[String], lang: Lang) -> u8 {
     let in_focus = |r: &cases::CaseResult| {
         set.focus.is_none_or(|f| model.tests[r.test].expectations[r.expectation].span.file == f)
     };
+    if list {
+        for test in &model.tests {
+            let Some(first) = test.expectations.first() else { continue };
+            let rule_ids = test.expectations.iter().map(|x| model.rules[x.rule].id.as_str());
+            if set.focus.is_some_and(|f| first.span.file != f) || !rule_ids.clone().any(selected) {
+                continue;
+            }
+            let file = set.sources.get(first.span.file);
+            let (line, _) = file.line_col(first.span.start as usize);
+            super::say(&format!("{}:{line}  {}", file.name, test.name));
+        }
+        return OK;
+    }
     let results: Vec<_> = cases::run(model)
         .into_iter()
         .filter(|r| in_focus(r) && selected(&model.rules[model.tests[r.test].expectations[r.expectation].rule].id))
