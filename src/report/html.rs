@@ -43,16 +43,17 @@ pub struct District {
     pub failing: BTreeMap<usize, Failing>,
 }
 
-/// One obligation not met in a district: how many subjects, and the first few in detail.
+/// One obligation not met in a district: how many subjects, and the worst few in detail.
 #[derive(Default)]
 pub struct Failing {
     pub count: usize,
-    pub shown: Vec<View>,
+    /// The units shown, with how far each is from passing (larger is worse), worst first.
+    pub shown: Vec<(f64, View)>,
 }
 
 impl District {
-    /// Notes a verdict of a rule (by index) in an area.
-    pub fn add(&mut self, rule: usize, area: &str, status: Status, view: Option<View>) {
+    /// Notes a verdict of a rule (by index) in an area; `view` with how far it is from passing.
+    pub fn add(&mut self, rule: usize, area: &str, status: Status, view: Option<(f64, View)>) {
         if let Some(i) = Status::ALL.iter().position(|(_, s)| *s == status) {
             self.counts[i] += 1;
         }
@@ -64,8 +65,13 @@ impl District {
         if status != Status::Pass && status != Status::NotApplicable {
             let failing = self.failing.entry(rule).or_default();
             failing.count += 1;
-            if let Some(view) = view.filter(|_| failing.shown.len() < UNITS_SHOWN) {
-                failing.shown.push(view);
+            // Keep the worst: a unit farther from passing replaces the nearest one shown.
+            if let Some((gap, view)) = view {
+                let at = failing.shown.partition_point(|(g, _)| *g >= gap);
+                if at < UNITS_SHOWN {
+                    failing.shown.insert(at, (gap, view));
+                    failing.shown.truncate(UNITS_SHOWN);
+                }
             }
         }
     }
@@ -247,7 +253,7 @@ fn failing(page: &Page, rule: &RuleView, f: &Failing) -> Markup {
                     th scope="col" { (t("html.values", &[])) }
                 } }
                 tbody {
-                    @for v in &f.shown {
+                    @for (_, v) in &f.shown {
                         tr {
                             td { (v.subject.path.join(" › ")) }
                             td { (status_cell(page, v.status)) }

@@ -1,7 +1,7 @@
 //! A whole report in the format asked for, written from the engine's verdicts: JSON and SARIF
 //! as verdicts are judged (on every core, in order), the human report from counts and the
 //! first failures of each district, JUnit and Markdown from the text of each verdict, kept
-//! per district (never the views), the HTML page from counts and the first units.
+//! per district (never the views), the HTML page from counts and the worst units.
 
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -267,7 +267,7 @@ impl Report<'_> {
     }
 
     /// `--format html`: one page from every verdict — counts for passes, details for the
-    /// first units of each obligation not met in each district.
+    /// worst units of each obligation not met in each district.
     fn html(&self, out: &mut dyn Write) -> Written {
         let (model, lang) = (self.engine.model(), self.settings.lang);
         let names = self.viewer.names();
@@ -307,7 +307,7 @@ impl Report<'_> {
                         let view = (status != Status::Pass && status != Status::NotApplicable).then(|| {
                             let mut v = self.explained(judge, v);
                             v.trace = None;
-                            self.viewer.view(&v)
+                            (distance(&v), self.viewer.view(&v))
                         });
                         (group, rule, status, date, view)
                     })
@@ -447,5 +447,19 @@ impl Report<'_> {
         let (groups, as_of) = digest.finish(self.viewer, &mut self.engine.judge(self.submissions, self.options));
         let text = super::human::write(&groups, &as_of, self.settings.lang, self.viewer.sources);
         Written { failed, result: out.write_all(text.as_bytes()) }
+    }
+}
+
+/// How far a verdict is from passing, to show the worst units first: the shortfall relative to
+/// the threshold for numbers, 1 for a yes/no that does not hold, ½ for what cannot be judged.
+fn distance(v: &Verdict) -> f64 {
+    use rust_decimal::prelude::ToPrimitive;
+    match (&v.actual, &v.threshold) {
+        (Some(crate::eval::Val::Num(a)), Some(crate::eval::Val::Num(t))) => {
+            let (a, t) = (a.to_f64().unwrap_or(0.0), t.to_f64().unwrap_or(0.0));
+            (t - a).abs() / t.abs().max(1e-9)
+        }
+        (Some(_), _) => 1.0,
+        _ => 0.5,
     }
 }
