@@ -6,7 +6,7 @@
 use crate::diagnostics::Diagnostic;
 use crate::source::FileId;
 use crate::syntax::ast::*;
-use crate::syntax::keywords::Keywords;
+use crate::syntax::keywords::{self, Keywords};
 use crate::syntax::lex::Comment;
 use crate::syntax::{self, Parsed};
 
@@ -34,7 +34,7 @@ fn kw(english: &'static str) -> &'static str {
 
 /// A vocabulary word (`expected`, `pass`…) in the form being written.
 fn value(word: &str) -> String {
-    FORM.with(|f| f.get().value(word))
+    FORM.with(|f| f.get().translate(keywords::VALUES, word))
 }
 
 /// Formats the text of one `.rules` file, keeping the form of its keywords.
@@ -208,7 +208,10 @@ impl<'t> Printer<'t> {
                         pr.unit(
                             c.span.start as usize,
                             c.span.end as usize,
-                            vec![format!("{} {value}", FORM.with(|f| f.get().plan_key(&c.key.text)))],
+                            vec![format!(
+                                "{} {value}",
+                                FORM.with(|f| f.get().translate(keywords::PLAN_KEYS, &c.key.text))
+                            )],
                             true,
                         );
                     }
@@ -347,7 +350,7 @@ fn quantity(q: &Quantity) -> String {
 fn type_expr(t: &TypeExpr) -> String {
     let body = match &t.kind {
         TypeKind::Named { name, size, unit } => {
-            let mut s = FORM.with(|f| f.get().type_name(&name.text));
+            let mut s = FORM.with(|f| f.get().translate(keywords::TYPES, &name.text));
             if let Some(n) = size {
                 s.push_str(&format!("({n})"));
             }

@@ -295,10 +295,8 @@ fn completions(model: &Model, text: &str, offset: usize) -> Vec<Value> {
             out.push(item_of(&p.name, 6, p.description.as_deref().unwrap_or("")));
         }
     }
-    for keyword in crate::syntax::KEYWORDS {
-        out.push(item_of(keyword, 14, ""));
-    }
     for (english, chinese) in crate::syntax::keywords::TABLE {
+        out.push(item_of(english, 14, chinese));
         out.push(item_of(chinese, 14, english));
     }
     for f in crate::check::FUNCTIONS.iter().chain(crate::check::AGGREGATES) {

@@ -185,7 +185,7 @@ struct Reading {
     #[arg(long, default_value_t = plancheck::data::Limits::default().max_file_bytes)]
     max_file_bytes: u64,
     /// Deepest nesting of lists and records in a submission (at most 1000)
-    #[arg(long, default_value_t = plancheck::data::Limits::default().max_depth, value_parser = depth)]
+    #[arg(long, default_value_t = plancheck::data::Limits::default().max_depth, value_parser = cli::check::parse_depth)]
     max_depth: usize,
 }
 
@@ -263,14 +263,4 @@ fn main() -> ExitCode {
         Command::Lsp => cli::lsp::run(lang),
     };
     ExitCode::from(code)
-}
-
-/// `--max-depth`: a nesting a submission may have, bounded so that reading it cannot exhaust
-/// the stack.
-fn depth(text: &str) -> Result<usize, String> {
-    let most = plancheck::data::Limits::DEEPEST;
-    match text.parse::<usize>() {
-        Ok(d) if (1..=most).contains(&d) => Ok(d),
-        _ => Err(format!("`{text}` is not a depth from 1 to {most}")),
-    }
 }

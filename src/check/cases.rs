@@ -7,22 +7,6 @@ use crate::diagnostics::suggest::did_you_mean;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::syntax::ast::{self, ItemKind, TestClauseKind, Value};
 
-/// Words accepted after `expect … is`: the statuses, in English and in Chinese.
-const STATUS_WORDS: &[(&str, Status)] = &[
-    ("pass", Status::Pass),
-    ("fail", Status::Fail),
-    ("on_track", Status::OnTrack),
-    ("behind", Status::Behind),
-    ("unknown", Status::Unknown),
-    ("not_applicable", Status::NotApplicable),
-    ("达标", Status::Pass),
-    ("未达标", Status::Fail),
-    ("进度正常", Status::OnTrack),
-    ("进度落后", Status::Behind),
-    ("无法判断", Status::Unknown),
-    ("不适用", Status::NotApplicable),
-];
-
 impl<'a> Checker<'a> {
     pub(super) fn cases(&mut self, inputs: &[Input<'a>]) {
         for input in inputs {
@@ -76,7 +60,7 @@ impl<'a> Checker<'a> {
                             Diagnostic::new(Code::UnknownRule, rule.span).arg("rule", &rule.text).suggest(suggestion),
                         );
                     }
-                    let status_value = self.word(status, STATUS_WORDS, "status");
+                    let status_value = self.word(status, &Status::ALL, "status");
                     if let (Some(r), Some(status_value)) = (r, status_value) {
                         self.tested[r] = true;
                         expectations.push(Expectation {

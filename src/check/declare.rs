@@ -9,6 +9,7 @@ use crate::data::instance::Date;
 use crate::diagnostics::suggest::did_you_mean;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::syntax::ast::{self, ItemKind, MemberKind, PlanValue, TypeKind};
+use crate::syntax::keywords;
 
 /// Keys a `plan { … }` header accepts.
 pub const PLAN_KEYS: &[&str] = &["issuer", "number", "issued", "period", "text", "en", "parts", "part"];
@@ -101,7 +102,7 @@ impl<'a> Checker<'a> {
             span: plan.title.span,
         };
         for clause in &plan.clauses {
-            let key = crate::syntax::keywords::plan_key(clause.key.text.as_str());
+            let key = keywords::english(keywords::PLAN_KEYS, clause.key.text.as_str());
             match (key, &clause.value) {
                 ("issuer", PlanValue::Str(s)) => info.issuer = Some(s.value.clone()),
                 ("number", PlanValue::Str(s)) => info.number = Some(s.value.clone()),
@@ -397,7 +398,7 @@ impl<'a> Checker<'a> {
                     Some(u) => Some(self.unit_of(u)?),
                     None => None,
                 };
-                let type_name = crate::syntax::keywords::type_name(&name.text);
+                let type_name = keywords::english(keywords::TYPES, &name.text);
                 let takes_unit = matches!(type_name, "count" | "decimal");
                 if let Some(u) = unit.as_ref().filter(|_| !takes_unit && BUILTIN_TYPES.contains(&type_name)) {
                     self.error(

@@ -13,18 +13,11 @@ use crate::source::Span;
 use crate::syntax::ast::{self, ClauseKind, ItemKind};
 
 /// Words accepted after `kind`.
-pub const KINDS: &[(&str, Kind)] =
-    &[("binding", Kind::Binding), ("expected", Kind::Expected), ("约束性", Kind::Binding), ("预期性", Kind::Expected)];
+pub const KINDS: &[(&str, Kind)] = &[("binding", Kind::Binding), ("expected", Kind::Expected)];
 
 /// Words accepted after `severity`.
-pub const SEVERITIES: &[(&str, RuleSeverity)] = &[
-    ("error", RuleSeverity::Error),
-    ("warning", RuleSeverity::Warning),
-    ("info", RuleSeverity::Info),
-    ("错误", RuleSeverity::Error),
-    ("警告", RuleSeverity::Warning),
-    ("提示", RuleSeverity::Info),
-];
+pub const SEVERITIES: &[(&str, RuleSeverity)] =
+    &[("error", RuleSeverity::Error), ("warning", RuleSeverity::Warning), ("info", RuleSeverity::Info)];
 
 /// Clauses that may appear more than once in a rule.
 const REPEATABLE: &[&str] = &["cite", "param"];
@@ -366,12 +359,14 @@ impl<'a> Checker<'a> {
         self.error(Diagnostic::new(Code::BaselineLevel, at).arg("levels", names.join(", ")));
     }
 
-    /// Looks a word up in a fixed vocabulary, reporting it with "did you mean" if unknown.
+    /// Looks a word up in a fixed vocabulary, reporting it with "did you mean" if unknown. A
+    /// word in its Chinese form (`预期性`, `达标`, `keywords::VALUES`) stands for its English one.
     pub(super) fn word<T: Copy>(&mut self, word: &ast::Name, table: &[(&str, T)], what: &str) -> Option<T> {
-        if let Some((_, v)) = table.iter().find(|(w, _)| *w == word.text) {
+        let english = crate::syntax::keywords::english(crate::syntax::keywords::VALUES, &word.text);
+        if let Some((_, v)) = table.iter().find(|(w, _)| *w == english) {
             return Some(*v);
         }
-        let choices: Vec<&str> = table.iter().map(|(w, _)| *w).filter(|w| w.is_ascii()).collect();
+        let choices: Vec<&str> = table.iter().map(|(w, _)| *w).collect();
         self.error(
             Diagnostic::new(Code::UnknownWord, word.span)
                 .arg("word", &word.text)

@@ -154,6 +154,16 @@ pub fn parse_param(text: &str) -> Result<(String, rust_decimal::Decimal), String
     Ok((name.trim().to_string(), value))
 }
 
+/// Parses `--max-depth`: a nesting a submission may have, bounded so that reading it cannot
+/// exhaust the stack.
+pub fn parse_depth(text: &str) -> Result<usize, String> {
+    let most = crate::data::Limits::DEEPEST;
+    match text.parse::<usize>() {
+        Ok(d) if (1..=most).contains(&d) => Ok(d),
+        _ => Err(format!("`{text}` is not a depth from 1 to {most}")),
+    }
+}
+
 /// Parses `YYYY-MM-DD` of `--as-of`.
 pub fn parse_date(text: &str) -> Result<Date, String> {
     Date::parse(text).ok_or_else(|| format!("`{text}` is not a date YYYY-MM-DD"))

@@ -172,7 +172,8 @@ pub fn write(groups: &[Group], as_of: &str, lang: Lang, sources: &SourceMap) -> 
     if !as_of.is_empty() {
         let _ = writeln!(out, "{} {as_of}", t("report.as_of", &[]));
     }
-    let name_width = groups.iter().map(|g| g.name.chars().count()).max().unwrap_or(4).max(4);
+    let name_width =
+        groups.iter().map(|g| columns(&g.name)).chain([columns(&t("report.group", &[])), 8]).max().unwrap_or(8);
     let header: Vec<String> = Status::ALL.iter().map(|(w, _)| format!("{w:>15}")).collect();
     let _ = writeln!(out, "{}{}", pad(&t("report.group", &[]), name_width), header.join(""));
     let mut total = [0usize; 6];
@@ -188,11 +189,14 @@ pub fn write(groups: &[Group], as_of: &str, lang: Lang, sources: &SourceMap) -> 
     crate::diagnostics::render::terminal_safe(&out)
 }
 
-/// Pads to a width in characters, counting a Chinese character as two columns.
+/// The columns a text takes in a terminal, a Chinese character taking two.
+fn columns(text: &str) -> usize {
+    text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+/// Pads to a width in columns.
 fn pad(text: &str, width: usize) -> String {
-    let cols: usize = text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
-    let target = width * 2;
-    format!("{text}{}", " ".repeat(target.saturating_sub(cols) + 2))
+    format!("{text}{}", " ".repeat(width.saturating_sub(columns(text)) + 2))
 }
 
 /// A failure as a diagnostic: the rule's title and the explanation, at the deciding value,

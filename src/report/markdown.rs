@@ -9,9 +9,9 @@ use super::{View, status_word};
 use crate::check::model::Status;
 use crate::diagnostics::{Lang, catalog};
 
-/// The chapter of the plan an obligation comes from: the second level of its first section.
-pub fn chapter(v: &View) -> String {
-    v.section.split('›').nth(1).or_else(|| v.section.split('›').next()).unwrap_or("").trim().to_string()
+/// The chapter of the plan a section is in: its second level (or its only one).
+pub fn chapter(section: &str) -> String {
+    section.split('›').nth(1).or_else(|| section.split('›').next()).unwrap_or("").trim().to_string()
 }
 
 /// The table row of an obligation not met.

@@ -199,12 +199,10 @@ impl Report<'_> {
     fn markdown(&self, out: &mut dyn Write) -> Written {
         let (lang, strict) = (self.settings.lang, self.settings.strict);
         let model = self.engine.model();
-        let chapter_of = |r: crate::check::model::RuleId| {
-            let section = model.rules[r].citations.first().map_or("", |c| c.section.as_str());
-            section.split('›').nth(1).or_else(|| section.split('›').next()).unwrap_or("").trim().to_string()
-        };
+        let chapter_of =
+            |r: RuleId| super::markdown::chapter(model.rules[r].citations.first().map_or("", |c| &c.section));
         let (groups, as_of) = self.grouped(
-            |v| (super::markdown::chapter(v), Some(super::markdown::row(v, lang))),
+            |v| (super::markdown::chapter(&v.section), Some(super::markdown::row(v, lang))),
             |v, _| (chapter_of(v.rule), None),
         );
         let failed =

@@ -91,11 +91,6 @@ pub const TYPES: &[(&str, &str)] = &[
     ("code", "代码"),
 ];
 
-/// The English name of a built-in type written in either form.
-pub fn type_name(word: &str) -> &str {
-    TYPES.iter().find(|(_, zh)| *zh == word).map_or(word, |(en, _)| en)
-}
-
 /// The keys of the plan header: English, Chinese.
 pub const PLAN_KEYS: &[(&str, &str)] = &[
     ("en", "英文"),
@@ -107,11 +102,6 @@ pub const PLAN_KEYS: &[(&str, &str)] = &[
     ("part", "组成部分"),
     ("text", "全文"),
 ];
-
-/// The English key of a plan header key in either form.
-pub fn plan_key(word: &str) -> &str {
-    PLAN_KEYS.iter().find(|(_, zh)| *zh == word).map_or(word, |(en, _)| en)
-}
 
 /// Which form of the keywords a file is written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -129,30 +119,10 @@ impl Keywords {
         }
     }
 
-    /// A vocabulary word (`expected`, `约束性`, `pass`…) in this form; another word as it is.
-    pub fn value(self, word: &str) -> String {
-        let found = VALUES.iter().find(|(en, zh)| *en == word || *zh == word);
-        match (found, self) {
-            (Some((en, _)), Keywords::En) => en.to_string(),
-            (Some((_, zh)), Keywords::Zh) => zh.to_string(),
-            (None, _) => word.to_string(),
-        }
-    }
-
-    /// A built-in type name in this form; another name (an entity) as it is.
-    pub fn type_name(self, word: &str) -> String {
-        let found = TYPES.iter().find(|(en, zh)| *en == word || *zh == word);
-        match (found, self) {
-            (Some((en, _)), Keywords::En) => en.to_string(),
-            (Some((_, zh)), Keywords::Zh) => zh.to_string(),
-            (None, _) => word.to_string(),
-        }
-    }
-
-    /// A plan header key in this form.
-    pub fn plan_key(self, word: &str) -> String {
-        let found = PLAN_KEYS.iter().find(|(en, zh)| *en == word || *zh == word);
-        match (found, self) {
+    /// A word of `table` (`VALUES`, `TYPES`, `PLAN_KEYS`), written in either form, in this
+    /// form; a word not in the table as it is.
+    pub fn translate(self, table: &[(&str, &str)], word: &str) -> String {
+        match (table.iter().find(|(en, zh)| *en == word || *zh == word), self) {
             (Some((en, _)), Keywords::En) => en.to_string(),
             (Some((_, zh)), Keywords::Zh) => zh.to_string(),
             (None, _) => word.to_string(),
@@ -171,7 +141,8 @@ impl Keywords {
     }
 }
 
-/// The English keyword of a word in either form (`合计` → `sum`).
-pub fn english(word: &str) -> &str {
-    TABLE.iter().find(|(_, zh)| *zh == word).map_or(word, |(en, _)| en)
+/// The English form of a word of `table` written in either form (`合计` → `sum`); a word not
+/// in the table as it is.
+pub fn english<'w>(table: &[(&'w str, &'w str)], word: &'w str) -> &'w str {
+    table.iter().find(|(_, zh)| *zh == word).map_or(word, |(en, _)| en)
 }

@@ -35,29 +35,10 @@ pub struct Lexed {
     pub problems: Vec<(usize, Delimiter)>,
 }
 
-/// Keywords that start a top-level item at the beginning of a line.
-pub const ITEM_KEYWORDS: &[&str] = &[
-    "plan",
-    "area",
-    "department",
-    "unit",
-    "root",
-    "entity",
-    "metric",
-    "rule",
-    "consistency",
-    "test",
-    "规划",
-    "领域",
-    "部门",
-    "单位",
-    "根",
-    "实体",
-    "指标",
-    "规则",
-    "一致性",
-    "测试",
-];
+/// Keywords that start a top-level item at the beginning of a line (in either form, see
+/// `keywords::TABLE`).
+pub const ITEM_KEYWORDS: &[&str] =
+    &["plan", "area", "department", "unit", "root", "entity", "metric", "rule", "consistency", "test"];
 
 enum Token {
     Open(usize, char),
@@ -146,9 +127,8 @@ pub fn lex(text: &str) -> Lexed {
 }
 
 fn starts_item(rest: &str) -> bool {
-    ITEM_KEYWORDS
-        .iter()
-        .any(|kw| rest.starts_with(kw) && rest[kw.len()..].chars().next().is_some_and(|c| c == ' ' || c == '\t'))
+    let Some(end) = rest.find([' ', '\t']) else { return false };
+    ITEM_KEYWORDS.contains(&super::keywords::english(super::keywords::TABLE, &rest[..end]))
 }
 
 fn only_trivia(text: &str, comments: &[Comment]) -> bool {

@@ -12,60 +12,6 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 use lex::{Comment, Delimiter};
 
-/// The words of the language, for completion in editors.
-pub const KEYWORDS: &[&str] = &[
-    "plan",
-    "area",
-    "department",
-    "unit",
-    "root",
-    "entity",
-    "metric",
-    "rule",
-    "consistency",
-    "test",
-    "key",
-    "display",
-    "unique",
-    "optional",
-    "list",
-    "of",
-    "enum",
-    "applies",
-    "to",
-    "where",
-    "require",
-    "standing",
-    "target",
-    "by",
-    "baseline",
-    "in",
-    "for",
-    "kind",
-    "severity",
-    "responsible",
-    "lead",
-    "cite",
-    "en",
-    "param",
-    "from",
-    "given",
-    "as",
-    "with",
-    "expect",
-    "is",
-    "and",
-    "or",
-    "not",
-    "if",
-    "then",
-    "else",
-    "each",
-    "true",
-    "false",
-    "null",
-];
-
 /// The outcome of parsing one file.
 #[derive(Debug, Default)]
 pub struct Parsed {
@@ -125,8 +71,8 @@ pub fn parse_file(file: FileId, text: &str) -> Parsed {
 
 /// The keyword and name an item declares, read from its first words.
 fn declared_name(item: &str) -> Option<(String, String)> {
-    let mut words = item.split_whitespace().filter(|w| *w != "root" && *w != "根");
-    let keyword = keywords::english(words.next()?);
+    let mut words = item.split_whitespace().map(|w| keywords::english(keywords::TABLE, w)).filter(|w| *w != "root");
+    let keyword = words.next()?;
     let name = words.next()?.trim_end_matches([':', '{', '"']);
     let name = match keyword {
         "metric" => name.split_once('.').map_or(name, |(_, n)| n),

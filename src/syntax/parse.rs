@@ -632,7 +632,7 @@ impl Lower<'_> {
         let mut inner = pair.into_inner();
         let f = inner.next().expect("grammar: aggregate function");
         let func_span = self.span(&f);
-        let func = match super::keywords::english(f.as_str()) {
+        let func = match super::keywords::english(super::keywords::TABLE, f.as_str()) {
             "sum" => AggFn::Sum,
             "count" => AggFn::Count,
             "share" => AggFn::Share,
