@@ -189,34 +189,29 @@ fn a_check_over_many_records_names_a_few_and_counts_the_rest() {
 
 #[test]
 fn a_reader_that_stops_early_is_no_error() {
+    // Run with standard output closed at once: (exit code, standard error).
+    let closed = |args: &[&str]| {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_plancheck"))
+            .args(args)
+            .current_dir(common::root())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("it ends");
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
     // Both reports are larger than a pipe's buffer, so the writer meets the closed pipe.
     for format in ["json", "sarif"] {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_plancheck"))
-            .args(["check", "--format", format, "tests/submissions/example-jinnan-2024.json"])
-            .current_dir(common::root())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("the binary runs");
-        drop(child.stdout.take());
-        let out = child.wait_with_output().expect("it ends");
-        let err = String::from_utf8_lossy(&out.stderr);
+        let (code, err) = closed(&["check", "--format", format, "tests/submissions/example-jinnan-2024.json"]);
         assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{format}:\n{err}");
-        assert_eq!(out.status.code(), Some(1), "{format}: the spec example has failures");
+        assert_eq!(code, Some(1), "{format}: the spec example has failures");
     }
     // The other commands that print to standard output, with a reader gone or a full disk.
-    for args in [vec!["test"], vec!["graph"]] {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_plancheck"))
-            .args(&args)
-            .current_dir(common::root())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("the binary runs");
-        drop(child.stdout.take());
-        let out = child.wait_with_output().expect("it ends");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(!err.contains("panicked") && out.status.code() == Some(0), "{args:?}: {err}");
+    for args in [["test"], ["graph"]] {
+        let (code, err) = closed(&args);
+        assert!(!err.contains("panicked") && code == Some(0), "{args:?}: {err}");
     }
     #[cfg(unix)]
     {
