@@ -16,6 +16,8 @@ use crate::source::{FileId, SourceMap};
 /// A checked rule set, ready to judge submissions.
 pub struct Engine {
     set: RuleSet,
+    /// How many files of the source map are rule files; submissions come after them.
+    rule_files: usize,
 }
 
 /// Submissions loaded, bound and validated (data model and consistency checks), with the
@@ -77,7 +79,8 @@ impl Engine {
     }
 
     pub fn new(set: RuleSet) -> Self {
-        Engine { set }
+        let rule_files = set.sources.len();
+        Engine { set, rule_files }
     }
 
     /// The rule set, with its sources and diagnostics.
@@ -116,6 +119,13 @@ impl Engine {
         }
         let (diagnostics, hidden) = cap(diagnostics);
         Submissions { dataset, diagnostics, hidden }
+    }
+
+    /// Forgets the text of every submission loaded so far, so that a long-lived engine (a
+    /// fuzzer, a server) can check one submission after another in the same memory. The
+    /// [`Submissions`] loaded before must not be shown after this.
+    pub fn unload(&mut self) {
+        self.set.sources.truncate(self.rule_files);
     }
 
     /// A judge of the submissions on this thread.

@@ -362,7 +362,8 @@ fn type_expr(t: &TypeExpr) -> String {
         }
         TypeKind::List(inner) => format!("{} {}", kw("list of"), type_expr(inner)),
         TypeKind::Enum(v) => {
-            format!("{} {{ {} }}", kw("enum"), v.iter().map(|n| n.text.as_str()).collect::<Vec<_>>().join(", "))
+            let value = |n: &Name| if syntax::parse::is_ident(&n.text) { n.text.clone() } else { string(&n.text) };
+            format!("{} {{ {} }}", kw("enum"), v.iter().map(value).collect::<Vec<_>>().join(", "))
         }
     };
     if t.nullable { format!("{body}?") } else { body }

@@ -107,6 +107,20 @@ impl SourceMap {
         self.get(span.file).text.get(span.range()).unwrap_or("")
     }
 
+    /// How many files the map holds.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Forgets every file added after the first `len`.
+    pub fn truncate(&mut self, len: usize) {
+        self.files.truncate(len);
+    }
+
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
         self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
     }

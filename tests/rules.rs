@@ -489,3 +489,45 @@ fn words_outside_strings(text: &str) -> Vec<&str> {
     }
     out
 }
+
+/// The rules front end's invariants (the `rules` fuzz target holds the same, `fuzz/`): on a
+/// shipped file with junk put in anywhere, parse → check → render never panics, and a file
+/// that still parses formats to the same tree, is left alone by a second `fmt`, and comes
+/// back byte for byte through Chinese keywords.
+mod front_end {
+    use super::*;
+    use plancheck::syntax::keywords::Keywords;
+    use proptest::prelude::*;
+    use std::sync::LazyLock;
+
+    static FILES: LazyLock<Vec<(PathBuf, String)>> = LazyLock::new(files);
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+        #[test]
+        fn mangled_rules_never_panic_and_format_faithfully(
+            which in 0usize..64,
+            cut in 0usize..40_000,
+            junk in "([ \n(){}\\[\\]:=<>*/+,.\"#-]|rule|param|if|then|else|sum|of|0|1\\.5|%|规则|人|x){0,6}",
+        ) {
+            let (_, base) = &FILES[which % FILES.len()];
+            let at = (0..=cut.min(base.len())).rev().find(|i| base.is_char_boundary(*i)).unwrap_or(0);
+            let text = format!("{}{junk}{}", &base[..at], &base[at..]);
+            let mut sources = plancheck::source::SourceMap::new();
+            sources.add("mangled.rules", "mangled.rules", text.clone());
+            let set = plancheck::load::from_sources(sources);
+            render::render_all(&set.diagnostics.0, &set.sources, Lang::Zh);
+            let parsed = &set.files[0].1;
+            if parsed.diagnostics.is_empty() {
+                let formatted = plancheck::fmt::format(FileId(0), &text).expect("a file that parses formats");
+                let again = parse_file(FileId(0), &formatted);
+                prop_assert!(again.diagnostics.is_empty(), "{formatted}");
+                prop_assert_eq!(without_spans(&parsed.ast), without_spans(&again.ast));
+                prop_assert_eq!(plancheck::fmt::format(FileId(0), &formatted).ok(), Some(formatted.clone()));
+                let zh = plancheck::fmt::format_in(FileId(0), &formatted, Keywords::Zh).expect("formats in Chinese");
+                prop_assert_eq!(plancheck::fmt::format_in(FileId(0), &zh, Keywords::En).ok(), Some(formatted));
+            }
+        }
+    }
+}

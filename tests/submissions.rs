@@ -247,3 +247,47 @@ fn a_diagnostic_far_along_a_long_line_shows_a_window_of_it() {
         loaded.diagnostics.len()
     );
 }
+
+/// CSV tables hold every text exactly: list items with `;` or `；`, spaces at their ends, an
+/// empty text, quotes, commas and line breaks come back as they were; converting again into
+/// the same directory leaves no table of the earlier submission behind; a directory holding
+/// other files is not replaced.
+#[test]
+fn csv_tables_keep_every_text_exactly() {
+    use plancheck::data::export;
+    let work = common::fresh_dir("csv-exact");
+    let text = std::fs::read_to_string(common::root().join("tests/submissions/example-jinnan-2024.json")).expect("example");
+    let mut doc: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    doc["district"]["online_24h_service_channels"] =
+        serde_json::json!(["津治通;微信", " 两端有空格 ", "全角；分号", "[方括号]开头", "引号\"与,逗号\n换行"]);
+    doc["submitted_by"] = serde_json::json!("");
+    doc["district"]["new_residential_projects"][0]["name"] = serde_json::json!("  双港新家园  ");
+    let source = work.join("source.json");
+    std::fs::write(&source, serde_json::to_string_pretty(&doc).expect("JSON")).expect("write");
+
+    let mut engine = Engine::new(rules());
+    let canonical = |engine: &mut Engine, path: &Path| {
+        let loaded = engine.load(&[path.to_path_buf()], &Options::default());
+        let problems = &loaded.diagnostics.0;
+        assert!(!loaded.diagnostics.has_errors(), "{}", render::render_all(problems, engine.sources(), Lang::En));
+        let json = export::to_json(&engine.rules().checked, &loaded.dataset, loaded.dataset.documents[0].root);
+        (loaded, json)
+    };
+    let (loaded, expected) = canonical(&mut engine, &source);
+    assert!(expected.contains(r#""津治通;微信""#) && expected.contains(r#""submitted_by": """#), "{expected}");
+    let tables = work.join("tables");
+    std::fs::create_dir_all(&tables).expect("dir");
+    std::fs::write(tables.join("left_over.csv"), "a,b\n1,2\n").expect("stale table");
+    let root = loaded.dataset.documents[0].root;
+    export::to_csv_dir(&engine.rules().checked, &loaded.dataset, root, &tables).expect("tables written");
+    assert!(!tables.join("left_over.csv").exists(), "a table of an earlier submission is left behind");
+    let (_, back) = canonical(&mut engine, &tables);
+    assert_eq!(back, expected, "the CSV tables hold other data");
+
+    let other = work.join("other");
+    std::fs::create_dir_all(&other).expect("dir");
+    std::fs::write(other.join("notes.txt"), "keep me").expect("file");
+    let refused = export::to_csv_dir(&engine.rules().checked, &loaded.dataset, root, &other);
+    assert!(refused.is_err());
+    assert_eq!(std::fs::read_to_string(other.join("notes.txt")).expect("kept"), "keep me");
+}

@@ -39,7 +39,9 @@ pub fn run(rules: &Path, input: &Path, to: Target, output: &Path, options: &Opti
         Target::Yaml => {
             output_file(Some(output), &inputs, |out| out.write_all(export::to_yaml(checked, dataset, root).as_bytes()))
         }
-        Target::Csv => export::to_csv_dir(checked, dataset, root, output),
+        Target::Csv => {
+            super::refuse_input(output, &inputs).and_then(|()| export::to_csv_dir(checked, dataset, root, output))
+        }
     };
     match written_code(written, Some(output), lang) {
         Ok(()) => OK,

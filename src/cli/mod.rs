@@ -72,13 +72,7 @@ pub fn output(
         write(&mut out)?;
         return out.flush();
     };
-    let same = |input: &PathBuf| match (std::fs::canonicalize(input), std::fs::canonicalize(path)) {
-        (Ok(a), Ok(b)) => a == b || b.starts_with(a),
-        _ => false,
-    };
-    if inputs.iter().any(same) {
-        return Err(std::io::Error::other("@io.output_is_input"));
-    }
+    refuse_input(path, inputs)?;
     let name = path.file_name().map_or_else(|| "report".into(), |n| n.to_string_lossy().into_owned());
     let partial = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
     let result = (|| {
@@ -92,6 +86,16 @@ pub fn output(
         let _ = std::fs::remove_file(&partial);
     }
     result
+}
+
+/// An output path that is one of the inputs, or inside one, is refused: writing it would
+/// destroy what the output is made from.
+pub fn refuse_input(path: &Path, inputs: &[PathBuf]) -> std::io::Result<()> {
+    let same = |input: &PathBuf| match (std::fs::canonicalize(input), std::fs::canonicalize(path)) {
+        (Ok(a), Ok(b)) => a == b || b.starts_with(a),
+        _ => false,
+    };
+    if inputs.iter().any(same) { Err(std::io::Error::other("@io.output_is_input")) } else { Ok(()) }
 }
 
 /// The exit code of a failed write, said on standard error; a reader of standard output that

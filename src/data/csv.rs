@@ -28,8 +28,17 @@ pub fn is_csv_submission(dir: &Path, model: &Model) -> bool {
 
 /// One row: its cells by column, and the span of the row.
 struct Row {
-    cells: Vec<(String, Span)>,
+    cells: Vec<Cell>,
     span: Span,
+}
+
+/// One cell: its text, its place (quotes included), and whether it was quoted. An unquoted
+/// cell is trimmed and, when empty, missing; a quoted one is taken as written, so that `""`
+/// is an empty text and `" 两边有空格 "` keeps its spaces.
+struct Cell {
+    text: String,
+    span: Span,
+    quoted: bool,
 }
 
 /// One table: its header cells and rows.
@@ -117,18 +126,25 @@ fn read_table(
         .iter()
         .map(|(start, record)| {
             let spans = cell_spans(text, *start, record.len());
-            let cells: Vec<(String, Span)> =
-                record.iter().zip(spans).map(|(v, (s, e))| (v.trim().to_string(), Span::new(file, s, e))).collect();
-            let end = cells.last().map_or(*start, |c| c.1.end as usize);
+            let cells: Vec<Cell> = record
+                .iter()
+                .zip(spans)
+                .map(|(v, (s, e))| {
+                    let quoted = text[s..e].trim_start().starts_with('"');
+                    let text = if quoted { v.to_string() } else { v.trim().to_string() };
+                    Cell { text, span: Span::new(file, s, e), quoted }
+                })
+                .collect();
+            let end = cells.last().map_or(*start, |c| c.span.end as usize);
             Row { cells, span: Span::new(file, *start, end.max(*start + 1)) }
         })
         .collect();
     if rows.is_empty() {
         return Some(Table { file, headers: Vec::new(), rows });
     }
-    let header = rows.remove(0);
-    for (i, (name, span)) in header.cells.iter().enumerate() {
-        if let Some((_, first)) = header.cells[..i].iter().find(|(n, _)| n == name && !n.is_empty()) {
+    let header: Vec<(String, Span)> = rows.remove(0).cells.into_iter().map(|c| (c.text.trim().to_string(), c.span)).collect();
+    for (i, (name, span)) in header.iter().enumerate() {
+        if let Some((_, first)) = header[..i].iter().find(|(n, _)| n == name && !n.is_empty()) {
             let d = Diagnostic::new(Code::CsvSyntax, *span)
                 .arg("problem", "@csv.duplicate_column")
                 .arg("column", name)
@@ -137,21 +153,21 @@ fn read_table(
         }
     }
     for row in &rows {
-        if row.cells.len() != header.cells.len() {
+        if row.cells.len() != header.len() {
             // Point at the first cell too many, or at the end of a short row.
             let at = row
                 .cells
-                .get(header.cells.len())
-                .map_or(Span::new(file, row.span.end as usize, row.span.end as usize + 1), |c| c.1);
+                .get(header.len())
+                .map_or(Span::new(file, row.span.end as usize, row.span.end as usize + 1), |c| c.span);
             let d = Diagnostic::new(Code::CsvSyntax, at)
                 .arg("problem", "@csv.row_length")
                 .arg("found", row.cells.len())
-                .arg("expected", header.cells.len());
+                .arg("expected", header.len());
             diagnostics.push(d);
         }
     }
-    rows.retain(|r| r.cells.iter().any(|(v, _)| !v.is_empty()));
-    Some(Table { file, headers: header.cells, rows })
+    rows.retain(|r| r.cells.iter().any(|c| !c.text.is_empty() || c.quoted));
+    Some(Table { file, headers: header, rows })
 }
 
 /// Byte ranges of the cells of the record starting at `start` (quotes included).
@@ -335,8 +351,9 @@ impl Builder<'_> {
                 .find(|h| *h == name || label.as_deref() == Some(*h))
                 .and_then(|h| columns.remove(h).map(|c| (h, c)));
             let Some((_, (index, header_span))) = column else { continue };
-            let Some((text, span)) = row.cells.get(index) else { continue };
-            if text.is_empty() {
+            let Some(Cell { text, span, quoted }) = row.cells.get(index) else { continue };
+            let given = !text.is_empty() || (*quoted && matches!(field.ty, Ty::Text | Ty::List(_)));
+            if !given {
                 if field.nullable {
                     entries.push(Entry {
                         key: field.name.clone(),
@@ -356,7 +373,7 @@ impl Builder<'_> {
 /// The value of a column in a row.
 fn cell<'t>(table: &'t Table, row: &'t Row, column: &str) -> Option<(&'t str, Span)> {
     let index = table.headers.iter().position(|(h, _)| h == column)?;
-    row.cells.get(index).map(|(v, s)| (v.as_str(), *s))
+    row.cells.get(index).map(|c| (c.text.as_str(), c.span))
 }
 
 /// The column that links a child row to its `parent` row: `PARENT.KEY`.
@@ -380,12 +397,34 @@ fn typed_cell(ty: &Ty, text: &str, span: Span) -> Node {
             "false" | "FALSE" | "False" | "否" => Value::Bool(false),
             _ => Value::Text(text.to_string()),
         },
-        Ty::List(inner) => {
-            Value::List(split_list(text, span).into_iter().map(|(t, s)| typed_cell(inner, &t, s)).collect())
-        }
+        Ty::List(inner) => match json_list(text, span) {
+            Some(items) => Value::List(
+                items
+                    .into_iter()
+                    .map(|item| match item.value {
+                        Value::Text(t) => typed_cell(inner, &t, span),
+                        other => Node::new(other, span),
+                    })
+                    .collect(),
+            ),
+            None => Value::List(split_list(text, span).into_iter().map(|(t, s)| typed_cell(inner, &t, s)).collect()),
+        },
         _ => Value::Text(text.to_string()),
     };
     Node::new(value, span)
+}
+
+/// The items of a list cell written as a JSON array (`["含；的项", " 有空格 "]`): the form
+/// `convert` writes when an item holds a separator, spaces at its ends, or starts with `[`.
+fn json_list(text: &str, span: Span) -> Option<Vec<Node>> {
+    if !text.trim_start().starts_with('[') {
+        return None;
+    }
+    let node = super::json_fast::parse(span.file, text, 2)?;
+    match node.value {
+        Value::List(items) if items.iter().all(|i| !matches!(i.value, Value::List(_) | Value::Map(_))) => Some(items),
+        _ => None,
+    }
 }
 
 /// The parts of a `;`-separated cell (`；` too), with their spans.

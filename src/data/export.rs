@@ -135,28 +135,80 @@ fn yaml_record(checked: &Checked, dataset: &Dataset, id: InstanceId, indent: usi
 }
 
 /// One CSV table being written: its entity, header and rows.
-type Table = (EntityId, Vec<String>, Vec<Vec<String>>);
+/// A table: its entity, its header, its rows (`None` for a value not given).
+type Table = (EntityId, Vec<String>, Vec<Vec<Option<String>>>);
 
 /// Writes a submission as a directory of CSV tables (UTF-8 with a byte-order mark, which
-/// spreadsheet programs need to show Chinese correctly).
+/// spreadsheet programs need to show Chinese correctly). The directory is replaced as a whole:
+/// the tables are written into a new directory next to it, which then takes its place, so that
+/// no table of an earlier submission is left behind and an interrupted write leaves the old
+/// directory as it was. A directory holding anything but CSV tables is not replaced.
 pub fn to_csv_dir(checked: &Checked, dataset: &Dataset, root: InstanceId, dir: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
     // Every table of the data model below the root, a table with no rows (a district without
     // villages) with its header alone: a directory of tables reads back as the same submission.
     let mut tables: Vec<Table> = Vec::new();
     schema_tables(checked, dataset.get(root).entity, None, &mut tables);
     collect_rows(checked, dataset, root, None, &mut tables);
-    for (entity, headers, rows) in tables {
-        let mut writer = ::csv::Writer::from_writer(Vec::new());
-        writer.write_record(&headers)?;
-        for row in rows {
-            writer.write_record(&row)?;
+    if dir.exists() {
+        let is_table = |e: &std::fs::DirEntry| {
+            e.file_type().is_ok_and(|t| t.is_file()) && e.path().extension().is_some_and(|x| x == "csv")
+        };
+        if !std::fs::read_dir(dir)?.filter_map(Result::ok).all(|e| is_table(&e)) {
+            return Err(std::io::Error::other("@io.not_a_table_directory"));
         }
-        let mut bytes = b"\xEF\xBB\xBF".to_vec();
-        bytes.extend(writer.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?);
-        std::fs::write(dir.join(format!("{}.csv", checked.model.entities[entity].name)), bytes)?;
     }
-    Ok(())
+    let name = dir.file_name().map_or_else(|| "tables".into(), |n| n.to_string_lossy().into_owned());
+    let partial = dir.with_file_name(format!(".{name}.{}.partial", std::process::id()));
+    let written = (|| {
+        std::fs::create_dir_all(&partial)?;
+        for (entity, headers, rows) in tables {
+            let mut text = String::from("\u{FEFF}");
+            let header: Vec<Option<String>> = headers.into_iter().map(Some).collect();
+            for row in std::iter::once(&header).chain(&rows) {
+                let cells: Vec<String> = row.iter().map(|c| csv_cell(c.as_deref())).collect();
+                text.push_str(&cells.join(","));
+                text.push('\n');
+            }
+            std::fs::write(partial.join(format!("{}.csv", checked.model.entities[entity].name)), text)?;
+        }
+        if dir.exists() {
+            let old = dir.with_file_name(format!(".{name}.{}.old", std::process::id()));
+            std::fs::rename(dir, &old)?;
+            std::fs::rename(&partial, dir)?;
+            std::fs::remove_dir_all(&old)
+        } else {
+            std::fs::rename(&partial, dir)
+        }
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_dir_all(&partial);
+    }
+    written
+}
+
+/// A cell as CSV writes it: a value not given is empty; a value is quoted when it must be, and
+/// also when it is empty or has spaces at its ends (the reader trims unquoted cells and takes
+/// an empty one as not given).
+fn csv_cell(cell: Option<&str>) -> String {
+    let Some(text) = cell else { return String::new() };
+    let plain = !text.is_empty() && text.trim() == text && !text.contains([',', '"', '\n', '\r']);
+    if plain { text.to_string() } else { format!("\"{}\"", text.replace('"', "\"\"")) }
+}
+
+/// A list of plain values in one cell: `a;b;c`, or a JSON array when an item would not come
+/// back from that form (it holds `;` or `；`, has spaces at its ends, is empty or null, or the
+/// cell would start with `[`), and for the empty list.
+fn list_cell(values: &[(Option<Scalar>, crate::source::Span)]) -> String {
+    let texts: Vec<Option<String>> = values.iter().map(|(v, _)| v.as_ref().map(|s| scalar_text(s, false))).collect();
+    let plain = |t: &Option<String>| {
+        t.as_ref().is_some_and(|t| !t.is_empty() && t.trim() == t && !t.contains([';', '；']) && !t.starts_with('['))
+    };
+    if !texts.is_empty() && texts.iter().all(plain) {
+        return texts.into_iter().flatten().collect::<Vec<_>>().join(";");
+    }
+    let items: Vec<String> =
+        values.iter().map(|(v, _)| v.as_ref().map_or("null".to_string(), |s| scalar_text(s, true))).collect();
+    format!("[{}]", items.join(", "))
 }
 
 /// The tables of `entity` and of the entities below it, with their headers and no rows yet.
@@ -207,7 +259,7 @@ fn collect_rows(
     let mut row = Vec::new();
     if let Some((column, value)) = &link {
         headers.push(column.clone());
-        row.push(value.clone());
+        row.push(Some(value.clone()));
     }
     flatten(checked, dataset, id, "", &mut headers, &mut row);
     match tables.iter_mut().find(|t| t.0 == entity) {
@@ -246,7 +298,7 @@ fn flatten(
     id: InstanceId,
     prefix: &str,
     headers: &mut Vec<String>,
-    row: &mut Vec<String>,
+    row: &mut Vec<Option<String>>,
 ) {
     let inst = dataset.get(id);
     let def = &checked.model.entities[inst.entity];
@@ -260,20 +312,16 @@ fn flatten(
             (Ty::Record(e), _) if !has_own_table(checked, inst.entity, f) => {
                 let before = headers.len();
                 columns(checked, *e, &format!("{name}."), headers);
-                row.resize(row.len() + headers.len() - before, String::new());
+                row.resize(row.len() + headers.len() - before, None);
             }
             (Ty::Record(_), _) => {}
             (Ty::List(inner), _) if matches!(**inner, Ty::Record(_)) => {}
             (_, slot) => {
                 headers.push(name);
                 row.push(match slot {
-                    Slot::Scalar(s, _) => scalar_text(s, false),
-                    Slot::Scalars(values, _) => values
-                        .iter()
-                        .map(|(v, _)| v.as_ref().map_or(String::new(), |s| scalar_text(s, false)))
-                        .collect::<Vec<_>>()
-                        .join(";"),
-                    _ => String::new(),
+                    Slot::Scalar(s, _) => Some(scalar_text(s, false)),
+                    Slot::Scalars(values, _) => Some(list_cell(values)),
+                    _ => None,
                 });
             }
         }

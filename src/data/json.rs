@@ -19,8 +19,9 @@ pub fn parse(file: FileId, text: &str, limits: &Limits) -> Result<Node, Vec<Diag
     careful(file, text, limits)
 }
 
-/// The careful path: every problem of a text that is not usable JSON, with its place.
-fn careful(file: FileId, text: &str, limits: &Limits) -> Result<Node, Vec<Diagnostic>> {
+/// The careful path: every problem of a text that is not usable JSON, with its place. Public
+/// so that the fuzz target can hold the fast path to it.
+pub fn careful(file: FileId, text: &str, limits: &Limits) -> Result<Node, Vec<Diagnostic>> {
     if let Some(at) = too_deep(text, limits.max_depth) {
         let d = Diagnostic::new(Code::TooDeep, Span::new(file, at, at + 1)).arg("limit", limits.max_depth);
         return Err(vec![d]);

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use saphyr_parser::{Event, Parser, ScalarStyle};
+use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
 use super::Limits;
 use super::tree::{Entry, Node, Value};
@@ -42,12 +42,23 @@ pub fn parse(file: FileId, text: &str, limits: &Limits) -> Result<Node, Vec<Diag
                     return Err(vec![Diagnostic::new(Code::YamlSyntax, span).arg("problem", "@yaml.many_documents")]);
                 }
             }
-            Event::Scalar(value, style, anchor, _) => {
-                let node = Node::new(scalar(&value, style), span);
-                b.complete(node, anchor);
+            Event::Scalar(value, style, anchor, tag) => {
+                let typed = match tag {
+                    None => Ok(scalar(&value, style)),
+                    Some(tag) => tagged(&value, &tag),
+                };
+                let value = typed.unwrap_or_else(|problem| {
+                    b.errors.push(Diagnostic::new(Code::YamlSyntax, span).arg("problem", problem));
+                    Value::Text(value.to_string())
+                });
+                b.complete(Node::new(value, span), anchor);
             }
-            Event::SequenceStart(anchor, _) => b.open(Frame::Seq { items: Vec::new(), start: span, anchor })?,
-            Event::MappingStart(anchor, _) => {
+            Event::SequenceStart(anchor, tag) => {
+                collection_tag(tag.as_deref(), "seq", span, &mut b.errors);
+                b.open(Frame::Seq { items: Vec::new(), start: span, anchor })?;
+            }
+            Event::MappingStart(anchor, tag) => {
+                collection_tag(tag.as_deref(), "map", span, &mut b.errors);
                 b.open(Frame::Map { entries: Vec::new(), key: None, start: span, anchor })?;
             }
             Event::SequenceEnd | Event::MappingEnd => b.close(span),
@@ -161,6 +172,40 @@ fn size(node: &Node) -> (usize, u64) {
     }
 }
 
+/// A tag as written: `!!str` for the core schema's, `!name` or `!<uri>` for others.
+fn shown(tag: &Tag) -> String {
+    if tag.is_yaml_core_schema() { format!("!!{}", tag.suffix) } else { format!("{}{}", tag.handle, tag.suffix) }
+}
+
+/// A scalar with an explicit tag: the core schema's `!!str`, `!!int`, `!!float`, `!!bool` and
+/// `!!null` decide its type, quoted or not (`!!str 2025` is the text "2025"); a value that does
+/// not fit its tag,
+/// and any other tag, is a problem (the key of its message), never silently ignored.
+fn tagged(text: &str, tag: &Tag) -> Result<Value, String> {
+    let problem = |key: &str| format!("@yaml.{key}:{}", shown(tag));
+    if !tag.is_yaml_core_schema() {
+        return Err(problem("unknown_tag"));
+    }
+    let plain = scalar(text, ScalarStyle::Plain);
+    let fits = match tag.suffix.as_str() {
+        "str" => return Ok(Value::Text(text.to_string())),
+        "int" => matches!(&plain, Value::Number(n) if !n.contains(['.', 'e', 'E'])),
+        "float" => matches!(plain, Value::Number(_)),
+        "bool" => matches!(plain, Value::Bool(_)),
+        "null" => matches!(plain, Value::Null),
+        _ => return Err(problem("unknown_tag")),
+    };
+    if fits { Ok(plain) } else { Err(problem("value_not_of_tag")) }
+}
+
+/// A collection may carry its own core tag (`!!map`, `!!seq`); any other tag is a problem.
+fn collection_tag(tag: Option<&Tag>, own: &str, span: Span, errors: &mut Vec<Diagnostic>) {
+    if let Some(tag) = tag.filter(|t| !(t.is_yaml_core_schema() && t.suffix == own)) {
+        let problem = format!("@yaml.unknown_tag:{}", shown(tag));
+        errors.push(Diagnostic::new(Code::YamlSyntax, span).arg("problem", problem));
+    }
+}
+
 /// Types a scalar by the YAML 1.2 core schema; quoted scalars are always text.
 fn scalar(text: &str, style: ScalarStyle) -> Value {
     if style != ScalarStyle::Plain {
@@ -204,6 +249,29 @@ fn is_number(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn core_tags_decide_the_type_and_other_tags_are_reported() {
+        let text = "a: !!str 2025\nb: !!int \"12\"\nc: !!float 1.5\nd: !!bool true\ne: !!null ~\nf: !!map {x: 1}\n";
+        let node = parse(FileId(0), text, &Limits::default()).expect("parses");
+        let Value::Map(top) = &node.value else { panic!("map") };
+        let values: Vec<&Value> = top.iter().map(|e| &e.value.value).collect();
+        assert_eq!(values[0], &Value::Text("2025".into()));
+        assert_eq!(values[1], &Value::Number("12".into()));
+        assert_eq!(values[2], &Value::Number("1.5".into()));
+        assert_eq!(values[3], &Value::Bool(true));
+        assert_eq!(values[4], &Value::Null);
+        for (bad, problem) in [
+            ("a: !!int 1.5\n", "@yaml.value_not_of_tag:!!int"),
+            ("a: !!binary aGk=\n", "@yaml.unknown_tag:!!binary"),
+            ("a: !mine x\n", "@yaml.unknown_tag:!mine"),
+            ("a: !!seq {x: 1}\n", "@yaml.unknown_tag:!!seq"),
+        ] {
+            let errors = parse(FileId(0), bad, &Limits::default()).expect_err(bad);
+            assert_eq!(errors[0].code, Code::YamlSyntax, "{bad}");
+            assert!(format!("{:?}", errors[0]).contains(problem), "{bad}: {:?}", errors[0]);
+        }
+    }
 
     #[test]
     fn reads_a_map_with_spans() {

@@ -23,6 +23,11 @@ pub struct PestFailure {
 
 /// Parses one item found at `offset` in the file; `comments` are the file's comment ranges,
 /// so that no span ends in trailing white space or comments.
+/// Whether `text` is a name as the rules write it (not a keyword), so that it needs no quotes.
+pub fn is_ident(text: &str) -> bool {
+    Grammar::parse(Rule::ident, text).is_ok_and(|mut pairs| pairs.next().is_some_and(|p| p.as_str() == text))
+}
+
 pub fn parse_item(
     file: FileId,
     text: &str,
@@ -430,7 +435,17 @@ impl Lower<'_> {
             Rule::list_type => {
                 TypeKind::List(Box::new(self.type_expr(body.into_inner().next().expect("grammar: list element"))))
             }
-            Rule::enum_type => TypeKind::Enum(body.into_inner().map(|p| self.name(p)).collect()),
+            Rule::enum_type => TypeKind::Enum(
+                body.into_inner()
+                    .map(|p| match p.as_rule() {
+                        Rule::string => {
+                            let s = self.string(p);
+                            Name { text: s.value, span: s.span }
+                        }
+                        _ => self.name(p),
+                    })
+                    .collect(),
+            ),
             _ => {
                 let mut parts = body.into_inner();
                 let name = self.name(parts.next().expect("grammar: type name"));
