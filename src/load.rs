@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::check::{self, Checked, Input};
-use crate::diagnostics::Diagnostics;
-use crate::source::{FileId, SourceMap};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::{self, Parsed};
 
 /// A loaded rule set: its sources, the parse of each file, and the checked model.
@@ -47,7 +47,7 @@ pub fn load(path: &Path) -> std::io::Result<RuleSet> {
     let mut files = rule_files(path)?;
     let mut focus = None;
     if path.is_file() {
-        let own = std::fs::read_to_string(path)?;
+        let own = String::from_utf8_lossy(&std::fs::read(path)?).into_owned();
         let standalone = own.lines().any(|l| l.starts_with("plan "));
         let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
         if !standalone {
@@ -57,15 +57,41 @@ pub fn load(path: &Path) -> std::io::Result<RuleSet> {
             }
         }
     }
+    if path.is_file() && files.len() > 1 {
+        focus = files.iter().position(|f| same_file(f, path)).map(|i| FileId(i as u32));
+    }
+    let named: Vec<(String, PathBuf)> = files.iter().map(|f| (display_name(f), f.clone())).collect();
+    Ok(RuleSet { focus, ..read_files(&named)? })
+}
+
+/// Reads rule files, under the names given, and checks them. A file that is not UTF-8 is read
+/// with its undecodable bytes replaced, so that the names it declares are known to the other
+/// files, and gets E0006 at the first of them and no other diagnostic (its strings are
+/// garbled: each would be a cascade). A byte-order mark is dropped.
+pub fn read_files(files: &[(String, PathBuf)]) -> std::io::Result<RuleSet> {
     let mut sources = SourceMap::new();
-    for file in &files {
-        let text = std::fs::read_to_string(file)?;
-        let id = sources.add(display_name(file), file, text);
-        if path.is_file() && files.len() > 1 && same_file(file, path) {
-            focus = Some(id);
+    let mut undecodable = Vec::new();
+    for (shown, path) in files {
+        let bytes = std::fs::read(path)?;
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        match std::str::from_utf8(bytes) {
+            Ok(text) => {
+                sources.add(shown, path, text.to_string());
+            }
+            Err(e) => {
+                let at = e.valid_up_to();
+                let id = sources.add(shown, path, String::from_utf8_lossy(bytes).into_owned());
+                let byte = format!("0x{:02X}", bytes[at]);
+                let span = Span::new(id, at, at + char::REPLACEMENT_CHARACTER.len_utf8());
+                undecodable.push(Diagnostic::new(Code::NotUtf8, span).arg("byte", byte));
+            }
         }
     }
-    Ok(RuleSet { focus, ..from_sources(sources) })
+    let mut set = from_sources(sources);
+    set.diagnostics.0.retain(|d| !undecodable.iter().any(|u: &Diagnostic| u.primary.file == d.primary.file));
+    set.diagnostics.0.extend(undecodable);
+    set.diagnostics.sort();
+    Ok(set)
 }
 
 /// Whether two paths name the same file.

@@ -343,6 +343,25 @@ fn names_with_terminal_escapes_are_shown_not_obeyed() {
 }
 
 #[test]
+fn a_name_of_a_megabyte_is_shown_shortened_with_its_length() {
+    let text =
+        std::fs::read_to_string(common::root().join("tests/submissions/example-jinnan-2024.json")).expect("read");
+    let long = "长".repeat(1_000_000);
+    let hostile = text.replacen("\"仁和园社区\"", &format!("\"{long}\""), 1);
+    let dir = common::fresh_dir("long-name");
+    let path = dir.join("submission.json");
+    std::fs::write(&path, hostile).expect("write");
+    let shown = path.to_string_lossy().into_owned();
+    for format in ["human", "json", "sarif", "junit", "markdown", "html"] {
+        let (_, out, err) = plancheck(&["--lang", "en", "check", "--format", format, &shown]);
+        assert!(out.len() < 3_000_000, "{format}: {} bytes", out.len());
+        assert!(!out.contains(&"长".repeat(101)), "{format}: the whole name is printed");
+        assert!(out.contains("(1000000 characters in all)"), "{format}: {}", &out[..out.len().min(2000)]);
+        assert!(err.len() < 100_000, "{format}");
+    }
+}
+
+#[test]
 fn a_draft_rule_file_is_checked_and_tested_with_its_directory_as_context() {
     let dir = common::rules_copy("draft");
     let draft = dir.join("60-draft.rules");

@@ -21,7 +21,7 @@ fn fixtures() -> Vec<PathBuf> {
 }
 
 fn render_fixture(path: &PathBuf) -> (String, Vec<&'static str>) {
-    let text = std::fs::read_to_string(path).expect("fixture");
+    let text = String::from_utf8_lossy(&std::fs::read(path).expect("fixture")).into_owned();
     let mut files = Vec::new();
     if !text.starts_with("// standalone") {
         files.push(common::root().join("tests/diagnostics/prelude/prelude.rules"));

@@ -291,3 +291,46 @@ fn csv_tables_keep_every_text_exactly() {
     assert!(refused.is_err());
     assert_eq!(std::fs::read_to_string(other.join("notes.txt")).expect("kept"), "keep me");
 }
+
+/// A table of a CSV submission that cannot be read is reported once, at its file, and causes
+/// no cascade of missing fields in the tables that needed it.
+#[test]
+fn an_unreadable_csv_table_is_one_problem_not_a_cascade() {
+    let dir = common::fresh_dir("csv-unreadable").join("tables");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let example = common::root().join("tests/submissions/example-jinnan-2024-csv");
+    for entry in std::fs::read_dir(&example).expect("example") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(&path, dir.join(path.file_name().expect("name"))).expect("copy");
+    }
+    std::fs::remove_file(dir.join("village.csv")).expect("remove");
+    std::fs::create_dir(dir.join("village.csv")).expect("a directory named like a table");
+    let mut engine = Engine::new(rules());
+    let loaded = engine.load(&[dir], &Options::default());
+    let codes: Vec<&str> = loaded.diagnostics.0.iter().map(|d| d.code.code()).collect();
+    let shown = render::render_all(&loaded.diagnostics.0, engine.sources(), Lang::En);
+    assert_eq!(codes, ["E1403"], "{shown}");
+    assert!(shown.contains("village.csv") && shown.contains("not a regular file"), "{shown}");
+}
+
+/// The city record belongs to one year's districts: a second one for that year is E1302, one
+/// of a year without district submissions is E1304; one of the right year is fine.
+#[test]
+fn a_city_record_is_one_per_year_and_goes_with_that_years_districts() {
+    let root = common::root().join("tests/submissions");
+    let dir = common::fresh_dir("city-records");
+    let record = std::fs::read_to_string(root.join("example-city-record-2024.json")).expect("record");
+    std::fs::write(dir.join("again.json"), &record).expect("write");
+    std::fs::write(dir.join("y2023.json"), record.replace("\"reporting_year\": 2024", "\"reporting_year\": 2023"))
+        .expect("write");
+    let district = root.join("example-jinnan-2024.json");
+    let city = root.join("example-city-record-2024.json");
+    let mut engine = Engine::new(rules());
+    let codes = |engine: &mut Engine, paths: &[PathBuf]| -> Vec<&'static str> {
+        let loaded = engine.load(paths, &Options::default());
+        loaded.diagnostics.0.iter().filter(|d| d.is_error()).map(|d| d.code.code()).collect()
+    };
+    assert_eq!(codes(&mut engine, &[district.clone(), city.clone()]), Vec::<&str>::new());
+    assert_eq!(codes(&mut engine, &[district.clone(), city.clone(), dir.join("again.json")]), ["E1302"]);
+    assert_eq!(codes(&mut engine, &[district, dir.join("y2023.json")]), ["E1304"]);
+}

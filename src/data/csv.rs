@@ -74,8 +74,10 @@ pub fn load(
         }
         tables.insert(name, table);
     }
-    // Rows of the wrong length shift every cell after them: report them all, bind nothing.
-    if diagnostics[first_new..].iter().any(|d| d.code == Code::CsvSyntax) {
+    // A table that cannot be read (not a file, too large, undecodable) would make every row
+    // that needs it a cascade of missing fields and orphans; rows of the wrong length shift
+    // every cell after them. Either way: report those problems, bind nothing.
+    if diagnostics[first_new..].iter().any(Diagnostic::is_error) {
         return None;
     }
     let root = model.entities.iter().position(|e| e.root && tables.contains_key(&e.name))?;

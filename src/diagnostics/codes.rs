@@ -44,6 +44,7 @@ codes! {
     UnexpectedDelimiter   "E0003" "unexpected-delimiter"    Error;
     UnterminatedString    "E0004" "unterminated-string"     Error;
     InvalidLiteral        "E0005" "invalid-literal"         Error;
+    NotUtf8               "E0006" "not-utf8"                Error;
     UnknownName           "E0101" "unknown-name"            Error;
     UnknownEntity         "E0102" "unknown-entity"          Error;
     UnknownDepartment     "E0103" "unknown-department"      Error;
@@ -100,6 +101,7 @@ codes! {
     Inconsistent          "E1301" "inconsistent"            Error;
     DuplicateSubmission   "E1302" "duplicate-submission"    Error;
     BadReference          "E1303" "bad-reference"           Error;
+    UnmatchedRecord       "E1304" "unmatched-record"        Error;
     OrphanRow             "E1401" "orphan-row"              Error;
     NoTables              "E1402" "no-tables"               Error;
     NotASubmission        "E1403" "not-a-submission"        Error;

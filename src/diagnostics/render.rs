@@ -28,7 +28,7 @@ pub fn texts(d: &Diagnostic, lang: Lang) -> Texts {
             "problem" if !v.starts_with('@') => {
                 (*k, catalog::text(lang, &format!("{code}.{v}"), &d.args).unwrap_or_else(|| v.clone()))
             }
-            _ => (*k, localize(lang, v, &d.args)),
+            _ => (*k, shortened(lang, &localize(lang, v, &d.args), ARG_CHARS)),
         })
         .collect();
     let get = |suffix: &str| catalog::text(lang, &format!("{code}.{suffix}"), &args);
@@ -67,6 +67,22 @@ pub fn localize(lang: Lang, value: &str, args: &[(&str, String)]) -> String {
         })
         .collect();
     items.join(&catalog::text(lang, "list.separator", &[]).unwrap_or_else(|| ", ".to_string()))
+}
+
+/// The most characters of a submitted text a message shows (a value, a name, a list of
+/// choices); the rest is counted, not printed.
+pub const ARG_CHARS: usize = 200;
+
+/// `text` cut to its first `max` characters, followed by how long it is in all («…（共 N 字）»),
+/// when it is longer: a name of a megabyte must not make a report of a gigabyte.
+pub fn shortened(lang: Lang, text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_string(),
+        Some((cut, _)) => {
+            let params = [("shown", text[..cut].to_string()), ("count", text.chars().count().to_string())];
+            catalog::text(lang, "text.shortened", &params).unwrap_or_else(|| text[..cut].to_string())
+        }
+    }
 }
 
 /// Renders every diagnostic, one after the other, as a user sees them.

@@ -64,10 +64,13 @@ fn parts_by_year(model: &Model, dataset: &Dataset) -> ByYear {
     by_year
 }
 
-/// A part submitted twice for one year: one error per repeat, naming both places.
+/// A part submitted twice for one year: one error per repeat, naming both places. The other
+/// records of the whole (the city record) likewise: one per year, and only for a year with
+/// submissions of the parts, since nothing else would use them.
 pub fn check(model: &Model, dataset: &Dataset) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for (year, parts) in parts_by_year(model, dataset) {
+    let by_year = parts_by_year(model, dataset);
+    let mut out = records_of_the_whole(model, dataset, &by_year);
+    for (year, parts) in by_year {
         let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
         for (code, span) in parts.iter().filter_map(|(_, c)| c.as_ref()) {
             match seen.get(code.as_str()) {
@@ -81,6 +84,48 @@ pub fn check(model: &Model, dataset: &Dataset) -> Vec<Diagnostic> {
                     seen.insert(code, *span);
                 }
             }
+        }
+    }
+    out
+}
+
+/// The problems of the root records that are not parts: a second one for a year (E1302), one
+/// for a year without parts (E1304).
+fn records_of_the_whole(model: &Model, dataset: &Dataset, by_year: &ByYear) -> Vec<Diagnostic> {
+    let Some((_, _, part_entity)) = whole_entity(model) else { return Vec::new() };
+    let mut out = Vec::new();
+    let mut seen: BTreeMap<(EntityId, Option<i64>), Span> = BTreeMap::new();
+    for doc in &dataset.documents {
+        let inst = dataset.get(doc.root);
+        if inst.entity == part_entity {
+            continue;
+        }
+        let def = &model.entities[inst.entity];
+        let year = reporting_year(model, dataset, doc.root);
+        let shown_year = year.map_or(String::new(), |y| y.to_string());
+        let span = def.reporting_year.and_then(|f| inst.slots[f].span()).unwrap_or(inst.span);
+        if let Some(first) = seen.get(&(inst.entity, year)) {
+            out.push(
+                Diagnostic::new(Code::DuplicateSubmission, span)
+                    .arg("code", &def.name)
+                    .arg("year", shown_year)
+                    .with(*first, "related"),
+            );
+            continue;
+        }
+        seen.insert((inst.entity, year), span);
+        if !by_year.contains_key(&year) {
+            let given: Vec<String> = by_year
+                .iter()
+                .map(|(y, parts)| format!("{} ({})", y.map_or(String::new(), |y| y.to_string()), parts.len()))
+                .collect();
+            let given = if given.is_empty() { "@E1304.none".to_string() } else { given.join(", ") };
+            out.push(
+                Diagnostic::new(Code::UnmatchedRecord, span)
+                    .arg("record", &def.name)
+                    .arg("year", shown_year)
+                    .arg("given", given),
+            );
         }
     }
     out

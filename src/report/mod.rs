@@ -285,6 +285,10 @@ impl Viewer<'_> {
                 _ => None,
             }
         };
+        // A name is shown shortened when it is absurdly long; a code stays whole (it selects).
+        let name_of = |inst_id: InstanceId, f: Option<usize>| {
+            text(inst_id, f).map(|t| crate::diagnostics::render::shortened(self.lang, &t, NAME_CHARS))
+        };
         let code = match def.key {
             Some(k) => text(id, Some(k)).unwrap_or_default(),
             None if inst.parent.is_none() && !def.root => self.whole_code(id),
@@ -300,14 +304,14 @@ impl Viewer<'_> {
                 }
             }
         };
-        let name = text(id, def.display).unwrap_or_else(|| self.names().entity(inst.entity));
+        let name = name_of(id, def.display).unwrap_or_else(|| self.names().entity(inst.entity));
         let mut path = Vec::new();
         let mut group = name.clone();
         let mut group_order = (self.is_whole(id), code.clone());
         let mut at = Some(id);
         while let Some(i) = at {
             let d = &self.model.entities[self.dataset.get(i).entity];
-            if let Some(n) = text(i, d.display) {
+            if let Some(n) = name_of(i, d.display) {
                 path.insert(0, n.clone());
                 group = n;
                 group_order = (false, self.key(i).unwrap_or_default());
@@ -736,6 +740,9 @@ impl Viewer<'_> {
 }
 
 /// Units that fall short named in an explanation (all are in `blame`).
+/// The most characters of a submitted name shown (`text.shortened` counts the rest).
+const NAME_CHARS: usize = 100;
+
 const UNITS_SHOWN: usize = 5;
 
 /// Items of a blamed list shown.

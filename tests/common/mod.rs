@@ -35,14 +35,10 @@ pub fn shown(path: &Path) -> String {
     path.strip_prefix(root()).unwrap_or(path).to_string_lossy().replace('\\', "/")
 }
 
-/// Loads files into a source map under their project-relative names and checks them.
+/// Reads files under their project-relative names and checks them, as `load` does.
 pub fn check_files(files: &[PathBuf]) -> RuleSet {
-    let mut sources = SourceMap::new();
-    for f in files {
-        let text = std::fs::read_to_string(f).expect("fixture is readable");
-        sources.add(shown(f), f, text);
-    }
-    load::from_sources(sources)
+    let named: Vec<(String, PathBuf)> = files.iter().map(|f| (shown(f), f.clone())).collect();
+    load::read_files(&named).expect("fixture is readable")
 }
 
 /// Checks the shipped rules with one file's text replaced.
