@@ -531,3 +531,30 @@ mod front_end {
         }
     }
 }
+
+/// One missing `:` in a field of the data model is one error at its line: the entity keeps
+/// its other fields, so no rule that reads it is reported (it used to be 207 errors, the
+/// first of them not the cause).
+#[test]
+fn a_broken_field_line_is_one_error_not_a_cascade() {
+    let files = common::shipped_rule_files();
+    let model = files.iter().find(|p| p.ends_with("01-model.rules")).expect("the model file");
+    let text = std::fs::read_to_string(model).expect("model");
+    let field_lines: Vec<(usize, &str)> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("    ") && !l.trim_start().starts_with("//") && l.contains(": "))
+        .step_by(25)
+        .collect();
+    assert!(field_lines.len() >= 5);
+    for (number, line) in field_lines {
+        let broken = line.replacen(": ", " ", 1);
+        let changed: Vec<&str> =
+            text.lines().enumerate().map(|(i, l)| if i == number { broken.as_str() } else { l }).collect();
+        let set = common::check_with(&files, model, &(changed.join("\n") + "\n"));
+        let shown = render::render_all(&set.diagnostics.0, &set.sources, Lang::En);
+        let codes: Vec<&str> = set.diagnostics.0.iter().map(|d| d.code.code()).collect();
+        assert_eq!(codes, ["E0001"], "{line}:\n{shown}");
+        assert!(shown.contains(&format!("01-model.rules:{}:", number + 1)), "{line}:\n{shown}");
+    }
+}

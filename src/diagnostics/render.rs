@@ -71,7 +71,7 @@ pub fn localize(lang: Lang, value: &str, args: &[(&str, String)]) -> String {
 
 /// The most characters of a submitted text a message shows (a value, a name, a list of
 /// choices); the rest is counted, not printed.
-pub const ARG_CHARS: usize = 200;
+pub const ARG_CHARS: usize = 1000;
 
 /// `text` cut to its first `max` characters, followed by how long it is in all («…（共 N 字）»),
 /// when it is longer: a name of a megabyte must not make a report of a gigabyte.

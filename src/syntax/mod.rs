@@ -37,9 +37,25 @@ pub fn parse_file(file: FileId, text: &str) -> Parsed {
     let mut broken_items = Vec::new();
     let comment_ranges: Vec<std::ops::Range<usize>> = lexed.comments.iter().map(|c| c.start..c.end).collect();
     for (index, range) in lexed.items.iter().enumerate() {
-        let parsed = parse::parse_item(file, &text[range.clone()], range.start, &comment_ranges);
+        let item_text = &text[range.clone()];
+        let mut parsed = parse::parse_item(file, item_text, range.start, &comment_ranges);
+        // An entity with a field line that does not parse keeps its other fields: the line is
+        // reported, blanked out and the entity parsed again, so that one missing `:` is one
+        // error, not a cascade over every rule that reads the entity.
+        let mut patched: Option<String> = None;
+        while !broken[index] && declared_name(item_text).is_some_and(|(k, _)| k == "entity") {
+            let Err(failure) = &parsed else { break };
+            let t = patched.get_or_insert_with(|| item_text.to_string());
+            let Some(line) = field_line(t, failure.at - range.start) else { break };
+            if let Some(word) = t[line.clone()].split_whitespace().find(|w| *w != "optional" && *w != "可选") {
+                broken_items.push(("field".to_string(), word.trim_end_matches(':').to_string()));
+            }
+            diagnostics.push(syntax_error(file, text, failure));
+            t.replace_range(line.clone(), &" ".repeat(line.len()));
+            parsed = parse::parse_item(file, t, range.start, &comment_ranges);
+        }
         if parsed.is_err() {
-            broken_items.extend(declared_name(&text[range.clone()]));
+            broken_items.extend(declared_name(item_text));
         }
         match parsed {
             Ok(Some(mut item)) => {
@@ -48,25 +64,34 @@ pub fn parse_file(file: FileId, text: &str) -> Parsed {
             }
             Ok(None) => {}
             Err(_) if broken[index] => {}
-            Err(failure) => {
-                let expected = if failure.expected.is_empty() {
-                    "@syntax.valid".to_string()
-                } else {
-                    format!("@{}", failure.expected.join("|"))
-                };
-                let span = Span::new(file, failure.at, failure.end.max(failure.at));
-                let full_width = text[failure.at..].chars().next().is_some_and(|c| "（），：；“”‘’【】".contains(c));
-                let hint = if full_width { "@E0001.full_width" } else { "@E0001.hint" };
-                diagnostics.push(
-                    Diagnostic::new(Code::SyntaxError, widen(text, span))
-                        .arg("expected", expected)
-                        .arg("found", failure.found)
-                        .arg("hint", hint),
-                );
-            }
+            Err(failure) => diagnostics.push(syntax_error(file, text, &failure)),
         }
     }
     Parsed { ast: ast::File { items }, comments: lexed.comments, diagnostics, broken: broken_items }
+}
+
+/// E0001 where parsing an item stopped.
+fn syntax_error(file: FileId, text: &str, failure: &parse::PestFailure) -> Diagnostic {
+    let expected =
+        if failure.expected.is_empty() { "@syntax.valid".to_string() } else { format!("@{}", failure.expected.join("|")) };
+    let span = Span::new(file, failure.at, failure.end.max(failure.at));
+    let full_width = text[failure.at..].chars().next().is_some_and(|c| "（），：；“”‘’【】".contains(c));
+    let hint = if full_width { "@E0001.full_width" } else { "@E0001.hint" };
+    Diagnostic::new(Code::SyntaxError, widen(text, span))
+        .arg("expected", expected)
+        .arg("found", failure.found.clone())
+        .arg("hint", hint)
+}
+
+/// The byte range of the line of an entity's text holding `at`, when it is a line of its body
+/// that can be left out (not the header, not a brace).
+fn field_line(item: &str, at: usize) -> Option<std::ops::Range<usize>> {
+    let at = at.min(item.len());
+    let start = item[..at].rfind('\n').map(|i| i + 1)?;
+    let end = item[at..].find('\n').map_or(item.len(), |i| at + i);
+    let line = &item[start..end];
+    let balanced = line.matches('{').count() == line.matches('}').count();
+    (!line.trim().is_empty() && balanced).then_some(start..end)
 }
 
 /// The keyword and name an item declares, read from its first words.
