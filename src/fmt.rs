@@ -204,6 +204,7 @@ impl<'t> Printer<'t> {
                             PlanValue::Number(n, _) => n.clone(),
                             PlanValue::Period { from, to, .. } => format!("{from} {} {to}", kw("to")),
                             PlanValue::Part { code, name, .. } => format!("{code} {}", string(&name.value)),
+                            PlanValue::Heading { zh, en } => format!("{} {}", string(&zh.value), string(&en.value)),
                         };
                         pr.unit(
                             c.span.start as usize,

@@ -2,7 +2,7 @@
 //! entities with their field types, metric signatures, rule ids) and reports duplicates and
 //! unknown type or unit names.
 
-use super::model::{AreaInfo, DepartmentInfo, EntityDef, FieldDef, MetricDef, PartInfo, PlanInfo, Ty, ValueType};
+use super::model::{AreaInfo, DepartmentInfo, EntityDef, FieldDef, Heading, MetricDef, PartInfo, PlanInfo, Ty, ValueType};
 use super::units::{Dimension, Unit, UnitInfo};
 use super::{Checker, Input, Namespace};
 use crate::data::instance::Date;
@@ -12,7 +12,7 @@ use crate::syntax::ast::{self, ItemKind, MemberKind, PlanValue, TypeKind};
 use crate::syntax::keywords;
 
 /// Keys a `plan { … }` header accepts.
-pub const PLAN_KEYS: &[&str] = &["issuer", "number", "issued", "period", "text", "en", "parts", "part"];
+pub const PLAN_KEYS: &[&str] = &["issuer", "number", "issued", "period", "text", "en", "parts", "part", "heading"];
 
 /// Built-in type names of fields.
 pub const BUILTIN_TYPES: &[&str] = &["count", "decimal", "percent", "bool", "date", "text", "code"];
@@ -98,6 +98,7 @@ impl<'a> Checker<'a> {
             period: None,
             parts: None,
             members: Vec::new(),
+            headings: Vec::new(),
             text: None,
             span: plan.title.span,
         };
@@ -138,6 +139,21 @@ impl<'a> Checker<'a> {
                         }),
                     }
                 }
+                ("heading", PlanValue::Heading { zh, en }) => {
+                    match info.headings.iter().find(|h| h.zh == zh.value) {
+                        Some(first) => self.error(
+                            Diagnostic::new(Code::PlanHeader, zh.span)
+                                .arg("problem", "duplicate-heading")
+                                .arg("heading", &zh.value)
+                                .with(first.span, "related"),
+                        ),
+                        None => info.headings.push(Heading {
+                            zh: zh.value.clone(),
+                            en: en.value.clone(),
+                            span: zh.span,
+                        }),
+                    }
+                }
                 ("text", PlanValue::Str(s)) => {
                     let path = input.dir.join(&s.value);
                     match std::fs::read_to_string(&path) {
@@ -156,6 +172,7 @@ impl<'a> Checker<'a> {
                         PlanValue::Period { .. } => "@vtype.period",
                         PlanValue::Number(..) => "@vtype.number",
                         PlanValue::Part { .. } => "@vtype.part",
+                        PlanValue::Heading { .. } => "@vtype.heading",
                     };
                     self.error(
                         Diagnostic::new(Code::TypeMismatch, clause.span)
@@ -188,6 +205,12 @@ impl<'a> Checker<'a> {
         }
         if info.text.is_none() && !plan.clauses.iter().any(|c| c.key.text == "text") {
             self.error(Diagnostic::new(Code::PlanHeader, plan.title.span).arg("problem", "no-text"));
+        }
+        // A heading is named as the plan's text writes it.
+        if let Some(text) = info.text.as_deref().map(super::rules::normalize) {
+            for h in info.headings.iter().filter(|h| !text.contains(&super::rules::normalize(&h.zh))) {
+                self.error(Diagnostic::new(Code::SectionNotInPlan, h.span).arg("part", &h.zh));
+            }
         }
         self.model.plan = Some(info);
     }
@@ -503,6 +526,7 @@ fn plan_value_kind(key: &str) -> &'static str {
         "period" => "@vtype.period",
         "parts" => "@vtype.number",
         "part" => "@vtype.part",
+        "heading" => "@vtype.heading",
         _ => "@vtype.string",
     }
 }

@@ -51,6 +51,7 @@ pub fn check<'a>(inputs: &[Input<'a>], diagnostics: &'a mut Diagnostics) -> Chec
         tested: Vec::new(),
         rule_ast: Vec::new(),
         names_seen: HashMap::new(),
+        untranslated: std::collections::HashSet::new(),
         broken: inputs.iter().flat_map(|i| i.broken.iter().cloned()).collect(),
     };
     c.declare(inputs);
@@ -90,6 +91,8 @@ struct Checker<'a> {
     names_seen: HashMap<(Namespace, String), Span>,
     /// Declarations that did not parse: their names are not reported as unknown.
     broken: Vec<(String, String)>,
+    /// Headings of citations already reported without an English name (W0401), once each.
+    untranslated: std::collections::HashSet<String>,
 }
 
 /// The kinds of name that must be unique.

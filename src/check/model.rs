@@ -74,9 +74,35 @@ pub struct PlanInfo {
     /// The parts by code and name (`part 120101 "和平区"`), where the header lists them: the
     /// whole names the parts it lacks.
     pub members: Vec<PartInfo>,
+    /// Headings of the plan's text with their English names (`heading "重点任务" "Key
+    /// tasks"`), for the sections of citations in English reports.
+    pub headings: Vec<Heading>,
     /// The plan's full text, for citation checks and coverage.
     pub text: Option<String>,
     pub span: Span,
+}
+
+/// A heading of the plan and its English name.
+#[derive(Debug, Clone)]
+pub struct Heading {
+    pub zh: String,
+    pub en: String,
+    pub span: Span,
+}
+
+impl PlanInfo {
+    /// A citation's section (`重点任务 › 着力增加城乡社区服务供给`) with each heading in English
+    /// where the plan names it.
+    pub fn english_section(&self, section: &str) -> String {
+        section
+            .split('›')
+            .map(|part| {
+                let part = part.trim();
+                self.headings.iter().find(|h| h.zh == part).map_or(part, |h| h.en.as_str())
+            })
+            .collect::<Vec<_>>()
+            .join(" › ")
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -411,8 +411,22 @@ impl<'a> Checker<'a> {
         out
     }
 
-    /// The section and quote of a citation must be verbatim in the plan's text.
+    /// The section and quote of a citation must be verbatim in the plan's text; where the plan
+    /// header names headings in English, every heading of a section must have its name.
     fn citation(&mut self, section: &ast::Str, quote: &ast::Str) {
+        let Some(info) = self.model.plan.as_ref() else { return };
+        let untranslated: Vec<String> = section
+            .value
+            .split('›')
+            .map(str::trim)
+            .filter(|part| !info.headings.is_empty() && !info.headings.iter().any(|h| h.zh == *part))
+            .map(str::to_string)
+            .collect();
+        for part in untranslated {
+            if self.untranslated.insert(part.clone()) {
+                self.error(Diagnostic::new(Code::UntranslatedHeading, section.span).arg("heading", part));
+            }
+        }
         let Some(text) = self.model.plan.as_ref().and_then(|p| p.text.as_ref()) else { return };
         let plan = normalize(text);
         let problems: Vec<(Code, &ast::Str, String)> = std::iter::once(quote)
@@ -482,7 +496,7 @@ fn clause_text(rule: &ast::Rule, keyword: &str) -> String {
 }
 
 /// Plan text without white space, so that line breaks in the plan do not matter.
-fn normalize(s: &str) -> String {
+pub(super) fn normalize(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 

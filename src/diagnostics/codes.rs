@@ -110,6 +110,7 @@ codes! {
     DueAfterPeriod        "W0301" "due-after-period"        Warning;
     BaselineAfterDue      "W0302" "baseline-not-before-due" Warning;
     PercentScale          "W0303" "percent-scale"           Warning;
+    UntranslatedHeading   "W0401" "heading-without-english" Warning;
     UnknownField          "W1101" "unknown-field"           Warning;
     Implausible           "W1301" "implausible"             Warning;
     UnknownTable          "W1401" "unknown-table"           Warning;

@@ -6,13 +6,23 @@ use std::fmt::Write as _;
 use super::problems::Problem;
 use super::write::Grouped;
 use super::{View, status_word};
-use crate::check::model::Status;
+use super::names::Names;
+use crate::check::model::{RuleId, Status};
 use crate::diagnostics::{Lang, catalog};
 
-/// The chapter of the plan a section is in: its second level (or its only one).
-pub fn chapter(section: &str) -> String {
-    section.split('›').nth(1).or_else(|| section.split('›').next()).unwrap_or("").trim().to_string()
+/// The chapter of the plan a rule's first citation is in (its section's second level, or its
+/// only one), in the report's language, keyed by where the plan's text has it so that chapters
+/// come in the plan's order.
+pub fn chapter(names: Names<'_>, rule: RuleId) -> ChapterKey {
+    let section = names.model.rules[rule].citations.first().map_or("", |c| c.section.as_str());
+    let heading = section.split('›').nth(1).or_else(|| section.split('›').next()).unwrap_or("").trim();
+    let text = names.model.plan.as_ref().and_then(|p| p.text.as_deref()).unwrap_or("");
+    let at = if heading.is_empty() { None } else { text.find(heading) };
+    (at.unwrap_or(usize::MAX), names.section(heading))
 }
+
+/// A chapter: where the plan's text has it, and its heading.
+pub type ChapterKey = (usize, String);
 
 /// The table row of an obligation not met.
 pub fn row(v: &View, lang: Lang) -> String {
@@ -40,7 +50,7 @@ pub fn write(groups: &[Grouped], as_of: &str, lang: Lang) -> String {
         let _ = writeln!(out, "| {} |", Status::ALL.iter().map(|(w, _)| *w).collect::<Vec<_>>().join(" | "));
         let _ = writeln!(out, "|{}", "---|".repeat(6));
         let _ = writeln!(out, "| {} |\n", g.counts.iter().map(ToString::to_string).collect::<Vec<_>>().join(" | "));
-        for (chapter, c) in &g.chapters {
+        for ((_, chapter), c) in &g.chapters {
             let _ = writeln!(out, "### {}\n", text(chapter));
             let _ = writeln!(out, "| {} |", t("report.columns"));
             let _ = writeln!(out, "|---|---|---|---|---|---|");

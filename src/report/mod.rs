@@ -240,7 +240,7 @@ impl Viewer<'_> {
             unit: v.unit.as_ref().map(ToString::to_string),
             due: v.due.map(|d| d.to_string()),
             departments: rule.departments.iter().map(|&d| names.department(d)).collect(),
-            section: citation.map_or(String::new(), |c| c.section.clone()),
+            section: citation.map_or(String::new(), |c| names.section(&c.section)),
             quote: citation.map_or(String::new(), |c| c.quote.clone()),
             explanation: String::new(),
             trace,
@@ -272,7 +272,7 @@ impl Viewer<'_> {
                 crate::check::model::Timing::Standing => None,
             },
             departments: rule.departments.iter().map(|&d| names.department(d)).collect(),
-            sources: rule.citations.iter().map(|c| (c.section.clone(), c.quote.clone())).collect(),
+            sources: rule.citations.iter().map(|c| (names.section(&c.section), c.quote.clone())).collect(),
         }
     }
 

@@ -55,6 +55,15 @@ impl Names<'_> {
         }
     }
 
+    /// A citation's section of the plan (`重点任务 › 社区养老服务行动`): in English, each heading
+    /// by the English name the plan header gives it.
+    pub fn section(&self, section: &str) -> String {
+        match (self.lang, &self.model.plan) {
+            (Lang::En, Some(plan)) => plan.english_section(section),
+            _ => section.to_string(),
+        }
+    }
+
     /// A responsible department.
     pub fn department(&self, d: usize) -> String {
         let def = &self.model.departments[d];

@@ -104,7 +104,8 @@ fn catalog_md(model: &Model, lang: Lang) -> String {
                 );
             }
             for c in &rule.citations {
-                let _ = writeln!(out, "\n> {}：«{}»", c.section, c.quote);
+                let section = super::names::Names { model, lang }.section(&c.section);
+                let _ = writeln!(out, "\n> {section}：«{}»", c.quote);
             }
             out.push('\n');
         }
@@ -268,7 +269,8 @@ fn html(model: &Model, lang: Lang) -> String {
             }
             let _ = writeln!(out, "</table>");
             for c in &rule.citations {
-                let _ = writeln!(out, "<blockquote>{}：«{}»</blockquote>", escape(&c.section), escape(&c.quote));
+                let section = super::names::Names { model, lang }.section(&c.section);
+                let _ = writeln!(out, "<blockquote>{}：«{}»</blockquote>", escape(&section), escape(&c.quote));
             }
         }
     }

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use super::html;
 use super::json;
+use super::markdown::ChapterKey;
 use super::problems::{Problem, problems};
 use super::{RuleView, Subject, View, Viewer, is_failure};
 use crate::check::model::{RuleId, Status};
@@ -99,7 +100,7 @@ pub fn unusable(settings: &Settings, problems: &[Problem], out: &mut dyn Write) 
 pub struct Grouped {
     pub name: String,
     pub counts: [usize; 6],
-    pub chapters: std::collections::BTreeMap<String, Chapter>,
+    pub chapters: std::collections::BTreeMap<super::markdown::ChapterKey, Chapter>,
 }
 
 /// The pieces of one chapter of a district, with the counts of its verdicts.
@@ -135,8 +136,8 @@ impl Report<'_> {
     /// and only the pieces are kept, never the views.
     fn grouped(
         &self,
-        piece: impl Fn(&View) -> (String, Option<String>) + Sync,
-        brief: impl Fn(&Verdict, &Subject) -> (String, Option<String>) + Sync,
+        piece: impl Fn(&Verdict, &View) -> (ChapterKey, Option<String>) + Sync,
+        brief: impl Fn(&Verdict, &Subject) -> (ChapterKey, Option<String>) + Sync,
     ) -> (Vec<Grouped>, String) {
         let mut groups: HashMap<InstanceId, ((bool, String), Grouped)> = HashMap::new();
         let mut as_of = None;
@@ -152,7 +153,10 @@ impl Report<'_> {
                         let made = match v.status {
                             // A pass needs no explanation: its rule and subject say it.
                             Status::Pass | Status::NotApplicable => brief(&v, &self.viewer.subject(v.subject)),
-                            _ => piece(&self.viewer.view(&self.explained(judge, v))),
+                            _ => {
+                                let v = self.explained(judge, v);
+                                piece(&v, &self.viewer.view(&v))
+                            }
                         };
                         (group, status, date, made)
                     })
@@ -184,10 +188,10 @@ impl Report<'_> {
         let strict = self.settings.strict;
         let model = self.engine.model();
         let (groups, _) = self.grouped(
-            |v| (String::new(), Some(super::junit::case(v, strict))),
+            |_, view| (ChapterKey::default(), Some(super::junit::case(view, strict))),
             |v, subject| match v.status {
-                Status::Pass => (String::new(), Some(super::junit::passed(&model.rules[v.rule].id, subject))),
-                _ => (String::new(), Some(super::junit::case(&self.viewer.view(v), strict))),
+                Status::Pass => (ChapterKey::default(), Some(super::junit::passed(&model.rules[v.rule].id, subject))),
+                _ => (ChapterKey::default(), Some(super::junit::case(&self.viewer.view(v), strict))),
             },
         );
         let failed =
@@ -199,11 +203,10 @@ impl Report<'_> {
     fn markdown(&self, out: &mut dyn Write) -> Written {
         let (lang, strict) = (self.settings.lang, self.settings.strict);
         let model = self.engine.model();
-        let chapter_of =
-            |r: RuleId| super::markdown::chapter(model.rules[r].citations.first().map_or("", |c| &c.section));
+        let names = super::names::Names { model, lang };
         let (groups, as_of) = self.grouped(
-            |v| (super::markdown::chapter(&v.section), Some(super::markdown::row(v, lang))),
-            |v, _| (chapter_of(v.rule), None),
+            |v, view| (super::markdown::chapter(names, v.rule), Some(super::markdown::row(view, lang))),
+            |v, _| (super::markdown::chapter(names, v.rule), None),
         );
         let failed =
             groups.iter().any(|g| Status::ALL.iter().zip(g.counts).any(|((_, s), n)| n > 0 && is_failure(*s, strict)));

@@ -97,6 +97,8 @@ pub enum PlanValue {
         to: u16,
         span: Span,
     },
+    /// `heading "重点任务" "Key tasks"`: a heading of the plan and its English name.
+    Heading { zh: Str, en: Str },
     /// `part 120101 "和平区"`: a code and a name.
     Part {
         code: String,

@@ -100,6 +100,7 @@ pub const PLAN_KEYS: &[(&str, &str)] = &[
     ("period", "规划期"),
     ("parts", "组成部分数"),
     ("part", "组成部分"),
+    ("heading", "章节"),
     ("text", "全文"),
 ];
 

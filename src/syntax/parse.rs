@@ -369,6 +369,12 @@ impl Lower<'_> {
                 let name = self.string(inner.next().expect("grammar: part name"));
                 PlanValue::Part { code: code.as_str().to_string(), code_span, name }
             }
+            Rule::plan_heading => {
+                let mut inner = v.into_inner();
+                let zh = self.string(inner.next().expect("grammar: heading"));
+                let en = self.string(inner.next().expect("grammar: English heading"));
+                PlanValue::Heading { zh, en }
+            }
             Rule::number => PlanValue::Number(v.as_str().replace('_', ""), self.span(&v)),
             _ => PlanValue::Str(self.string(v)),
         };
