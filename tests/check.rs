@@ -195,6 +195,41 @@ fn sarif_has_the_required_structure() {
     assert!(base.starts_with("file:///") && base.ends_with('/'), "{base}");
 }
 
+/// Every SARIF log is valid against the published SARIF 2.1.0 schema (`tests/sarif/`): with
+/// verdicts, on exit 2 (a broken submission), in both languages and over all 16 districts.
+#[test]
+fn sarif_is_valid_against_the_published_schema() {
+    let text = std::fs::read_to_string(common::root().join("tests/sarif/sarif-schema-2.1.0.json")).expect("the schema");
+    // The published schema's pattern for `run.language` has a stray `]` that a validator of
+    // regular expressions rejects; plancheck writes no `language`. Read as intended:
+    let text = text.replace(r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#, r#""^[a-zA-Z]{2}(-[a-zA-Z]{2})?$""#);
+    let schema: Value = serde_json::from_str(&text).expect("the schema is JSON");
+    let validator = jsonschema::draft7::new(&schema).expect("the schema compiles");
+    let broken = common::fresh_dir("sarif-broken").join("broken.json");
+    let text = std::fs::read_to_string(common::root().join(EXAMPLE)).expect("example");
+    std::fs::write(&broken, text.replacen("\"households\": 2380", "\"households\": \"many\"", 1)).expect("write");
+    let broken = broken.to_string_lossy().into_owned();
+    let runs: [&[&str]; 4] = [
+        &["--lang", "zh", "check", "--format", "sarif", EXAMPLE],
+        &["--lang", "en", "check", "--format", "sarif", "examples/tianjin-2025"],
+        &["--lang", "en", "check", "--format", "sarif", &broken],
+        &["--lang", "en", "check", "--format", "sarif", "--only", "no.such_rule", EXAMPLE],
+    ];
+    for args in runs {
+        let (code, out, err) = plancheck(args);
+        let log: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}: {err}"));
+        let errors: Vec<String> =
+            validator.iter_errors(&log).take(5).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        assert!(errors.is_empty(), "{args:?} (exit {code}): {errors:#?}");
+        // The validator does look: a level SARIF does not know is caught.
+        let mut wrong = log.clone();
+        if let Some(result) = wrong["runs"][0]["results"].get_mut(0) {
+            result["level"] = Value::from("fatal");
+            assert!(!validator.is_valid(&wrong), "{args:?}: a wrong level passes");
+        }
+    }
+}
+
 #[test]
 fn sarif_uris_are_percent_encoded() {
     let (_, out, _) = plancheck(&["check", "--format", "sarif", "--only", "social_org.*", "examples/tianjin-2025"]);
