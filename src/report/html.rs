@@ -241,7 +241,7 @@ fn failing(page: &Page, rule: &RuleView, f: &Failing) -> Markup {
                 strong { (t("html.units_failing", &[("count", f.count.to_string())])) }
             }
             @for (section, quote) in &rule.sources {
-                blockquote { (section) "：«" (quote) "»" }
+                blockquote { (t("text.cited", &[("section", section.clone()), ("quote", quote.clone())])) }
             }
             p class="departments" { (t("html.responsible", &[])) " " (rule.departments.join(&sep)) }
             @if let Some(due) = &rule.due { p { (t("html.due", &[])) " " (due) } }

@@ -105,7 +105,8 @@ fn catalog_md(model: &Model, lang: Lang) -> String {
             }
             for c in &rule.citations {
                 let section = super::names::Names { model, lang }.section(&c.section);
-                let _ = writeln!(out, "\n> {section}：«{}»", c.quote);
+                let cited = catalog::text(lang, "text.cited", &[("section", section), ("quote", c.quote.clone())]);
+                let _ = writeln!(out, "\n> {}", cited.unwrap_or_default());
             }
             out.push('\n');
         }
@@ -270,7 +271,8 @@ fn html(model: &Model, lang: Lang) -> String {
             let _ = writeln!(out, "</table>");
             for c in &rule.citations {
                 let section = super::names::Names { model, lang }.section(&c.section);
-                let _ = writeln!(out, "<blockquote>{}：«{}»</blockquote>", escape(&section), escape(&c.quote));
+                let cited = catalog::text(lang, "text.cited", &[("section", section), ("quote", c.quote.clone())]);
+                let _ = writeln!(out, "<blockquote>{}</blockquote>", escape(&cited.unwrap_or_default()));
             }
         }
     }
