@@ -287,6 +287,11 @@ fn test_reports_a_wrong_expectation_and_exits_1() {
     let (code, out, _) = plancheck(&["--lang", "en", "test", "--rules", &dir.to_string_lossy()]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("expected `police.officer_per_area` to be fail, found pass (computed "), "{out}");
+    // The derivation follows, down to the test record's values and where they are written.
+    let failed = out.lines().position(|l| l.starts_with("FAILED")).expect("the failure");
+    let derivation: Vec<&str> = out.lines().skip(failed + 1).take_while(|l| l.starts_with("    ")).collect();
+    assert!(!derivation.is_empty(), "{out}");
+    assert!(derivation.iter().any(|l| l.contains("full_time_community_officers") && l.contains("30-service-supply.rules:")), "{out}");
     assert!(out.contains(" passed, 1 failed"), "{out}");
     // Only the tests of the rules asked for.
     let rules = dir.to_string_lossy().into_owned();

@@ -62,7 +62,13 @@ impl<'a> Checker<'a> {
                     }
                     let status_value = self.word(status, &Status::ALL, "status");
                     if let (Some(r), Some(status_value)) = (r, status_value) {
-                        self.tested[r] = true;
+                        let (passes, fails) = &mut self.tested[r];
+                        match status_value {
+                            Status::Pass | Status::OnTrack => *passes = true,
+                            Status::Fail | Status::Behind => *fails = true,
+                            Status::Unknown | Status::NotApplicable => {}
+                        }
+                        self.tests_of[r] += 1;
                         expectations.push(Expectation {
                             rule: r,
                             status: status_value,

@@ -49,6 +49,7 @@ pub fn check<'a>(inputs: &[Input<'a>], diagnostics: &'a mut Diagnostics) -> Chec
         metric_state: Vec::new(),
         metric_refs: Vec::new(),
         tested: Vec::new(),
+        tests_of: Vec::new(),
         rule_ast: Vec::new(),
         names_seen: HashMap::new(),
         untranslated: std::collections::HashSet::new(),
@@ -83,8 +84,10 @@ struct Checker<'a> {
     metric_state: Vec<u8>,
     /// Where each metric is referenced from inside another metric: (from, to, span).
     metric_refs: Vec<(usize, usize, Span)>,
-    /// Rule ids seen in tests.
-    tested: Vec<bool>,
+    /// Whether a test expects each rule to pass (or be on track), and to fail (or be behind).
+    tested: Vec<(bool, bool)>,
+    /// How many expectations name each rule.
+    tests_of: Vec<usize>,
     /// Rule AST by rule index.
     rule_ast: Vec<&'a ast::Rule>,
     /// First definition of each name, by namespace, for duplicate reports.

@@ -45,7 +45,8 @@ impl<'a> Checker<'a> {
                     let def = self.rule(rule, &item.doc, item.span);
                     self.model.rules.push(def);
                     self.rule_ast.push(rule);
-                    self.tested.push(false);
+                    self.tested.push((false, false));
+                    self.tests_of.push(0);
                 }
             }
         }
@@ -465,10 +466,17 @@ impl<'a> Checker<'a> {
                 self.diags.push(Diagnostic::new(Code::UnusedMetric, metric.span).arg("metric", &metric.name));
             }
         }
+        // Tests from one side only are advice for rules that work: not while errors are open.
+        let errors = self.diags.has_errors();
         for (r, rule) in self.rule_ast.iter().enumerate() {
-            if !self.tested[r] {
-                self.diags.push(Diagnostic::new(Code::RuleWithoutTest, rule.id.span).arg("rule", &rule.id.text));
-            }
+            let d = match self.tested[r] {
+                _ if self.tests_of[r] == 0 => Diagnostic::new(Code::RuleWithoutTest, rule.id.span),
+                (true, true) => continue,
+                _ if errors => continue,
+                (true, false) => Diagnostic::new(Code::TestedOneWay, rule.id.span).arg("missing", "@W0202.no_fail"),
+                (false, _) => Diagnostic::new(Code::TestedOneWay, rule.id.span).arg("missing", "@W0202.no_pass"),
+            };
+            self.diags.push(d.arg("rule", &rule.id.text));
         }
     }
 }

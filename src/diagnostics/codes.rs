@@ -107,6 +107,7 @@ codes! {
     NotASubmission        "E1403" "not-a-submission"        Error;
     UnusedMetric          "W0101" "unused-metric"           Warning;
     RuleWithoutTest       "W0201" "rule-without-test"       Warning;
+    TestedOneWay          "W0202" "tested-one-way"          Warning;
     DueAfterPeriod        "W0301" "due-after-period"        Warning;
     BaselineAfterDue      "W0302" "baseline-not-before-due" Warning;
     PercentScale          "W0303" "percent-scale"           Warning;

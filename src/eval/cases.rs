@@ -19,6 +19,8 @@ pub struct CaseResult {
     pub expected: Status,
     /// The verdict found for the subject, if there was one.
     pub verdict: Option<Verdict>,
+    /// The test's record, bound: what the verdict's trace points into.
+    pub dataset: std::sync::Arc<Dataset>,
 }
 
 impl CaseResult {
@@ -50,6 +52,7 @@ fn run_one(model: &Model, t: usize, test: &TestDef) -> Vec<CaseResult> {
         .filter_map(|(n, v)| parse_decimal(v).map(|d| (n.clone(), d)))
         .collect::<Vec<(String, Decimal)>>();
     let mut results = Vec::new();
+    let shared = std::sync::Arc::new(Dataset::default());
     for (e, x) in test.expectations.iter().enumerate() {
         let options = JudgeOptions {
             as_of: Some(as_of),
@@ -62,7 +65,11 @@ fn run_one(model: &Model, t: usize, test: &TestDef) -> Vec<CaseResult> {
             Some(code) => key_of(model, &dataset, v.subject).as_deref() == Some(code.as_str()),
             None => v.subject == root || !model.rules[x.rule].judgements.iter().any(|j| j.level == test.entity),
         });
-        results.push(CaseResult { test: t, expectation: e, expected: x.status, verdict: chosen });
+        results.push(CaseResult { test: t, expectation: e, expected: x.status, verdict: chosen, dataset: shared.clone() });
+    }
+    let dataset = std::sync::Arc::new(dataset);
+    for r in &mut results {
+        r.dataset = dataset.clone();
     }
     results
 }

@@ -53,6 +53,15 @@ pub fn write(v: &View, lang: Lang) -> String {
     out
 }
 
+/// The derivation alone, each line indented by `indent` (under a failing test).
+pub fn derivation(v: &View, indent: &str, lang: Lang) -> String {
+    let mut out = String::new();
+    if let Some(trace) = &v.trace {
+        node(trace, "", true, &mut out, lang);
+    }
+    out.lines().map(|l| format!("{indent}{l}\n")).collect()
+}
+
 fn value(v: &Option<Val>) -> String {
     match v {
         // Derived values keep four decimals here: a ratio of 0.9992 is not 1.
