@@ -558,3 +558,20 @@ fn a_broken_field_line_is_one_error_not_a_cascade() {
         assert!(shown.contains(&format!("01-model.rules:{}:", number + 1)), "{line}:\n{shown}");
     }
 }
+
+/// A parameter in the wrong unit is shown where its unit is written, not only where it is
+/// compared.
+#[test]
+fn a_parameter_in_the_wrong_unit_is_shown_at_its_own_line() {
+    let files = common::shipped_rule_files();
+    let path = files.iter().find(|p| p.ends_with("10-participation.rules")).expect("file");
+    let text = std::fs::read_to_string(path).expect("read");
+    let line = "    param min_demonstration_communities = 1 个";
+    let at = text.lines().position(|l| l.starts_with(line)).expect("the parameter") + 1;
+    let set = common::check_with(&files, path, &text.replacen(line, "    param min_demonstration_communities = 1 户", 1));
+    let shown = render::render_all(&set.diagnostics.0, &set.sources, Lang::En);
+    let codes: Vec<&str> = set.diagnostics.0.iter().map(|d| d.code.code()).collect();
+    assert_eq!(codes, ["E0301"], "{shown}");
+    assert!(shown.contains(&format!("10-participation.rules:{at}:43")), "{shown}");
+    assert!(shown.contains("the parameter's unit is written here"), "{shown}");
+}

@@ -148,6 +148,22 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// A unit mismatch just reported where a side is a parameter: the parameter's line, where
+    /// its unit is written (and where it is most likely wrong), is shown with it.
+    fn unit_of_param(&mut self, sides: [&Expr; 2], common: &ValueType, ctx: &Ctx<'_>) {
+        if *common != ValueType::Error {
+            return;
+        }
+        let Some(last) = self.diags.0.last_mut().filter(|d| d.code == Code::UnitMismatch) else { return };
+        for side in sides {
+            if let ExprKind::Param(p) = side.kind
+                && let Some(param) = ctx.params.get(p)
+            {
+                last.secondary.push((param.unit_span, "param"));
+            }
+        }
+    }
+
     /// The common type of two values that meet (`if` branches, `+`, comparisons).
     fn unify(&mut self, a: &ValueType, b: &ValueType, a_span: Span, b_span: Span) -> ValueType {
         use ValueType::*;
@@ -193,6 +209,7 @@ impl<'a> Checker<'a> {
             }
             BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                 let common = self.unify(&lt, &rt, l.span, r.span);
+                self.unit_of_param([&l_ir, &r_ir], &common, ctx);
                 self.percent_scale(&lt, &l_ir, &rt, r.span);
                 self.percent_scale(&rt, &r_ir, &lt, l.span);
                 if let ValueType::Enum(variants) = &common {
@@ -224,7 +241,11 @@ impl<'a> Checker<'a> {
                 self.expect_number(&lt, l.span);
                 self.expect_number(&rt, r.span);
                 match (&lt, &rt) {
-                    (ValueType::Number { .. }, ValueType::Number { .. }) => self.unify(&lt, &rt, l.span, r.span),
+                    (ValueType::Number { .. }, ValueType::Number { .. }) => {
+                        let common = self.unify(&lt, &rt, l.span, r.span);
+                        self.unit_of_param([&l_ir, &r_ir], &common, ctx);
+                        common
+                    }
                     _ => ValueType::Error,
                 }
             }

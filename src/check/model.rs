@@ -280,6 +280,8 @@ pub struct ParamDef {
     pub unit: Unit,
     pub description: Option<String>,
     pub span: Span,
+    /// Where its unit is written: its default (`1 个`), or the unit after `:`.
+    pub unit_span: Span,
 }
 
 /// How a rule is judged on one kind of subject.

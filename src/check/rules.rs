@@ -307,6 +307,7 @@ impl<'a> Checker<'a> {
                     unit,
                     description: description.as_ref().map(|d| d.value.clone()),
                     span: name.span,
+                    unit_span: at,
                 });
             }
         }
