@@ -143,6 +143,14 @@ pub struct EntityDef {
 }
 
 impl EntityDef {
+    /// Its name as messages about submissions show it: the title (`城市社区（居委会）`) in
+    /// Chinese, the English name in English, the identifier where the rules give neither.
+    pub fn names(&self) -> (&str, &str) {
+        (self.title.as_deref().unwrap_or(&self.name), self.english.as_deref().unwrap_or(&self.name))
+    }
+}
+
+impl EntityDef {
     pub fn field(&self, name: &str) -> Option<FieldId> {
         self.fields.iter().position(|f| f.name == name)
     }

@@ -18,6 +18,9 @@ pub enum Lang {
     En,
 }
 
+/// Marks an argument written in both languages (`arg_in`): `BOTH zh BOTH en`.
+pub const BOTH: char = '\u{1}';
+
 /// One problem found in a rules file (or, later, a submission).
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
@@ -39,6 +42,12 @@ impl Diagnostic {
     pub fn arg(mut self, name: &'static str, value: impl ToString) -> Self {
         self.args.push((name, value.to_string()));
         self
+    }
+
+    /// An argument with a Chinese and an English form (an entity's name): the message shows
+    /// the one of its language.
+    pub fn arg_in(self, name: &'static str, zh: &str, en: &str) -> Self {
+        self.arg(name, format!("{BOTH}{zh}{BOTH}{en}"))
     }
 
     pub fn with(mut self, span: Span, label: &'static str) -> Self {

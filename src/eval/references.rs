@@ -55,14 +55,16 @@ pub fn check(model: &Model, dataset: &Dataset) -> Vec<Diagnostic> {
                 let Slot::Scalars(items, _) = &inst.slots[field] else { continue };
                 for (item, span) in items {
                     let Some(Scalar::Text(code)) = item else { continue };
-                    let targets_named: Vec<&str> = targets.iter().map(|&t| model.entities[t].name.as_str()).collect();
+                    let names: Vec<(&str, &str)> = targets.iter().map(|&t| model.entities[t].names()).collect();
+                    let zh: Vec<&str> = names.iter().map(|n| n.0).collect();
+                    let en: Vec<&str> = names.iter().map(|n| n.1).collect();
                     if !keys.contains_key(code.as_ref()) {
                         out.push(
                             Diagnostic::new(Code::BadReference, *span)
                                 .arg("problem", "nothing")
                                 .arg("field", field_name)
                                 .arg("code", code)
-                                .arg("entities", targets_named.join(", ")),
+                                .arg_in("entities", &zh.join("或"), &en.join(" or ")),
                         );
                     } else if let Some(first) = named.get(code.as_ref()).filter(|_| once) {
                         out.push(
@@ -87,8 +89,8 @@ pub fn check(model: &Model, dataset: &Dataset) -> Vec<Diagnostic> {
                             .arg("problem", "unnamed")
                             .arg("field", field_name)
                             .arg("code", code)
-                            .arg("entity", &model.entities[*target].name)
-                            .arg("holder", &model.entities[entity].name),
+                            .arg_in("entity", model.entities[*target].names().0, model.entities[*target].names().1)
+                            .arg_in("holder", model.entities[entity].names().0, model.entities[entity].names().1),
                     );
                 }
             }
