@@ -491,3 +491,57 @@ fn graph_shows_the_part_one_rule_stands_on() {
     assert_eq!(code, 2);
     assert!(err.contains("did you mean `staffing.workers_per_10k_urban`?"), "{err}");
 }
+
+/// A rule written the way policy staff write: Chinese keywords, fields and metrics by the
+/// Chinese names the model gives them; it judges as the English rule does, and a misspelt
+/// Chinese keyword or word is answered in Chinese, with the nearest spelling.
+#[test]
+fn a_rule_in_chinese_reads_as_the_plan_does() {
+    let dir = common::rules_copy("chinese-draft");
+    let draft = dir.join("60-draft.rules");
+    let rule = r#"规则 police.draft_share "社区民警占公安派出所警力不低于40%（草稿）" 英文 "Draft: community officers' share" {
+    适用于 police_station 其中 专职社区民警人数 > 0 人
+    要求 社区民警占警力比例 >= 40%
+    常态
+    类型 预期性
+    责任 市公安局
+    引用 "重点任务 › 着力增加城乡社区服务供给 › 平安社区建设行动": "推进社区民警占公安派出所警力不低于40%"
+}
+
+测试 "草稿：4/10 达标" {
+    给定 police_station { station_id: "PS-1", officers_total: 10, community_officers: 4 }
+    预期 police.draft_share 为 pass
+}
+
+测试 "草稿：3/10 未达标" {
+    给定 police_station { station_id: "PS-1", officers_total: 10, community_officers: 3 }
+    预期 police.draft_share 为 fail
+}
+"#;
+    std::fs::write(&draft, rule).expect("write");
+    let rules = dir.to_string_lossy().into_owned();
+    let (code, out, err) = plancheck(&["--lang", "en", "test", "--rules", &rules, "--only", "police.draft_share"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let verdicts = |only: &str| {
+        let (_, out, _) = plancheck(&[
+            "check", "--rules", &rules, "--format", "json", "--only", only, "tests/submissions/example-jinnan-2024.json",
+        ]);
+        let r: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+        r["verdicts"]
+            .as_array()
+            .expect("verdicts")
+            .iter()
+            .map(|v| (v["subject"]["code"].to_string(), v["status"].to_string(), v["actual"].to_string()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(verdicts("police.draft_share"), verdicts("police.community_officer_share"));
+
+    std::fs::write(&draft, rule.replace("    常态\n", "    常太\n")).expect("write");
+    let (code, _, err) = plancheck(&["lint", "--rules", &rules]);
+    assert_eq!(code, 2);
+    assert!(err.contains("此处应为 `适用于`") && err.contains("是否应为 `常态`"), "{err}");
+    std::fs::write(&draft, rule.replace("类型 预期性", "类型 预期")).expect("write");
+    let (code, _, err) = plancheck(&["lint", "--rules", &rules]);
+    assert_eq!(code, 2);
+    assert!(err.contains("应为以下之一：约束性, 预期性") && err.contains("是否应为 `预期性`"), "{err}");
+}

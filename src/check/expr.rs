@@ -378,8 +378,9 @@ impl<'a> Checker<'a> {
             let unit = ctx.params[p].unit.clone();
             return (Expr { kind: ExprKind::Param(p), span }, num(unit));
         }
-        if self.model.entities[entity].field(&first.text).is_none()
-            && self.model.metric(entity, &first.text).is_none()
+        let first_name = self.model.identifier(entity, &first.text);
+        if self.model.entities[entity].field(&first_name).is_none()
+            && self.model.metric(entity, &first_name).is_none()
             && let Some(target) = self.model.entity(&first.text)
         {
             if target == entity {
@@ -414,7 +415,8 @@ impl<'a> Checker<'a> {
         }
         for (i, name) in rest.iter().enumerate() {
             let last = i + 1 == rest.len();
-            if let Some(f) = self.model.entities[at].field(&name.text) {
+            let identifier = self.model.identifier(at, &name.text);
+            if let Some(f) = self.model.entities[at].field(&identifier) {
                 steps.push(Step::Field(at, f));
                 let ty = field_value_type(&self.model.entities[at].fields[f].ty);
                 match ty {
@@ -437,7 +439,7 @@ impl<'a> Checker<'a> {
                     }
                     _ => return (Expr { kind: ExprKind::Value(steps), span }, ty),
                 }
-            } else if let Some(m) = self.model.metric(at, &name.text).filter(|_| last) {
+            } else if let Some(m) = self.model.metric(at, &identifier).filter(|_| last) {
                 let ty = self.metric_type(m, name.span, ctx);
                 return (Expr { kind: ExprKind::Metric(steps, m), span }, ty);
             } else {

@@ -47,6 +47,24 @@ impl Model {
     pub fn metric(&self, entity: EntityId, name: &str) -> Option<MetricId> {
         self.metrics.iter().position(|m| m.entity == entity && m.name == name)
     }
+
+    /// The identifier of a field or metric of `entity` written in a formula by the Chinese
+    /// name the model gives it (a field's label, a metric's title: `社区民警数` for
+    /// `community_officers`), so that a rule can read as the plan does. A name that is an
+    /// identifier already, or that names no one field or metric, is given back as it is.
+    pub fn identifier(&self, entity: EntityId, name: &str) -> String {
+        if self.entities[entity].field(name).is_some() || self.metric(entity, name).is_some() {
+            return name.to_string();
+        }
+        let fields = self.entities[entity].fields.iter().filter(|f| f.label.as_deref() == Some(name)).map(|f| &f.name);
+        let metrics =
+            self.metrics.iter().filter(|m| m.entity == entity && m.title.as_deref() == Some(name)).map(|m| &m.name);
+        let mut found = fields.chain(metrics);
+        match (found.next(), found.next()) {
+            (Some(one), None) => one.clone(),
+            _ => name.to_string(),
+        }
+    }
 }
 
 /// One of the parts the whole area of the plan is made of (a district of the city).

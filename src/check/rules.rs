@@ -11,6 +11,7 @@ use crate::diagnostics::suggest::did_you_mean;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::ast::{self, ClauseKind, ItemKind};
+use crate::syntax::keywords::Keywords;
 
 /// Words accepted after `kind`.
 pub const KINDS: &[(&str, Kind)] = &[("binding", Kind::Binding), ("expected", Kind::Expected)];
@@ -368,13 +369,19 @@ impl<'a> Checker<'a> {
         if let Some((_, v)) = table.iter().find(|(w, _)| *w == english) {
             return Some(*v);
         }
-        let choices: Vec<&str> = table.iter().map(|(w, _)| *w).collect();
+        // The choices in the form the word was typed in (`预期性` for `预期`), any spelling
+        // suggested from both.
+        let form = if word.text.is_ascii() { Keywords::En } else { Keywords::Zh };
+        let choices: Vec<String> =
+            table.iter().map(|(w, _)| form.translate(crate::syntax::keywords::VALUES, w)).collect();
+        let both = table.iter().flat_map(|(w, _)| [w.to_string(), Keywords::Zh.translate(crate::syntax::keywords::VALUES, w)]);
+        let suggestion = did_you_mean(&word.text, both.collect::<Vec<_>>().iter().map(String::as_str));
         self.error(
             Diagnostic::new(Code::UnknownWord, word.span)
                 .arg("word", &word.text)
-                .arg("what", what)
+                .arg("what", form.translate(crate::syntax::keywords::TABLE, what))
                 .arg("choices", choices.join(", "))
-                .suggest(did_you_mean(&word.text, table.iter().map(|(w, _)| *w))),
+                .suggest(suggestion),
         );
         None
     }

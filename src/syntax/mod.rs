@@ -72,8 +72,27 @@ pub fn parse_file(file: FileId, text: &str) -> Parsed {
 
 /// E0001 where parsing an item stopped.
 fn syntax_error(file: FileId, text: &str, failure: &parse::PestFailure) -> Diagnostic {
-    let expected =
-        if failure.expected.is_empty() { "@syntax.valid".to_string() } else { format!("@{}", failure.expected.join("|")) };
+    // The keywords expected, in the form the file is written in (`适用于` in a Chinese file).
+    let form = keywords::Keywords::of(text);
+    let expected: Vec<String> = failure
+        .expected
+        .iter()
+        .map(|&e| match e.strip_prefix('`').and_then(|k| k.strip_suffix('`')) {
+            Some(keyword) => format!("`{}`", form.word(keyword)),
+            None => e.to_string(),
+        })
+        .collect();
+    // A keyword misspelt, in either form (`常太`, `requir`): the nearest one expected, as written
+    // in that form.
+    let keywords: Vec<&str> = failure
+        .expected
+        .iter()
+        .filter_map(|e| e.strip_prefix('`').and_then(|k| k.strip_suffix('`')))
+        .flat_map(|k| [k, keywords::Keywords::Zh.word(k)])
+        .collect();
+    let found = failure.found.trim_matches('`');
+    let suggestion = crate::diagnostics::suggest::did_you_mean(found, keywords.iter().copied());
+    let expected = if expected.is_empty() { "@syntax.valid".to_string() } else { format!("@{}", expected.join("|")) };
     let span = Span::new(file, failure.at, failure.end.max(failure.at));
     let full_width = text[failure.at..].chars().next().is_some_and(|c| "（），：；“”‘’【】".contains(c));
     let hint = if full_width { "@E0001.full_width" } else { "@E0001.hint" };
@@ -81,6 +100,7 @@ fn syntax_error(file: FileId, text: &str, failure: &parse::PestFailure) -> Diagn
         .arg("expected", expected)
         .arg("found", failure.found.clone())
         .arg("hint", hint)
+        .suggest(suggestion)
 }
 
 /// The byte range of the line of an entity's text holding `at`, when it is a line of its body
