@@ -339,7 +339,9 @@ fn lookup(set: &RuleSet, word: &str, lang: Lang) -> Option<Found> {
     }
     let (entity, name) = word.rsplit_once('.').map_or((None, word), |(e, n)| (Some(e), n));
     let entity_matches = |e: usize| entity.is_none_or(|name| model.entities[e].name == name);
-    if let Some(m) = model.metrics.iter().find(|m| m.name == name && entity_matches(m.entity)) {
+    // By identifier, or by the Chinese name a formula may use (a metric's title, a field's label).
+    let named = |id: &str, chinese: Option<&str>| id == name || chinese == Some(name);
+    if let Some(m) = model.metrics.iter().find(|m| named(&m.name, m.title.as_deref()) && entity_matches(m.entity)) {
         let unit = m.unit.as_ref().map_or(String::new(), |u| format!(": {u}"));
         let title = m.title.clone().unwrap_or_default();
         let formula = set.sources.get(m.expr.span.file).text.get(m.expr.span.range()).unwrap_or_default();
@@ -348,7 +350,7 @@ fn lookup(set: &RuleSet, word: &str, lang: Lang) -> Option<Found> {
         return Some(Found { text, span: m.span });
     }
     for (_, def) in model.entities.iter().enumerate().filter(|(e, _)| entity_matches(*e)) {
-        if let Some(f) = def.fields.iter().find(|f| f.name == name) {
+        if let Some(f) = def.fields.iter().find(|f| named(&f.name, f.label.as_deref())) {
             let label = f.label.clone().unwrap_or_default();
             let mut ty = render::localize(lang, &crate::data::bind::type_name(&f.ty), &[]);
             if let Some(unit) = f.ty.unit().filter(|u| !u.is_one()) {

@@ -175,11 +175,23 @@ fn an_editor_sees_diagnostics_hovers_jumps_and_formats() {
     }
     assert!(!labels.contains(&"urban_resident_population"), "a district's field is not a community's");
 
+    // A formula may name a metric by its Chinese title: hover knows it too.
+    let chinese = format!("{text}\nmetric police_station.草稿比例: % =\n    社区民警占警力比例\n");
+    editor.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": chinese}]}),
+    );
+    let line = chinese.lines().position(|l| l.trim() == "社区民警占警力比例").expect("the line");
+    let at = json!({"line": line, "character": 6});
+    let metric = editor.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": at}));
+    let metric = metric["contents"]["value"].as_str().unwrap_or_default();
+    assert!(metric.contains("police_station.community_officer_share"), "{metric}");
+
     // Formatting an unformatted file gives the canonical text.
     let messy = text.replacen("    applies to district, city", "  applies   to district,city", 1);
     editor.notify(
         "textDocument/didChange",
-        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": messy}]}),
+        json!({"textDocument": {"uri": uri, "version": 4}, "contentChanges": [{"text": messy}]}),
     );
     let edits = editor.request("textDocument/formatting", json!({"textDocument": {"uri": uri}, "options": {}}));
     assert_eq!(edits[0]["newText"], text.as_str());
