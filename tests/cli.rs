@@ -291,7 +291,10 @@ fn test_reports_a_wrong_expectation_and_exits_1() {
     let failed = out.lines().position(|l| l.starts_with("FAILED")).expect("the failure");
     let derivation: Vec<&str> = out.lines().skip(failed + 1).take_while(|l| l.starts_with("    ")).collect();
     assert!(!derivation.is_empty(), "{out}");
-    assert!(derivation.iter().any(|l| l.contains("full_time_community_officers") && l.contains("30-service-supply.rules:")), "{out}");
+    assert!(
+        derivation.iter().any(|l| l.contains("full_time_community_officers") && l.contains("30-service-supply.rules:")),
+        "{out}"
+    );
     assert!(out.contains(" passed, 1 failed"), "{out}");
     // Only the tests of the rules asked for.
     let rules = dir.to_string_lossy().into_owned();
@@ -524,7 +527,14 @@ fn a_rule_in_chinese_reads_as_the_plan_does() {
     assert_eq!(code, 0, "{out}{err}");
     let verdicts = |only: &str| {
         let (_, out, _) = plancheck(&[
-            "check", "--rules", &rules, "--format", "json", "--only", only, "tests/submissions/example-jinnan-2024.json",
+            "check",
+            "--rules",
+            &rules,
+            "--format",
+            "json",
+            "--only",
+            only,
+            "tests/submissions/example-jinnan-2024.json",
         ]);
         let r: serde_json::Value = serde_json::from_str(&out).expect("JSON");
         r["verdicts"]

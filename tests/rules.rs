@@ -38,23 +38,9 @@ fn formatting_round_trips_to_the_same_ast() {
         let second = parse_file(FileId(0), &formatted);
         assert!(second.diagnostics.is_empty(), "{} does not parse after formatting", path.display());
         // Formatting moves every node: the trees must be equal but for where nodes were written.
-        let (first, second) = (without_spans(&first.ast), without_spans(&second.ast));
+        let (first, second) = (shape(&first.ast), shape(&second.ast));
         assert_eq!(first, second, "{} changed meaning when formatted", path.display());
     }
-}
-
-/// A tree's debug form with every span blanked out.
-fn without_spans(tree: &impl std::fmt::Debug) -> String {
-    let text = format!("{tree:?}");
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text.as_str();
-    while let Some(at) = rest.find("Span { file: ") {
-        out.push_str(&rest[..at]);
-        out.push_str("Span");
-        rest = rest[at..].split_once('}').map_or("", |(_, after)| after);
-    }
-    out.push_str(rest);
-    out
 }
 
 #[test]
@@ -63,7 +49,7 @@ fn a_moved_node_is_equal_only_without_its_span() {
     let first = parse_file(FileId(0), &text);
     let second = parse_file(FileId(0), &format!("\n{text}"));
     assert_ne!(first.ast, second.ast, "spans are compared");
-    assert_eq!(without_spans(&first.ast), without_spans(&second.ast));
+    assert_eq!(shape(&first.ast), shape(&second.ast));
 }
 
 #[test]
@@ -523,7 +509,7 @@ mod front_end {
                 let formatted = plancheck::fmt::format(FileId(0), &text).expect("a file that parses formats");
                 let again = parse_file(FileId(0), &formatted);
                 prop_assert!(again.diagnostics.is_empty(), "{formatted}");
-                prop_assert_eq!(without_spans(&parsed.ast), without_spans(&again.ast));
+                prop_assert_eq!(shape(&parsed.ast), shape(&again.ast));
                 prop_assert_eq!(plancheck::fmt::format(FileId(0), &formatted).ok(), Some(formatted.clone()));
                 let zh = plancheck::fmt::format_in(FileId(0), &formatted, Keywords::Zh).expect("formats in Chinese");
                 prop_assert_eq!(plancheck::fmt::format_in(FileId(0), &zh, Keywords::En).ok(), Some(formatted));
@@ -568,7 +554,8 @@ fn a_parameter_in_the_wrong_unit_is_shown_at_its_own_line() {
     let text = std::fs::read_to_string(path).expect("read");
     let line = "    param min_demonstration_communities = 1 个";
     let at = text.lines().position(|l| l.starts_with(line)).expect("the parameter") + 1;
-    let set = common::check_with(&files, path, &text.replacen(line, "    param min_demonstration_communities = 1 户", 1));
+    let set =
+        common::check_with(&files, path, &text.replacen(line, "    param min_demonstration_communities = 1 户", 1));
     let shown = render::render_all(&set.diagnostics.0, &set.sources, Lang::En);
     let codes: Vec<&str> = set.diagnostics.0.iter().map(|d| d.code.code()).collect();
     assert_eq!(codes, ["E0301"], "{shown}");

@@ -256,7 +256,8 @@ fn a_diagnostic_far_along_a_long_line_shows_a_window_of_it() {
 fn csv_tables_keep_every_text_exactly() {
     use plancheck::data::export;
     let work = common::fresh_dir("csv-exact");
-    let text = std::fs::read_to_string(common::root().join("tests/submissions/example-jinnan-2024.json")).expect("example");
+    let text =
+        std::fs::read_to_string(common::root().join("tests/submissions/example-jinnan-2024.json")).expect("example");
     let mut doc: serde_json::Value = serde_json::from_str(&text).expect("JSON");
     doc["district"]["online_24h_service_channels"] =
         serde_json::json!(["津治通;微信", " 两端有空格 ", "全角；分号", "[方括号]开头", "引号\"与,逗号\n换行"]);

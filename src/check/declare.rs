@@ -2,7 +2,9 @@
 //! entities with their field types, metric signatures, rule ids) and reports duplicates and
 //! unknown type or unit names.
 
-use super::model::{AreaInfo, DepartmentInfo, EntityDef, FieldDef, Heading, MetricDef, PartInfo, PlanInfo, Ty, ValueType};
+use super::model::{
+    AreaInfo, DepartmentInfo, EntityDef, FieldDef, Heading, MetricDef, PartInfo, PlanInfo, Ty, ValueType,
+};
 use super::units::{Dimension, Unit, UnitInfo};
 use super::{Checker, Input, Namespace};
 use crate::data::instance::Date;
@@ -139,21 +141,15 @@ impl<'a> Checker<'a> {
                         }),
                     }
                 }
-                ("heading", PlanValue::Heading { zh, en }) => {
-                    match info.headings.iter().find(|h| h.zh == zh.value) {
-                        Some(first) => self.error(
-                            Diagnostic::new(Code::PlanHeader, zh.span)
-                                .arg("problem", "duplicate-heading")
-                                .arg("heading", &zh.value)
-                                .with(first.span, "related"),
-                        ),
-                        None => info.headings.push(Heading {
-                            zh: zh.value.clone(),
-                            en: en.value.clone(),
-                            span: zh.span,
-                        }),
-                    }
-                }
+                ("heading", PlanValue::Heading { zh, en }) => match info.headings.iter().find(|h| h.zh == zh.value) {
+                    Some(first) => self.error(
+                        Diagnostic::new(Code::PlanHeader, zh.span)
+                            .arg("problem", "duplicate-heading")
+                            .arg("heading", &zh.value)
+                            .with(first.span, "related"),
+                    ),
+                    None => info.headings.push(Heading { zh: zh.value.clone(), en: en.value.clone(), span: zh.span }),
+                },
                 ("text", PlanValue::Str(s)) => {
                     let path = input.dir.join(&s.value);
                     match std::fs::read_to_string(&path) {

@@ -132,8 +132,8 @@ impl<'a> Checker<'a> {
 
     fn error(&mut self, d: Diagnostic) {
         // A field whose line did not parse (already reported) is unknown wherever it is read.
-        let of_broken_field = d.code == Code::UnknownName
-            && d.args.iter().any(|(k, v)| *k == "name" && self.broken("field", v));
+        let of_broken_field =
+            d.code == Code::UnknownName && d.args.iter().any(|(k, v)| *k == "name" && self.broken("field", v));
         if !of_broken_field {
             self.diags.push(d);
         }

@@ -374,7 +374,8 @@ impl<'a> Checker<'a> {
         let form = if word.text.is_ascii() { Keywords::En } else { Keywords::Zh };
         let choices: Vec<String> =
             table.iter().map(|(w, _)| form.translate(crate::syntax::keywords::VALUES, w)).collect();
-        let both = table.iter().flat_map(|(w, _)| [w.to_string(), Keywords::Zh.translate(crate::syntax::keywords::VALUES, w)]);
+        let both =
+            table.iter().flat_map(|(w, _)| [w.to_string(), Keywords::Zh.translate(crate::syntax::keywords::VALUES, w)]);
         let suggestion = did_you_mean(&word.text, both.collect::<Vec<_>>().iter().map(String::as_str));
         self.error(
             Diagnostic::new(Code::UnknownWord, word.span)

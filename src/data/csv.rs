@@ -144,7 +144,8 @@ fn read_table(
     if rows.is_empty() {
         return Some(Table { file, headers: Vec::new(), rows });
     }
-    let header: Vec<(String, Span)> = rows.remove(0).cells.into_iter().map(|c| (c.text.trim().to_string(), c.span)).collect();
+    let header: Vec<(String, Span)> =
+        rows.remove(0).cells.into_iter().map(|c| (c.text.trim().to_string(), c.span)).collect();
     for (i, (name, span)) in header.iter().enumerate() {
         if let Some((_, first)) = header[..i].iter().find(|(n, _)| n == name && !n.is_empty()) {
             let d = Diagnostic::new(Code::CsvSyntax, *span)

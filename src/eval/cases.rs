@@ -65,7 +65,13 @@ fn run_one(model: &Model, t: usize, test: &TestDef) -> Vec<CaseResult> {
             Some(code) => key_of(model, &dataset, v.subject).as_deref() == Some(code.as_str()),
             None => v.subject == root || !model.rules[x.rule].judgements.iter().any(|j| j.level == test.entity),
         });
-        results.push(CaseResult { test: t, expectation: e, expected: x.status, verdict: chosen, dataset: shared.clone() });
+        results.push(CaseResult {
+            test: t,
+            expectation: e,
+            expected: x.status,
+            verdict: chosen,
+            dataset: shared.clone(),
+        });
     }
     let dataset = std::sync::Arc::new(dataset);
     for r in &mut results {

@@ -3,10 +3,10 @@
 
 use std::fmt::Write as _;
 
+use super::names::Names;
 use super::problems::Problem;
 use super::write::Grouped;
 use super::{View, status_word};
-use super::names::Names;
 use crate::check::model::{RuleId, Status};
 use crate::diagnostics::{Lang, catalog};
 

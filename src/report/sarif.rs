@@ -27,7 +27,8 @@ pub fn begin(out: &mut (impl Write + ?Sized), names: Names<'_>, rules: &[RuleId]
         .map(|&r| {
             let rule = &names.model.rules[r];
             let citation = rule.citations.first();
-            let (section, quote) = citation.map_or((String::new(), ""), |c| (names.section(&c.section), c.quote.as_str()));
+            let (section, quote) =
+                citation.map_or((String::new(), ""), |c| (names.section(&c.section), c.quote.as_str()));
             let departments: Vec<String> = rule.departments.iter().map(|&d| names.department(d)).collect();
             json!({
                 "id": rule.id,

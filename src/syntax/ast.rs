@@ -98,7 +98,10 @@ pub enum PlanValue {
         span: Span,
     },
     /// `heading "重点任务" "Key tasks"`: a heading of the plan and its English name.
-    Heading { zh: Str, en: Str },
+    Heading {
+        zh: Str,
+        en: Str,
+    },
     /// `part 120101 "和平区"`: a code and a name.
     Part {
         code: String,
@@ -450,4 +453,20 @@ pub struct Aggregate {
     pub value: Option<Expr>,
     /// `where expr`, the filter.
     pub filter: Option<Expr>,
+}
+
+/// A tree's debug form with every span blanked out: two trees of the same shape mean the same,
+/// wherever they were written (formatting moves every node). The round-trip tests and the fuzz
+/// targets compare trees with it.
+pub fn shape(tree: &impl std::fmt::Debug) -> String {
+    let text = format!("{tree:?}");
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find("Span { file: ") {
+        out.push_str(&rest[..at]);
+        out.push_str("Span");
+        rest = rest[at..].split_once('}').map_or("", |(_, after)| after);
+    }
+    out.push_str(rest);
+    out
 }
