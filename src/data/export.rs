@@ -134,8 +134,8 @@ fn yaml_record(checked: &Checked, dataset: &Dataset, id: InstanceId, indent: usi
     }
 }
 
-/// One CSV table being written: its entity, header and rows.
-/// A table: its entity, its header, its rows (`None` for a value not given).
+/// One CSV table being written: its entity, its header, its rows (`None` for a value not
+/// given).
 type Table = (EntityId, Vec<String>, Vec<Vec<Option<String>>>);
 
 /// Writes a submission as a directory of CSV tables (UTF-8 with a byte-order mark, which
