@@ -149,15 +149,39 @@ fn junit_is_well_formed_with_one_case_per_verdict() {
     let (_, out, _) = plancheck(&["check", "--format", "junit", EXAMPLE]);
     let mut reader = quick_xml::Reader::from_str(&out);
     let (mut cases, mut failures, mut depth) = (0, 0, 0i32);
+    // Each suite is one rule, once, in rule order; its counts are those of its cases.
+    let mut suites: Vec<(String, usize, usize)> = Vec::new();
+    let mut counted: Vec<(usize, usize)> = Vec::new();
+    let attr = |e: &quick_xml::events::BytesStart<'_>, name: &[u8]| {
+        e.attributes()
+            .filter_map(Result::ok)
+            .find(|a| a.key.as_ref() == name)
+            .map(|a| String::from_utf8_lossy(&a.value).into_owned())
+            .unwrap_or_default()
+    };
     loop {
         match reader.read_event().expect("well-formed XML") {
             quick_xml::events::Event::Start(e) => {
                 depth += 1;
-                cases += usize::from(e.name().as_ref() == b"testcase");
+                if e.name().as_ref() == b"testsuite" {
+                    let n = |k: &[u8]| attr(&e, k).parse::<usize>().expect("a count");
+                    suites.push((attr(&e, b"name"), n(b"tests"), n(b"failures")));
+                    counted.push((0, 0));
+                }
+                if e.name().as_ref() == b"testcase" {
+                    cases += 1;
+                    counted.last_mut().expect("a suite").0 += 1;
+                }
             }
             quick_xml::events::Event::Empty(e) => {
-                cases += usize::from(e.name().as_ref() == b"testcase");
-                failures += usize::from(e.name().as_ref() == b"failure");
+                if e.name().as_ref() == b"testcase" {
+                    cases += 1;
+                    counted.last_mut().expect("a suite").0 += 1;
+                }
+                if e.name().as_ref() == b"failure" {
+                    failures += 1;
+                    counted.last_mut().expect("a suite").1 += 1;
+                }
             }
             quick_xml::events::Event::End(_) => depth -= 1,
             quick_xml::events::Event::Eof => break,
@@ -168,6 +192,12 @@ fn junit_is_well_formed_with_one_case_per_verdict() {
     let r = json(&[EXAMPLE]);
     assert_eq!(cases, r["verdicts"].as_array().expect("verdicts").len());
     assert_eq!(failures as u64, r["summary"]["fail"].as_u64().expect("fail"));
+    let rules: Vec<&str> = r["rules"].as_array().expect("rules").iter().filter_map(|x| x["id"].as_str()).collect();
+    let names: Vec<&str> = suites.iter().map(|s| s.0.as_str()).collect();
+    assert_eq!(names, rules, "a suite per rule judged, in order");
+    for ((name, tests, failed), (cases, failures)) in suites.iter().zip(&counted) {
+        assert_eq!((*tests, *failed), (*cases, *failures), "{name}");
+    }
 }
 
 #[test]

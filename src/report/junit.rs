@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use super::problems::Problem;
 use super::{View, is_failure, status_word};
-use crate::check::model::Status;
+use crate::check::model::{Model, RuleId, Status};
 
 /// One test case: the rule as class, the subject as name, a failure or a skip with the
 /// explanation for what is not a pass.
@@ -41,31 +41,48 @@ pub fn passed(rule: &str, subject: &super::Subject) -> String {
     )
 }
 
-/// The whole report from the test cases of each district (in order): a suite per district.
-pub fn write(groups: &[super::write::Grouped], strict: bool) -> String {
-    let failing = |g: &super::write::Grouped| {
-        Status::ALL.iter().zip(g.counts).filter(|((_, s), _)| is_failure(*s, strict)).map(|(_, n)| n).sum::<usize>()
-    };
-    let total: usize = groups.iter().map(|g| g.counts.iter().sum::<usize>()).sum();
-    let failures: usize = groups.iter().map(failing).sum();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(out, "<testsuites name=\"plancheck\" tests=\"{total}\" failures=\"{failures}\">");
-    for g in groups {
-        let tests: usize = g.counts.iter().sum();
-        let failed = failing(g);
-        let skipped = tests - failed - g.counts[0];
-        let _ = writeln!(
-            out,
-            "  <testsuite name=\"{}\" tests=\"{tests}\" failures=\"{failed}\" errors=\"0\" skipped=\"{skipped}\">",
-            escape(&g.name)
-        );
-        for piece in g.chapters.values().flat_map(|c| &c.pieces) {
-            out.push_str(piece);
+/// The opening of the report; the suites follow as their rules are judged.
+pub const BEGIN: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"plancheck\">\n";
+
+/// The end of the report.
+pub const END: &str = "</testsuites>\n";
+
+/// The suite of one rule being gathered: its test cases, one per subject, and their counts.
+#[derive(Default)]
+pub struct Suite {
+    pub rule: Option<RuleId>,
+    cases: String,
+    tests: usize,
+    failures: usize,
+    skipped: usize,
+}
+
+impl Suite {
+    /// A test case of the rule: failing (a `<failure>`), skipped (a status that is neither a
+    /// pass nor a failure), or passed.
+    pub fn add(&mut self, status: Status, failing: bool, case: String) {
+        self.tests += 1;
+        match status {
+            _ if failing => self.failures += 1,
+            Status::Pass => {}
+            _ => self.skipped += 1,
         }
-        let _ = writeln!(out, "  </testsuite>");
+        self.cases.push_str(&case);
     }
-    out.push_str("</testsuites>\n");
-    out
+
+    /// The suite written out (nothing when it has no case), and emptied for the next rule.
+    pub fn finish(&mut self, model: &Model) -> String {
+        let done = std::mem::take(self);
+        let Some(rule) = done.rule.filter(|_| done.tests > 0) else { return String::new() };
+        format!(
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\">\n{}  </testsuite>\n",
+            escape(&model.rules[rule].id),
+            done.tests,
+            done.failures,
+            done.skipped,
+            done.cases
+        )
+    }
 }
 
 /// The report of a run that could not judge: one failing test case per problem, named by its

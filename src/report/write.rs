@@ -183,20 +183,44 @@ impl Report<'_> {
         (groups.into_iter().map(|(_, g)| g).collect(), as_of.map_or(String::new(), |d| d.to_string()))
     }
 
-    /// `--format junit`: a test case per verdict, a suite per district.
+    /// `--format junit`: a test case per verdict, a suite per rule, written as the verdicts
+    /// are judged (they come in rule order): only the cases of one rule are held at a time.
     fn junit(&self, out: &mut dyn Write) -> Written {
         let strict = self.settings.strict;
         let model = self.engine.model();
-        let (groups, _) = self.grouped(
-            |_, view| (ChapterKey::default(), Some(super::junit::case(view, strict))),
-            |v, subject| match v.status {
-                Status::Pass => (ChapterKey::default(), Some(super::junit::passed(&model.rules[v.rule].id, subject))),
-                _ => (ChapterKey::default(), Some(super::junit::case(&self.viewer.view(v), strict))),
-            },
-        );
-        let failed =
-            groups.iter().any(|g| Status::ALL.iter().zip(g.counts).any(|((_, s), n)| n > 0 && is_failure(*s, strict)));
-        Written { failed, result: out.write_all(super::junit::write(&groups, strict).as_bytes()) }
+        let cases = |judge: &mut Judge<'_>, verdicts: Vec<Verdict>| {
+            verdicts
+                .into_iter()
+                .map(|v| {
+                    let case = match v.status {
+                        Status::Pass => super::junit::passed(&model.rules[v.rule].id, &self.viewer.subject(v.subject)),
+                        _ => super::junit::case(&self.viewer.view(&self.explained(judge, v.clone())), strict),
+                    };
+                    (v.rule, v.status, case)
+                })
+                .collect::<Vec<_>>()
+        };
+        let mut suite = super::junit::Suite::default();
+        let mut failed = false;
+        let mut result = out.write_all(super::junit::BEGIN.as_bytes());
+        self.engine.judge_in_parallel(self.submissions, &self.traced(false), cases, |cases| {
+            for (rule, status, case) in cases {
+                let failing = is_failure(status, strict);
+                failed |= failing;
+                if suite.rule != Some(rule) {
+                    let written = suite.finish(model);
+                    if result.is_ok() {
+                        result = out.write_all(written.as_bytes());
+                    }
+                    suite.rule = Some(rule);
+                }
+                suite.add(status, failing, case);
+            }
+        });
+        let result = result
+            .and_then(|()| out.write_all(suite.finish(model).as_bytes()))
+            .and_then(|()| out.write_all(super::junit::END.as_bytes()));
+        Written { failed, result }
     }
 
     /// `--format markdown`: per district and chapter of the plan, the obligations not met.
