@@ -18,7 +18,12 @@ pub struct Engine {
     set: RuleSet,
     /// How many files of the source map are rule files; submissions come after them.
     rule_files: usize,
+    /// Told, on the calling thread, how many batches of verdicts of a judging are done.
+    progress: Option<Box<Progress>>,
 }
+
+/// A watcher of judging: batches done, batches in all.
+pub type Progress = dyn Fn(usize, usize) + Send + Sync;
 
 /// Submissions loaded, bound and validated (data model and consistency checks), with the
 /// whole (全市) made over them when they are usable.
@@ -80,7 +85,12 @@ impl Engine {
 
     pub fn new(set: RuleSet) -> Self {
         let rule_files = set.sources.len();
-        Engine { set, rule_files }
+        Engine { set, rule_files, progress: None }
+    }
+
+    /// Has `watch` told how far each judging has come (a progress bar on a terminal).
+    pub fn on_progress(&mut self, watch: Box<Progress>) {
+        self.progress = Some(watch);
     }
 
     /// The rule set, with its sources and diagnostics.
@@ -141,10 +151,18 @@ impl Engine {
         submissions: &Submissions,
         options: &JudgeOptions,
         work: impl Fn(&mut Judge<'_>, Vec<Verdict>) -> T + Sync,
-        take: impl FnMut(T),
+        mut take: impl FnMut(T),
     ) {
         let judge = self.judge(submissions, options);
         let batches = judge.batches(BATCH);
+        let (total, mut done) = (batches.len(), 0);
+        let take = |result: T| {
+            take(result);
+            done += 1;
+            if let Some(watch) = &self.progress {
+                watch(done, total);
+            }
+        };
         let run = |judge: &mut Judge<'_>, b| {
             let mut verdicts = Vec::new();
             judge.batch(b, options.trace, &mut |v| verdicts.push(v));

@@ -49,6 +49,9 @@ pub struct Unusable {
 pub fn prepare(args: &CheckArgs) -> Result<Prepared, Unusable> {
     let set = super::open(&args.rules, args.lang).map_err(|code| Unusable { problems: Vec::new(), code })?;
     let mut engine = Engine::new(set);
+    if let Some(watch) = super::progress::on_terminal(args.lang) {
+        engine.on_progress(watch);
+    }
     let rules_usable = report(engine.rules(), args.lang).is_ok();
     let mut problems = problems(&engine.rules().diagnostics.0, engine.sources(), args.lang);
     if !rules_usable {

@@ -10,6 +10,7 @@ pub mod generate;
 pub mod graph;
 pub mod lint;
 pub mod lsp;
+pub mod progress;
 pub mod test;
 
 use std::io::Write;
