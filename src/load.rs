@@ -65,9 +65,9 @@ pub fn load(path: &Path) -> std::io::Result<RuleSet> {
 }
 
 /// Reads rule files, under the names given, and checks them. A file that is not UTF-8 is read
-/// with its undecodable bytes replaced, so that the names it declares are known to the other
-/// files, and gets E0006 at the first of them and no other diagnostic (its strings are
-/// garbled: each would be a cascade). A byte-order mark is dropped.
+/// with its undecodable bytes replaced and gets E0006 at the first of them; then E0006 is all
+/// that is reported, for every file: garbled names, units and quotations would make every
+/// other diagnostic a guess. A byte-order mark is dropped.
 pub fn read_files(files: &[(String, PathBuf)]) -> std::io::Result<RuleSet> {
     let mut sources = SourceMap::new();
     let mut undecodable = Vec::new();
@@ -88,8 +88,9 @@ pub fn read_files(files: &[(String, PathBuf)]) -> std::io::Result<RuleSet> {
         }
     }
     let mut set = from_sources(sources);
-    set.diagnostics.0.retain(|d| !undecodable.iter().any(|u: &Diagnostic| u.primary.file == d.primary.file));
-    set.diagnostics.0.extend(undecodable);
+    if !undecodable.is_empty() {
+        set.diagnostics.0 = undecodable;
+    }
     set.diagnostics.sort();
     Ok(set)
 }

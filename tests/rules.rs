@@ -543,6 +543,35 @@ fn a_broken_field_line_is_one_error_not_a_cascade() {
         assert_eq!(codes, ["E0001"], "{line}:\n{shown}");
         assert!(shown.contains(&format!("01-model.rules:{}:", number + 1)), "{line}:\n{shown}");
     }
+    // A field left unfinished is noticed on the next line: still one error, and the next
+    // line's field is not taken for the broken one.
+    let unfinished =
+        text.replacen("online_24h_service_channels: list of text", "online_24h_service_channels: list of", 1);
+    let set = common::check_with(&files, model, &unfinished);
+    let shown = render::render_all(&set.diagnostics.0, &set.sources, Lang::En);
+    assert_eq!(set.diagnostics.0.iter().map(|d| d.code.code()).collect::<Vec<_>>(), ["E0001"], "{shown}");
+    // An entity of thousands of broken lines is one error too, found at once.
+    let mut many = String::from("entity e {\n");
+    for i in 0..5000 {
+        many.push_str(&format!("    f{i} count\n"));
+    }
+    many.push_str("}\n");
+    let parsed = parse_file(FileId(0), &many);
+    assert_eq!(parsed.diagnostics.len(), 1);
+}
+
+/// A rules file saved in GBK is one E0006 and nothing else, in any file of the set: every other
+/// diagnostic would follow from its garbled names.
+#[test]
+fn a_rules_file_not_in_utf8_is_one_error_for_the_whole_set() {
+    let dir = common::rules_copy("gbk");
+    let model = dir.join("01-model.rules");
+    let text = std::fs::read_to_string(&model).expect("read");
+    let (bytes, _, _) = encoding_rs::GB18030.encode(&text);
+    std::fs::write(&model, bytes).expect("write");
+    let set = plancheck::load::load(&dir).expect("readable");
+    let codes: Vec<&str> = set.diagnostics.0.iter().map(|d| d.code.code()).collect();
+    assert_eq!(codes, ["E0006"], "{}", render::render_all(&set.diagnostics.0, &set.sources, Lang::En));
 }
 
 /// A parameter in the wrong unit is shown where its unit is written, not only where it is

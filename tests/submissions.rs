@@ -282,6 +282,9 @@ fn csv_tables_keep_every_text_exactly() {
     let root = loaded.dataset.documents[0].root;
     export::to_csv_dir(&engine.rules().checked, &loaded.dataset, root, &tables).expect("tables written");
     assert!(!tables.join("left_over.csv").exists(), "a table of an earlier submission is left behind");
+    // `-o DIR/.` names the directory itself.
+    export::to_csv_dir(&engine.rules().checked, &loaded.dataset, root, &tables.join("."))
+        .expect("tables written again");
     let (_, back) = canonical(&mut engine, &tables);
     assert_eq!(back, expected, "the CSV tables hold other data");
 

@@ -146,7 +146,7 @@ impl<'a> Checker<'a> {
                         Diagnostic::new(Code::PlanHeader, zh.span)
                             .arg("problem", "duplicate-heading")
                             .arg("heading", &zh.value)
-                            .with(first.span, "related"),
+                            .with(first.span, "related_heading"),
                     ),
                     None => info.headings.push(Heading { zh: zh.value.clone(), en: en.value.clone(), span: zh.span }),
                 },

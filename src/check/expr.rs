@@ -150,11 +150,14 @@ impl<'a> Checker<'a> {
 
     /// A unit mismatch just reported where a side is a parameter: the parameter's line, where
     /// its unit is written (and where it is most likely wrong), is shown with it.
-    fn unit_of_param(&mut self, sides: [&Expr; 2], common: &ValueType, ctx: &Ctx<'_>) {
-        if *common != ValueType::Error {
+    /// Only a mismatch reported after the first `before` diagnostics (by the comparison just
+    /// checked) is concerned.
+    fn unit_of_param(&mut self, before: usize, sides: [&Expr; 2], ctx: &Ctx<'_>) {
+        let Some(last) =
+            self.diags.0.get_mut(before..).and_then(|new| new.iter_mut().rfind(|d| d.code == Code::UnitMismatch))
+        else {
             return;
-        }
-        let Some(last) = self.diags.0.last_mut().filter(|d| d.code == Code::UnitMismatch) else { return };
+        };
         for side in sides {
             if let ExprKind::Param(p) = side.kind
                 && let Some(param) = ctx.params.get(p)
@@ -208,8 +211,9 @@ impl<'a> Checker<'a> {
                 ValueType::Bool
             }
             BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                let before = self.diags.0.len();
                 let common = self.unify(&lt, &rt, l.span, r.span);
-                self.unit_of_param([&l_ir, &r_ir], &common, ctx);
+                self.unit_of_param(before, [&l_ir, &r_ir], ctx);
                 self.percent_scale(&lt, &l_ir, &rt, r.span);
                 self.percent_scale(&rt, &r_ir, &lt, l.span);
                 if let ValueType::Enum(variants) = &common {
@@ -242,8 +246,9 @@ impl<'a> Checker<'a> {
                 self.expect_number(&rt, r.span);
                 match (&lt, &rt) {
                     (ValueType::Number { .. }, ValueType::Number { .. }) => {
+                        let before = self.diags.0.len();
                         let common = self.unify(&lt, &rt, l.span, r.span);
-                        self.unit_of_param([&l_ir, &r_ir], &common, ctx);
+                        self.unit_of_param(before, [&l_ir, &r_ir], ctx);
                         common
                     }
                     _ => ValueType::Error,

@@ -132,8 +132,9 @@ impl<'a> Checker<'a> {
 
     fn error(&mut self, d: Diagnostic) {
         // A field whose line did not parse (already reported) is unknown wherever it is read.
-        let of_broken_field =
-            d.code == Code::UnknownName && d.args.iter().any(|(k, v)| *k == "name" && self.broken("field", v));
+        let arg = |name: &str| d.args.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str());
+        let of_broken_field = d.code == Code::UnknownName
+            && arg("name").zip(arg("entity")).is_some_and(|(n, e)| self.broken("field", &format!("{e}.{n}")));
         if !of_broken_field {
             self.diags.push(d);
         }

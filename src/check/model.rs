@@ -116,7 +116,8 @@ impl PlanInfo {
             .split('›')
             .map(|part| {
                 let part = part.trim();
-                self.headings.iter().find(|h| h.zh == part).map_or(part, |h| h.en.as_str())
+                let same = |h: &&Heading| super::rules::normalize(&h.zh) == super::rules::normalize(part);
+                self.headings.iter().find(same).map_or(part, |h| h.en.as_str())
             })
             .collect::<Vec<_>>()
             .join(" › ")
@@ -162,9 +163,13 @@ pub struct EntityDef {
 
 impl EntityDef {
     /// Its name as messages about submissions show it: the title (`城市社区（居委会）`) in
-    /// Chinese, the English name in English, the identifier where the rules give neither.
-    pub fn names(&self) -> (&str, &str) {
-        (self.title.as_deref().unwrap_or(&self.name), self.english.as_deref().unwrap_or(&self.name))
+    /// Chinese, the English name in lower case in English (`urban community`, for the middle of
+    /// a sentence), the identifier where the rules give neither.
+    pub fn names(&self) -> (&str, String) {
+        let english = self.english.as_deref().unwrap_or(&self.name);
+        let mut chars = english.chars();
+        let lowered = chars.next().map_or(String::new(), |c| c.to_lowercase().chain(chars).collect());
+        (self.title.as_deref().unwrap_or(&self.name), lowered)
     }
 }
 

@@ -380,7 +380,7 @@ impl<'a> Checker<'a> {
         self.error(
             Diagnostic::new(Code::UnknownWord, word.span)
                 .arg("word", &word.text)
-                .arg("what", form.translate(crate::syntax::keywords::TABLE, what))
+                .arg("what", what)
                 .arg("choices", choices.join(", "))
                 .suggest(suggestion),
         );
@@ -429,7 +429,9 @@ impl<'a> Checker<'a> {
             .value
             .split('›')
             .map(str::trim)
-            .filter(|part| !info.headings.is_empty() && !info.headings.iter().any(|h| h.zh == *part))
+            .filter(|part| {
+                !info.headings.is_empty() && !info.headings.iter().any(|h| normalize(&h.zh) == normalize(part))
+            })
             .map(str::to_string)
             .collect();
         for part in untranslated {

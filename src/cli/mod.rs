@@ -42,7 +42,8 @@ pub fn rules_path(given: Option<PathBuf>) -> PathBuf {
 /// Loads a rule set; when it cannot be read, says why and gives the exit code.
 pub fn open(path: &Path, lang: Lang) -> Result<RuleSet, u8> {
     load::load(path).map_err(|e| {
-        let args = [("path", path.display().to_string()), ("reason", e.to_string())];
+        let reason = crate::diagnostics::render::localize(lang, &crate::check::io_reason(&e), &[]);
+        let args = [("path", path.display().to_string()), ("reason", reason)];
         eprintln!("{}", catalog::text(lang, "cli.unreadable", &args).unwrap_or_default());
         UNUSABLE
     })

@@ -132,7 +132,7 @@ fn read_table(
                 .iter()
                 .zip(spans)
                 .map(|(v, (s, e))| {
-                    let quoted = text[s..e].trim_start().starts_with('"');
+                    let quoted = text[s..e].starts_with('"');
                     let text = if quoted { v.to_string() } else { v.trim().to_string() };
                     Cell { text, span: Span::new(file, s, e), quoted }
                 })

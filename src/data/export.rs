@@ -149,6 +149,12 @@ pub fn to_csv_dir(checked: &Checked, dataset: &Dataset, root: InstanceId, dir: &
     let mut tables: Vec<Table> = Vec::new();
     schema_tables(checked, dataset.get(root).entity, None, &mut tables);
     collect_rows(checked, dataset, root, None, &mut tables);
+    // `.` or `out/.` name the directory itself: it is replaced by its own name.
+    let canonical = std::fs::canonicalize(dir).ok();
+    let dir = canonical.as_deref().unwrap_or(dir);
+    if dir.exists() && !dir.is_dir() {
+        return Err(std::io::Error::other("@io.not_a_table_directory"));
+    }
     if dir.exists() {
         let is_table = |e: &std::fs::DirEntry| {
             e.file_type().is_ok_and(|t| t.is_file()) && e.path().extension().is_some_and(|x| x == "csv")

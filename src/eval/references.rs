@@ -55,9 +55,9 @@ pub fn check(model: &Model, dataset: &Dataset) -> Vec<Diagnostic> {
                 let Slot::Scalars(items, _) = &inst.slots[field] else { continue };
                 for (item, span) in items {
                     let Some(Scalar::Text(code)) = item else { continue };
-                    let names: Vec<(&str, &str)> = targets.iter().map(|&t| model.entities[t].names()).collect();
+                    let names: Vec<(&str, String)> = targets.iter().map(|&t| model.entities[t].names()).collect();
                     let zh: Vec<&str> = names.iter().map(|n| n.0).collect();
-                    let en: Vec<&str> = names.iter().map(|n| n.1).collect();
+                    let en: Vec<&str> = names.iter().map(|n| n.1.as_str()).collect();
                     if !keys.contains_key(code.as_ref()) {
                         out.push(
                             Diagnostic::new(Code::BadReference, *span)
@@ -89,8 +89,8 @@ pub fn check(model: &Model, dataset: &Dataset) -> Vec<Diagnostic> {
                             .arg("problem", "unnamed")
                             .arg("field", field_name)
                             .arg("code", code)
-                            .arg_in("entity", model.entities[*target].names().0, model.entities[*target].names().1)
-                            .arg_in("holder", model.entities[entity].names().0, model.entities[entity].names().1),
+                            .arg_in("entity", model.entities[*target].names().0, &model.entities[*target].names().1)
+                            .arg_in("holder", model.entities[entity].names().0, &model.entities[entity].names().1),
                     );
                 }
             }

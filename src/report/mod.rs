@@ -739,10 +739,10 @@ impl Viewer<'_> {
     }
 }
 
-/// Units that fall short named in an explanation (all are in `blame`).
 /// The most characters of a submitted name shown (`text.shortened` counts the rest).
 const NAME_CHARS: usize = 100;
 
+/// Units that fall short named in an explanation (all are in `blame`).
 const UNITS_SHOWN: usize = 5;
 
 /// Items of a blamed list shown.

@@ -39,20 +39,45 @@ pub fn parse_file(file: FileId, text: &str) -> Parsed {
     for (index, range) in lexed.items.iter().enumerate() {
         let item_text = &text[range.clone()];
         let mut parsed = parse::parse_item(file, item_text, range.start, &comment_ranges);
-        // An entity with a field line that does not parse keeps its other fields: the line is
-        // reported, blanked out and the entity parsed again, so that one missing `:` is one
-        // error, not a cascade over every rule that reads the entity.
-        let mut patched: Option<String> = None;
-        while !broken[index] && declared_name(item_text).is_some_and(|(k, _)| k == "entity") {
-            let Err(failure) = &parsed else { break };
-            let t = patched.get_or_insert_with(|| item_text.to_string());
-            let Some(line) = field_line(t, failure.at - range.start) else { break };
-            if let Some(word) = t[line.clone()].split_whitespace().find(|w| *w != "optional" && *w != "可选") {
-                broken_items.push(("field".to_string(), word.trim_end_matches(':').to_string()));
+        // An entity with a few field lines that do not parse keeps its other fields: each such
+        // line is reported, blanked out and the entity parsed again, so that one missing `:` is
+        // one error, not a cascade over every rule that reads the entity. When that does not
+        // give a whole entity, only the first problem is reported, as for any other item.
+        if let (Err(first), false) = (&parsed, broken[index]) {
+            let entity = declared_name(item_text).filter(|(k, _)| k == "entity").map(|(_, name)| name);
+            if let Some(entity) = entity {
+                let first = first.clone();
+                let mut patched = item_text.to_string();
+                let (mut problems, mut fields) = (Vec::new(), Vec::new());
+                while let Err(failure) = &parsed {
+                    if problems.len() == MAX_RECOVERED {
+                        break;
+                    }
+                    // The line that stopped parsing, or the one before it (an unfinished field
+                    // is noticed at the next line): whichever, left out, lets parsing go further.
+                    let tried = field_lines(&patched, failure.at - range.start).into_iter().map(|line| {
+                        let mut t = patched.clone();
+                        t.replace_range(line.clone(), &" ".repeat(line.len()));
+                        let result = parse::parse_item(file, &t, range.start, &comment_ranges);
+                        let reach = result.as_ref().map_or_else(|f| f.at, |_| usize::MAX);
+                        (reach, line, t, result)
+                    });
+                    let Some((_, line, t, result)) = tried.max_by_key(|(reach, ..)| *reach) else { break };
+                    if let Some(word) = patched[line].split_whitespace().find(|w| !matches!(*w, "optional" | "可选"))
+                    {
+                        fields.push(("field".to_string(), format!("{entity}.{}", word.trim_end_matches(':'))));
+                    }
+                    problems.push(syntax_error(file, text, failure));
+                    (patched, parsed) = (t, result);
+                }
+                match parsed {
+                    Ok(_) => {
+                        diagnostics.extend(problems);
+                        broken_items.extend(fields);
+                    }
+                    Err(_) => parsed = Err(first),
+                }
             }
-            diagnostics.push(syntax_error(file, text, failure));
-            t.replace_range(line.clone(), &" ".repeat(line.len()));
-            parsed = parse::parse_item(file, t, range.start, &comment_ranges);
         }
         if parsed.is_err() {
             broken_items.extend(declared_name(item_text));
@@ -84,14 +109,17 @@ fn syntax_error(file: FileId, text: &str, failure: &parse::PestFailure) -> Diagn
         .collect();
     // A keyword misspelt, in either form (`常太`, `requir`): the nearest one expected, as written
     // in that form.
+    let word = |w: &str| w.chars().count() >= 2 && w.chars().all(|c| c.is_alphanumeric() || c == '_' || c == ' ');
     let keywords: Vec<&str> = failure
         .expected
         .iter()
         .filter_map(|e| e.strip_prefix('`').and_then(|k| k.strip_suffix('`')))
         .flat_map(|k| [k, keywords::Keywords::Zh.word(k)])
+        .filter(|k| word(k))
         .collect();
     let found = failure.found.trim_matches('`');
-    let suggestion = crate::diagnostics::suggest::did_you_mean(found, keywords.iter().copied());
+    let suggestion =
+        if word(found) { crate::diagnostics::suggest::did_you_mean(found, keywords.iter().copied()) } else { None };
     let expected = if expected.is_empty() { "@syntax.valid".to_string() } else { format!("@{}", expected.join("|")) };
     let span = Span::new(file, failure.at, failure.end.max(failure.at));
     let full_width = text[failure.at..].chars().next().is_some_and(|c| "（），：；“”‘’【】".contains(c));
@@ -103,15 +131,30 @@ fn syntax_error(file: FileId, text: &str, failure: &parse::PestFailure) -> Diagn
         .suggest(suggestion)
 }
 
-/// The byte range of the line of an entity's text holding `at`, when it is a line of its body
-/// that can be left out (not the header, not a brace).
-fn field_line(item: &str, at: usize) -> Option<std::ops::Range<usize>> {
+/// The most field lines of one entity left out to parse the rest of it.
+const MAX_RECOVERED: usize = 20;
+
+/// The field lines of an entity's text that a failure at `at` may be the fault of: the field
+/// line before (an unfinished field is noticed on the next line), then its own line (preferred
+/// when both let parsing go as far). Not the header, a brace, a comment or an empty line.
+fn field_lines(item: &str, at: usize) -> Vec<std::ops::Range<usize>> {
     let at = at.min(item.len());
-    let start = item[..at].rfind('\n').map(|i| i + 1)?;
-    let end = item[at..].find('\n').map_or(item.len(), |i| at + i);
-    let line = &item[start..end];
-    let balanced = line.matches('{').count() == line.matches('}').count();
-    (!line.trim().is_empty() && balanced).then_some(start..end)
+    let line_of = |at: usize| {
+        let start = item[..at].rfind('\n').map(|i| i + 1)?;
+        let end = item[at..].find('\n').map_or(item.len(), |i| at + i);
+        Some(start..end)
+    };
+    let text = |r: &std::ops::Range<usize>| item[r.clone()].trim();
+    let is_field = |r: &std::ops::Range<usize>| {
+        let line = text(r);
+        !line.is_empty() && !line.starts_with("//") && line.matches('{').count() == line.matches('}').count()
+    };
+    let own = line_of(at);
+    let mut before = own.as_ref().and_then(|r| r.start.checked_sub(1)).and_then(line_of);
+    while let Some(r) = before.clone().filter(|r| text(r).is_empty() || text(r).starts_with("//")) {
+        before = r.start.checked_sub(1).and_then(line_of);
+    }
+    before.into_iter().chain(own).filter(is_field).collect()
 }
 
 /// The keyword and name an item declares, read from its first words.

@@ -14,6 +14,7 @@ use crate::source::{FileId, Span};
 struct Grammar;
 
 /// A pest failure, in file coordinates.
+#[derive(Clone)]
 pub struct PestFailure {
     pub at: usize,
     pub end: usize,
@@ -21,13 +22,13 @@ pub struct PestFailure {
     pub found: String,
 }
 
-/// Parses one item found at `offset` in the file; `comments` are the file's comment ranges,
-/// so that no span ends in trailing white space or comments.
 /// Whether `text` is a name as the rules write it (not a keyword), so that it needs no quotes.
 pub fn is_ident(text: &str) -> bool {
     Grammar::parse(Rule::ident, text).is_ok_and(|mut pairs| pairs.next().is_some_and(|p| p.as_str() == text))
 }
 
+/// Parses one item found at `offset` in the file; `comments` are the file's comment ranges,
+/// so that no span ends in trailing white space or comments.
 pub fn parse_item(
     file: FileId,
     text: &str,
