@@ -48,7 +48,12 @@ pub fn load(path: &Path) -> std::io::Result<RuleSet> {
     let mut focus = None;
     if path.is_file() {
         let own = String::from_utf8_lossy(&std::fs::read(path)?).into_owned();
-        let standalone = own.lines().any(|l| l.starts_with("plan "));
+        // A file with its own plan header (in either keyword form) stands alone.
+        let header = |l: &str| {
+            let l = l.trim_start_matches('\u{FEFF}');
+            l.starts_with("plan ") || l.starts_with("规划 ")
+        };
+        let standalone = own.lines().any(header);
         let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
         if !standalone {
             files = rule_files(dir)?;

@@ -591,3 +591,19 @@ fn a_parameter_in_the_wrong_unit_is_shown_at_its_own_line() {
     assert!(shown.contains(&format!("10-participation.rules:{at}:43")), "{shown}");
     assert!(shown.contains("the parameter's unit is written here"), "{shown}");
 }
+
+/// A rules file with its own plan header stands alone, whichever keyword form it is written in
+/// and with or without a byte-order mark; a draft without one is read with its directory.
+#[test]
+fn a_file_with_its_own_plan_header_stands_alone() {
+    let dir = common::rules_copy("standalone");
+    let own = dir.join("alone.rules");
+    std::fs::write(&own, "\u{FEFF}规划 \"示例\" {\n    规划期 2021 至 2025\n    全文 \"plan.txt\"\n}\n")
+        .expect("write");
+    let set = plancheck::load::load(&own).expect("readable");
+    assert_eq!(set.sources.len(), 1, "read alone");
+    let draft = dir.join("draft.rules");
+    std::fs::write(&draft, "// a draft without a header\n").expect("write");
+    let set = plancheck::load::load(&draft).expect("readable");
+    assert!(set.sources.len() > 2 && set.focus.is_some(), "read with its directory");
+}
