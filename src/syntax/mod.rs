@@ -102,9 +102,13 @@ fn syntax_error(file: FileId, text: &str, failure: &parse::PestFailure) -> Diagn
     let expected: Vec<String> = failure
         .expected
         .iter()
-        .map(|&e| match e.strip_prefix('`').and_then(|k| k.strip_suffix('`')) {
-            Some(keyword) => format!("`{}`", form.word(keyword)),
-            None => e.to_string(),
+        .flat_map(|&e| match e.strip_prefix('`').and_then(|k| k.strip_suffix('`')) {
+            Some(keyword) => vec![format!("`{}`", form.word(keyword))],
+            // `and` or `or`, in the file's form too.
+            None if e == "syntax.logic" && form == keywords::Keywords::Zh => {
+                vec![format!("`{}`", form.word("and")), format!("`{}`", form.word("or"))]
+            }
+            None => vec![e.to_string()],
         })
         .collect();
     // A keyword misspelt, in either form (`常太`, `requir`): the nearest one expected, as written
