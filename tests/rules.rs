@@ -607,3 +607,14 @@ fn a_file_with_its_own_plan_header_stands_alone() {
     let set = plancheck::load::load(&draft).expect("readable");
     assert!(set.sources.len() > 2 && set.focus.is_some(), "read with its directory");
 }
+
+/// A missing comma between the values of an enum is reported where the comma is missing.
+#[test]
+fn a_missing_comma_in_an_enum_is_found_where_it_is_missing() {
+    let text = "entity e {\n    version: enum { \"1.0\" \"2.0\" }\n}\n";
+    let parsed = parse_file(FileId(0), text);
+    let mut sources = plancheck::source::SourceMap::new();
+    sources.add("e.rules", "e.rules", text.to_string());
+    let shown = render::render_all(&parsed.diagnostics, &sources, Lang::En);
+    assert!(shown.contains("expected `,`, `}`, found `\"2.0\"`") && shown.contains("e.rules:2:27"), "{shown}");
+}

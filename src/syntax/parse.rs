@@ -153,6 +153,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::once_mark => "`once`",
         Rule::type_expr | Rule::scalar_type | Rule::list_type | Rule::enum_type => "syntax.type",
         Rule::nullable => "`?`",
+        Rule::enum_comma => "`,`",
+        Rule::enum_close => "`}`",
         Rule::type_size => "`(`",
         Rule::unit_def => "`=`",
         Rule::english => "`en`",
@@ -444,6 +446,7 @@ impl Lower<'_> {
             }
             Rule::enum_type => TypeKind::Enum(
                 body.into_inner()
+                    .filter(|p| matches!(p.as_rule(), Rule::string | Rule::ident))
                     .map(|p| match p.as_rule() {
                         Rule::string => {
                             let s = self.string(p);
