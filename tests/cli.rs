@@ -334,14 +334,7 @@ fn a_formula_nested_too_deep_is_a_diagnostic_not_a_stack_overflow() {
 
 #[test]
 fn names_with_terminal_escapes_are_shown_not_obeyed() {
-    let text =
-        std::fs::read_to_string(common::root().join("tests/submissions/example-jinnan-2024.json")).expect("read");
-    let hostile = text.replacen("\"仁和园社区\"", "\"仁和园\\u001b]0;pwned\\u0007\\u001b[2J社区\"", 1);
-    assert_ne!(hostile, text);
-    let dir = common::root().join("target/plancheck-fixtures/escapes");
-    std::fs::create_dir_all(&dir).expect("dir");
-    let path = dir.join("submission.json");
-    std::fs::write(&path, hostile).expect("write");
+    let path = common::example_named("escapes", "仁和园\\u001b]0;pwned\\u0007\\u001b[2J社区");
     let shown = path.to_string_lossy().into_owned();
     for args in [vec!["check", &shown], vec!["explain", "staffing.four_plus_n_core", &shown]] {
         let (_, out, err) = plancheck(&args);
@@ -352,13 +345,7 @@ fn names_with_terminal_escapes_are_shown_not_obeyed() {
 
 #[test]
 fn a_name_of_a_megabyte_is_shown_shortened_with_its_length() {
-    let text =
-        std::fs::read_to_string(common::root().join("tests/submissions/example-jinnan-2024.json")).expect("read");
-    let long = "长".repeat(1_000_000);
-    let hostile = text.replacen("\"仁和园社区\"", &format!("\"{long}\""), 1);
-    let dir = common::fresh_dir("long-name");
-    let path = dir.join("submission.json");
-    std::fs::write(&path, hostile).expect("write");
+    let path = common::example_named("long-name", &"长".repeat(1_000_000));
     let shown = path.to_string_lossy().into_owned();
     for format in ["human", "json", "sarif", "junit", "markdown", "html"] {
         let (_, out, err) = plancheck(&["--lang", "en", "check", "--format", format, &shown]);

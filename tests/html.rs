@@ -105,12 +105,7 @@ fn the_page_stands_alone_and_shows_every_district_with_the_json_counts() {
 
 #[test]
 fn a_name_holding_html_is_shown_as_text() {
-    let text =
-        std::fs::read_to_string(common::root().join("tests/submissions/example-jinnan-2024.json")).expect("read");
-    let hostile = text.replacen("\"仁和园社区\"", "\"<img src=x onerror=alert(1)>仁和园社区\"", 1);
-    assert_ne!(hostile, text);
-    let input = work().join("hostile.json");
-    std::fs::write(&input, hostile).expect("write");
+    let input = common::example_named("html-hostile", "<img src=x onerror=alert(1)>仁和园社区");
     let page = work().join("hostile.html");
     let (shown_in, shown_out) = (input.to_string_lossy().into_owned(), page.to_string_lossy().into_owned());
     let (code, _, err) = plancheck(&["check", "--format", "html", "-o", &shown_out, &shown_in]);

@@ -18,15 +18,15 @@ pub enum Lang {
     En,
 }
 
-/// Marks an argument written in both languages (`arg_in`): `BOTH zh BOTH en`.
-pub const BOTH: char = '\u{1}';
-
 /// One problem found in a rules file (or, later, a submission).
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
     pub code: Code,
     /// Named values substituted into the message, label and help templates.
     pub args: Vec<(&'static str, String)>,
+    /// Named values with a Chinese and an English form (an entity's name): the message takes
+    /// the one of its language.
+    pub names: Vec<(&'static str, String, String)>,
     pub primary: Span,
     /// Further places, each with the catalog key suffix of its label (`related`, `cycle` …).
     pub secondary: Vec<(Span, &'static str)>,
@@ -36,7 +36,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(code: Code, primary: Span) -> Self {
-        Diagnostic { code, args: Vec::new(), primary, secondary: Vec::new(), suggestion: None }
+        Diagnostic { code, args: Vec::new(), names: Vec::new(), primary, secondary: Vec::new(), suggestion: None }
     }
 
     pub fn arg(mut self, name: &'static str, value: impl ToString) -> Self {
@@ -46,8 +46,9 @@ impl Diagnostic {
 
     /// An argument with a Chinese and an English form (an entity's name): the message shows
     /// the one of its language.
-    pub fn arg_in(self, name: &'static str, zh: &str, en: &str) -> Self {
-        self.arg(name, format!("{BOTH}{zh}{BOTH}{en}"))
+    pub fn arg_in(mut self, name: &'static str, zh: &str, en: &str) -> Self {
+        self.names.push((name, zh.to_string(), en.to_string()));
+        self
     }
 
     pub fn with(mut self, span: Span, label: &'static str) -> Self {
@@ -89,12 +90,17 @@ impl Diagnostics {
         self.0.len() - self.error_count()
     }
 
-    /// Sorts by file and position, keeping the order of equal positions.
-    /// Orders by place, and keeps one of identical problems: a rule judged at two levels
-    /// (`applies to district, city`) would otherwise report its one mistake once per level.
+    /// Orders by place (keeping the order of equal places), and keeps one of identical
+    /// problems: a rule judged at two levels (`applies to district, city`) would otherwise
+    /// report its one mistake once per level. A warning at the very place of an error is
+    /// dropped: it follows from what the error says (a reporting year of 0 is not a year, so
+    /// it is not in the plan period either).
     pub fn sort(&mut self) {
         self.0.sort_by_key(|d| (d.primary.file, d.primary.start));
         let mut seen: std::collections::HashSet<Identity> = std::collections::HashSet::new();
         self.0.retain(|d| seen.insert((d.code.code(), d.primary, d.args.clone())));
+        let errors: std::collections::HashSet<Span> =
+            self.0.iter().filter(|d| d.is_error()).map(|d| d.primary).collect();
+        self.0.retain(|d| d.is_error() || !errors.contains(&d.primary));
     }
 }

@@ -21,26 +21,19 @@ pub struct Texts {
 pub fn texts(d: &Diagnostic, lang: Lang) -> Texts {
     let code = d.code.code();
     // A `problem` argument names a variant of the message, itself in the catalog.
-    let plain: Vec<(&str, String)> = d
+    let names =
+        d.names.iter().map(|(k, zh, en)| (*k, shortened(lang, if lang == Lang::En { en } else { zh }, ARG_CHARS)));
+    let plain: Vec<(&str, String)> = d.args.iter().cloned().chain(names.clone()).collect();
+    let args: Vec<(&str, String)> = d
         .args
-        .iter()
-        .map(|(k, v)| match v.strip_prefix(super::BOTH) {
-            Some(both) => {
-                let (zh, en) = both.split_once(super::BOTH).unwrap_or((both, both));
-                (*k, shortened(lang, if lang == Lang::En { en } else { zh }, ARG_CHARS))
-            }
-            None => (*k, v.clone()),
-        })
-        .collect();
-    let args: Vec<(&str, String)> = plain
         .iter()
         .map(|(k, v)| match *k {
             "problem" if !v.starts_with('@') => {
                 (*k, catalog::text(lang, &format!("{code}.{v}"), &plain).unwrap_or_else(|| v.clone()))
             }
-            _ if d.args.iter().any(|(n, a)| n == k && a.starts_with(super::BOTH)) => (*k, v.clone()),
             _ => (*k, shortened(lang, &localize(lang, v, &plain), ARG_CHARS)),
         })
+        .chain(names)
         .collect();
     let get = |suffix: &str| catalog::text(lang, &format!("{code}.{suffix}"), &args);
     let help = match &d.suggestion {

@@ -96,7 +96,7 @@ pub fn unusable(settings: &Settings, problems: &[Problem], out: &mut dyn Write) 
 }
 
 /// One district (or the city) of a report written per district: its counts and, per chapter
-/// of the plan (one for JUnit), the pieces of text of its verdicts in order.
+/// of the plan, the pieces of text of its verdicts in order.
 pub struct Grouped {
     pub name: String,
     pub counts: [usize; 6],
@@ -131,9 +131,9 @@ impl Report<'_> {
         if v.status == Status::Pass || v.explained.is_some() { v } else { judge.retrace(&v) }
     }
 
-    /// The formats written per district (JUnit, Markdown): each verdict becomes its piece of
-    /// text as it is judged (`piece`: the chapter it goes under, and its text if it has one),
-    /// and only the pieces are kept, never the views.
+    /// The report written per district (Markdown): each verdict becomes its piece of text as it
+    /// is judged (`piece`: the chapter it goes under, and its text if it has one), and only the
+    /// pieces are kept, never the views.
     fn grouped(
         &self,
         piece: impl Fn(&Verdict, &View) -> (ChapterKey, Option<String>) + Sync,

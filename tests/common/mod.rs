@@ -70,3 +70,14 @@ pub fn rules_copy(name: &str) -> PathBuf {
     }
     dir
 }
+
+/// The spec's example submission with one community's name (仁和园社区) replaced, written to
+/// `target/plancheck-fixtures/NAME/submission.json`: for names that test what reports show.
+pub fn example_named(name: &str, community: &str) -> PathBuf {
+    let text = std::fs::read_to_string(root().join("tests/submissions/example-jinnan-2024.json")).expect("example");
+    let renamed = text.replacen("\"仁和园社区\"", &format!("\"{community}\""), 1);
+    assert_ne!(renamed, text, "the example names 仁和园社区");
+    let path = fresh_dir(name).join("submission.json");
+    std::fs::write(&path, renamed).expect("write");
+    path
+}
