@@ -46,6 +46,10 @@ enum Command {
         /// Only rules whose id matches (`*` wildcard; repeatable, or several separated by commas)
         #[arg(long, value_delimiter = ',')]
         only: Vec<String>,
+        /// Report only these districts, by code or name (repeatable, or separated by commas); the
+        /// city rules are still judged on all submissions
+        #[arg(long = "district", value_delimiter = ',')]
+        districts: Vec<String>,
         /// Which verdicts carry their derivation (JSON): those that are not a pass, all, or none
         #[arg(long, value_enum, default_value = "failing")]
         trace: cli::check::TraceLevel,
@@ -204,7 +208,19 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let lang = args.lang;
     let code = match args.command {
-        Command::Check { submissions, rules, format, as_of, params, strict, only, trace, output, reading } => {
+        Command::Check {
+            submissions,
+            rules,
+            format,
+            as_of,
+            params,
+            strict,
+            only,
+            districts,
+            trace,
+            output,
+            reading,
+        } => {
             let options = reading.options();
             let rules = cli::rules_path(rules);
             let check = cli::check::CheckArgs {
@@ -217,6 +233,7 @@ fn main() -> ExitCode {
                 params,
                 strict,
                 only,
+                districts,
                 trace,
                 output,
             };
@@ -234,6 +251,7 @@ fn main() -> ExitCode {
                 strict: false,
                 // `explain` selects its rule itself, with its own message for a rule not there.
                 only: Vec::new(),
+                districts: Vec::new(),
                 trace: cli::check::TraceLevel::All,
                 output,
             };

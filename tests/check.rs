@@ -304,3 +304,16 @@ fn explain_shows_the_derivation_with_file_locations() {
     assert_eq!(code, 2);
     assert!(err.contains("did you mean `police.community_officer_share`?"), "{err}");
 }
+
+#[test]
+fn a_report_of_one_district_describes_only_its_subjects_and_the_city() {
+    let r = json(&["--only", "staffing.*", "--district", "120103", "examples/tianjin-2025"]);
+    let subjects = r["subjects"].as_array().expect("subjects");
+    assert!(subjects.iter().all(|s| s["path"][0] == "河西区" || s["code"] == "120000"), "{subjects:?}");
+    let described: Vec<(&Value, &Value)> = subjects.iter().map(|s| (&s["level"], &s["code"])).collect();
+    let verdicts = r["verdicts"].as_array().expect("verdicts");
+    assert!(verdicts.iter().any(|v| v["subject"]["code"] == "120000"), "the city is still judged");
+    for v in verdicts {
+        assert!(described.contains(&(&v["subject"]["level"], &v["subject"]["code"])), "{v}");
+    }
+}

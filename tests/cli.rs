@@ -144,6 +144,13 @@ fn an_only_pattern_or_a_param_that_selects_nothing_is_a_usage_error() {
     assert_eq!(report["verdicts"], serde_json::json!([]));
     let message = report["diagnostics"][0]["message"].as_str().expect("the problem");
     assert!(message.contains("`--param grid_maxx`") && message.contains("did you mean `grid_max`?"), "{message}");
+    // A district the submissions do not hold, by code or by name.
+    let (code, _, err) = plancheck(&["--lang", "en", "check", "--district", "120199,津南", file]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("`--district 120199` names no district of the submissions (did you mean `120112`?)"), "{err}");
+    assert!(err.contains("`--district 津南` names no district") && err.contains("did you mean `津南区`?"), "{err}");
+    let (code, _, err) = plancheck(&["check", "--district", "津南区", file]);
+    assert_eq!(code, 1, "{err}");
 }
 
 #[test]

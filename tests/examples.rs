@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use plancheck::data::Options;
 use plancheck::diagnostics::{Lang, render};
 use plancheck::engine::Engine;
+use plancheck::eval::verdict::JudgeOptions;
 use plancheck::generate::{GenOptions, OutputFormat, generate};
 
 fn example_dir() -> PathBuf {
@@ -156,4 +157,31 @@ fn every_format_round_trips_to_identical_data_and_verdicts() {
             (loaded, from) = (read, target);
         }
     }
+}
+
+#[test]
+fn district_selects_its_subjects_and_keeps_the_city_judged_on_all() {
+    let mut engine = Engine::new(common::check_files(&common::shipped_rule_files()));
+    let loaded = engine.load(&[example_dir()], &Options::default());
+    let viewer = plancheck::report::Viewer {
+        model: engine.model(),
+        dataset: &loaded.dataset,
+        sources: engine.sources(),
+        lang: Lang::Zh,
+    };
+    let verdicts = |options: &JudgeOptions| {
+        let mut out = Vec::new();
+        engine.verdicts(&loaded, options, |v| out.push((v.rule, v.subject, v.status, v.actual)));
+        out
+    };
+    let all = verdicts(&JudgeOptions::default());
+    // By code and by name; the city (全市) is still judged on all sixteen districts.
+    let chosen = verdicts(&JudgeOptions { districts: vec!["120101".into(), "河西区".into()], ..Default::default() });
+    let expected: Vec<_> = all
+        .iter()
+        .filter(|(_, s, ..)| ["和平区", "河西区", "全市"].contains(&viewer.subject(*s).path[0].as_str()))
+        .cloned()
+        .collect();
+    assert!(expected.len() < all.len() / 4 && expected.iter().any(|(_, s, ..)| viewer.subject(*s).code == "120000"));
+    assert_eq!(chosen, expected, "the verdicts of the two districts and the city, unchanged");
 }

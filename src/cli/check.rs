@@ -26,6 +26,8 @@ pub struct CheckArgs {
     pub params: Vec<(String, rust_decimal::Decimal)>,
     pub strict: bool,
     pub only: Vec<String>,
+    /// `--district`: codes or names of the districts reported (empty: all).
+    pub districts: Vec<String>,
     pub trace: TraceLevel,
     pub output: Option<PathBuf>,
 }
@@ -78,13 +80,29 @@ pub fn prepare(args: &CheckArgs) -> Result<Prepared, Unusable> {
     if errors + warnings > 0 {
         eprintln!("{}", summary(args.lang, errors, warnings));
     }
+    let mut usage = usage;
+    if submissions.usable() {
+        let unknown = unknown_districts(args, engine.model(), &submissions);
+        for p in &unknown {
+            eprintln!(
+                "{}",
+                catalog::text(args.lang, "cli.usage_error", &[("message", p.message.clone())]).unwrap_or_default()
+            );
+        }
+        usage.extend(unknown);
+    }
     if !submissions.usable() || !usage.is_empty() {
         problems.extend(usage);
         problems.extend(crate::report::problems::problems(&diagnostics.0, engine.sources(), args.lang));
         return Err(Unusable { problems, code: UNUSABLE });
     }
-    let options =
-        JudgeOptions { as_of: args.as_of, params: args.params.clone(), only: args.only.clone(), trace: false };
+    let options = JudgeOptions {
+        as_of: args.as_of,
+        params: args.params.clone(),
+        only: args.only.clone(),
+        districts: args.districts.clone(),
+        trace: false,
+    };
     Ok(Prepared { engine, submissions, options })
 }
 
@@ -117,6 +135,23 @@ fn usage_errors(args: &CheckArgs, model: &crate::check::model::Model) -> Vec<Pro
         }
     }
     out
+}
+
+/// A `--district` that names no district of the submissions (by code or name) is a usage
+/// error, with the nearest code or name.
+fn unknown_districts(args: &CheckArgs, model: &crate::check::model::Model, submissions: &Submissions) -> Vec<Problem> {
+    let districts = crate::eval::districts::districts(model, &submissions.dataset);
+    let spellings = || districts.iter().flat_map(|d| std::iter::once(d.code.as_str()).chain(d.name.as_deref()));
+    args.districts
+        .iter()
+        .filter(|wanted| !districts.iter().any(|d| d.named(wanted)))
+        .map(|wanted| {
+            let suggestion = suggest(args.lang, crate::diagnostics::suggest::did_you_mean(wanted, spellings()));
+            let params = [("district", wanted.clone()), ("suggestion", suggestion)];
+            let message = catalog::text(args.lang, "cli.district_names_nothing", &params).unwrap_or_default();
+            Problem { code: USAGE, error: true, message, help: None, location: None }
+        })
+        .collect()
 }
 
 /// ` (did you mean …?)` after a warning, or nothing.

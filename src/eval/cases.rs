@@ -59,6 +59,7 @@ fn run_one(model: &Model, t: usize, test: &TestDef) -> Vec<CaseResult> {
             params: params.clone(),
             only: vec![model.rules[x.rule].id.clone()],
             trace: true,
+            ..JudgeOptions::default()
         };
         let verdicts = judge(model, &dataset, &options);
         let chosen = verdicts.into_iter().find(|v| match &x.subject {

@@ -5,6 +5,7 @@
 pub mod blame;
 pub mod cases;
 pub mod consistency;
+pub mod districts;
 pub mod references;
 pub mod verdict;
 pub mod whole;

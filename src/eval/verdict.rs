@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use super::blame::Explained;
 use super::{Evaluator, Gap, Node, Origin, Param, Trace, Val, compare};
-use crate::check::model::{Expr, ExprKind, Judgement, Model, RuleId, Status, Step, Timing};
+use crate::check::model::{EntityId, Expr, ExprKind, Judgement, Model, RuleId, Status, Step, Timing};
 use crate::data::instance::{Dataset, Date, InstanceId, Scalar, Slot};
 use crate::syntax::ast::BinOp;
 
@@ -21,6 +21,9 @@ pub struct JudgeOptions {
     pub params: Vec<(String, Decimal)>,
     /// Rule id patterns (`*` wildcard); empty means every rule.
     pub only: Vec<String>,
+    /// Codes or names of the districts whose subjects are judged (with the city's); empty
+    /// means every district.
+    pub districts: Vec<String>,
     /// Explain every verdict: its derivation trace, and for one that is not a pass, its blame
     /// and what would pass.
     pub trace: bool,
@@ -95,6 +98,8 @@ pub struct Judge<'a> {
     years: Vec<Option<Option<i64>>>,
     /// The instances of each entity, in document order.
     instances: Vec<Vec<InstanceId>>,
+    /// With `--district`: the subjects of each entity judged, those of the districts asked for.
+    chosen: Option<Vec<Vec<InstanceId>>>,
     /// The date each instance is judged at, once known.
     dates: Vec<Option<Date>>,
     /// The rule whose metric values the evaluator holds.
@@ -141,7 +146,11 @@ impl<'a> Judge<'a> {
         let dates = vec![None; dataset.instances.len()];
         let years = vec![None; dataset.instances.len()];
         let by_year = HashMap::new();
-        Judge { ev: Evaluator::new(model, dataset), options, params, by_year, years, instances, dates, rule: None }
+        let chosen = super::districts::selection(model, dataset, &options.districts).map(|keep| {
+            instances.iter().map(|of| of.iter().copied().filter(|&i| keep[i as usize]).collect()).collect()
+        });
+        let ev = Evaluator::new(model, dataset);
+        Judge { ev, options, params, by_year, years, instances, chosen, dates, rule: None }
     }
 
     /// The rules judged.
@@ -157,6 +166,14 @@ impl<'a> Judge<'a> {
     /// How this judge judges.
     pub fn options(&self) -> &'a JudgeOptions {
         self.options
+    }
+
+    /// The subjects of an entity that are judged, in document order.
+    fn subjects(&self, entity: EntityId) -> &[InstanceId] {
+        match &self.chosen {
+            Some(chosen) => &chosen[entity],
+            None => &self.instances[entity],
+        }
     }
 
     /// The date `at` is judged at (see [`as_of`]): an instance without a date of its own
@@ -223,7 +240,7 @@ impl<'a> Judge<'a> {
                 continue;
             }
             for (j, judgement) in rule.judgements.iter().enumerate() {
-                let n = self.instances[judgement.level].len();
+                let n = self.subjects(judgement.level).len();
                 let mut from = 0;
                 while from < n {
                     let to = from.saturating_add(size).min(n);
@@ -246,7 +263,7 @@ impl<'a> Judge<'a> {
         let j = &def.judgements[b.judgement];
         let by_year = def.params.iter().any(|p| p.source.is_some());
         for i in b.from..b.to {
-            let subject = self.instances[j.level][i];
+            let subject = self.subjects(j.level)[i];
             let as_of = self.date(subject);
             let of_year;
             let params = match by_year {

@@ -375,16 +375,19 @@ impl Report<'_> {
         Written { failed, result: out.write_all(html::write(&page).as_bytes()) }
     }
 
-    /// Every subject of the rules judged, in dataset order, and where each is in that list.
+    /// Every subject of the rules judged (of the districts asked for), in dataset order, and where
+    /// each is in that list.
     fn subjects(&self) -> (Vec<Subject>, HashMap<InstanceId, usize>) {
         let model = self.engine.model();
         let rules = self.engine.rules_judged(self.submissions, self.options);
         let levels: Vec<usize> =
             rules.iter().flat_map(|&r| model.rules[r].judgements.iter().map(|j| j.level)).collect();
+        let dataset = &self.submissions.dataset;
+        let kept = crate::eval::districts::selection(model, dataset, &self.options.districts);
         let mut subjects = Vec::new();
         let mut index = HashMap::new();
-        for (id, inst) in self.submissions.dataset.instances.iter().enumerate() {
-            if levels.contains(&inst.entity) {
+        for (id, inst) in dataset.instances.iter().enumerate() {
+            if levels.contains(&inst.entity) && kept.as_ref().is_none_or(|k| k[id]) {
                 index.insert(id as InstanceId, subjects.len());
                 subjects.push(self.viewer.subject(id as InstanceId));
             }
