@@ -20,6 +20,8 @@ pub struct Engine {
     rule_files: usize,
     /// Told, on the calling thread, how many batches of verdicts of a judging are done.
     progress: Option<Box<Progress>>,
+    /// How many threads read submissions and judge: one per core unless told.
+    threads: usize,
 }
 
 /// A watcher of judging: batches done, batches in all.
@@ -85,7 +87,12 @@ impl Engine {
 
     pub fn new(set: RuleSet) -> Self {
         let rule_files = set.sources.len();
-        Engine { set, rule_files, progress: None }
+        Engine { set, rule_files, progress: None, threads: crate::parallel::threads() }
+    }
+
+    /// Reads and judges on `n` threads (at least one; one runs everything on the calling thread).
+    pub fn set_threads(&mut self, n: usize) {
+        self.threads = n.max(1);
     }
 
     /// Has `watch` told how far each judging has come (a progress bar on a terminal).
@@ -115,7 +122,7 @@ impl Engine {
     /// Loads the submissions found under `paths` (files, or directories holding them) and
     /// validates them; a path that cannot be read is a diagnostic like any other problem.
     pub fn load(&mut self, paths: &[PathBuf], options: &data::Options) -> Submissions {
-        let loaded = data::load(paths, &self.set.checked, options, &mut self.set.sources);
+        let loaded = data::load(paths, &self.set.checked, options, &mut self.set.sources, self.threads);
         let mut diagnostics = Diagnostics(loaded.diagnostics);
         let mut dataset = loaded.dataset;
         if !diagnostics.has_errors() {
@@ -168,7 +175,7 @@ impl Engine {
             judge.batch(b, options.trace, &mut |v| verdicts.push(v));
             work(judge, verdicts)
         };
-        in_parallel(self.model(), &submissions.dataset, options, &batches, run, take);
+        in_parallel((self.model(), &submissions.dataset, options), self.threads, &batches, run, take);
     }
 
     /// The rules judged on the submissions (all, or those `--only` selects, that apply to a

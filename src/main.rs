@@ -56,6 +56,9 @@ enum Command {
         /// Write the report to this file instead of standard output
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Read and judge on this many threads (default: one per core)
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+        threads: Option<u32>,
         #[command(flatten)]
         reading: Reading,
     },
@@ -219,6 +222,7 @@ fn main() -> ExitCode {
             districts,
             trace,
             output,
+            threads,
             reading,
         } => {
             let options = reading.options();
@@ -236,6 +240,7 @@ fn main() -> ExitCode {
                 districts,
                 trace,
                 output,
+                threads: threads.map(|n| n as usize),
             };
             cli::check::run(&check)
         }
@@ -254,6 +259,7 @@ fn main() -> ExitCode {
                 districts: Vec::new(),
                 trace: cli::check::TraceLevel::All,
                 output,
+                threads: None,
             };
             cli::explain::run(&check, &rule, subject.as_deref())
         }

@@ -317,3 +317,13 @@ fn a_report_of_one_district_describes_only_its_subjects_and_the_city() {
         assert!(described.contains(&(&v["subject"]["level"], &v["subject"]["code"])), "{v}");
     }
 }
+
+#[test]
+fn one_thread_writes_the_same_report_as_every_core() {
+    let args =
+        |threads: &'static str| ["check", "--format", "json", "--only", "staffing.*", "--threads", threads, EXAMPLE];
+    let (one, every) = (plancheck(&args("1")), plancheck(&args("3")));
+    assert_eq!(one.0, 1, "{}", one.2);
+    assert!(one.1 == every.1, "the report does not depend on the threads");
+    assert_eq!(plancheck(&args("0")).0, 2, "no thread at all is a usage error");
+}

@@ -147,7 +147,7 @@ fn json_yaml_and_csv_forms_load_to_the_same_values() {
     let mut exported = Vec::new();
     for name in ["example-jinnan-2024.json", "example-jinnan-2024.yaml", "example-jinnan-2024-csv"] {
         let mut set = rules();
-        let loaded = data::load(&[dir.join(name)], &set.checked, &Options::default(), &mut set.sources);
+        let loaded = data::load(&[dir.join(name)], &set.checked, &Options::default(), &mut set.sources, 2);
         let shown = render::render_all(&loaded.diagnostics, &set.sources, Lang::En);
         assert!(loaded.diagnostics.is_empty(), "{name}:\n{shown}");
         let root = loaded.dataset.documents[0].root;
@@ -184,10 +184,10 @@ fn a_gb18030_csv_with_crlf_line_ends_loads_like_the_utf8_one() {
         std::fs::write(target.join(p.file_name().expect("name")), bytes).expect("write");
     }
     let mut set = rules();
-    let loaded = data::load(&[target], &set.checked, &Options::default(), &mut set.sources);
+    let loaded = data::load(&[target], &set.checked, &Options::default(), &mut set.sources, 2);
     assert!(loaded.diagnostics.is_empty(), "{}", render::render_all(&loaded.diagnostics, &set.sources, Lang::En));
     let mut set2 = rules();
-    let utf8 = data::load(&[source], &set2.checked, &Options::default(), &mut set2.sources);
+    let utf8 = data::load(&[source], &set2.checked, &Options::default(), &mut set2.sources, 2);
     let a = data::export::to_json(&set.checked, &loaded.dataset, loaded.dataset.documents[0].root);
     let b = data::export::to_json(&set2.checked, &utf8.dataset, utf8.dataset.documents[0].root);
     assert_eq!(a, b);

@@ -30,6 +30,8 @@ pub struct CheckArgs {
     pub districts: Vec<String>,
     pub trace: TraceLevel,
     pub output: Option<PathBuf>,
+    /// `--threads`: how many threads read and judge (default: one per core).
+    pub threads: Option<usize>,
 }
 
 /// Rules and submissions read and validated, ready to be judged.
@@ -51,6 +53,9 @@ pub struct Unusable {
 pub fn prepare(args: &CheckArgs) -> Result<Prepared, Unusable> {
     let set = super::open(&args.rules, args.lang).map_err(|code| Unusable { problems: Vec::new(), code })?;
     let mut engine = Engine::new(set);
+    if let Some(n) = args.threads {
+        engine.set_threads(n);
+    }
     if let Some(watch) = super::progress::on_terminal(args.lang) {
         engine.on_progress(watch);
     }

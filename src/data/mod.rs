@@ -106,7 +106,13 @@ fn format_of(path: &Path) -> Option<Format> {
 /// Loads every submission found under `paths`, in order. JSON and YAML files are read, parsed
 /// and bound on every core and join the dataset in file order; CSV tables are loaded on the
 /// main thread. A path that cannot be read is a diagnostic.
-pub fn load(paths: &[PathBuf], checked: &Checked, options: &Options, sources: &mut SourceMap) -> Loaded {
+pub fn load(
+    paths: &[PathBuf],
+    checked: &Checked,
+    options: &Options,
+    sources: &mut SourceMap,
+    threads: usize,
+) -> Loaded {
     let mut loaded = Loaded::default();
     let mut files = Vec::new();
     for path in paths {
@@ -150,6 +156,7 @@ pub fn load(paths: &[PathBuf], checked: &Checked, options: &Options, sources: &m
     // A worker reads at most one file ahead, so that few files are held at once.
     crate::parallel::ordered(
         &jobs,
+        threads,
         1,
         || (),
         parse,

@@ -122,17 +122,17 @@ impl Batch {
     }
 }
 
-/// Judges `batches` on every core, each with a judge of its own; `work` turns a batch into a
-/// result and `take` receives the results in the order of `batches`.
+/// Judges `batches` on `threads` workers, each with a judge of its own; `work` turns a batch
+/// into a result and `take` receives the results in the order of `batches`.
 pub fn in_parallel<T: Send>(
-    model: &Model,
-    dataset: &Dataset,
-    options: &JudgeOptions,
+    (model, dataset, options): (&Model, &Dataset, &JudgeOptions),
+    threads: usize,
     batches: &[Batch],
     work: impl Fn(&mut Judge<'_>, Batch) -> T + Sync,
     take: impl FnMut(T),
 ) {
-    crate::parallel::ordered(batches, 2, || Judge::new(model, dataset, options), |judge, b| work(judge, *b), take);
+    let judge = || Judge::new(model, dataset, options);
+    crate::parallel::ordered(batches, threads, 2, judge, |judge, b| work(judge, *b), take);
 }
 
 impl<'a> Judge<'a> {
