@@ -549,3 +549,30 @@ fn a_rule_in_chinese_reads_as_the_plan_does() {
     assert_eq!(code, 2);
     assert!(err.contains("应为以下之一：约束性, 预期性") && err.contains("是否应为 `预期性`"), "{err}");
 }
+
+#[test]
+fn a_report_to_a_pipe_is_written_into_it_never_over_it() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = common::fresh_dir("output-pipe");
+    let pipe = dir.join("report.fifo");
+    let made = std::process::Command::new("mkfifo").arg(&pipe).status().expect("mkfifo");
+    assert!(made.success());
+    let reader = {
+        let pipe = pipe.clone();
+        std::thread::spawn(move || std::fs::read_to_string(pipe).expect("read the pipe"))
+    };
+    let file = "tests/submissions/example-jinnan-2024.json";
+    let (code, _, err) =
+        plancheck(&["check", "--format", "json", "--only", "police.*", "-o", &pipe.to_string_lossy(), file]);
+    assert_eq!(code, 1, "{err}");
+    // A report written beside the pipe and renamed over it would never reach the reader.
+    let waited = std::time::Instant::now();
+    while !reader.is_finished() && waited.elapsed() < std::time::Duration::from_secs(20) {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(reader.is_finished(), "the report never came through the pipe");
+    let report: serde_json::Value = serde_json::from_str(&reader.join().expect("reader")).expect("the report");
+    assert_eq!(report["format"], "plancheck-report/2");
+    let kind = std::fs::symlink_metadata(&pipe).expect("still there").file_type();
+    assert!(kind.is_fifo(), "the pipe (like /dev/null) is not replaced by a file");
+}
