@@ -1,7 +1,8 @@
 //! `--format json`, version 2 of the output contract (`spec/cli.md`), written as verdicts are
-//! made: the header, the summary, the rules and the subjects once, the diagnostics, then one
-//! compact verdict per line, so that no report is held in memory and its size stays near that
-//! of its input.
+//! made: the header, the rules and the subjects once, the diagnostics, then one compact verdict
+//! per line, then the date and the summary (known once every verdict is made: members of a JSON
+//! object have no order, and the verdicts are judged once), so that no report is held in memory
+//! and its size stays near that of its input.
 
 use std::io::{self, Write};
 
@@ -20,20 +21,14 @@ use crate::eval::blame::Role;
 /// What a report says before its verdicts.
 pub struct Header<'a> {
     pub lang: Lang,
-    pub as_of: &'a str,
-    pub counts: [usize; 6],
     pub rules: &'a [RuleView],
     pub subjects: &'a [Subject],
     pub problems: &'a [Problem],
 }
 
-/// Writes the opening of the report: format, tool, language, date, the summary of all
-/// verdicts, the rules and subjects they refer to, and the diagnostics.
+/// Writes the opening of the report: format, tool, language, the rules and subjects the
+/// verdicts refer to, and the diagnostics.
 pub fn begin(out: &mut (impl Write + ?Sized), h: &Header<'_>) -> io::Result<()> {
-    let mut summary = serde_json::Map::new();
-    for (i, (word, _)) in Status::ALL.iter().enumerate() {
-        summary.insert((*word).to_string(), h.counts[i].into());
-    }
     let lang = match h.lang {
         Lang::Zh => "zh",
         Lang::En => "en",
@@ -42,8 +37,6 @@ pub fn begin(out: &mut (impl Write + ?Sized), h: &Header<'_>) -> io::Result<()> 
     writeln!(out, "  \"format\": \"plancheck-report/2\",")?;
     writeln!(out, "  \"tool\": {{\"name\": \"plancheck\", \"version\": \"{}\"}},", env!("CARGO_PKG_VERSION"))?;
     writeln!(out, "  \"lang\": \"{lang}\",")?;
-    writeln!(out, "  \"as_of\": {},", serde_json::to_string(h.as_of)?)?;
-    writeln!(out, "  \"summary\": {},", serde_json::to_string(&summary)?)?;
     list(out, "rules", h.rules.iter().map(Rule))?;
     list(out, "subjects", h.subjects.iter().map(Described))?;
     list(out, "diagnostics", h.problems.iter().map(Diagnosed))?;
@@ -90,9 +83,17 @@ pub fn brief(
     Ok(())
 }
 
-/// Closes the report.
-pub fn end(out: &mut (impl Write + ?Sized), any: bool) -> io::Result<()> {
-    out.write_all(if any { b"\n  ]\n}\n" } else { b"]\n}\n" })
+/// Closes the list of verdicts (`any`: it holds one) and the report, with the date the
+/// verdicts were judged at and their count by status.
+pub fn end(out: &mut (impl Write + ?Sized), any: bool, as_of: &str, counts: &[usize; 6]) -> io::Result<()> {
+    let mut summary = serde_json::Map::new();
+    for (i, (word, _)) in Status::ALL.iter().enumerate() {
+        summary.insert((*word).to_string(), counts[i].into());
+    }
+    out.write_all(if any { b"\n  ],\n" } else { b"],\n" })?;
+    writeln!(out, "  \"as_of\": {},", serde_json::to_string(as_of)?)?;
+    writeln!(out, "  \"summary\": {}", serde_json::to_string(&summary)?)?;
+    writeln!(out, "}}")
 }
 
 /// A rule, once: `{"id", "title", "kind", "severity", "requirement", "unit", "due",

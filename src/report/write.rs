@@ -4,7 +4,7 @@
 //! per district (never the views), the HTML page from counts and the worst units.
 
 use std::io::{self, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use std::collections::HashMap;
 
@@ -83,9 +83,8 @@ pub fn write(
 pub fn unusable(settings: &Settings, problems: &[Problem], out: &mut dyn Write) -> io::Result<()> {
     match settings.format {
         Format::Json => {
-            let header =
-                json::Header { lang: settings.lang, as_of: "", counts: [0; 6], rules: &[], subjects: &[], problems };
-            json::begin(out, &header).and_then(|()| json::end(out, false))
+            let header = json::Header { lang: settings.lang, rules: &[], subjects: &[], problems };
+            json::begin(out, &header).and_then(|()| json::end(out, false, "", &[0; 6]))
         }
         Format::Sarif => super::sarif::problems(out, problems),
         Format::Junit => out.write_all(super::junit::problems(problems).as_bytes()),
@@ -237,36 +236,29 @@ impl Report<'_> {
         Written { failed, result: out.write_all(super::markdown::write(&groups, &as_of, lang).as_bytes()) }
     }
 
-    /// `--format json`: a first pass counts the verdicts for the summary, a second writes each
-    /// verdict as it is made, so that memory does not grow with the report. Rules and subjects
-    /// are written once, before the verdicts that name them.
+    /// `--format json`: each verdict written as it is made, so that memory does not grow with
+    /// the report; they are counted on the way for the summary, written after them. Rules and
+    /// subjects are written once, before the verdicts that name them.
     fn json(&self, out: &mut dyn Write) -> Written {
-        let mut counts = [0; 6];
-        let mut as_of = None;
-        self.engine.verdicts(self.submissions, &self.traced(false), |v| {
-            if let Some(i) = Status::ALL.iter().position(|(_, s)| *s == v.status) {
-                counts[i] += 1;
-            }
-            as_of = as_of.max(Some(v.as_of));
-        });
-        let failed = Status::ALL.iter().zip(counts).any(|((_, s), n)| n > 0 && is_failure(*s, self.settings.strict));
-        let as_of = as_of.map_or(String::new(), |d| d.to_string());
         let rules: Vec<RuleView> =
             self.engine.rules_judged(self.submissions, self.options).into_iter().map(|r| self.viewer.rule(r)).collect();
         let (subjects, index) = self.subjects();
         let problems = self.problems();
-        let header = json::Header {
-            lang: self.settings.lang,
-            as_of: &as_of,
-            counts,
-            rules: &rules,
-            subjects: &subjects,
-            problems: &problems,
-        };
+        let header = json::Header { lang: self.settings.lang, rules: &rules, subjects: &subjects, problems: &problems };
         let trace = self.settings.trace;
+        // Counted as the verdicts are written, for the summary at the end.
+        let counts: [AtomicUsize; 6] = Default::default();
+        let as_of = std::sync::Mutex::new(None);
         let lines = |judge: &mut Judge<'_>, verdicts: Vec<Verdict>| {
-            let mut out = Vec::new();
+            let mut out = Vec::with_capacity(verdicts.len() * 160);
+            let latest = verdicts.iter().map(|v| v.as_of).max();
+            if let Ok(mut as_of) = as_of.lock() {
+                *as_of = (*as_of).max(latest);
+            }
             for v in verdicts {
+                if let Some(i) = Status::ALL.iter().position(|(_, s)| *s == v.status) {
+                    counts[i].fetch_add(1, Ordering::Relaxed);
+                }
                 let first = out.is_empty();
                 let subject = index.get(&v.subject).map(|&i| &subjects[i]);
                 if let (Status::Pass, false, Some(subject)) = (v.status, trace == TraceLevel::All, subject) {
@@ -286,8 +278,13 @@ impl Report<'_> {
             trace == TraceLevel::All,
             |out| json::begin(out, &header),
             lines,
-            |out, any| json::end(out, any),
+            |out, any| {
+                let as_of = as_of.lock().ok().and_then(|d| *d).map_or(String::new(), |d| d.to_string());
+                json::end(out, any, &as_of, &counts.each_ref().map(|n| n.load(Ordering::Relaxed)))
+            },
         );
+        let counts = counts.map(AtomicUsize::into_inner);
+        let failed = Status::ALL.iter().zip(counts).any(|((_, s), n)| n > 0 && is_failure(*s, self.settings.strict));
         Written { failed, result }
     }
 
