@@ -1,8 +1,9 @@
 # plancheck's obligations, written in Rego for the regorus benchmark peer (bench/peer).
 #
 # The input is one district submission (spec/submission.md). `result` gives, for every rule
-# below, how many of its subjects in that submission pass, fail, are unknown, not applicable,
-# or not yet due (a target judged before its date: plancheck's on_track/behind).
+# below, the status of each of its subjects in that submission, in document order (the order of
+# plancheck's verdicts of the rule on that district): pass, fail, unknown, not_applicable, or
+# not_due (a target judged before its date: plancheck's on_track/behind).
 #
 # Each rule keeps the id and the meaning of its namesake in rules/*.rules, whose `applies to`,
 # `require` and metrics are quoted in the comment above it.
@@ -153,6 +154,7 @@ frac_gt(a, b, k, t) := gt(a * k, t * b) if {
 frac_lt(a, b, k, t) := lt(a * k, t * b) if {
 	is_number(a)
 	is_number(b)
+	is_number(t)
 	b > 0
 } else := U
 
@@ -496,12 +498,13 @@ facilities__service_facility_coverage := [target(verdict(
 	share_ge(share([b(u, "has_comprehensive_service_facility") | some u in units]), 100),
 ))]
 
-# 30-service-supply: require legal_advisor_coverage >= 100%
-# = share(community, village: legal_advisors >= 1 人)
-legal__advisor_per_community := [verdict(
-	true,
-	share_ge(share([ge(n(u, "legal_advisors"), 1) | some u in units]), 100),
-)]
+# 30-service-supply: applies to district, city: require legal_advisor_coverage >= 100%
+# = share(community, village: legal_advisors >= 1 人); and applies to community, village:
+# require legal_advisors >= 1 人 (one verdict per unit, after the district's).
+legal__advisor_per_community := array.concat(
+	[verdict(true, share_ge(share([ge(n(u, "legal_advisors"), 1) | some u in units]), 100))],
+	[verdict(true, ge(n(u, "legal_advisors"), 1)) | some u in units],
+)
 
 # 30-service-supply: applies to district where any(community, village: has_police_office)
 # require police_office_colocation_rate >= 100% (target 2025)
@@ -565,11 +568,16 @@ sports__regular_exercise_share := [verdict(
 
 # 30-service-supply: applies to district where reoffending_cohort > 0 人
 # require reoffending_rate < national_reoffending_rate
-# = cohort_reoffended / released_persons_cohort * 100. The parameter (default 0.2%) is taken
-# `from city_record.national_average_reoffending_rate` where a record is given: the peer passes
-# it as data.params; here it is in exact thousandths of a percent (0.2% -> 200), so the
-# comparison is cohort_reoffended * 100 * 1000 < rate_milli * released_persons_cohort.
-national_reoffending_rate_milli := round(param("national_reoffending_rate", 0.2) * 1000)
+# = cohort_reoffended / released_persons_cohort * 100. The parameter has no default (a fact about
+# the world: cli.md, "No invented numbers"): it is taken `from
+# city_record.national_average_reoffending_rate` where a record is given, or from --param (the
+# peer passes either as data.params), else it is the gap U and the verdict unknown. Here it is in
+# exact thousandths of a percent (0.2% -> 200), so the comparison is
+# cohort_reoffended * 100 * 1000 < rate_milli * released_persons_cohort.
+national_reoffending_rate_milli := round(r * 1000) if {
+	r := param("national_reoffending_rate", U)
+	is_number(r)
+} else := U
 
 safety__reoffending_below_national := [verdict(
 	gt(n(district, "released_persons_cohort"), 0),
@@ -577,7 +585,7 @@ safety__reoffending_below_national := [verdict(
 )]
 
 # ---------------------------------------------------------------------------------------------
-# The result: per rule, the count of each status.
+# The result: per rule, the status of each subject.
 
 # Each rule's verdicts, by rule id. (One rule per obligation, then this table: regorus's bytecode
 # VM does not compile partial object rules with constant keys.)
@@ -614,9 +622,4 @@ statuses := {
 	"safety.reoffending_below_national": safety__reoffending_below_national,
 }
 
-status_names := ["pass", "fail", "unknown", "not_applicable", "not_due"]
-
-result := {id: counts |
-	some id, vs in statuses
-	counts := {s: count([1 | some v in vs; v == s]) | some s in status_names}
-}
+result := statuses

@@ -1,15 +1,17 @@
 //! The benchmark peer of plancheck: the obligations of `policy.rego` evaluated by regorus over
 //! district submissions, one file at a time.
 //!
-//! Usage: `peer --policy bench/peer/policy.rego [--rvm] [--as-of DATE] [--param NAME=VALUE]... FILE.json...`
+//! Usage: `peer --policy bench/peer/policy.rego [--rvm] [--verdicts] [--as-of DATE] [--param NAME=VALUE]... FILE.json...`
 //!
 //! `--rvm` (only in a build with `--features rvm`) runs the policy on regorus's bytecode VM
 //! (RVM) instead of its tree-walking interpreter: compiled once more, to an RVM program.
 //!
 //! Compiles the policy once, then for each district submission reads the file, parses it into a
-//! regorus value, evaluates `data.plancheck.result` with it as input and adds the per-rule
-//! status counts up. Prints one JSON object on stdout:
-//! `{"compile_ms", "parse_ms", "eval_ms", "files", "skipped", "rules": {ID: {"pass", "fail", ...}}}`.
+//! regorus value, evaluates `data.plancheck.result` with it as input (per rule, the status of
+//! each subject in document order) and counts the statuses. Prints one JSON object on stdout:
+//! `{"compile_ms", "parse_ms", "eval_ms", "files", "skipped", "rules": {ID: {"pass", "fail", ...}}}`;
+//! with `--verdicts`, also every status: `"verdicts": [{"file", "district": CODE, "rules": {ID:
+//! ["pass", …]}}]`, one entry per district file, for a comparison verdict by verdict.
 //! Files that are not district submissions (the city record, YAML, CSV directories, JSON
 //! without a `district` record) are skipped and named on stderr.
 //!
@@ -55,7 +57,7 @@ const CITY_RECORD: &str = "a city record, not a district submission (its nationa
 type Counts = BTreeMap<String, BTreeMap<&'static str, u64>>;
 
 fn usage() -> ExitCode {
-    eprintln!("usage: peer --policy POLICY.rego [--rvm] [--as-of DATE] [--param NAME=VALUE]... FILE.json...");
+    eprintln!("usage: peer --policy POLICY.rego [--rvm] [--verdicts] [--as-of DATE] [--param NAME=VALUE]... FILE.json...");
     ExitCode::from(2)
 }
 
@@ -63,6 +65,7 @@ fn main() -> ExitCode {
     let mut policy: Option<PathBuf> = None;
     let mut files: Vec<PathBuf> = Vec::new();
     let mut rvm = false;
+    let mut verdicts = false;
     let mut params: Vec<(String, f64)> = Vec::new();
     let mut as_of: Option<String> = None;
     let mut args = std::env::args_os().skip(1);
@@ -96,6 +99,8 @@ fn main() -> ExitCode {
             as_of = Some(d);
         } else if arg == "--rvm" {
             rvm = true;
+        } else if arg == "--verdicts" {
+            verdicts = true;
         } else if arg == "-h" || arg == "--help" {
             return usage();
         } else {
@@ -107,7 +112,7 @@ fn main() -> ExitCode {
         eprintln!("peer: --rvm needs a build with `--features rvm`");
         return ExitCode::from(2);
     }
-    match run(&policy, &files, rvm, &params, as_of.as_deref()) {
+    match run(&policy, &files, (rvm, verdicts), &params, as_of.as_deref()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("peer: {e:#}");
@@ -185,10 +190,11 @@ fn params_data(files: &[PathBuf], params: &[(String, f64)], as_of: Option<&str>)
     Ok(Value::from_json_str(&data.to_string())?)
 }
 
+/// Judges `files`; `rvm`: on the bytecode VM; `verdicts`: every status is printed too.
 fn run(
     policy: &Path,
     files: &[PathBuf],
-    rvm: bool,
+    (rvm, verdicts): (bool, bool),
     params: &[(String, f64)],
     as_of: Option<&str>,
 ) -> anyhow::Result<()> {
@@ -202,6 +208,7 @@ fn run(
     let mut judged = 0usize;
     let mut skipped: Vec<String> = Vec::new();
     let mut counts: Counts = BTreeMap::new();
+    let mut every = Vec::new();
 
     for path in files {
         if let Some(why) = skip_reason(path) {
@@ -221,10 +228,18 @@ fn run(
             continue;
         }
 
+        let district_code = input["district"]["code"].clone();
         let start = Instant::now();
         let result = runner.eval(input)?;
         eval_ms += ms(start);
-        add(&mut counts, &result).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let per_rule = add(&mut counts, &result).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        if verdicts {
+            every.push(serde_json::json!({
+                "file": path.display().to_string(),
+                "district": district_code.as_string().map(|c| c.to_string()).unwrap_or_default(),
+                "rules": per_rule,
+            }));
+        }
         judged += 1;
     }
 
@@ -232,7 +247,7 @@ fn run(
         .into_iter()
         .map(|(id, c)| (id, serde_json::Value::Object(c.into_iter().map(|(s, n)| (s.to_string(), n.into())).collect())))
         .collect();
-    let out = serde_json::json!({
+    let mut out = serde_json::json!({
         "engine": if rvm { "regorus-rvm" } else { "regorus-interpreter" },
         "compile_ms": round3(compile_ms),
         "parse_ms": round3(parse_ms),
@@ -241,27 +256,37 @@ fn run(
         "skipped": skipped,
         "rules": rules,
     });
+    if verdicts {
+        out["verdicts"] = every.into();
+    }
     println!("{}", serde_json::to_string_pretty(&out)?);
     Ok(())
 }
 
-/// Adds one submission's `{rule: {status: n}}` to the totals.
-fn add(counts: &mut Counts, result: &Value) -> anyhow::Result<()> {
+/// Adds one submission's `{rule: [status, …]}` to the totals; returns its statuses per rule.
+fn add(counts: &mut Counts, result: &Value) -> anyhow::Result<serde_json::Map<String, serde_json::Value>> {
     let Value::Object(rules) = result else {
         anyhow::bail!("the policy gave no result object (got {result})");
     };
-    for (id, per) in rules.iter() {
+    let mut per_rule = serde_json::Map::new();
+    for (id, statuses) in rules.iter() {
         let id = id.as_string()?.to_string();
-        let entry = counts.entry(id).or_default();
+        let entry = counts.entry(id.clone()).or_default();
         for status in STATUSES {
-            let n = match &per[status] {
-                Value::Undefined => 0,
-                v => v.as_u64()?,
-            };
-            *entry.entry(status).or_insert(0) += n;
+            entry.entry(status).or_insert(0);
         }
+        let mut listed = Vec::new();
+        for status in statuses.as_array()?.iter() {
+            let status = status.as_string()?;
+            let Some(known) = STATUSES.iter().find(|s| **s == status.as_ref()) else {
+                anyhow::bail!("rule {id}: unknown status {status}");
+            };
+            *entry.entry(known).or_insert(0) += 1;
+            listed.push(serde_json::Value::from(*known));
+        }
+        per_rule.insert(id, listed.into());
     }
-    Ok(())
+    Ok(per_rule)
 }
 
 fn ms(start: Instant) -> f64 {
