@@ -7,9 +7,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::check::model::{Model, RuleId};
+use crate::data::instance::InstanceId;
 use crate::data::{self, instance::Dataset};
 use crate::diagnostics::Diagnostics;
-use crate::eval::verdict::{Judge, JudgeOptions, Verdict, in_parallel};
+use crate::eval::verdict::{Batch, Judge, JudgeOptions, Verdict, in_parallel};
 use crate::load::RuleSet;
 use crate::source::{FileId, SourceMap};
 
@@ -158,10 +159,44 @@ impl Engine {
         submissions: &Submissions,
         options: &JudgeOptions,
         work: impl Fn(&mut Judge<'_>, Vec<Verdict>) -> T + Sync,
+        take: impl FnMut(T),
+    ) {
+        let batches = self.judge(submissions, options).batches(BATCH);
+        self.judge_batches(submissions, options, &batches, work, take);
+    }
+
+    /// Judges every selected rule on every core, group by group (`group`: the instance a
+    /// subject is reported under, a district say; `order`: the groups in the order wanted).
+    /// `work` turns each run of verdicts into a result, and `take` receives the results, each
+    /// with its group, one group after the other.
+    pub fn judge_grouped<T: Send, K: Ord>(
+        &self,
+        submissions: &Submissions,
+        options: &JudgeOptions,
+        (group, order): (impl Fn(InstanceId) -> InstanceId, impl Fn(InstanceId) -> K),
+        work: impl Fn(&mut Judge<'_>, Vec<Verdict>) -> T + Sync,
+        mut take: impl FnMut(InstanceId, T),
+    ) {
+        let mut groups = self.judge(submissions, options).batches_grouped(BATCH, group);
+        groups.sort_by_cached_key(|(g, _)| order(*g));
+        let owners: Vec<InstanceId> = groups.iter().flat_map(|(g, b)| std::iter::repeat_n(*g, b.len())).collect();
+        let batches: Vec<Batch> = groups.into_iter().flat_map(|(_, b)| b).collect();
+        let mut at = 0;
+        self.judge_batches(submissions, options, &batches, work, |result| {
+            take(owners[at], result);
+            at += 1;
+        });
+    }
+
+    /// Judges `batches` on every core, as [`Engine::judge_in_parallel`] does.
+    fn judge_batches<T: Send>(
+        &self,
+        submissions: &Submissions,
+        options: &JudgeOptions,
+        batches: &[Batch],
+        work: impl Fn(&mut Judge<'_>, Vec<Verdict>) -> T + Sync,
         mut take: impl FnMut(T),
     ) {
-        let judge = self.judge(submissions, options);
-        let batches = judge.batches(BATCH);
         let (total, mut done) = (batches.len(), 0);
         let take = |result: T| {
             take(result);
@@ -175,7 +210,7 @@ impl Engine {
             judge.batch(b, options.trace, &mut |v| verdicts.push(v));
             work(judge, verdicts)
         };
-        in_parallel((self.model(), &submissions.dataset, options), self.threads, &batches, run, take);
+        in_parallel((self.model(), &submissions.dataset, options), self.threads, batches, run, take);
     }
 
     /// The rules judged on the submissions (all, or those `--only` selects, that apply to a

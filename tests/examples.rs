@@ -185,3 +185,38 @@ fn district_selects_its_subjects_and_keeps_the_city_judged_on_all() {
     assert!(expected.len() < all.len() / 4 && expected.iter().any(|(_, s, ..)| viewer.subject(*s).code == "120000"));
     assert_eq!(chosen, expected, "the verdicts of the two districts and the city, unchanged");
 }
+
+#[test]
+fn judged_district_by_district_the_verdicts_are_those_judged_rule_by_rule() {
+    let mut engine = Engine::new(common::check_files(&common::shipped_rule_files()));
+    let loaded = engine.load(&[example_dir()], &Options::default());
+    let viewer = plancheck::report::Viewer {
+        model: engine.model(),
+        dataset: &loaded.dataset,
+        sources: engine.sources(),
+        lang: Lang::Zh,
+    };
+    let options = JudgeOptions::default();
+    let mut all = Vec::new();
+    engine.verdicts(&loaded, &options, |v| all.push((v.rule, v.subject, v.status)));
+    let mut grouped: Vec<(u32, Vec<_>)> = Vec::new();
+    let group = |id| viewer.group_of(id);
+    let order = |g| viewer.subject(g).group_order;
+    let work = |_: &mut plancheck::eval::verdict::Judge<'_>, vs: Vec<plancheck::eval::verdict::Verdict>| {
+        vs.into_iter().map(|v| (v.rule, v.subject, v.status)).collect::<Vec<_>>()
+    };
+    engine.judge_grouped(&loaded, &options, (group, order), work, |g, made| match grouped.last_mut() {
+        Some((last, vs)) if *last == g => vs.extend(made),
+        _ => grouped.push((g, made)),
+    });
+    let names: Vec<String> = grouped.iter().map(|(g, _)| viewer.subject(*g).group).collect();
+    assert_eq!(names.len(), 17, "each district once, then the city: {names:?}");
+    assert_eq!((names[0].as_str(), names[16].as_str()), ("和平区", "全市"));
+    for (g, vs) in &grouped {
+        assert!(vs.iter().all(|(_, s, _)| viewer.group_of(*s) == *g), "a verdict under another district");
+        // Within a district: rule order, then subject order, as in the report judged rule by rule.
+        let expected: Vec<_> = all.iter().filter(|(_, s, _)| viewer.group_of(*s) == *g).cloned().collect();
+        assert_eq!(vs, &expected);
+    }
+    assert_eq!(grouped.iter().map(|(_, vs)| vs.len()).sum::<usize>(), all.len());
+}

@@ -252,6 +252,66 @@ impl<'a> Judge<'a> {
         out
     }
 
+    /// The latest date a verdict is judged at, known before any is judged (a report's header).
+    pub fn latest_date(&mut self) -> Option<Date> {
+        let mut levels: Vec<EntityId> = Vec::new();
+        for b in self.batches(usize::MAX) {
+            let level = self.ev.model.rules[b.rule].judgements[b.judgement].level;
+            if !levels.contains(&level) {
+                levels.push(level);
+            }
+        }
+        let mut latest = None;
+        for level in levels {
+            for i in 0..self.subjects(level).len() {
+                let subject = self.subjects(level)[i];
+                latest = latest.max(Some(self.date(subject)));
+            }
+        }
+        latest
+    }
+
+    /// The work of [`Judge::each`] grouped by the subjects' groups (`group`: a district, say):
+    /// for each group in the order first met, its batches of at most `size` verdicts, in rule
+    /// order, then subject order. A report written group by group needs to hold one group only.
+    pub fn batches_grouped(
+        &self,
+        size: usize,
+        group: impl Fn(InstanceId) -> InstanceId,
+    ) -> Vec<(InstanceId, Vec<Batch>)> {
+        let mut order: Vec<InstanceId> = Vec::new();
+        let mut of: HashMap<InstanceId, Vec<Batch>> = HashMap::new();
+        // The group of each subject, once: a level's subjects are judged by several rules.
+        let mut runs_of: HashMap<EntityId, Vec<(InstanceId, usize, usize)>> = HashMap::new();
+        for b in self.batches(usize::MAX) {
+            let level = self.ev.model.rules[b.rule].judgements[b.judgement].level;
+            let runs = runs_of.entry(level).or_insert_with(|| {
+                let mut runs: Vec<(InstanceId, usize, usize)> = Vec::new();
+                for (i, &subject) in self.subjects(level).iter().enumerate() {
+                    let g = group(subject);
+                    match runs.last_mut() {
+                        Some((last, _, to)) if *last == g => *to = i + 1,
+                        _ => runs.push((g, i, i + 1)),
+                    }
+                }
+                runs
+            });
+            for &(g, from, to) in runs.iter() {
+                let batches = of.entry(g).or_insert_with(|| {
+                    order.push(g);
+                    Vec::new()
+                });
+                let mut at = from;
+                while at < to {
+                    let end = at.saturating_add(size).min(to);
+                    batches.push(Batch { rule: b.rule, judgement: b.judgement, from: at, to: end });
+                    at = end;
+                }
+            }
+        }
+        order.into_iter().map(|g| (g, of.remove(&g).unwrap_or_default())).collect()
+    }
+
     /// Judges the verdicts of one batch, in order.
     pub fn batch(&mut self, b: Batch, trace: bool, f: &mut impl FnMut(Verdict)) {
         // Metrics are rarely shared between rules: their values need not outlive the rule.

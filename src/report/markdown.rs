@@ -39,27 +39,29 @@ pub fn row(v: &View, lang: Lang) -> String {
     )
 }
 
-/// The whole report from the rows of each district and chapter (in order).
-pub fn write(groups: &[Grouped], as_of: &str, lang: Lang) -> String {
+/// The opening of the report: its title and date.
+pub fn begin(as_of: &str, lang: Lang) -> String {
+    let t = |key: &str| catalog::text(lang, key, &[]).unwrap_or_default();
+    format!("# {}\n\n{}: {as_of}\n\n", t("report.title"), t("report.as_of"))
+}
+
+/// The report of one district (or the city) from the rows of each chapter, in order.
+pub fn district(g: &Grouped, lang: Lang) -> String {
     let t = |key: &str| catalog::text(lang, key, &[]).unwrap_or_default();
     let mut out = String::new();
-    let _ = writeln!(out, "# {}\n", t("report.title"));
-    let _ = writeln!(out, "{}: {as_of}\n", t("report.as_of"));
-    for g in groups {
-        let _ = writeln!(out, "## {}\n", text(&g.name));
-        let _ = writeln!(out, "| {} |", Status::ALL.iter().map(|(w, _)| *w).collect::<Vec<_>>().join(" | "));
-        let _ = writeln!(out, "|{}", "---|".repeat(6));
-        let _ = writeln!(out, "| {} |\n", g.counts.iter().map(ToString::to_string).collect::<Vec<_>>().join(" | "));
-        for ((_, chapter), c) in &g.chapters {
-            let _ = writeln!(out, "### {}\n", text(chapter));
-            let _ = writeln!(out, "| {} |", t("report.columns"));
-            let _ = writeln!(out, "|---|---|---|---|---|---|");
-            for piece in &c.pieces {
-                out.push_str(piece);
-            }
-            let args = [("pass", c.counts[0].to_string()), ("not_applicable", c.counts[5].to_string())];
-            let _ = writeln!(out, "\n{}\n", catalog::text(lang, "report.others", &args).unwrap_or_default());
+    let _ = writeln!(out, "## {}\n", text(&g.name));
+    let _ = writeln!(out, "| {} |", Status::ALL.iter().map(|(w, _)| *w).collect::<Vec<_>>().join(" | "));
+    let _ = writeln!(out, "|{}", "---|".repeat(6));
+    let _ = writeln!(out, "| {} |\n", g.counts.iter().map(ToString::to_string).collect::<Vec<_>>().join(" | "));
+    for ((_, chapter), c) in &g.chapters {
+        let _ = writeln!(out, "### {}\n", text(chapter));
+        let _ = writeln!(out, "| {} |", t("report.columns"));
+        let _ = writeln!(out, "|---|---|---|---|---|---|");
+        for piece in &c.pieces {
+            out.push_str(piece);
         }
+        let args = [("pass", c.counts[0].to_string()), ("not_applicable", c.counts[5].to_string())];
+        let _ = writeln!(out, "\n{}\n", catalog::text(lang, "report.others", &args).unwrap_or_default());
     }
     out
 }

@@ -1,7 +1,7 @@
-//! A whole report in the format asked for, written from the engine's verdicts: JSON and SARIF
-//! as verdicts are judged (on every core, in order), the human report from counts and the
-//! first failures of each district, JUnit and Markdown from the text of each verdict, kept
-//! per district (never the views), the HTML page from counts and the worst units.
+//! A whole report in the format asked for, written from the engine's verdicts: JSON, SARIF and
+//! JUnit as verdicts are judged (on every core, in order), Markdown district by district as
+//! each district is judged, the human report from counts and the first failures of each
+//! district, the HTML page from counts and the worst units.
 
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -10,9 +10,8 @@ use std::collections::HashMap;
 
 use super::html;
 use super::json;
-use super::markdown::ChapterKey;
 use super::problems::{Problem, problems};
-use super::{RuleView, Subject, View, Viewer, is_failure};
+use super::{RuleView, Subject, Viewer, is_failure};
 use crate::check::model::{RuleId, Status};
 use crate::data::instance::InstanceId;
 use crate::diagnostics::Lang;
@@ -94,8 +93,8 @@ pub fn unusable(settings: &Settings, problems: &[Problem], out: &mut dyn Write) 
     }
 }
 
-/// One district (or the city) of a report written per district: its counts and, per chapter
-/// of the plan, the pieces of text of its verdicts in order.
+/// One district (or the city) of the Markdown report: its counts and, per chapter of the plan,
+/// the rows of its verdicts in order.
 pub struct Grouped {
     pub name: String,
     pub counts: [usize; 6],
@@ -128,58 +127,6 @@ impl Report<'_> {
     /// what would pass.
     fn explained(&self, judge: &mut Judge<'_>, v: Verdict) -> Verdict {
         if v.status == Status::Pass || v.explained.is_some() { v } else { judge.retrace(&v) }
-    }
-
-    /// The report written per district (Markdown): each verdict becomes its piece of text as it
-    /// is judged (`piece`: the chapter it goes under, and its text if it has one), and only the
-    /// pieces are kept, never the views.
-    fn grouped(
-        &self,
-        piece: impl Fn(&Verdict, &View) -> (ChapterKey, Option<String>) + Sync,
-        brief: impl Fn(&Verdict, &Subject) -> (ChapterKey, Option<String>) + Sync,
-    ) -> (Vec<Grouped>, String) {
-        let mut groups: HashMap<InstanceId, ((bool, String), Grouped)> = HashMap::new();
-        let mut as_of = None;
-        self.engine.judge_in_parallel(
-            self.submissions,
-            &self.traced(false),
-            |judge, verdicts| {
-                verdicts
-                    .into_iter()
-                    .map(|v| {
-                        let group = self.viewer.group_of(v.subject);
-                        let (status, date) = (v.status, v.as_of);
-                        let made = match v.status {
-                            // A pass needs no explanation: its rule and subject say it.
-                            Status::Pass | Status::NotApplicable => brief(&v, &self.viewer.subject(v.subject)),
-                            _ => {
-                                let v = self.explained(judge, v);
-                                piece(&v, &self.viewer.view(&v))
-                            }
-                        };
-                        (group, status, date, made)
-                    })
-                    .collect::<Vec<_>>()
-            },
-            |made| {
-                for (group, status, date, (chapter, text)) in made {
-                    as_of = as_of.max(Some(date));
-                    let (_, g) = groups.entry(group).or_insert_with(|| {
-                        let subject = self.viewer.subject(group);
-                        let g = Grouped { name: subject.group.clone(), counts: [0; 6], chapters: Default::default() };
-                        (subject.group_order, g)
-                    });
-                    let i = Status::ALL.iter().position(|(_, s)| *s == status).unwrap_or(0);
-                    g.counts[i] += 1;
-                    let c = g.chapters.entry(chapter).or_default();
-                    c.counts[i] += 1;
-                    c.pieces.extend(text);
-                }
-            },
-        );
-        let mut groups: Vec<_> = groups.into_values().collect();
-        groups.sort_by(|a, b| a.0.cmp(&b.0));
-        (groups.into_iter().map(|(_, g)| g).collect(), as_of.map_or(String::new(), |d| d.to_string()))
     }
 
     /// `--format junit`: a test case per verdict, a suite per rule, written as the verdicts
@@ -223,17 +170,55 @@ impl Report<'_> {
     }
 
     /// `--format markdown`: per district and chapter of the plan, the obligations not met.
+    /// Verdicts are judged district by district, each written once its last verdict is made:
+    /// only the rows of one district are held.
     fn markdown(&self, out: &mut dyn Write) -> Written {
         let (lang, strict) = (self.settings.lang, self.settings.strict);
-        let model = self.engine.model();
-        let names = super::names::Names { model, lang };
-        let (groups, as_of) = self.grouped(
-            |v, view| (super::markdown::chapter(names, v.rule), Some(super::markdown::row(view, lang))),
-            |v, _| (super::markdown::chapter(names, v.rule), None),
-        );
-        let failed =
-            groups.iter().any(|g| Status::ALL.iter().zip(g.counts).any(|((_, s), n)| n > 0 && is_failure(*s, strict)));
-        Written { failed, result: out.write_all(super::markdown::write(&groups, &as_of, lang).as_bytes()) }
+        let (model, names) = (self.engine.model(), self.viewer.names());
+        // Where the plan has each rule's chapter, found once (it is a search of the plan's text).
+        let chapters: Vec<_> = (0..model.rules.len()).map(|r| super::markdown::chapter(names, r)).collect();
+        let options = self.traced(false);
+        let as_of = self.engine.judge(self.submissions, &options).latest_date();
+        let mut result =
+            out.write_all(super::markdown::begin(&as_of.map_or(String::new(), |d| d.to_string()), lang).as_bytes());
+        let rows = |judge: &mut Judge<'_>, verdicts: Vec<Verdict>| {
+            let row = |v: Verdict| {
+                let (status, rule) = (v.status, v.rule);
+                // A pass or a rule that does not apply is counted, not shown.
+                let text = match status {
+                    Status::Pass | Status::NotApplicable => None,
+                    _ => Some(super::markdown::row(&self.viewer.view(&self.explained(judge, v)), lang)),
+                };
+                (status, rule, text)
+            };
+            verdicts.into_iter().map(row).collect::<Vec<_>>()
+        };
+        let mut failed = false;
+        let mut district: Option<(InstanceId, Grouped)> = None;
+        let mut finish = |district: Option<(InstanceId, Grouped)>, result: &mut io::Result<()>| {
+            if let (Some((_, done)), Ok(())) = (district, &result) {
+                *result = out.write_all(super::markdown::district(&done, lang).as_bytes());
+            }
+        };
+        let grouping = (|id| self.viewer.group_of(id), |g| self.viewer.subject(g).group_order);
+        self.engine.judge_grouped(self.submissions, &options, grouping, rows, |group, made| {
+            if district.as_ref().is_none_or(|(g, _)| *g != group) {
+                finish(district.take(), &mut result);
+                let name = self.viewer.subject(group).group;
+                district = Some((group, Grouped { name, counts: [0; 6], chapters: Default::default() }));
+            }
+            let Some((_, g)) = district.as_mut() else { return };
+            for (status, rule, text) in made {
+                failed |= is_failure(status, strict);
+                let i = Status::ALL.iter().position(|(_, s)| *s == status).unwrap_or(0);
+                g.counts[i] += 1;
+                let c = g.chapters.entry(chapters[rule].clone()).or_default();
+                c.counts[i] += 1;
+                c.pieces.extend(text);
+            }
+        });
+        finish(district, &mut result);
+        Written { failed, result }
     }
 
     /// `--format json`: each verdict written as it is made, so that memory does not grow with
