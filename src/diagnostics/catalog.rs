@@ -2,7 +2,6 @@
 //! `locales/zh.txt` and `locales/en.txt` as `key = template` lines; `{name}` is replaced by
 //! the diagnostic's argument of that name.
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use super::Lang;
@@ -10,11 +9,11 @@ use super::Lang;
 pub const ZH: &str = include_str!("../../locales/zh.txt");
 pub const EN: &str = include_str!("../../locales/en.txt");
 
-static TABLES: LazyLock<[HashMap<&'static str, String>; 2]> = LazyLock::new(|| [parse(ZH), parse(EN)]);
+static TABLES: LazyLock<[foldhash::HashMap<&'static str, String>; 2]> = LazyLock::new(|| [parse(ZH), parse(EN)]);
 
 /// Parses a catalog file into its key → template table. Values are trimmed; write `\s` for
 /// a space that must be kept at either end.
-pub fn parse(text: &'static str) -> HashMap<&'static str, String> {
+pub fn parse(text: &'static str) -> foldhash::HashMap<&'static str, String> {
     text.lines()
         .filter(|l| !l.trim_start().starts_with('#'))
         .filter_map(|l| l.split_once(" = "))

@@ -10,7 +10,6 @@ pub mod references;
 pub mod verdict;
 pub mod whole;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -177,7 +176,7 @@ pub const TRACE_INPUTS: usize = 12;
 pub struct Evaluator<'a> {
     pub model: &'a Model,
     pub dataset: &'a Dataset,
-    memo: HashMap<(MetricId, InstanceId), Outcome>,
+    memo: foldhash::HashMap<(MetricId, InstanceId), Outcome>,
     /// Field reads are recorded here while `Some`.
     pub reads: Option<Vec<Read>>,
     /// The derivation being built while `Some`: a stack of open metric nodes.
@@ -186,7 +185,7 @@ pub struct Evaluator<'a> {
     below: Vec<Vec<bool>>,
     /// Values put in place of what was submitted or computed, to ask "what would pass"
     /// (empty otherwise); while any is set, no metric value is remembered.
-    overrides: HashMap<Override, Val>,
+    overrides: foldhash::HashMap<Override, Val>,
     /// The subject a verdict is being explained for (see [`Evaluator::why`]).
     subject: Option<InstanceId>,
 }
@@ -224,12 +223,12 @@ impl<'a> Evaluator<'a> {
         Evaluator {
             model,
             dataset,
-            memo: HashMap::new(),
+            memo: foldhash::HashMap::default(),
             reads: None,
             subject: None,
             trace: None,
             below: below(model),
-            overrides: HashMap::new(),
+            overrides: foldhash::HashMap::default(),
         }
     }
 

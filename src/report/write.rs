@@ -245,7 +245,7 @@ impl Report<'_> {
                     counts[i].fetch_add(1, Ordering::Relaxed);
                 }
                 let first = out.is_empty();
-                let subject = index.get(&v.subject).map(|&i| &subjects[i]);
+                let subject = index.get(v.subject as usize).copied().flatten().map(|i| &subjects[i as usize]);
                 if let (Status::Pass, false, Some(subject)) = (v.status, trace == TraceLevel::All, subject) {
                     json::brief(&mut out, &self.engine.model().rules[v.rule].id, subject, v.actual.as_ref(), first)?;
                     continue;
@@ -357,9 +357,9 @@ impl Report<'_> {
         Written { failed, result: out.write_all(html::write(&page).as_bytes()) }
     }
 
-    /// Every subject of the rules judged (of the districts asked for), in dataset order, and where
-    /// each is in that list.
-    fn subjects(&self) -> (Vec<Subject>, HashMap<InstanceId, usize>) {
+    /// Every subject of the rules judged (of the districts asked for), in dataset order, and, per
+    /// instance, where it is in that list (`None` for an instance that is no subject).
+    fn subjects(&self) -> (Vec<Subject>, Vec<Option<u32>>) {
         let model = self.engine.model();
         let rules = self.engine.rules_judged(self.submissions, self.options);
         let levels: Vec<usize> =
@@ -367,10 +367,10 @@ impl Report<'_> {
         let dataset = &self.submissions.dataset;
         let kept = crate::eval::districts::selection(model, dataset, &self.options.districts);
         let mut subjects = Vec::new();
-        let mut index = HashMap::new();
+        let mut index = vec![None; dataset.instances.len()];
         for (id, inst) in dataset.instances.iter().enumerate() {
             if levels.contains(&inst.entity) && kept.as_ref().is_none_or(|k| k[id]) {
-                index.insert(id as InstanceId, subjects.len());
+                index[id] = Some(subjects.len() as u32);
                 subjects.push(self.viewer.subject(id as InstanceId));
             }
         }
