@@ -303,6 +303,11 @@ fn explain_shows_the_derivation_with_file_locations() {
     let (code, _, err) = plancheck(&["--lang", "en", "explain", "police.comunity_officer_share", EXAMPLE]);
     assert_eq!(code, 2);
     assert!(err.contains("did you mean `police.community_officer_share`?"), "{err}");
+    // A subject the rule has no verdict for: the nearest code of those it has.
+    let (code, _, err) =
+        plancheck(&["--lang", "en", "explain", "police.community_officer_share", "--subject", "120112-PS-GS", EXAMPLE]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no verdict for `120112-PS-GS` (did you mean `120112-PS-SG`?)"), "{err}");
 }
 
 #[test]

@@ -22,17 +22,25 @@ pub fn run(args: &CheckArgs, rule: &str, subject: Option<&str>) -> u8 {
         return UNUSABLE;
     }
     prepared.options.only = vec![rule.to_string()];
-    prepared.options.trace = true;
     let viewer = Viewer { model, dataset: &submissions.dataset, sources: engine.sources(), lang: args.lang };
-    let mut trees: Vec<String> = Vec::new();
+    // Judged without derivations; only the verdicts shown are judged again with theirs.
+    let (mut chosen, mut others) = (Vec::new(), Vec::new());
     engine.verdicts(submissions, &prepared.options, |v| {
-        let view = viewer.view(&v);
-        if subject.is_none_or(|s| view.subject.code == s || view.subject.name == s) {
-            trees.push(tree::write(&view, args.lang));
+        let s = viewer.subject(v.subject);
+        if subject.is_none_or(|wanted| s.code == wanted || s.name == wanted) {
+            chosen.push(v);
+        } else {
+            others.extend([s.code, s.name]);
         }
     });
+    let mut judge = engine.judge(submissions, &prepared.options);
+    let trees: Vec<String> = chosen.iter().map(|v| tree::write(&viewer.view(&judge.retrace(v)), args.lang)).collect();
     if trees.is_empty() {
-        let params = [("rule", rule.to_string()), ("subject", subject.unwrap_or_default().to_string())];
+        let wanted = subject.unwrap_or_default();
+        let suggestion = crate::diagnostics::suggest::did_you_mean(wanted, others.iter().map(String::as_str));
+        let suggestion =
+            suggestion.and_then(|s| catalog::text(args.lang, "cli.suggest", &[("suggestion", s)])).unwrap_or_default();
+        let params = [("rule", rule.to_string()), ("subject", wanted.to_string()), ("suggestion", suggestion)];
         eprintln!("{}", catalog::text(args.lang, "explain.no_subject", &params).unwrap_or_default());
         return UNUSABLE;
     }
