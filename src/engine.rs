@@ -1,7 +1,7 @@
 //! The library engine, as the command line, the tests and the benches use it: a rule set
 //! loaded and checked → submissions loaded, validated and made whole → verdicts judged on
-//! every core and delivered in order. It prints nothing: every problem is a diagnostic
-//! handed back to the caller, who decides how to show it.
+//! every core (or on as many threads as asked) and delivered in order. It prints nothing:
+//! every problem is a diagnostic handed back to the caller, who decides how to show it.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -91,9 +91,10 @@ impl Engine {
         Engine { set, rule_files, progress: None, threads: crate::parallel::threads() }
     }
 
-    /// Reads and judges on `n` threads (at least one; one runs everything on the calling thread).
+    /// Reads and judges on `n` threads: at least one (which runs everything on the calling
+    /// thread), at most four per core (each holds tables as long as the data).
     pub fn set_threads(&mut self, n: usize) {
-        self.threads = n.max(1);
+        self.threads = n.clamp(1, 4 * crate::parallel::threads());
     }
 
     /// Has `watch` told how far each judging has come (a progress bar on a terminal).
@@ -151,7 +152,7 @@ impl Engine {
         Judge::new(self.model(), &submissions.dataset, options)
     }
 
-    /// Judges every selected rule on every subject on every core: `work` turns each run of
+    /// Judges every selected rule on every subject on the engine's threads: `work` turns each run of
     /// verdicts into a result on a worker's own judge (to explain and write them there), and
     /// `take` receives the results in rule order, then subject order.
     pub fn judge_in_parallel<T: Send>(
@@ -165,7 +166,7 @@ impl Engine {
         self.judge_batches(submissions, options, &batches, work, take);
     }
 
-    /// Judges every selected rule on every core, group by group (`group`: the instance a
+    /// Judges every selected rule on the engine's threads, group by group (`group`: the instance a
     /// subject is reported under, a district say; `order`: the groups in the order wanted).
     /// `work` turns each run of verdicts into a result, and `take` receives the results, each
     /// with its group, one group after the other.
@@ -188,7 +189,7 @@ impl Engine {
         });
     }
 
-    /// Judges `batches` on every core, as [`Engine::judge_in_parallel`] does.
+    /// Judges `batches` on the engine's threads, as [`Engine::judge_in_parallel`] does.
     fn judge_batches<T: Send>(
         &self,
         submissions: &Submissions,
@@ -222,7 +223,7 @@ impl Engine {
         rules
     }
 
-    /// Every verdict, in rule order, then subject order, judged on every core.
+    /// Every verdict, in rule order, then subject order, judged on the engine's threads.
     pub fn verdicts(&self, submissions: &Submissions, options: &JudgeOptions, mut each: impl FnMut(Verdict)) {
         self.judge_in_parallel(
             submissions,

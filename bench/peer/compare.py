@@ -7,8 +7,9 @@ PEER.json is the output of `peer --verdicts --policy bench/peer/policy.rego FILE
 PLANCHECK.json is the report of `plancheck check --format json --only RULE,... FILE... -o
 PLANCHECK.json` over the same district files. For every district file and rule, the peer gives
 the status of each subject in document order, and plancheck's verdicts of that rule on that
-district come in the same order: they are compared one by one (the subject's code is shown for
-each difference). plancheck's verdicts on the city (全市, 120000) are left out: the peer judges
+district (the district its subject's path begins with) come in the same order: they are compared
+one by one (the subject's code is shown for each difference). A verdict of plancheck on a rule of
+the peer that the peer did not judge is a difference too. plancheck's verdicts on the city (全市, 120000) are left out: the peer judges
 one district file at a time. The peer does not draw the baseline path of a target, so its
 `not_due` stands for plancheck's `on_track` and `behind`, which are counted apart.
 
@@ -26,12 +27,12 @@ SHORT = {"pass": "pass", "fail": "fail", "unknown": "unkn", "not_applicable": "n
 
 
 def plancheck_verdicts(path):
-    """Per (district code, rule), the (subject code, status) of each verdict below the city, in
+    """Per (district name, rule), the (subject code, status) of each verdict below the city, in
     report order; and the count of each status per rule (on_track and behind apart)."""
     subjects = {}
     verdicts = []
     section = None
-    # One element a line: reading line by line keeps memory flat at 100x.
+    # One element a line: the report is read line by line (its verdicts are kept, as the peer's).
     with open(path, encoding="utf-8") as f:
         for line in f:
             stripped = line.strip()
@@ -45,13 +46,12 @@ def plancheck_verdicts(path):
                 subjects[(item["level"], item["code"])] = item
             elif section == "verdicts":
                 verdicts.append((item["rule"], item["subject"]["level"], item["subject"]["code"], item["status"]))
-    district_code = {s["name"]: s["code"] for s in subjects.values() if s["level"] == "district"}
     by_key, counts = {}, {}
     for rule, level, code, status in verdicts:
         if code == CITY:
             continue
         subject = subjects.get((level, code))
-        district = district_code.get(subject["path"][0]) if subject else None
+        district = subject["path"][0] if subject else None
         by_key.setdefault((district, rule), []).append((code, status))
         c = counts.setdefault(rule, {})
         c[status] = c.get(status, 0) + 1
@@ -88,7 +88,7 @@ def main(argv):
     for entry in peer["verdicts"]:
         district = entry["district"]
         for rule, theirs in sorted(entry["rules"].items()):
-            ours = mine.get((district, rule), [])
+            ours = mine.pop((entry["name"], rule), [])
             if len(ours) != len(theirs):
                 differences.append(f"{rule} on district {district}: plancheck judges {len(ours)} subjects, "
                                    f"the peer {len(theirs)}")
@@ -97,6 +97,9 @@ def main(argv):
                 compared += 1
                 if not same(status, other):
                     differences.append(f"{rule} on {code} (district {district}): plancheck {status}, peer {other}")
+    for (district, rule), ours in sorted(mine.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
+        if rule in peer["rules"]:
+            differences.append(f"{rule} on {district}: {len(ours)} verdicts of plancheck the peer did not judge")
     for d in differences[:20]:
         print("DIFFERS:", d)
     if len(differences) > 20:

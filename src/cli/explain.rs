@@ -23,18 +23,27 @@ pub fn run(args: &CheckArgs, rule: &str, subject: Option<&str>) -> u8 {
     }
     prepared.options.only = vec![rule.to_string()];
     let viewer = Viewer { model, dataset: &submissions.dataset, sources: engine.sources(), lang: args.lang };
-    // Judged without derivations; only the verdicts shown are judged again with theirs.
-    let (mut chosen, mut others) = (Vec::new(), Vec::new());
-    engine.verdicts(submissions, &prepared.options, |v| {
-        let s = viewer.subject(v.subject);
-        if subject.is_none_or(|wanted| s.code == wanted || s.name == wanted) {
-            chosen.push(v);
-        } else {
-            others.extend([s.code, s.name]);
+    // Every verdict of the rule is judged and explained on every core; with `--subject`, only
+    // that subject's is explained (the others named for a suggestion).
+    let (mut trees, mut others) = (Vec::new(), Vec::new());
+    let work = |judge: &mut crate::eval::verdict::Judge<'_>, verdicts: Vec<crate::eval::verdict::Verdict>| {
+        let each = |v: crate::eval::verdict::Verdict| {
+            let s = viewer.subject(v.subject);
+            match subject.is_none_or(|wanted| s.code == wanted || s.name == wanted) {
+                true => Ok(tree::write(&viewer.view(&judge.retrace(&v)), args.lang)),
+                false => Err([s.code, s.name]),
+            }
+        };
+        verdicts.into_iter().map(each).collect::<Vec<_>>()
+    };
+    engine.judge_in_parallel(submissions, &prepared.options, work, |made| {
+        for m in made {
+            match m {
+                Ok(tree) => trees.push(tree),
+                Err(names) => others.extend(names),
+            }
         }
     });
-    let mut judge = engine.judge(submissions, &prepared.options);
-    let trees: Vec<String> = chosen.iter().map(|v| tree::write(&viewer.view(&judge.retrace(v)), args.lang)).collect();
     if trees.is_empty() {
         let wanted = subject.unwrap_or_default();
         let suggestion = crate::diagnostics::suggest::did_you_mean(wanted, others.iter().map(String::as_str));

@@ -63,7 +63,8 @@ pub fn emit(text: &str, output: Option<&Path>, lang: Lang) -> Result<(), u8> {
 
 /// Runs `write` on a buffered standard output, or on a new file that replaces `path` only once
 /// it is whole: a full disk or an interrupted run leaves the previous report in place. A path
-/// that is not a file (`/dev/null`, a pipe, a terminal) is written to as it is, never replaced.
+/// that is not a file (`/dev/null`, a pipe, a terminal) or is a device path (`/dev/stdout`,
+/// which may stand for a file) is written to as it is, never replaced.
 /// A path that is one of the `inputs` is refused: a report never overwrites what it reports on.
 pub fn output(
     path: Option<&Path>,
@@ -76,7 +77,8 @@ pub fn output(
         return out.flush();
     };
     refuse_input(path, inputs)?;
-    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+    let device = path.starts_with("/dev") || path.starts_with("/proc/self/fd");
+    if std::fs::metadata(path).is_ok_and(|m| device || (!m.is_file() && !m.is_dir())) {
         let mut out = std::io::BufWriter::new(std::fs::OpenOptions::new().write(true).open(path)?);
         write(&mut out)?;
         return out.flush();

@@ -104,7 +104,7 @@ fn format_of(path: &Path) -> Option<Format> {
 }
 
 /// Loads every submission found under `paths`, in order. JSON and YAML files are read, parsed
-/// and bound on every core and join the dataset in file order; CSV tables are loaded on the
+/// and bound on `threads` threads and join the dataset in file order; CSV tables are loaded on the
 /// main thread. A path that cannot be read is a diagnostic.
 pub fn load(
     paths: &[PathBuf],

@@ -1,7 +1,8 @@
 //! `--district`: which subjects a report keeps when it is asked for some districts only. A
 //! district is the topmost instance with a key of its own inside a submission (区 in the
-//! shipped model); a subject belongs to the district above it. Subjects in no district — the
-//! city (全市) and its record — are always kept: the city rules are judged on all submissions.
+//! shipped model); a subject belongs to the district above it, and a submission to the
+//! district it holds. Subjects in no district — the city (全市) and its record — are always
+//! kept: the city rules are judged on all submissions.
 
 use crate::check::model::Model;
 use crate::data::instance::{Dataset, InstanceId, Slot};
@@ -23,16 +24,23 @@ impl District {
 
 /// The district `id` is in (itself, if it is one), or `None` for the city and its record.
 pub fn district_of(model: &Model, dataset: &Dataset, id: InstanceId) -> Option<InstanceId> {
-    let mut found = None;
-    let mut at = Some(id);
-    while let Some(i) = at {
+    let keyed = |i: InstanceId| model.entities[dataset.get(i).entity].key.is_some();
+    let whole = |i: InstanceId| {
         let inst = dataset.get(i);
-        if model.entities[inst.entity].key.is_some() {
+        inst.parent.is_none() && !model.entities[inst.entity].root
+    };
+    let (mut found, mut top) = (None, id);
+    let mut at = Some(id).filter(|&i| !whole(i));
+    while let Some(i) = at {
+        if keyed(i) {
             found = Some(i);
         }
-        at = inst.parent;
+        top = i;
+        at = dataset.get(i).parent.filter(|&p| !whole(p));
     }
-    found
+    // A submission, and what it holds beside its district, belong to that district: the first
+    // record with a key directly inside the submission.
+    found.or_else(|| dataset.children(top).find(|&c| keyed(c)))
 }
 
 /// Every district of the submissions, in document order.

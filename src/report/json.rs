@@ -1,8 +1,8 @@
 //! `--format json`, version 2 of the output contract (`spec/cli.md`), written as verdicts are
-//! made: the header, the rules and the subjects once, the diagnostics, then one compact verdict
-//! per line, then the date and the summary (known once every verdict is made: members of a JSON
-//! object have no order, and the verdicts are judged once), so that no report is held in memory
-//! and its size stays near that of its input.
+//! made: the header with the date, the rules and the subjects once, the diagnostics, then one
+//! compact verdict per line, then the summary (the counts are known once every verdict is made:
+//! members of a JSON object have no order, and so the verdicts are judged once), so that no
+//! report is held in memory and its size stays near that of its input.
 
 use std::io::{self, Write};
 
@@ -21,12 +21,14 @@ use crate::eval::blame::Role;
 /// What a report says before its verdicts.
 pub struct Header<'a> {
     pub lang: Lang,
+    /// The latest date a verdict is judged at (empty when none is judged).
+    pub as_of: &'a str,
     pub rules: &'a [RuleView],
     pub subjects: &'a [Subject],
     pub problems: &'a [Problem],
 }
 
-/// Writes the opening of the report: format, tool, language, the rules and subjects the
+/// Writes the opening of the report: format, tool, language, date, the rules and subjects the
 /// verdicts refer to, and the diagnostics.
 pub fn begin(out: &mut (impl Write + ?Sized), h: &Header<'_>) -> io::Result<()> {
     let lang = match h.lang {
@@ -37,6 +39,7 @@ pub fn begin(out: &mut (impl Write + ?Sized), h: &Header<'_>) -> io::Result<()> 
     writeln!(out, "  \"format\": \"plancheck-report/2\",")?;
     writeln!(out, "  \"tool\": {{\"name\": \"plancheck\", \"version\": \"{}\"}},", env!("CARGO_PKG_VERSION"))?;
     writeln!(out, "  \"lang\": \"{lang}\",")?;
+    writeln!(out, "  \"as_of\": {},", serde_json::to_string(h.as_of)?)?;
     list(out, "rules", h.rules.iter().map(Rule))?;
     list(out, "subjects", h.subjects.iter().map(Described))?;
     list(out, "diagnostics", h.problems.iter().map(Diagnosed))?;
@@ -83,15 +86,14 @@ pub fn brief(
     Ok(())
 }
 
-/// Closes the list of verdicts (`any`: it holds one) and the report, with the date the
-/// verdicts were judged at and their count by status.
-pub fn end(out: &mut (impl Write + ?Sized), any: bool, as_of: &str, counts: &[usize; 6]) -> io::Result<()> {
+/// Closes the list of verdicts (`any`: it holds one) and the report, with their count by
+/// status.
+pub fn end(out: &mut (impl Write + ?Sized), any: bool, counts: &[usize; 6]) -> io::Result<()> {
     let mut summary = serde_json::Map::new();
     for (i, (word, _)) in Status::ALL.iter().enumerate() {
         summary.insert((*word).to_string(), counts[i].into());
     }
     out.write_all(if any { b"\n  ],\n" } else { b"],\n" })?;
-    writeln!(out, "  \"as_of\": {},", serde_json::to_string(as_of)?)?;
     writeln!(out, "  \"summary\": {}", serde_json::to_string(&summary)?)?;
     writeln!(out, "}}")
 }

@@ -1,5 +1,5 @@
 //! A whole report in the format asked for, written from the engine's verdicts: JSON, SARIF and
-//! JUnit as verdicts are judged (on every core, in order), Markdown district by district as
+//! JUnit as verdicts are judged (on the engine's threads, in order), Markdown district by district as
 //! each district is judged, the human report from counts and the first failures of each
 //! district, the HTML page from counts and the worst units.
 
@@ -82,8 +82,8 @@ pub fn write(
 pub fn unusable(settings: &Settings, problems: &[Problem], out: &mut dyn Write) -> io::Result<()> {
     match settings.format {
         Format::Json => {
-            let header = json::Header { lang: settings.lang, rules: &[], subjects: &[], problems };
-            json::begin(out, &header).and_then(|()| json::end(out, false, "", &[0; 6]))
+            let header = json::Header { lang: settings.lang, as_of: "", rules: &[], subjects: &[], problems };
+            json::begin(out, &header).and_then(|()| json::end(out, false, &[0; 6]))
         }
         Format::Sarif => super::sarif::problems(out, problems),
         Format::Junit => out.write_all(super::junit::problems(problems).as_bytes()),
@@ -222,24 +222,27 @@ impl Report<'_> {
     }
 
     /// `--format json`: each verdict written as it is made, so that memory does not grow with
-    /// the report; they are counted on the way for the summary, written after them. Rules and
-    /// subjects are written once, before the verdicts that name them.
+    /// the report; they are counted on the way for the summary, written after them. The date,
+    /// rules and subjects are written once, before the verdicts that name them.
     fn json(&self, out: &mut dyn Write) -> Written {
         let rules: Vec<RuleView> =
             self.engine.rules_judged(self.submissions, self.options).into_iter().map(|r| self.viewer.rule(r)).collect();
         let (subjects, index) = self.subjects();
         let problems = self.problems();
-        let header = json::Header { lang: self.settings.lang, rules: &rules, subjects: &subjects, problems: &problems };
+        let as_of = self.engine.judge(self.submissions, self.options).latest_date();
+        let as_of = as_of.map_or(String::new(), |d| d.to_string());
+        let header = json::Header {
+            lang: self.settings.lang,
+            as_of: &as_of,
+            rules: &rules,
+            subjects: &subjects,
+            problems: &problems,
+        };
         let trace = self.settings.trace;
         // Counted as the verdicts are written, for the summary at the end.
         let counts: [AtomicUsize; 6] = Default::default();
-        let as_of = std::sync::Mutex::new(None);
         let lines = |judge: &mut Judge<'_>, verdicts: Vec<Verdict>| {
             let mut out = Vec::with_capacity(verdicts.len() * 160);
-            let latest = verdicts.iter().map(|v| v.as_of).max();
-            if let Ok(mut as_of) = as_of.lock() {
-                *as_of = (*as_of).max(latest);
-            }
             for v in verdicts {
                 if let Some(i) = Status::ALL.iter().position(|(_, s)| *s == v.status) {
                     counts[i].fetch_add(1, Ordering::Relaxed);
@@ -263,10 +266,7 @@ impl Report<'_> {
             trace == TraceLevel::All,
             |out| json::begin(out, &header),
             lines,
-            |out, any| {
-                let as_of = as_of.lock().ok().and_then(|d| *d).map_or(String::new(), |d| d.to_string());
-                json::end(out, any, &as_of, &counts.each_ref().map(|n| n.load(Ordering::Relaxed)))
-            },
+            |out, any| json::end(out, any, &counts.each_ref().map(|n| n.load(Ordering::Relaxed))),
         );
         let counts = counts.map(AtomicUsize::into_inner);
         let failed = Status::ALL.iter().zip(counts).any(|((_, s), n)| n > 0 && is_failure(*s, self.settings.strict));
@@ -415,7 +415,7 @@ impl Report<'_> {
     }
 
     /// Writes a streamed report: `begin`, then the lines of every run of verdicts, made on
-    /// every core and written in order (runs separated by commas), then `end`, told whether
+    /// the engine's threads and written in order (runs separated by commas), then `end`, told whether
     /// any line was written. Every verdict is judged even when writing fails (a reader that
     /// stopped early): the exit code still says whether a rule failed.
     fn stream(

@@ -10,8 +10,9 @@
 //! regorus value, evaluates `data.plancheck.result` with it as input (per rule, the status of
 //! each subject in document order) and counts the statuses. Prints one JSON object on stdout:
 //! `{"compile_ms", "parse_ms", "eval_ms", "files", "skipped", "rules": {ID: {"pass", "fail", ...}}}`;
-//! with `--verdicts`, also every status: `"verdicts": [{"file", "district": CODE, "rules": {ID:
-//! ["pass", …]}}]`, one entry per district file, for a comparison verdict by verdict.
+//! with `--verdicts`, also every status: `"verdicts": [{"file", "district": CODE, "name": NAME,
+//! "rules": {ID: ["pass", …]}}]`, one entry per district file, for a comparison verdict by
+//! verdict (held until the end: memory then grows with the data).
 //! Files that are not district submissions (the city record, YAML, CSV directories, JSON
 //! without a `district` record) are skipped and named on stderr.
 //!
@@ -228,7 +229,7 @@ fn run(
             continue;
         }
 
-        let district_code = input["district"]["code"].clone();
+        let (district_code, district_name) = (input["district"]["code"].clone(), input["district"]["name"].clone());
         let start = Instant::now();
         let result = runner.eval(input)?;
         eval_ms += ms(start);
@@ -237,6 +238,7 @@ fn run(
             every.push(serde_json::json!({
                 "file": path.display().to_string(),
                 "district": district_code.as_string().map(|c| c.to_string()).unwrap_or_default(),
+                "name": district_name.as_string().map(|c| c.to_string()).unwrap_or_default(),
                 "rules": per_rule,
             }));
         }
