@@ -184,6 +184,18 @@ fn district_selects_its_subjects_and_keeps_the_city_judged_on_all() {
         .collect();
     assert!(expected.len() < all.len() / 4 && expected.iter().any(|(_, s, ..)| viewer.subject(*s).code == "120000"));
     assert_eq!(chosen, expected, "the verdicts of the two districts and the city, unchanged");
+    // A submission belongs to the district it holds; the city record to none.
+    let (model, dataset) = (engine.model(), &loaded.dataset);
+    let districts = plancheck::eval::districts::districts(model, dataset);
+    assert_eq!(districts.len(), 16);
+    for doc in &dataset.documents {
+        let of = plancheck::eval::districts::district_of(model, dataset, doc.root);
+        let record = model.entities[dataset.get(doc.root).entity].name == "city_record";
+        assert_eq!(of.is_none(), record, "{:?}", viewer.subject(doc.root).path);
+        if let Some(d) = of {
+            assert!(dataset.children(doc.root).any(|c| c == d) && districts.iter().any(|x| x.id == d));
+        }
+    }
 }
 
 #[test]
