@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use plancheck::data::Options;
 use plancheck::diagnostics::{Lang, render};
-use plancheck::engine::Engine;
+use plancheck::engine::{Engine, Submissions};
 use plancheck::eval::verdict::JudgeOptions;
 use plancheck::generate::{GenOptions, OutputFormat, generate};
 
@@ -29,8 +29,7 @@ fn options(out: PathBuf, scale: f64, seed: u64) -> GenOptions {
 
 #[test]
 fn every_example_loads_clean_and_consistent() {
-    let mut engine = Engine::new(common::check_files(&common::shipped_rule_files()));
-    let loaded = engine.load(&[example_dir()], &Options::default());
+    let (engine, loaded) = examples_loaded();
     let all = &loaded.diagnostics.0;
     assert!(all.is_empty(), "{}", render::render_all(all, engine.sources(), Lang::En));
     assert_eq!(loaded.dataset.documents.len(), 17, "16 districts and the city record");
@@ -159,16 +158,27 @@ fn every_format_round_trips_to_identical_data_and_verdicts() {
     }
 }
 
-#[test]
-fn district_selects_its_subjects_and_keeps_the_city_judged_on_all() {
+/// The examples loaded by the shipped rules.
+fn examples_loaded() -> (Engine, Submissions) {
     let mut engine = Engine::new(common::check_files(&common::shipped_rule_files()));
     let loaded = engine.load(&[example_dir()], &Options::default());
-    let viewer = plancheck::report::Viewer {
+    (engine, loaded)
+}
+
+/// Names and places of the examples' subjects, in Chinese.
+fn viewer<'a>(engine: &'a Engine, loaded: &'a Submissions) -> plancheck::report::Viewer<'a> {
+    plancheck::report::Viewer {
         model: engine.model(),
         dataset: &loaded.dataset,
         sources: engine.sources(),
         lang: Lang::Zh,
-    };
+    }
+}
+
+#[test]
+fn district_selects_its_subjects_and_keeps_the_city_judged_on_all() {
+    let (engine, loaded) = examples_loaded();
+    let viewer = viewer(&engine, &loaded);
     let verdicts = |options: &JudgeOptions| {
         let mut out = Vec::new();
         engine.verdicts(&loaded, options, |v| out.push((v.rule, v.subject, v.status, v.actual)));
@@ -200,14 +210,8 @@ fn district_selects_its_subjects_and_keeps_the_city_judged_on_all() {
 
 #[test]
 fn judged_district_by_district_the_verdicts_are_those_judged_rule_by_rule() {
-    let mut engine = Engine::new(common::check_files(&common::shipped_rule_files()));
-    let loaded = engine.load(&[example_dir()], &Options::default());
-    let viewer = plancheck::report::Viewer {
-        model: engine.model(),
-        dataset: &loaded.dataset,
-        sources: engine.sources(),
-        lang: Lang::Zh,
-    };
+    let (engine, loaded) = examples_loaded();
+    let viewer = viewer(&engine, &loaded);
     let options = JudgeOptions::default();
     let mut all = Vec::new();
     engine.verdicts(&loaded, &options, |v| all.push((v.rule, v.subject, v.status)));
