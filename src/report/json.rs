@@ -24,13 +24,16 @@ pub struct Header<'a> {
     /// The latest date a verdict is judged at (empty when none is judged).
     pub as_of: &'a str,
     pub rules: &'a [RuleView],
-    pub subjects: &'a [Subject],
     pub problems: &'a [Problem],
 }
 
-/// Writes the opening of the report: format, tool, language, date, the rules and subjects the
-/// verdicts refer to, and the diagnostics.
-pub fn begin(out: &mut (impl Write + ?Sized), h: &Header<'_>) -> io::Result<()> {
+/// Writes the opening of the report: format, tool, language, date, the rules and `subjects`
+/// the verdicts refer to (written as they come, not held), and the diagnostics.
+pub fn begin(
+    out: &mut (impl Write + ?Sized),
+    h: &Header<'_>,
+    subjects: impl Iterator<Item = Subject>,
+) -> io::Result<()> {
     let lang = match h.lang {
         Lang::Zh => "zh",
         Lang::En => "en",
@@ -41,7 +44,7 @@ pub fn begin(out: &mut (impl Write + ?Sized), h: &Header<'_>) -> io::Result<()> 
     writeln!(out, "  \"lang\": \"{lang}\",")?;
     writeln!(out, "  \"as_of\": {},", serde_json::to_string(h.as_of)?)?;
     list(out, "rules", h.rules.iter().map(Rule))?;
-    list(out, "subjects", h.subjects.iter().map(Described))?;
+    list(out, "subjects", subjects.map(Described))?;
     list(out, "diagnostics", h.problems.iter().map(Diagnosed))?;
     write!(out, "  \"verdicts\": [")
 }
@@ -71,7 +74,7 @@ pub fn verdict(out: &mut (impl Write + ?Sized), v: &View, explained: bool, first
 pub fn brief(
     out: &mut (impl Write + ?Sized),
     rule: &str,
-    subject: &Subject,
+    (level, code): (&str, &str),
     actual: Option<&Val>,
     first: bool,
 ) -> io::Result<()> {
@@ -79,7 +82,7 @@ pub fn brief(
     let mut m = serde_json::Serializer::new(&mut *out);
     let mut map = m.serialize_map(Some(4)).map_err(io::Error::from)?;
     map.serialize_entry("rule", rule)?;
-    map.serialize_entry("subject", &Ref { level: &subject.level, code: &subject.code })?;
+    map.serialize_entry("subject", &Ref { level, code })?;
     map.serialize_entry("status", status_word(Status::Pass))?;
     map.serialize_entry("actual", &actual.map(Plain))?;
     SerializeMap::end(map)?;
@@ -136,9 +139,9 @@ fn severity_word(severity: RuleSeverity) -> &'static str {
 }
 
 /// A subject, once: `{"code", "level", "name", "path"}`.
-struct Described<'v>(&'v Subject);
+struct Described(Subject);
 
-impl Serialize for Described<'_> {
+impl Serialize for Described {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(4))?;
         m.serialize_entry("code", &self.0.code)?;

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use super::html;
 use super::json;
 use super::problems::{Problem, problems};
-use super::{RuleView, Subject, Viewer, is_failure};
+use super::{RuleView, Viewer, is_failure};
 use crate::check::model::{RuleId, Status};
 use crate::data::instance::InstanceId;
 use crate::diagnostics::Lang;
@@ -82,8 +82,8 @@ pub fn write(
 pub fn unusable(settings: &Settings, problems: &[Problem], out: &mut dyn Write) -> io::Result<()> {
     match settings.format {
         Format::Json => {
-            let header = json::Header { lang: settings.lang, as_of: "", rules: &[], subjects: &[], problems };
-            json::begin(out, &header).and_then(|()| json::end(out, false, &[0; 6]))
+            let header = json::Header { lang: settings.lang, as_of: "", rules: &[], problems };
+            json::begin(out, &header, std::iter::empty()).and_then(|()| json::end(out, false, &[0; 6]))
         }
         Format::Sarif => super::sarif::problems(out, problems),
         Format::Junit => out.write_all(super::junit::problems(problems).as_bytes()),
@@ -227,17 +227,23 @@ impl Report<'_> {
     fn json(&self, out: &mut dyn Write) -> Written {
         let rules: Vec<RuleView> =
             self.engine.rules_judged(self.submissions, self.options).into_iter().map(|r| self.viewer.rule(r)).collect();
-        let (subjects, index) = self.subjects();
         let problems = self.problems();
         let as_of = self.engine.judge(self.submissions, self.options).latest_date();
         let as_of = as_of.map_or(String::new(), |d| d.to_string());
-        let header = json::Header {
-            lang: self.settings.lang,
-            as_of: &as_of,
-            rules: &rules,
-            subjects: &subjects,
-            problems: &problems,
-        };
+        let header = json::Header { lang: self.settings.lang, as_of: &as_of, rules: &rules, problems: &problems };
+        // Subjects are written as they are described; of each, only its code is kept, for the
+        // passes (`index`: per instance, where its code is, or `u32::MAX` for no subject).
+        let (model, dataset) = (self.engine.model(), &self.submissions.dataset);
+        let ids = self.subject_ids();
+        let mut codes: Vec<Box<str>> = Vec::with_capacity(ids.len());
+        let mut index = vec![u32::MAX; dataset.instances.len()];
+        let described = ids.into_iter().map(|id| {
+            let subject = self.viewer.subject(id);
+            index[id as usize] = codes.len() as u32;
+            codes.push(subject.code.as_str().into());
+            subject
+        });
+        let begun = json::begin(out, &header, described);
         let trace = self.settings.trace;
         // Counted as the verdicts are written, for the summary at the end.
         let counts: [AtomicUsize; 6] = Default::default();
@@ -248,9 +254,10 @@ impl Report<'_> {
                     counts[i].fetch_add(1, Ordering::Relaxed);
                 }
                 let first = out.is_empty();
-                let subject = index.get(v.subject as usize).copied().flatten().map(|i| &subjects[i as usize]);
-                if let (Status::Pass, false, Some(subject)) = (v.status, trace == TraceLevel::All, subject) {
-                    json::brief(&mut out, &self.engine.model().rules[v.rule].id, subject, v.actual.as_ref(), first)?;
+                let code = index.get(v.subject as usize).and_then(|&i| codes.get(i as usize));
+                if let (Status::Pass, false, Some(code)) = (v.status, trace == TraceLevel::All, code) {
+                    let level = &model.entities[dataset.get(v.subject).entity].name;
+                    json::brief(&mut out, &model.rules[v.rule].id, (level, code), v.actual.as_ref(), first)?;
                     continue;
                 }
                 let mut v = self.explained(judge, v);
@@ -261,13 +268,8 @@ impl Report<'_> {
             }
             Ok(out)
         };
-        let result = self.stream(
-            out,
-            trace == TraceLevel::All,
-            |out| json::begin(out, &header),
-            lines,
-            |out, any| json::end(out, any, &counts.each_ref().map(|n| n.load(Ordering::Relaxed))),
-        );
+        let end = |out: &mut dyn Write, any| json::end(out, any, &counts.each_ref().map(|n| n.load(Ordering::Relaxed)));
+        let result = begun.and_then(|()| self.stream(out, trace == TraceLevel::All, |_| Ok(()), lines, end));
         let counts = counts.map(AtomicUsize::into_inner);
         let failed = Status::ALL.iter().zip(counts).any(|((_, s), n)| n > 0 && is_failure(*s, self.settings.strict));
         Written { failed, result }
@@ -357,24 +359,18 @@ impl Report<'_> {
         Written { failed, result: out.write_all(html::write(&page).as_bytes()) }
     }
 
-    /// Every subject of the rules judged (of the districts asked for), in dataset order, and, per
-    /// instance, where it is in that list (`None` for an instance that is no subject).
-    fn subjects(&self) -> (Vec<Subject>, Vec<Option<u32>>) {
+    /// Every subject of the rules judged (of the districts asked for), in dataset order.
+    fn subject_ids(&self) -> Vec<InstanceId> {
         let model = self.engine.model();
         let rules = self.engine.rules_judged(self.submissions, self.options);
         let levels: Vec<usize> =
             rules.iter().flat_map(|&r| model.rules[r].judgements.iter().map(|j| j.level)).collect();
         let dataset = &self.submissions.dataset;
         let kept = crate::eval::districts::selection(model, dataset, &self.options.districts);
-        let mut subjects = Vec::new();
-        let mut index = vec![None; dataset.instances.len()];
-        for (id, inst) in dataset.instances.iter().enumerate() {
-            if levels.contains(&inst.entity) && kept.as_ref().is_none_or(|k| k[id]) {
-                index[id] = Some(subjects.len() as u32);
-                subjects.push(self.viewer.subject(id as InstanceId));
-            }
-        }
-        (subjects, index)
+        let judged = |(id, inst): &(usize, &crate::data::instance::Instance)| {
+            levels.contains(&inst.entity) && kept.as_ref().is_none_or(|k| k[*id])
+        };
+        dataset.instances.iter().enumerate().filter(judged).map(|(id, _)| id as InstanceId).collect()
     }
 
     /// The problems of the rules and of the submissions, as reports list them.
