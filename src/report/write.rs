@@ -269,7 +269,9 @@ impl Report<'_> {
             Ok(out)
         };
         let end = |out: &mut dyn Write, any| json::end(out, any, &counts.each_ref().map(|n| n.load(Ordering::Relaxed)));
-        let result = begun.and_then(|()| self.stream(out, trace == TraceLevel::All, |_| Ok(()), lines, end));
+        // Judged even when the opening could not be written: the exit code still says whether a
+        // rule failed.
+        let result = self.stream(out, trace == TraceLevel::All, |_| begun, lines, end);
         let counts = counts.map(AtomicUsize::into_inner);
         let failed = Status::ALL.iter().zip(counts).any(|((_, s), n)| n > 0 && is_failure(*s, self.settings.strict));
         Written { failed, result }
