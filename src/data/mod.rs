@@ -175,13 +175,14 @@ pub fn load(
 /// and dropped there): its text (as far as it could be read), its data as a dataset of its
 /// own, and the problems met.
 struct Parsed {
-    text: String,
+    text: crate::source::Text,
     bound: Dataset,
     diagnostics: Vec<Diagnostic>,
 }
 
 fn parse_file(file: FileId, path: &Path, format: Format, checked: &Checked, options: &Options) -> Parsed {
-    let mut parsed = Parsed { text: String::new(), bound: Dataset::default(), diagnostics: Vec::new() };
+    let mut parsed =
+        Parsed { text: crate::source::Text::new(String::new()), bound: Dataset::default(), diagnostics: Vec::new() };
     let bytes = match read_bytes(path, options.limits.max_file_bytes) {
         Ok(bytes) => bytes,
         Err(e) => {
@@ -193,7 +194,7 @@ fn parse_file(file: FileId, path: &Path, format: Format, checked: &Checked, opti
         Ok(decoded) => decoded.text,
         Err(text::DecodeError::Invalid { offset, encoding }) => {
             let at = String::from_utf8_lossy(&bytes[..offset.min(bytes.len())]).len();
-            parsed.text = String::from_utf8_lossy(&bytes).into_owned();
+            parsed.text = crate::source::Text::new(String::from_utf8_lossy(&bytes).into_owned());
             parsed
                 .diagnostics
                 .push(Diagnostic::new(Code::Undecodable, Span::new(file, at, at + 1)).arg("encoding", encoding));
@@ -214,7 +215,7 @@ fn parse_file(file: FileId, path: &Path, format: Format, checked: &Checked, opti
         }
         Err(ds) => parsed.diagnostics.extend(ds),
     }
-    parsed.text = text;
+    parsed.text = crate::source::Text::new(text);
     parsed
 }
 
