@@ -12,6 +12,8 @@ pub fn check(model: &Model, dataset: &Dataset) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut ev = Evaluator::new(model, dataset);
     for def in &model.consistency {
+        // Metric values need not outlive the check that computed them.
+        ev.forget();
         for j in &def.judgements {
             let subjects: Vec<_> = ev.instances_of(j.level).collect();
             for at in subjects {
@@ -20,12 +22,14 @@ pub fn check(model: &Model, dataset: &Dataset) -> Vec<Diagnostic> {
                 {
                     continue;
                 }
-                ev.reads = Some(Vec::new());
-                let result = ev.eval(&j.require, at, &[]);
-                let reads = ev.reads.take().unwrap_or_default();
-                if result != Ok(Val::Bool(false)) {
+                if ev.eval(&j.require, at, &[]) != Ok(Val::Bool(false)) {
                     continue;
                 }
+                // A check that fails is evaluated again, noting the values it reads to show them
+                // (noting them costs their text: most checks hold).
+                ev.reads = Some(Vec::new());
+                let _ = ev.eval(&j.require, at, &[]);
+                let reads = ev.reads.take().unwrap_or_default();
                 let code = if def.severity == RuleSeverity::Error { Code::Inconsistent } else { Code::Implausible };
                 // Point at the subject's own value where it read one, else at the first value read.
                 let own = reads.iter().filter(|r| r.instance == at).find_map(|r| r.span);
