@@ -281,7 +281,7 @@ impl Binder<'_> {
                             Diagnostic::new(Code::DuplicateKeyValue, at)
                                 .arg("field", names.join(", "))
                                 .arg("value", texts.join(", "))
-                                .arg_in("entity", def.names().0, &def.names().1)
+                                .arg_in("entity", def.names())
                                 .with(*first, "related"),
                         );
                     }

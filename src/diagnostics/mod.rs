@@ -46,7 +46,7 @@ impl Diagnostic {
 
     /// An argument with a Chinese and an English form (an entity's name): the message shows
     /// the one of its language.
-    pub fn arg_in(mut self, name: &'static str, zh: &str, en: &str) -> Self {
+    pub fn arg_in(mut self, name: &'static str, (zh, en): (impl ToString, impl ToString)) -> Self {
         self.names.push((name, zh.to_string(), en.to_string()));
         self
     }

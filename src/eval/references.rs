@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use crate::check::model::Model;
 use crate::data::instance::{Dataset, InstanceId, Scalar, Slot};
-use crate::diagnostics::{Code, Diagnostic};
+use crate::diagnostics::{Code, Diagnostic, Lang, catalog};
 use crate::source::Span;
 
 /// Checks every field that refers to other records, in each submission on its own.
@@ -35,6 +35,12 @@ pub fn check(model: &Model, dataset: &Dataset) -> Vec<Diagnostic> {
         let range = root as usize..end;
         for &(entity, field, targets, once) in &referring {
             let field_name = &model.entities[entity].fields[field].name;
+            // What the field names, in either language: `城市社区（居委会）或村（村委会）`.
+            let names: Vec<(&str, String)> = targets.iter().map(|&t| model.entities[t].names()).collect();
+            let or = |lang| catalog::text(lang, "list.or", &[]).unwrap_or_default();
+            let zh: Vec<&str> = names.iter().map(|n| n.0).collect();
+            let en: Vec<&str> = names.iter().map(|n| n.1.as_str()).collect();
+            let targets_named = (zh.join(&or(Lang::Zh)), en.join(&or(Lang::En)));
             let mut keys: HashMap<String, (usize, Span)> = HashMap::new();
             for id in range.clone() {
                 let inst = &dataset.instances[id];
@@ -55,16 +61,13 @@ pub fn check(model: &Model, dataset: &Dataset) -> Vec<Diagnostic> {
                 let Slot::Scalars(items, _) = &inst.slots[field] else { continue };
                 for (item, span) in items {
                     let Some(Scalar::Text(code)) = item else { continue };
-                    let names: Vec<(&str, String)> = targets.iter().map(|&t| model.entities[t].names()).collect();
-                    let zh: Vec<&str> = names.iter().map(|n| n.0).collect();
-                    let en: Vec<&str> = names.iter().map(|n| n.1.as_str()).collect();
                     if !keys.contains_key(code.as_ref()) {
                         out.push(
                             Diagnostic::new(Code::BadReference, *span)
                                 .arg("problem", "nothing")
                                 .arg("field", field_name)
                                 .arg("code", code)
-                                .arg_in("entities", &zh.join("或"), &en.join(" or ")),
+                                .arg_in("entities", targets_named.clone()),
                         );
                     } else if let Some(first) = named.get(code.as_ref()).filter(|_| once) {
                         out.push(
@@ -89,8 +92,8 @@ pub fn check(model: &Model, dataset: &Dataset) -> Vec<Diagnostic> {
                             .arg("problem", "unnamed")
                             .arg("field", field_name)
                             .arg("code", code)
-                            .arg_in("entity", model.entities[*target].names().0, &model.entities[*target].names().1)
-                            .arg_in("holder", model.entities[entity].names().0, &model.entities[entity].names().1),
+                            .arg_in("entity", model.entities[*target].names())
+                            .arg_in("holder", model.entities[entity].names()),
                     );
                 }
             }

@@ -107,7 +107,7 @@ fn records_of_the_whole(model: &Model, dataset: &Dataset, by_year: &ByYear) -> V
         if let Some(first) = seen.get(&(inst.entity, year)) {
             out.push(
                 Diagnostic::new(Code::DuplicateSubmission, span)
-                    .arg_in("code", def.names().0, &def.names().1)
+                    .arg_in("code", def.names())
                     .arg("year", shown_year)
                     .with(*first, "related"),
             );
@@ -122,7 +122,7 @@ fn records_of_the_whole(model: &Model, dataset: &Dataset, by_year: &ByYear) -> V
             let given = if given.is_empty() { "@E1304.none".to_string() } else { given.join(", ") };
             out.push(
                 Diagnostic::new(Code::UnmatchedRecord, span)
-                    .arg_in("record", def.names().0, &def.names().1)
+                    .arg_in("record", def.names())
                     .arg("year", shown_year)
                     .arg("given", given),
             );

@@ -39,44 +39,15 @@ pub fn parse_file(file: FileId, text: &str) -> Parsed {
     for (index, range) in lexed.items.iter().enumerate() {
         let item_text = &text[range.clone()];
         let mut parsed = parse::parse_item(file, item_text, range.start, &comment_ranges);
-        // An entity with a few field lines that do not parse keeps its other fields: each such
-        // line is reported, blanked out and the entity parsed again, so that one missing `:` is
-        // one error, not a cascade over every rule that reads the entity. When that does not
-        // give a whole entity, only the first problem is reported, as for any other item.
-        if let (Err(first), false) = (&parsed, broken[index]) {
-            let entity = declared_name(item_text).filter(|(k, _)| k == "entity").map(|(_, name)| name);
-            if let Some(entity) = entity {
-                let first = first.clone();
-                let mut patched = item_text.to_string();
-                let (mut problems, mut fields) = (Vec::new(), Vec::new());
-                while let Err(failure) = &parsed {
-                    if problems.len() == MAX_RECOVERED {
-                        break;
-                    }
-                    // The line that stopped parsing, or the one before it (an unfinished field
-                    // is noticed at the next line): whichever, left out, lets parsing go further.
-                    let tried = field_lines(&patched, failure.at - range.start).into_iter().map(|line| {
-                        let mut t = patched.clone();
-                        t.replace_range(line.clone(), &" ".repeat(line.len()));
-                        let result = parse::parse_item(file, &t, range.start, &comment_ranges);
-                        let reach = result.as_ref().map_or_else(|f| f.at, |_| usize::MAX);
-                        (reach, line, t, result)
-                    });
-                    let Some((_, line, t, result)) = tried.max_by_key(|(reach, ..)| *reach) else { break };
-                    if let Some(word) = patched[line].split_whitespace().find(|w| !matches!(*w, "optional" | "可选"))
-                    {
-                        fields.push(("field".to_string(), format!("{entity}.{}", word.trim_end_matches(':'))));
-                    }
-                    problems.push(syntax_error(file, text, failure));
-                    (patched, parsed) = (t, result);
-                }
-                match parsed {
-                    Ok(_) => {
-                        diagnostics.extend(problems);
-                        broken_items.extend(fields);
-                    }
-                    Err(_) => parsed = Err(first),
-                }
+        // An entity with a few field lines that do not parse keeps its other fields, so that
+        // one missing `:` is one error, not a cascade over every rule that reads the entity.
+        let entity = declared_name(item_text).filter(|(k, _)| k == "entity").map(|(_, name)| name);
+        if let (Err(failure), false, Some(entity)) = (&parsed, broken[index], entity) {
+            let place = Place { file, text, offset: range.start, comments: &comment_ranges };
+            if let Some(recovered) = recover_entity(&place, item_text, &entity, failure) {
+                diagnostics.extend(recovered.problems);
+                broken_items.extend(recovered.fields);
+                parsed = Ok(recovered.item);
             }
         }
         if parsed.is_err() {
@@ -93,6 +64,52 @@ pub fn parse_file(file: FileId, text: &str) -> Parsed {
         }
     }
     Parsed { ast: ast::File { items }, comments: lexed.comments, diagnostics, broken: broken_items }
+}
+
+/// Where an item is: its file, the file's text, the item's offset and the file's comments.
+struct Place<'a> {
+    file: FileId,
+    text: &'a str,
+    offset: usize,
+    comments: &'a [std::ops::Range<usize>],
+}
+
+/// An entity parsed again with its field lines that do not parse left out: the entity, an
+/// E0001 for each line left out, and the fields so lost (`entity.field`, not to be reported
+/// unknown where they are used).
+struct Recovered {
+    item: Option<ast::Item>,
+    problems: Vec<Diagnostic>,
+    fields: Vec<(String, String)>,
+}
+
+/// Leaves out, one at a time, the field line that stopped parsing `item` (or the one before
+/// it: an unfinished field is noticed at the next line; whichever lets parsing go further),
+/// at most [`MAX_RECOVERED`] of them; `None` when that does not give a whole entity, which is
+/// then reported by its first problem, as any other item.
+fn recover_entity(place: &Place<'_>, item: &str, entity: &str, first: &parse::PestFailure) -> Option<Recovered> {
+    let mut patched = item.to_string();
+    let mut failure = first.clone();
+    let (mut problems, mut fields) = (Vec::new(), Vec::new());
+    while problems.len() < MAX_RECOVERED {
+        let tried = field_lines(&patched, failure.at - place.offset).into_iter().map(|line| {
+            let mut t = patched.clone();
+            t.replace_range(line.clone(), &" ".repeat(line.len()));
+            let result = parse::parse_item(place.file, &t, place.offset, place.comments);
+            let reach = result.as_ref().map_or_else(|f| f.at, |_| usize::MAX);
+            (reach, line, t, result)
+        });
+        let (_, line, t, result) = tried.max_by_key(|(reach, ..)| *reach)?;
+        if let Some(word) = patched[line].split_whitespace().find(|w| !matches!(*w, "optional" | "可选")) {
+            fields.push(("field".to_string(), format!("{entity}.{}", word.trim_end_matches(':'))));
+        }
+        problems.push(syntax_error(place.file, place.text, &failure));
+        match result {
+            Ok(item) => return Some(Recovered { item, problems, fields }),
+            Err(next) => (patched, failure) = (t, next),
+        }
+    }
+    None
 }
 
 /// E0001 where parsing an item stopped.
