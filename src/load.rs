@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::check::{self, Checked, Input};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::source::{FileId, SourceMap, Span};
+use crate::syntax::keywords::Keywords;
 use crate::syntax::{self, Parsed};
 
 /// A loaded rule set: its sources, the parse of each file, and the checked model.
@@ -50,8 +51,8 @@ pub fn load(path: &Path) -> std::io::Result<RuleSet> {
         let own = String::from_utf8_lossy(&std::fs::read(path)?).into_owned();
         // A file with its own plan header (in either keyword form) stands alone.
         let header = |l: &str| {
-            let l = l.trim_start_matches('\u{FEFF}');
-            l.starts_with("plan ") || l.starts_with("规划 ")
+            let first = l.trim_start_matches('\u{FEFF}').split_whitespace().next();
+            [Keywords::En, Keywords::Zh].iter().any(|k| first == Some(k.word("plan")))
         };
         let standalone = own.lines().any(header);
         let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));

@@ -64,13 +64,8 @@ pub fn prepare(args: &CheckArgs) -> Result<Prepared, Unusable> {
     if !rules_usable {
         return Err(Unusable { problems, code: UNUSABLE });
     }
-    let usage = usage_errors(args, engine.model());
-    for p in &usage {
-        eprintln!(
-            "{}",
-            catalog::text(args.lang, "cli.usage_error", &[("message", p.message.clone())]).unwrap_or_default()
-        );
-    }
+    let mut usage = usage_errors(args, engine.model());
+    say_usage(args.lang, &usage);
     let submissions = engine.load(&args.submissions, &args.options);
     let diagnostics = &submissions.diagnostics;
     eprint!("{}", render::render_all(&diagnostics.0, engine.sources(), args.lang));
@@ -85,15 +80,9 @@ pub fn prepare(args: &CheckArgs) -> Result<Prepared, Unusable> {
     if errors + warnings > 0 {
         eprintln!("{}", summary(args.lang, errors, warnings));
     }
-    let mut usage = usage;
     if submissions.usable() {
         let unknown = unknown_districts(args, engine.model(), &submissions);
-        for p in &unknown {
-            eprintln!(
-                "{}",
-                catalog::text(args.lang, "cli.usage_error", &[("message", p.message.clone())]).unwrap_or_default()
-            );
-        }
+        say_usage(args.lang, &unknown);
         usage.extend(unknown);
     }
     if !submissions.usable() || !usage.is_empty() {
@@ -140,6 +129,14 @@ fn usage_errors(args: &CheckArgs, model: &crate::check::model::Model) -> Vec<Pro
         }
     }
     out
+}
+
+/// Says each usage error on standard error.
+fn say_usage(lang: Lang, usage: &[Problem]) {
+    for p in usage {
+        let line = catalog::text(lang, "cli.usage_error", &[("message", p.message.clone())]);
+        eprintln!("{}", line.unwrap_or_default());
+    }
 }
 
 /// A `--district` that names no district of the submissions (by code or name) is a usage

@@ -37,8 +37,7 @@ fn one(file: &Path, check: bool, keywords: Option<Keywords>, lang: Lang) -> u8 {
     let text = match std::fs::read_to_string(file) {
         Ok(text) => text,
         Err(e) => {
-            let reason = crate::diagnostics::render::localize(lang, &crate::check::io_reason(&e), &[]);
-            let args = [("path", name), ("reason", reason)];
+            let args = [("path", name), ("reason", super::io_reason(lang, &e))];
             eprintln!("{}", catalog::text(lang, "cli.unreadable", &args).unwrap_or_default());
             return UNUSABLE;
         }
@@ -54,8 +53,7 @@ fn one(file: &Path, check: bool, keywords: Option<Keywords>, lang: Lang) -> u8 {
         Ok(formatted) => match std::fs::write(file, formatted) {
             Ok(()) => OK,
             Err(e) => {
-                let reason = crate::diagnostics::render::localize(lang, &crate::check::io_reason(&e), &[]);
-                let args = [("path", name), ("reason", reason)];
+                let args = [("path", name), ("reason", super::io_reason(lang, &e))];
                 eprintln!("{}", catalog::text(lang, "cli.unwritable", &args).unwrap_or_default());
                 UNUSABLE
             }

@@ -42,8 +42,7 @@ pub fn rules_path(given: Option<PathBuf>) -> PathBuf {
 /// Loads a rule set; when it cannot be read, says why and gives the exit code.
 pub fn open(path: &Path, lang: Lang) -> Result<RuleSet, u8> {
     load::load(path).map_err(|e| {
-        let reason = crate::diagnostics::render::localize(lang, &crate::check::io_reason(&e), &[]);
-        let args = [("path", path.display().to_string()), ("reason", reason)];
+        let args = [("path", path.display().to_string()), ("reason", io_reason(lang, &e))];
         eprintln!("{}", catalog::text(lang, "cli.unreadable", &args).unwrap_or_default());
         UNUSABLE
     })
@@ -108,13 +107,19 @@ pub fn refuse_input(path: &Path, inputs: &[PathBuf]) -> std::io::Result<()> {
     if inputs.iter().any(same) { Err(std::io::Error::other("@io.output_is_input")) } else { Ok(()) }
 }
 
+/// Why a file could not be read or written, in the user's language where the catalogs have
+/// words for it.
+pub fn io_reason(lang: Lang, e: &std::io::Error) -> String {
+    render::localize(lang, &crate::check::io_reason(e), &[])
+}
+
 /// The exit code of a failed write, said on standard error; a reader of standard output that
 /// stopped early (`| head`) has what it wanted.
 pub fn written(result: std::io::Result<()>, output: Option<&Path>, lang: Lang) -> Result<(), u8> {
     match result {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             let path = output.map_or("-".to_string(), |p| p.display().to_string());
-            let params = [("path", path), ("reason", render::localize(lang, &e.to_string(), &[]))];
+            let params = [("path", path), ("reason", io_reason(lang, &e))];
             eprintln!("{}", catalog::text(lang, "cli.unwritable", &params).unwrap_or_default());
             Err(UNUSABLE)
         }
