@@ -52,7 +52,7 @@ fn run_one(model: &Model, t: usize, test: &TestDef) -> Vec<CaseResult> {
         .filter_map(|(n, v)| parse_decimal(v).map(|d| (n.clone(), d)))
         .collect::<Vec<(String, Decimal)>>();
     let mut results = Vec::new();
-    let shared = std::sync::Arc::new(Dataset::default());
+    let dataset = std::sync::Arc::new(dataset);
     for (e, x) in test.expectations.iter().enumerate() {
         let options = JudgeOptions {
             as_of: Some(as_of),
@@ -71,12 +71,8 @@ fn run_one(model: &Model, t: usize, test: &TestDef) -> Vec<CaseResult> {
             expectation: e,
             expected: x.status,
             verdict: chosen,
-            dataset: shared.clone(),
+            dataset: dataset.clone(),
         });
-    }
-    let dataset = std::sync::Arc::new(dataset);
-    for r in &mut results {
-        r.dataset = dataset.clone();
     }
     results
 }
