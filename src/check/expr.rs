@@ -107,7 +107,7 @@ impl<'a> Checker<'a> {
                 self.expect_bool(&c_ty, c.span);
                 let (t_ir, t_ty) = self.expr(t, ctx);
                 let (f_ir, f_ty) = self.expr(f, ctx);
-                let ty = self.unify(&t_ty, &f_ty, t.span, f.span);
+                let ty = self.unify(&t_ty, &f_ty, (t.span, f.span), &[]);
                 (mk(ExprKind::If(Box::new(c_ir), Box::new(t_ir), Box::new(f_ir))), ty)
             }
             ast::ExprKind::Call(name, args) => self.call(name, args, span, ctx),
@@ -148,27 +148,20 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// A unit mismatch just reported where a side is a parameter: the parameter's line, where
-    /// its unit is written (and where it is most likely wrong), is shown with it.
-    /// Only a mismatch reported after the first `before` diagnostics (by the comparison just
-    /// checked) is concerned.
-    fn unit_of_param(&mut self, before: usize, sides: [&Expr; 2], ctx: &Ctx<'_>) {
-        let Some(last) =
-            self.diags.0.get_mut(before..).and_then(|new| new.iter_mut().rfind(|d| d.code == Code::UnitMismatch))
-        else {
-            return;
+    /// Where the units of the sides that are parameters are written (their defaults or the
+    /// unit after `:`): a unit mismatch with a parameter shows that place too, where the unit
+    /// is most likely wrong.
+    fn param_units(sides: [&Expr; 2], ctx: &Ctx<'_>) -> Vec<Span> {
+        let unit_span = |side: &Expr| match side.kind {
+            ExprKind::Param(p) => ctx.params.get(p).map(|param| param.unit_span),
+            _ => None,
         };
-        for side in sides {
-            if let ExprKind::Param(p) = side.kind
-                && let Some(param) = ctx.params.get(p)
-            {
-                last.secondary.push((param.unit_span, "param"));
-            }
-        }
+        sides.into_iter().filter_map(unit_span).collect()
     }
 
-    /// The common type of two values that meet (`if` branches, `+`, comparisons).
-    fn unify(&mut self, a: &ValueType, b: &ValueType, a_span: Span, b_span: Span) -> ValueType {
+    /// The common type of two values that meet (`if` branches, `+`, comparisons); `units_at`:
+    /// further places a unit mismatch shows (see [`Checker::param_units`]).
+    fn unify(&mut self, a: &ValueType, b: &ValueType, (a_span, b_span): (Span, Span), units_at: &[Span]) -> ValueType {
         use ValueType::*;
         match (a, b) {
             (Error, _) | (_, Error) => Error,
@@ -178,12 +171,14 @@ impl<'a> Checker<'a> {
                 } else if *lb || self.model.units.compatible(ua, ub) {
                     if ua.is_one() { b.clone() } else { a.clone() }
                 } else {
-                    self.error(
-                        Diagnostic::new(Code::UnitMismatch, b_span)
-                            .arg("left", ua.to_string())
-                            .arg("right", ub.to_string())
-                            .with(a_span, "related"),
-                    );
+                    let mut d = Diagnostic::new(Code::UnitMismatch, b_span)
+                        .arg("left", ua.to_string())
+                        .arg("right", ub.to_string())
+                        .with(a_span, "related");
+                    for &at in units_at {
+                        d = d.with(at, "param");
+                    }
+                    self.error(d);
                     Error
                 }
             }
@@ -211,9 +206,7 @@ impl<'a> Checker<'a> {
                 ValueType::Bool
             }
             BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
-                let before = self.diags.0.len();
-                let common = self.unify(&lt, &rt, l.span, r.span);
-                self.unit_of_param(before, [&l_ir, &r_ir], ctx);
+                let common = self.unify(&lt, &rt, (l.span, r.span), &Self::param_units([&l_ir, &r_ir], ctx));
                 self.percent_scale(&lt, &l_ir, &rt, r.span);
                 self.percent_scale(&rt, &r_ir, &lt, l.span);
                 if let ValueType::Enum(variants) = &common {
@@ -246,10 +239,7 @@ impl<'a> Checker<'a> {
                 self.expect_number(&rt, r.span);
                 match (&lt, &rt) {
                     (ValueType::Number { .. }, ValueType::Number { .. }) => {
-                        let before = self.diags.0.len();
-                        let common = self.unify(&lt, &rt, l.span, r.span);
-                        self.unit_of_param(before, [&l_ir, &r_ir], ctx);
-                        common
+                        self.unify(&lt, &rt, (l.span, r.span), &Self::param_units([&l_ir, &r_ir], ctx))
                     }
                     _ => ValueType::Error,
                 }
@@ -580,7 +570,7 @@ impl<'a> Checker<'a> {
                 let s = ir.span;
                 value_type = Some(match value_type.take() {
                     None => (t.clone(), s),
-                    Some((prev, ps)) => (self.unify(&prev, t, ps, s), ps),
+                    Some((prev, ps)) => (self.unify(&prev, t, (ps, s), &[]), ps),
                 });
             }
             parts.push(AggPart { scope, value: value.map(|(e, _)| e), filter });
