@@ -97,9 +97,9 @@ fn read_table(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Table> {
     let bytes = super::read_limited(path, shown, max_bytes, sources, diagnostics)?;
-    let text = match decode(&bytes, encoding) {
+    let text = match decode(bytes, encoding) {
         Ok(decoded) => decoded.text,
-        Err(super::text::DecodeError::Invalid { offset, encoding }) => {
+        Err(super::text::Undecodable { error: super::text::DecodeError::Invalid { offset, encoding }, bytes }) => {
             let (file, at) = super::lossy_source(path, shown, &bytes, offset, sources);
             let d = Diagnostic::new(Code::Undecodable, Span::new(file, at, at + 1)).arg("encoding", encoding);
             diagnostics.push(d);

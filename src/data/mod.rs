@@ -190,9 +190,9 @@ fn parse_file(file: FileId, path: &Path, format: Format, checked: &Checked, opti
             return parsed;
         }
     };
-    let text = match text::decode(&bytes, options.encoding) {
+    let text = match text::decode(bytes, options.encoding) {
         Ok(decoded) => decoded.text,
-        Err(text::DecodeError::Invalid { offset, encoding }) => {
+        Err(text::Undecodable { error: text::DecodeError::Invalid { offset, encoding }, bytes }) => {
             let at = String::from_utf8_lossy(&bytes[..offset.min(bytes.len())]).len();
             parsed.text = crate::source::Text::new(String::from_utf8_lossy(&bytes).into_owned());
             parsed
@@ -298,7 +298,8 @@ fn read_bytes(path: &Path, max_bytes: u64) -> Result<Vec<u8>, ReadError> {
         return Err(ReadError::TooLarge { size: meta.len(), limit: max_bytes });
     }
     let file = std::fs::File::open(path).map_err(|e| ReadError::Io(crate::check::io_reason(&e)))?;
-    let mut bytes = Vec::new();
+    // Room for the whole file at once (and one byte more, to see that it did not grow).
+    let mut bytes = Vec::with_capacity(meta.len().min(max_bytes) as usize + 1);
     file.take(max_bytes + 1).read_to_end(&mut bytes).map_err(|e| ReadError::Io(crate::check::io_reason(&e)))?;
     if bytes.len() as u64 > max_bytes {
         return Err(ReadError::TooLarge { size: bytes.len() as u64, limit: max_bytes });

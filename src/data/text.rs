@@ -29,49 +29,70 @@ pub enum DecodeError {
     Invalid { offset: usize, encoding: &'static str },
 }
 
+/// Bytes that do not decode, given back with why.
+#[derive(Debug)]
+pub struct Undecodable {
+    pub error: DecodeError,
+    pub bytes: Vec<u8>,
+}
+
 /// Decodes bytes; a byte-order mark is removed (and, with `Auto`, decides the encoding).
-pub fn decode(bytes: &[u8], choice: TextEncoding) -> Result<Decoded, DecodeError> {
-    let (bom_encoding, bom_len) = match Encoding::for_bom(bytes) {
+/// UTF-8 without a byte-order mark — nearly every file — becomes the text without a copy.
+pub fn decode(mut bytes: Vec<u8>, choice: TextEncoding) -> Result<Decoded, Undecodable> {
+    let (bom_encoding, bom_len) = match Encoding::for_bom(&bytes) {
         Some((e, len)) => (Some(e), len),
         None => (None, 0),
     };
-    let body = &bytes[bom_len..];
-    let encoding: &'static Encoding = match choice {
-        TextEncoding::Utf8 => UTF_8,
-        TextEncoding::Gb18030 | TextEncoding::Gbk => GB18030,
-        TextEncoding::Auto => match bom_encoding {
-            Some(e) => e,
-            None if std::str::from_utf8(body).is_ok() => UTF_8,
-            None => GB18030,
-        },
+    let undecodable = |offset: usize, encoding, bytes| {
+        Err(Undecodable { error: DecodeError::Invalid { offset: bom_len + offset, encoding }, bytes })
     };
-    if choice == TextEncoding::Auto && bom_encoding.is_none() && encoding == GB18030 {
-        // Neither UTF-8 nor GB18030: the file was most likely meant as UTF-8; say where it breaks.
-        if let Some(text) = GB18030.decode_without_bom_handling_and_without_replacement(body) {
-            return Ok(Decoded { text: text.into_owned(), encoding: "GB18030" });
-        }
-        let offset = std::str::from_utf8(body).err().map_or(0, |e| e.valid_up_to());
-        return Err(DecodeError::Invalid { offset: bom_len + offset, encoding: "UTF-8" });
-    }
-    if encoding == UTF_8 {
-        return match std::str::from_utf8(body) {
-            Ok(s) => Ok(Decoded { text: s.to_string(), encoding: "UTF-8" }),
-            Err(e) => Err(DecodeError::Invalid { offset: bom_len + e.valid_up_to(), encoding: "UTF-8" }),
+    let utf8 = match choice {
+        TextEncoding::Utf8 => true,
+        TextEncoding::Auto => bom_encoding.is_none_or(|e| e == UTF_8),
+        TextEncoding::Gb18030 | TextEncoding::Gbk => false,
+    };
+    if utf8 {
+        let bad = if bom_len == 0 {
+            match String::from_utf8(bytes) {
+                Ok(text) => return Ok(Decoded { text, encoding: "UTF-8" }),
+                Err(e) => {
+                    let offset = e.utf8_error().valid_up_to();
+                    bytes = e.into_bytes();
+                    offset
+                }
+            }
+        } else {
+            match std::str::from_utf8(&bytes[bom_len..]) {
+                Ok(text) => return Ok(Decoded { text: text.to_string(), encoding: "UTF-8" }),
+                Err(e) => e.valid_up_to(),
+            }
         };
+        // Without a byte-order mark or a chosen encoding, GB18030 is tried next.
+        if choice == TextEncoding::Utf8 || bom_encoding.is_some() {
+            return undecodable(bad, "UTF-8", bytes);
+        }
     }
+    let encoding = match (choice, bom_encoding) {
+        (TextEncoding::Auto, Some(e)) => e,
+        _ => GB18030,
+    };
+    let body = &bytes[bom_len..];
     let name = match encoding {
         e if e == UTF_16LE => "UTF-16LE",
         e if e == UTF_16BE => "UTF-16BE",
         _ => "GB18030",
     };
-    match encoding.decode_without_bom_handling_and_without_replacement(body) {
-        Some(text) => Ok(Decoded { text: text.into_owned(), encoding: name }),
-        None => {
-            let (_, had_errors) = encoding.decode_without_bom_handling(body);
-            let offset = if had_errors { first_bad_offset(encoding, body) } else { 0 };
-            Err(DecodeError::Invalid { offset: bom_len + offset, encoding: name })
-        }
+    if let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(body) {
+        return Ok(Decoded { text: text.into_owned(), encoding: name });
     }
+    if choice == TextEncoding::Auto && bom_encoding.is_none() {
+        // Neither UTF-8 nor GB18030: the file was most likely meant as UTF-8; say where it breaks.
+        let offset = std::str::from_utf8(body).err().map_or(0, |e| e.valid_up_to());
+        return undecodable(offset, "UTF-8", bytes);
+    }
+    let (_, had_errors) = encoding.decode_without_bom_handling(body);
+    let offset = if had_errors { first_bad_offset(encoding, body) } else { 0 };
+    undecodable(offset, name, bytes)
 }
 
 /// The offset of the first byte that does not decode.
@@ -91,7 +112,7 @@ mod tests {
 
     #[test]
     fn removes_a_utf8_bom() {
-        let d = decode(b"\xEF\xBB\xBF{\"a\":1}", TextEncoding::Auto).expect("decodes");
+        let d = decode(b"\xEF\xBB\xBF{\"a\":1}".to_vec(), TextEncoding::Auto).expect("decodes");
         assert_eq!(d.text, "{\"a\":1}");
         assert_eq!(d.encoding, "UTF-8");
     }
@@ -99,14 +120,15 @@ mod tests {
     #[test]
     fn falls_back_to_gb18030() {
         let (bytes, _, _) = GB18030.encode("津南区,双港镇");
-        let d = decode(&bytes, TextEncoding::Auto).expect("decodes");
+        let d = decode(bytes.into_owned(), TextEncoding::Auto).expect("decodes");
         assert_eq!(d.text, "津南区,双港镇");
         assert_eq!(d.encoding, "GB18030");
     }
 
     #[test]
     fn reports_invalid_utf8_when_utf8_is_chosen() {
-        let err = decode(b"ab\xFFcd", TextEncoding::Utf8).expect_err("invalid");
-        assert_eq!(err, DecodeError::Invalid { offset: 2, encoding: "UTF-8" });
+        let err = decode(b"ab\xFFcd".to_vec(), TextEncoding::Utf8).expect_err("invalid");
+        assert_eq!(err.error, DecodeError::Invalid { offset: 2, encoding: "UTF-8" });
+        assert_eq!(err.bytes, b"ab\xFFcd");
     }
 }

@@ -5,8 +5,6 @@
 
 use std::fmt::Write as _;
 
-use std::collections::HashMap;
-
 use super::{View, Viewer, is_failure, status_word};
 use crate::check::model::{Kind, RuleId, RuleSeverity, Status};
 use crate::data::instance::{Date, InstanceId};
@@ -46,7 +44,7 @@ pub struct Failing {
 /// counts and, per failing rule, its count, first failure and the next few subjects.
 pub struct Digest {
     strict: bool,
-    groups: HashMap<InstanceId, Pending>,
+    groups: foldhash::HashMap<InstanceId, Pending>,
     as_of: Option<Date>,
 }
 
@@ -55,7 +53,7 @@ struct Pending {
     order: (bool, String),
     name: String,
     counts: [usize; 6],
-    rules: HashMap<RuleId, Rule>,
+    rules: foldhash::HashMap<RuleId, Rule>,
 }
 
 /// A failing rule while verdicts are counted: the first failure (without its derivation
@@ -68,7 +66,7 @@ struct Rule {
 
 impl Digest {
     pub fn new(strict: bool) -> Self {
-        Digest { strict, groups: HashMap::new(), as_of: None }
+        Digest { strict, groups: Default::default(), as_of: None }
     }
 
     /// Counts a verdict of a subject grouped under `group` ([`Viewer::group_of`]).
@@ -76,7 +74,7 @@ impl Digest {
         self.as_of = self.as_of.max(Some(v.as_of));
         let pending = self.groups.entry(group).or_insert_with(|| {
             let subject = viewer.subject(group);
-            Pending { order: subject.group_order, name: subject.group, counts: [0; 6], rules: HashMap::new() }
+            Pending { order: subject.group_order, name: subject.group, counts: [0; 6], rules: Default::default() }
         });
         if let Some(i) = Status::ALL.iter().position(|(_, s)| *s == v.status) {
             pending.counts[i] += 1;

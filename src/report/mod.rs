@@ -343,6 +343,12 @@ impl Viewer<'_> {
         group
     }
 
+    /// [`Viewer::group_of`] of every instance, found once for a report that groups many
+    /// verdicts: indexed by instance.
+    pub fn groups(&self) -> Vec<InstanceId> {
+        (0..self.dataset.instances.len() as InstanceId).map(|i| self.group_of(i)).collect()
+    }
+
     fn key(&self, id: InstanceId) -> Option<String> {
         crate::eval::cases::key_of(self.model, self.dataset, id)
     }

@@ -304,6 +304,7 @@ impl Report<'_> {
         for list in &mut responsible {
             list.sort_by_key(|(i, lead)| (!*lead, *i));
         }
+        let group_of = self.viewer.groups();
         let mut groups: HashMap<InstanceId, ((bool, String), html::District)> = HashMap::new();
         let (mut counts, mut as_of, mut failed) = ([0; 6], None, false);
         self.engine.judge_in_parallel(
@@ -313,7 +314,7 @@ impl Report<'_> {
                 let made: Vec<_> = verdicts
                     .into_iter()
                     .map(|v| {
-                        let group = self.viewer.group_of(v.subject);
+                        let group = group_of[v.subject as usize];
                         let (rule, status, date) = (v.rule, v.status, v.as_of);
                         let view = (status != Status::Pass && status != Status::NotApplicable).then(|| {
                             let mut v = self.explained(judge, v);
@@ -448,8 +449,9 @@ impl Report<'_> {
     /// explanations; verdicts are counted as they are made, not kept.
     fn human(&self, out: &mut dyn Write) -> Written {
         let mut digest = super::human::Digest::new(self.settings.strict);
+        let groups = self.viewer.groups();
         self.engine.verdicts(self.submissions, &self.traced(false), |v| {
-            digest.add(self.viewer, self.viewer.group_of(v.subject), v);
+            digest.add(self.viewer, groups[v.subject as usize], v);
         });
         let failed = digest.failed();
         let (groups, as_of) = digest.finish(self.viewer, &mut self.engine.judge(self.submissions, self.options));
