@@ -2,6 +2,7 @@
 //! through a [`Span`] (file id + byte range). Line and column are computed only when rendering.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// Index of a file in a [`SourceMap`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -43,9 +44,14 @@ pub struct SourceFile {
     /// The name shown to users (the path as given, with `/` separators).
     pub name: String,
     pub path: PathBuf,
+    /// The text; empty once let go ([`Text::let_go`]): [`SourceMap::shown`] reads it again.
     pub text: String,
+    /// The length of the text in bytes, let go or not.
+    len: usize,
     /// Byte offsets of line starts, as `u32`: spans are `u32` offsets too.
     line_starts: Vec<u32>,
+    /// Of a text let go: the lines that hold more than ASCII, by index, with their text.
+    wide: Option<Vec<(u32, Box<str>)>>,
 }
 
 impl SourceFile {
@@ -53,8 +59,15 @@ impl SourceFile {
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let line = self.line_starts.partition_point(|&s| s as usize <= offset).saturating_sub(1);
         let start = self.line_starts[line] as usize;
-        let end = offset.min(self.text.len());
-        let column = self.text.get(start..end).map_or(1, |s| s.chars().count() + 1);
+        let end = offset.min(self.len);
+        let column = match &self.wide {
+            None => self.text.get(start..end).map_or(1, |s| s.chars().count() + 1),
+            // An ASCII line counts a character per byte.
+            Some(wide) => match wide.binary_search_by_key(&(line as u32), |(l, _)| *l) {
+                Ok(i) => wide[i].1.get(..end.saturating_sub(start)).map_or(1, |s| s.chars().count() + 1),
+                Err(_) => end.saturating_sub(start) + 1,
+            },
+        };
         (line + 1, column)
     }
 
@@ -65,7 +78,54 @@ impl SourceFile {
 
     /// Byte offset where the 1-based `line` starts.
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts.get(line.saturating_sub(1)).map_or(self.text.len(), |&s| s as usize)
+        self.line_starts.get(line.saturating_sub(1)).map_or(self.len, |&s| s as usize)
+    }
+
+    /// The length of the text in bytes.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The text read again from the file, if it is still the one loaded: the same length and
+    /// lines, and the same lines beyond ASCII (so that every offset falls where it fell).
+    fn read_again(&self) -> Option<String> {
+        let text = String::from_utf8(std::fs::read(&self.path).ok()?).ok()?;
+        let same = text.len() == self.len
+            && line_starts(&text) == self.line_starts
+            && wide_lines(&text, &self.line_starts) == *self.wide.as_ref()?;
+        same.then_some(text)
+    }
+}
+
+/// A file's text to show, held or read again.
+#[derive(Debug)]
+pub enum Shown<'a> {
+    Held(&'a str),
+    Read(Arc<str>),
+}
+
+impl std::ops::Deref for Shown<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            Shown::Held(text) => text,
+            Shown::Read(text) => text,
+        }
+    }
+}
+
+/// The last text read again, for the next snippet of the same file.
+#[derive(Debug, Default)]
+struct ReadAgain(Mutex<Option<(FileId, Arc<str>)>>);
+
+impl Clone for ReadAgain {
+    fn clone(&self) -> Self {
+        ReadAgain::default()
     }
 }
 
@@ -73,6 +133,7 @@ impl SourceFile {
 #[derive(Clone, Debug, Default)]
 pub struct SourceMap {
     files: Vec<SourceFile>,
+    read_again: ReadAgain,
 }
 
 impl SourceMap {
@@ -86,8 +147,10 @@ impl SourceMap {
         self.files.push(SourceFile {
             name: name.into().replace('\\', "/"),
             path: path.as_ref().to_path_buf(),
+            len: text.len(),
             line_starts: line_starts(&text),
             text,
+            wide: None,
         });
         id
     }
@@ -96,7 +159,9 @@ impl SourceMap {
     pub fn set_text(&mut self, id: FileId, text: Text) {
         let file = &mut self.files[id.0 as usize];
         file.line_starts = text.line_starts;
+        file.len = text.len;
         file.text = text.text;
+        file.wide = text.wide;
     }
 
     pub fn get(&self, id: FileId) -> &SourceFile {
@@ -105,6 +170,24 @@ impl SourceMap {
 
     pub fn text(&self, span: Span) -> &str {
         self.get(span.file).text.get(span.range()).unwrap_or("")
+    }
+
+    /// A file's text to show in a snippet: held, or read again if it was let go and the file
+    /// is still the one loaded; else empty (a snippet is then shown without its lines).
+    pub fn shown(&self, id: FileId) -> Shown<'_> {
+        let file = self.get(id);
+        if file.wide.is_none() {
+            return Shown::Held(&file.text);
+        }
+        let mut last = self.read_again.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((at, text)) = last.as_ref()
+            && *at == id
+        {
+            return Shown::Read(text.clone());
+        }
+        let text: Arc<str> = file.read_again().map_or_else(|| Arc::from(""), Arc::from);
+        *last = Some((id, text.clone()));
+        Shown::Read(text)
     }
 
     /// How many files the map holds.
@@ -130,13 +213,34 @@ impl SourceMap {
 #[derive(Clone, Debug)]
 pub struct Text {
     text: String,
+    len: usize,
     line_starts: Vec<u32>,
+    wide: Option<Vec<(u32, Box<str>)>>,
 }
 
 impl Text {
     pub fn new(text: String) -> Text {
-        Text { line_starts: line_starts(&text), text }
+        Text { len: text.len(), line_starts: line_starts(&text), text, wide: None }
     }
+
+    /// The lines of a text that is the file's bytes as they are, without the text: a
+    /// submission is not held twice, as text and as data. Columns are counted from the lines
+    /// beyond ASCII, which are kept; a snippet reads the file again ([`SourceMap::shown`]).
+    pub fn let_go(text: String) -> Text {
+        let line_starts = line_starts(&text);
+        let wide = Some(wide_lines(&text, &line_starts));
+        Text { len: text.len(), line_starts, text: String::new(), wide }
+    }
+}
+
+/// The lines of `text` that hold a byte beyond ASCII, by index, with their text.
+fn wide_lines(text: &str, line_starts: &[u32]) -> Vec<(u32, Box<str>)> {
+    let line = |(i, &start): (usize, &u32)| {
+        let end = line_starts.get(i + 1).map_or(text.len(), |&next| next as usize - 1);
+        let line = text.get(start as usize..end).unwrap_or_default();
+        (!line.is_ascii()).then(|| (i as u32, line.into()))
+    };
+    line_starts.iter().enumerate().filter_map(line).collect()
 }
 
 /// The byte offset of the start of every line.
@@ -145,4 +249,47 @@ fn line_starts(text: &str) -> Vec<u32> {
     // A search for a byte, not a loop over bytes: the standard library's `memchr`.
     starts.extend(text.match_indices('\n').map(|(i, _)| (i + 1) as u32));
     starts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "{\r\n  \"name\": \"春华社区\", \"households\": 3655,\n  \"n\": 1\n}\n名";
+
+    fn file_with(text: &str, tag: &str) -> (PathBuf, SourceMap, FileId) {
+        let path = std::env::temp_dir().join(format!("plancheck-source-{}-{tag}.json", std::process::id()));
+        std::fs::write(&path, text).expect("temporary file");
+        let mut sources = SourceMap::new();
+        let id = sources.add("f.json", &path, String::new());
+        sources.set_text(id, Text::let_go(text.to_string()));
+        (path, sources, id)
+    }
+
+    #[test]
+    fn a_text_let_go_places_every_offset_where_the_text_does() {
+        let mut held = SourceMap::new();
+        let kept = held.add("f.json", "f.json", TEXT.to_string());
+        let (path, sources, id) = file_with(TEXT, "places");
+        assert!(sources.get(id).text.is_empty());
+        for offset in (0..=TEXT.len()).filter(|&o| TEXT.is_char_boundary(o)) {
+            assert_eq!(sources.get(id).line_col(offset), held.get(kept).line_col(offset), "offset {offset}");
+        }
+        assert_eq!(sources.get(id).line_start(4), held.get(kept).line_start(4));
+        let _ = std::fs::remove_file(path);
+    }
+
+    #[test]
+    fn a_text_let_go_is_read_again_only_while_the_file_is_the_one_loaded() {
+        let (path, sources, id) = file_with(TEXT, "again");
+        assert_eq!(&*sources.shown(id), TEXT);
+        // The same length, a line more: not the file loaded.
+        let (path2, changed, id2) = file_with(TEXT, "changed");
+        std::fs::write(&path2, TEXT.replacen(' ', "\n", 1)).expect("rewrite");
+        assert_eq!(&*changed.shown(id2), "");
+        // Gone: nothing to show, and no panic.
+        std::fs::remove_file(&path).expect("remove");
+        assert_eq!(&*sources.clone().shown(id), "");
+        let _ = std::fs::remove_file(path2);
+    }
 }

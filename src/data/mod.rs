@@ -190,8 +190,8 @@ fn parse_file(file: FileId, path: &Path, format: Format, checked: &Checked, opti
             return parsed;
         }
     };
-    let text = match text::decode(bytes, options.encoding) {
-        Ok(decoded) => decoded.text,
+    let (text, verbatim) = match text::decode(bytes, options.encoding) {
+        Ok(decoded) => (decoded.text, decoded.verbatim),
         Err(text::Undecodable { error: text::DecodeError::Invalid { offset, encoding }, bytes }) => {
             let at = String::from_utf8_lossy(&bytes[..offset.min(bytes.len())]).len();
             parsed.text = crate::source::Text::new(String::from_utf8_lossy(&bytes).into_owned());
@@ -215,7 +215,12 @@ fn parse_file(file: FileId, path: &Path, format: Format, checked: &Checked, opti
         }
         Err(ds) => parsed.diagnostics.extend(ds),
     }
-    parsed.text = crate::source::Text::new(text);
+    // A file without a problem is not held as text beside its data: only its lines are kept,
+    // to place what the reports point at (it is read again for a snippet).
+    parsed.text = match verbatim && parsed.diagnostics.is_empty() {
+        true => crate::source::Text::let_go(text),
+        false => crate::source::Text::new(text),
+    };
     parsed
 }
 

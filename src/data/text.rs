@@ -20,6 +20,8 @@ pub enum TextEncoding {
 pub struct Decoded {
     pub text: String,
     pub encoding: &'static str,
+    /// Whether the text is the file's bytes as they are (UTF-8 without a byte-order mark).
+    pub verbatim: bool,
 }
 
 /// Why bytes could not be turned into text.
@@ -54,7 +56,7 @@ pub fn decode(mut bytes: Vec<u8>, choice: TextEncoding) -> Result<Decoded, Undec
     if utf8 {
         let bad = if bom_len == 0 {
             match String::from_utf8(bytes) {
-                Ok(text) => return Ok(Decoded { text, encoding: "UTF-8" }),
+                Ok(text) => return Ok(Decoded { text, encoding: "UTF-8", verbatim: true }),
                 Err(e) => {
                     let offset = e.utf8_error().valid_up_to();
                     bytes = e.into_bytes();
@@ -63,7 +65,7 @@ pub fn decode(mut bytes: Vec<u8>, choice: TextEncoding) -> Result<Decoded, Undec
             }
         } else {
             match std::str::from_utf8(&bytes[bom_len..]) {
-                Ok(text) => return Ok(Decoded { text: text.to_string(), encoding: "UTF-8" }),
+                Ok(text) => return Ok(Decoded { text: text.to_string(), encoding: "UTF-8", verbatim: false }),
                 Err(e) => e.valid_up_to(),
             }
         };
@@ -83,7 +85,7 @@ pub fn decode(mut bytes: Vec<u8>, choice: TextEncoding) -> Result<Decoded, Undec
         _ => "GB18030",
     };
     if let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(body) {
-        return Ok(Decoded { text: text.into_owned(), encoding: name });
+        return Ok(Decoded { text: text.into_owned(), encoding: name, verbatim: false });
     }
     if choice == TextEncoding::Auto && bom_encoding.is_none() {
         // Neither UTF-8 nor GB18030: the file was most likely meant as UTF-8; say where it breaks.

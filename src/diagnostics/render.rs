@@ -7,7 +7,7 @@ use miette::{
 };
 
 use super::{Diagnostic, Lang, Severity, catalog};
-use crate::source::{SourceMap, Span};
+use crate::source::{Shown, SourceMap, Span};
 
 /// The message, label, help and secondary labels of a diagnostic in `lang`.
 pub struct Texts {
@@ -113,10 +113,10 @@ const WINDOW: usize = 40;
 fn on_long_line(sources: &SourceMap, span: Span) -> bool {
     let file = sources.get(span.file);
     let starts = file.line_starts();
-    let at = (span.start as usize).min(file.text.len());
+    let at = (span.start as usize).min(file.len());
     let line = starts.partition_point(|&s| s as usize <= at).saturating_sub(1);
     let start = starts.get(line).map_or(0, |&s| s as usize);
-    let end = starts.get(line + 1).map_or(file.text.len(), |&s| s as usize);
+    let end = starts.get(line + 1).map_or(file.len(), |&s| s as usize);
     end.saturating_sub(start) > LONG_LINE
 }
 
@@ -132,10 +132,14 @@ fn compact(
 ) -> String {
     let file = sources.get(span.file);
     let (line, column) = file.line_col(span.start as usize);
-    let at = (span.start as usize).min(file.text.len());
-    let before: String = file.text[..at].chars().rev().take_while(|c| *c != '\n').take(WINDOW).collect();
+    let text = sources.shown(span.file);
+    let mut at = (span.start as usize).min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before: String = text[..at].chars().rev().take_while(|c| *c != '\n').take(WINDOW).collect();
     let before: String = before.chars().rev().collect();
-    let after: String = file.text[at..].chars().take_while(|c| *c != '\n').take(WINDOW).collect();
+    let after: String = text[at..].chars().take_while(|c| *c != '\n').take(WINDOW).collect();
     let clean = |s: &str| s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>();
     let glyph = if error { "×" } else { "⚠" };
     let mut out = format!("  {glyph} {code}: {message}\n   ╭─[{}:{line}:{column}]\n", file.name);
@@ -248,7 +252,7 @@ pub fn render_finding(f: &Finding<'_>) -> String {
         message: f.message.clone(),
         severity: if f.error { miette::Severity::Error } else { miette::Severity::Warning },
         help: f.help.clone(),
-        source: source.unwrap_or(Source { name: "", text: "", lines: &[] }),
+        source: source.unwrap_or(Source { name: "", text: Shown::Held(""), lines: &[] }),
         labels,
         related: f.related.iter().map(|(span, label)| snippet(*span, label.clone(), false)).collect(),
     };
@@ -269,7 +273,7 @@ fn source_span(span: Span) -> SourceSpan {
 #[derive(Debug)]
 struct Source<'s> {
     name: &'s str,
-    text: &'s str,
+    text: Shown<'s>,
     /// Where each line of `text` starts, so that only the lines around a span are read.
     lines: &'s [u32],
 }
@@ -277,7 +281,7 @@ struct Source<'s> {
 impl<'s> Source<'s> {
     fn of(sources: &'s SourceMap, file: crate::source::FileId) -> Self {
         let f = sources.get(file);
-        Source { name: &f.name, text: &f.text, lines: f.line_starts() }
+        Source { name: &f.name, text: sources.shown(file), lines: f.line_starts() }
     }
 }
 
