@@ -50,8 +50,23 @@ pub struct SourceFile {
     len: usize,
     /// Byte offsets of line starts, as `u32`: spans are `u32` offsets too.
     line_starts: Vec<u32>,
-    /// Of a text let go: the lines that hold more than ASCII, by index, with their text.
-    wide: Option<Vec<(u32, Box<str>)>>,
+    /// Of a text let go: what is kept of it.
+    wide: Option<LetGo>,
+}
+
+/// What is kept of a text let go: the lines that hold more than ASCII, by index, with their
+/// text (to count columns in characters), and a fingerprint of the whole (to know the file
+/// is still the one loaded when it is read again).
+#[derive(Clone, Debug)]
+struct LetGo {
+    lines: Vec<(u32, Box<str>)>,
+    fingerprint: u64,
+}
+
+/// A fingerprint of a text, the same in every run.
+fn fingerprint(text: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::quality::FixedState::with_seed(0).hash_one(text.as_bytes())
 }
 
 impl SourceFile {
@@ -63,8 +78,8 @@ impl SourceFile {
         let column = match &self.wide {
             None => self.text.get(start..end).map_or(1, |s| s.chars().count() + 1),
             // An ASCII line counts a character per byte.
-            Some(wide) => match wide.binary_search_by_key(&(line as u32), |(l, _)| *l) {
-                Ok(i) => wide[i].1.get(..end.saturating_sub(start)).map_or(1, |s| s.chars().count() + 1),
+            Some(wide) => match wide.lines.binary_search_by_key(&(line as u32), |(l, _)| *l) {
+                Ok(i) => wide.lines[i].1.get(..end.saturating_sub(start)).map_or(1, |s| s.chars().count() + 1),
                 Err(_) => end.saturating_sub(start) + 1,
             },
         };
@@ -90,14 +105,12 @@ impl SourceFile {
         self.len == 0
     }
 
-    /// The text read again from the file, if it is still the one loaded: the same length and
-    /// lines, and the same lines beyond ASCII (so that every offset falls where it fell).
+    /// The text read again from the file, if it is still the one loaded (the same length and
+    /// fingerprint).
     fn read_again(&self) -> Option<String> {
+        let wide = self.wide.as_ref()?;
         let text = String::from_utf8(std::fs::read(&self.path).ok()?).ok()?;
-        let same = text.len() == self.len
-            && line_starts(&text) == self.line_starts
-            && wide_lines(&text, &self.line_starts) == *self.wide.as_ref()?;
-        same.then_some(text)
+        (text.len() == self.len && fingerprint(&text) == wide.fingerprint).then_some(text)
     }
 }
 
@@ -215,7 +228,7 @@ pub struct Text {
     text: String,
     len: usize,
     line_starts: Vec<u32>,
-    wide: Option<Vec<(u32, Box<str>)>>,
+    wide: Option<LetGo>,
 }
 
 impl Text {
@@ -228,7 +241,7 @@ impl Text {
     /// beyond ASCII, which are kept; a snippet reads the file again ([`SourceMap::shown`]).
     pub fn let_go(text: String) -> Text {
         let line_starts = line_starts(&text);
-        let wide = Some(wide_lines(&text, &line_starts));
+        let wide = Some(LetGo { lines: wide_lines(&text, &line_starts), fingerprint: fingerprint(&text) });
         Text { len: text.len(), line_starts, text: String::new(), wide }
     }
 }
