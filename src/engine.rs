@@ -206,8 +206,8 @@ impl Engine {
                 watch(done, total);
             }
         };
-        let run = |judge: &mut Judge<'_>, b| {
-            let mut verdicts = Vec::new();
+        let run = |judge: &mut Judge<'_>, b: Batch| {
+            let mut verdicts = Vec::with_capacity(b.len());
             judge.batch(b, options.trace, &mut |v| verdicts.push(v));
             work(judge, verdicts)
         };

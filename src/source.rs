@@ -248,19 +248,29 @@ impl Text {
 
 /// The lines of `text` that hold a byte beyond ASCII, by index, with their text.
 fn wide_lines(text: &str, line_starts: &[u32]) -> Vec<(u32, Box<str>)> {
-    let line = |(i, &start): (usize, &u32)| {
-        let end = line_starts.get(i + 1).map_or(text.len(), |&next| next as usize - 1);
-        let line = text.get(start as usize..end).unwrap_or_default();
-        (!line.is_ascii()).then(|| (i as u32, line.into()))
-    };
-    line_starts.iter().enumerate().filter_map(line).collect()
+    let mut wide = Vec::new();
+    let mut at = 0;
+    while let Some(found) = first_beyond_ascii(&text.as_bytes()[at..]) {
+        let line = line_starts.partition_point(|&s| s as usize <= at + found).saturating_sub(1);
+        let start = line_starts[line] as usize;
+        let end = line_starts.get(line + 1).map_or(text.len(), |&next| next as usize - 1);
+        wide.push((line as u32, text.get(start..end).unwrap_or_default().into()));
+        at = (end + 1).min(text.len());
+    }
+    wide
+}
+
+/// Where the first byte beyond ASCII is: found a block at a time, most text being ASCII.
+fn first_beyond_ascii(bytes: &[u8]) -> Option<usize> {
+    let from = bytes.chunks(64).position(|block| !block.is_ascii())? * 64;
+    bytes[from..].iter().position(|b| !b.is_ascii()).map(|i| from + i)
 }
 
 /// The byte offset of the start of every line.
 fn line_starts(text: &str) -> Vec<u32> {
     let mut starts = vec![0];
-    // A search for a byte, not a loop over bytes: the standard library's `memchr`.
-    starts.extend(text.match_indices('\n').map(|(i, _)| (i + 1) as u32));
+    // A vectorised search for the byte.
+    starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| (i + 1) as u32));
     starts
 }
 

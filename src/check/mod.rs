@@ -53,6 +53,7 @@ pub fn check<'a>(inputs: &[Input<'a>], diagnostics: &'a mut Diagnostics) -> Chec
         rule_ast: Vec::new(),
         names_seen: HashMap::new(),
         untranslated: std::collections::HashSet::new(),
+        plan_text: std::sync::OnceLock::new(),
         broken: inputs.iter().flat_map(|i| i.broken.iter().cloned()).collect(),
     };
     c.declare(inputs);
@@ -96,6 +97,8 @@ struct Checker<'a> {
     broken: Vec<(String, String)>,
     /// Headings of citations already reported without an English name (W0401), once each.
     untranslated: std::collections::HashSet<String>,
+    /// The plan's text without white space, made once for every citation to be found in.
+    plan_text: std::sync::OnceLock<Option<String>>,
 }
 
 /// The kinds of name that must be unique.

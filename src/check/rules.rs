@@ -439,11 +439,11 @@ impl<'a> Checker<'a> {
                 self.error(Diagnostic::new(Code::UntranslatedHeading, section.span).arg("heading", part));
             }
         }
-        let Some(text) = self.model.plan.as_ref().and_then(|p| p.text.as_ref()) else { return };
-        let plan = normalize(text);
+        let text = self.model.plan.as_ref().and_then(|p| p.text.as_deref());
+        let Some(plan) = self.plan_text.get_or_init(|| text.map(normalize)) else { return };
         let problems: Vec<(Code, &ast::Str, String)> = std::iter::once(quote)
             .filter(|q| !plan.contains(&normalize(&q.value)))
-            .map(|q| (Code::QuoteNotInPlan, q, longest_prefix_in(&plan, &normalize(&q.value))))
+            .map(|q| (Code::QuoteNotInPlan, q, longest_prefix_in(plan, &normalize(&q.value))))
             .chain(
                 section
                     .value

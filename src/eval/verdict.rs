@@ -3,6 +3,7 @@
 //! the threshold, the deadline and the derivation trace.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
@@ -39,8 +40,8 @@ pub struct Verdict {
     pub actual: Option<Val>,
     pub op: Option<BinOp>,
     pub threshold: Option<Val>,
-    /// The unit of the compared value.
-    pub unit: Option<crate::check::units::Unit>,
+    /// The unit of the compared value (one per judgement of a rule, shared by its verdicts).
+    pub unit: Option<Arc<crate::check::units::Unit>>,
     pub due: Option<Date>,
     pub as_of: Date,
     /// For a target not yet due: the value on the straight path from the baseline today.
@@ -98,6 +99,8 @@ pub struct Judge<'a> {
     years: Vec<Option<Option<i64>>>,
     /// The instances of each entity, in document order.
     instances: Vec<Vec<InstanceId>>,
+    /// The unit of the compared value of each judgement of each rule.
+    units: Vec<Vec<Option<Arc<crate::check::units::Unit>>>>,
     /// With `--district`: the subjects of each entity judged, those of the districts asked for.
     chosen: Option<Vec<Vec<InstanceId>>>,
     /// The date each instance is judged at, once known.
@@ -119,6 +122,15 @@ impl Batch {
     /// The rule the batch judges.
     pub fn rule(&self) -> RuleId {
         self.rule
+    }
+
+    /// How many verdicts the batch makes.
+    pub fn len(&self) -> usize {
+        self.to - self.from
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.to == self.from
     }
 }
 
@@ -150,7 +162,12 @@ impl<'a> Judge<'a> {
             instances.iter().map(|of| of.iter().copied().filter(|&i| keep[i as usize]).collect()).collect()
         });
         let ev = Evaluator::new(model, dataset);
-        Judge { ev, options, params, by_year, years, instances, chosen, dates, rule: None }
+        let units = model
+            .rules
+            .iter()
+            .map(|rule| rule.judgements.iter().map(|j| compared_unit(model, &j.require).map(Arc::new)).collect())
+            .collect();
+        Judge { ev, options, params, by_year, years, instances, units, chosen, dates, rule: None }
     }
 
     /// The rules judged.
@@ -333,7 +350,8 @@ impl<'a> Judge<'a> {
                 }
                 false => &self.params[b.rule],
             };
-            f(judge_one(&mut self.ev, b.rule, j, subject, params, as_of, trace));
+            let unit = self.units[b.rule][b.judgement].clone();
+            f(judge_one(&mut self.ev, (b.rule, j, unit), subject, params, as_of, trace));
         }
     }
 
@@ -341,10 +359,11 @@ impl<'a> Judge<'a> {
     pub fn retrace(&mut self, v: &Verdict) -> Verdict {
         let model = self.ev.model;
         let level = self.ev.dataset.get(v.subject).entity;
-        match model.rules[v.rule].judgements.iter().find(|j| j.level == level) {
-            Some(j) => {
+        match model.rules[v.rule].judgements.iter().position(|j| j.level == level) {
+            Some(i) => {
                 let params = self.params_of(v.rule, v.subject);
-                judge_one(&mut self.ev, v.rule, j, v.subject, &params, v.as_of, true)
+                let judged = (v.rule, &model.rules[v.rule].judgements[i], self.units[v.rule][i].clone());
+                judge_one(&mut self.ev, judged, v.subject, &params, v.as_of, true)
             }
             None => v.clone(),
         }
@@ -424,8 +443,7 @@ pub fn as_of(model: &Model, dataset: &Dataset, subject: InstanceId, options: &Ju
 
 fn judge_one<'a>(
     ev: &mut Evaluator<'a>,
-    rule: RuleId,
-    j: &'a Judgement,
+    (rule, j, unit): (RuleId, &'a Judgement, Option<Arc<crate::check::units::Unit>>),
     subject: InstanceId,
     params: &[Param],
     as_of: Date,
@@ -444,7 +462,7 @@ fn judge_one<'a>(
         actual: None,
         op: None,
         threshold: None,
-        unit: compared_unit(model, &j.require),
+        unit,
         due,
         as_of,
         path: None,

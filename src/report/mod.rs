@@ -521,7 +521,7 @@ impl Viewer<'_> {
         let names = self.names();
         let text = |key: &str, args: &[(&str, String)]| catalog::text(lang, key, args).unwrap_or_default();
         let sep = text("list.separator", &[]);
-        let unit = v.unit.as_ref();
+        let unit = v.unit.as_deref();
         let threshold_number = match &v.threshold {
             Some(Val::Num(n)) => Some(*n),
             _ => None,
