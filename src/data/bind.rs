@@ -3,7 +3,8 @@
 //! type (`"2380"` where a count belongs), a negative count, a percentage outside 0..100, a
 //! value outside an enum, an unknown field (a warning), a repeated key value among siblings.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
 use std::str::FromStr;
 use std::sync::Arc;
 
@@ -258,7 +259,7 @@ impl Binder<'_> {
     /// `unique` set of fields: each repeat is reported at its first value, with the first
     /// record's as a second place.
     fn unique_records(&mut self, from: usize) {
-        let mut seen: HashMap<(EntityId, usize, Vec<String>), Span> = HashMap::new();
+        let mut seen: foldhash::HashMap<(EntityId, usize, Vec<String>), Span> = Default::default();
         for id in from..self.dataset.instances.len() {
             let inst = &self.dataset.instances[id];
             let def = &self.model.entities[inst.entity];
@@ -274,19 +275,19 @@ impl Binder<'_> {
                 let Some(values) = values else { continue };
                 let at = values[0].1;
                 let texts: Vec<String> = values.into_iter().map(|(text, _)| text).collect();
-                match seen.get(&(inst.entity, n, texts.clone())) {
-                    Some(first) => {
+                match seen.entry((inst.entity, n, texts)) {
+                    Entry::Occupied(first) => {
                         let names: Vec<&str> = fields.iter().map(|&f| def.fields[f].name.as_str()).collect();
                         self.diagnostics.push(
                             Diagnostic::new(Code::DuplicateKeyValue, at)
                                 .arg("field", names.join(", "))
-                                .arg("value", texts.join(", "))
+                                .arg("value", first.key().2.join(", "))
                                 .arg_in("entity", def.names())
-                                .with(*first, "related"),
+                                .with(*first.get(), "related"),
                         );
                     }
-                    None => {
-                        seen.insert((inst.entity, n, texts), at);
+                    Entry::Vacant(place) => {
+                        place.insert(at);
                     }
                 }
             }
