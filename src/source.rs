@@ -51,7 +51,7 @@ pub struct SourceFile {
     /// Byte offsets of line starts, as `u32`: spans are `u32` offsets too.
     line_starts: Vec<u32>,
     /// Of a text let go: what is kept of it.
-    wide: Option<LetGo>,
+    let_go: Option<LetGo>,
 }
 
 /// What is kept of a text let go: the lines that hold more than ASCII, by index, with their
@@ -75,11 +75,11 @@ impl SourceFile {
         let line = self.line_starts.partition_point(|&s| s as usize <= offset).saturating_sub(1);
         let start = self.line_starts[line] as usize;
         let end = offset.min(self.len);
-        let column = match &self.wide {
+        let column = match &self.let_go {
             None => self.text.get(start..end).map_or(1, |s| s.chars().count() + 1),
             // An ASCII line counts a character per byte.
-            Some(wide) => match wide.lines.binary_search_by_key(&(line as u32), |(l, _)| *l) {
-                Ok(i) => wide.lines[i].1.get(..end.saturating_sub(start)).map_or(1, |s| s.chars().count() + 1),
+            Some(kept) => match kept.lines.binary_search_by_key(&(line as u32), |(l, _)| *l) {
+                Ok(i) => kept.lines[i].1.get(..end.saturating_sub(start)).map_or(1, |s| s.chars().count() + 1),
                 Err(_) => end.saturating_sub(start) + 1,
             },
         };
@@ -108,9 +108,9 @@ impl SourceFile {
     /// The text read again from the file, if it is still the one loaded (the same length and
     /// fingerprint).
     fn read_again(&self) -> Option<String> {
-        let wide = self.wide.as_ref()?;
+        let kept = self.let_go.as_ref()?;
         let text = String::from_utf8(std::fs::read(&self.path).ok()?).ok()?;
-        (text.len() == self.len && fingerprint(&text) == wide.fingerprint).then_some(text)
+        (text.len() == self.len && fingerprint(&text) == kept.fingerprint).then_some(text)
     }
 }
 
@@ -163,7 +163,7 @@ impl SourceMap {
             len: text.len(),
             line_starts: line_starts(&text),
             text,
-            wide: None,
+            let_go: None,
         });
         id
     }
@@ -174,7 +174,7 @@ impl SourceMap {
         file.line_starts = text.line_starts;
         file.len = text.len;
         file.text = text.text;
-        file.wide = text.wide;
+        file.let_go = text.let_go;
     }
 
     pub fn get(&self, id: FileId) -> &SourceFile {
@@ -189,7 +189,7 @@ impl SourceMap {
     /// is still the one loaded; else empty (a snippet is then shown without its lines).
     pub fn shown(&self, id: FileId) -> Shown<'_> {
         let file = self.get(id);
-        if file.wide.is_none() {
+        if file.let_go.is_none() {
             return Shown::Held(&file.text);
         }
         let mut last = self.read_again.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -228,12 +228,12 @@ pub struct Text {
     text: String,
     len: usize,
     line_starts: Vec<u32>,
-    wide: Option<LetGo>,
+    let_go: Option<LetGo>,
 }
 
 impl Text {
     pub fn new(text: String) -> Text {
-        Text { len: text.len(), line_starts: line_starts(&text), text, wide: None }
+        Text { len: text.len(), line_starts: line_starts(&text), text, let_go: None }
     }
 
     /// The lines of a text that is the file's bytes as they are, without the text: a
@@ -241,8 +241,8 @@ impl Text {
     /// beyond ASCII, which are kept; a snippet reads the file again ([`SourceMap::shown`]).
     pub fn let_go(text: String) -> Text {
         let line_starts = line_starts(&text);
-        let wide = Some(LetGo { lines: wide_lines(&text, &line_starts), fingerprint: fingerprint(&text) });
-        Text { len: text.len(), line_starts, text: String::new(), wide }
+        let let_go = Some(LetGo { lines: wide_lines(&text, &line_starts), fingerprint: fingerprint(&text) });
+        Text { len: text.len(), line_starts, text: String::new(), let_go }
     }
 }
 
