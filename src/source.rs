@@ -170,6 +170,7 @@ impl SourceMap {
 
     /// Gives a file added before it was read its text (with its lines found where it was read).
     pub fn set_text(&mut self, id: FileId, text: Text) {
+        self.read_again = ReadAgain::default();
         let file = &mut self.files[id.0 as usize];
         file.line_starts = text.line_starts;
         file.len = text.len;
@@ -214,6 +215,8 @@ impl SourceMap {
 
     /// Forgets every file added after the first `len`.
     pub fn truncate(&mut self, len: usize) {
+        // A file added later may take the id of one forgotten: its text read again must go too.
+        self.read_again = ReadAgain::default();
         self.files.truncate(len);
     }
 
@@ -299,6 +302,20 @@ mod tests {
             assert_eq!(sources.get(id).line_col(offset), held.get(kept).line_col(offset), "offset {offset}");
         }
         assert_eq!(sources.get(id).line_start(4), held.get(kept).line_start(4));
+        let _ = std::fs::remove_file(path);
+    }
+
+    #[test]
+    fn a_file_that_takes_the_id_of_one_forgotten_shows_its_own_text() {
+        let (path, mut sources, id) = file_with(TEXT, "reused");
+        assert_eq!(&*sources.shown(id), TEXT);
+        sources.truncate(0);
+        let other = "{\n  \"名称\": 1\n}\n";
+        std::fs::write(&path, other).expect("rewrite");
+        let again = sources.add("f.json", &path, String::new());
+        sources.set_text(again, Text::let_go(other.to_string()));
+        assert_eq!(again, id);
+        assert_eq!(&*sources.shown(again), other);
         let _ = std::fs::remove_file(path);
     }
 

@@ -307,6 +307,9 @@ impl SourceCode for Source<'_> {
         // Only the lines around the span are handed to miette, which reads from the start of
         // what it is given: a long file would be read once per label.
         let (first, window) = self.window(span, context_lines_before);
+        if !self.text.is_char_boundary(window) {
+            return Err(MietteError::OutOfBounds);
+        }
         let local = SourceSpan::new((span.offset() - window).into(), span.len());
         let inner = self.text[window..].read_span(&local, context_lines_before, context_lines_after)?;
         let shown = SourceSpan::new((inner.span().offset() + window).into(), inner.span().len());
