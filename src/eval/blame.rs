@@ -688,7 +688,7 @@ fn tag(blame: &mut [Blame], unit: InstanceId, own: Option<Own>) {
 /// most [`BLAME`] of them.
 fn finish(out: &mut Explained) {
     // A value that can be changed to pass decides more than one that only takes part.
-    let remedies: std::collections::HashSet<(InstanceId, FieldId)> = out
+    let remedies: foldhash::HashSet<(InstanceId, FieldId)> = out
         .to_pass
         .iter()
         .filter_map(|t| match t.quantity {
@@ -697,9 +697,9 @@ fn finish(out: &mut Explained) {
         })
         .collect();
     out.blame.sort_by_key(|b| !remedies.contains(&(b.instance, b.field)));
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = foldhash::HashSet::with_capacity_and_hasher(out.blame.len(), Default::default());
     out.blame.retain(|b| seen.insert((b.instance, b.field, b.span.map(|s| (s.file, s.start)))));
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = foldhash::HashSet::with_capacity_and_hasher(out.to_pass.len(), Default::default());
     out.to_pass.retain(|t| seen.insert((t.instance, t.quantity.clone())));
     out.more = out.blame.len().saturating_sub(BLAME);
     out.blame.truncate(BLAME);
