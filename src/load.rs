@@ -52,7 +52,7 @@ pub fn load(path: &Path) -> std::io::Result<RuleSet> {
         // A file with its own plan header (in either keyword form) stands alone.
         let header = |l: &str| {
             let first = l.trim_start_matches('\u{FEFF}').split_whitespace().next();
-            [Keywords::En, Keywords::Zh].iter().any(|k| first == Some(k.word("plan")))
+            first.is_some_and(|w| Keywords::is(w, "plan"))
         };
         let standalone = own.lines().any(header);
         let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));

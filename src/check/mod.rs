@@ -53,7 +53,7 @@ pub fn check<'a>(inputs: &[Input<'a>], diagnostics: &'a mut Diagnostics) -> Chec
         rule_ast: Vec::new(),
         names_seen: HashMap::new(),
         untranslated: std::collections::HashSet::new(),
-        plan_text: std::sync::OnceLock::new(),
+        plan_text: std::cell::OnceCell::new(),
         broken: inputs.iter().flat_map(|i| i.broken.iter().cloned()).collect(),
     };
     c.declare(inputs);
@@ -98,7 +98,7 @@ struct Checker<'a> {
     /// Headings of citations already reported without an English name (W0401), once each.
     untranslated: std::collections::HashSet<String>,
     /// The plan's text without white space, made once for every citation to be found in.
-    plan_text: std::sync::OnceLock<Option<String>>,
+    plan_text: std::cell::OnceCell<Option<String>>,
 }
 
 /// The kinds of name that must be unique.

@@ -25,13 +25,19 @@ pub fn run(args: &CheckArgs, rule: &str, subject: Option<&str>) -> u8 {
     let viewer = Viewer { model, dataset: &submissions.dataset, sources: engine.sources(), lang: args.lang };
     // Every verdict of the rule is judged and explained on every core; with `--subject`, only
     // that subject's is explained (the others named for a suggestion).
+    enum Made {
+        /// The explanation of a verdict asked for.
+        Tree(String),
+        /// The code and name of a subject not asked for.
+        Other([String; 2]),
+    }
     let (mut trees, mut others) = (Vec::new(), Vec::new());
     let work = |judge: &mut crate::eval::verdict::Judge<'_>, verdicts: Vec<crate::eval::verdict::Verdict>| {
         let each = |v: crate::eval::verdict::Verdict| {
             let s = viewer.subject(v.subject);
             match subject.is_none_or(|wanted| s.code == wanted || s.name == wanted) {
-                true => Ok(tree::write(&viewer.view(&judge.retrace(&v)), args.lang)),
-                false => Err([s.code, s.name]),
+                true => Made::Tree(tree::write(&viewer.view(&judge.retrace(&v)), args.lang)),
+                false => Made::Other([s.code, s.name]),
             }
         };
         verdicts.into_iter().map(each).collect::<Vec<_>>()
@@ -39,8 +45,8 @@ pub fn run(args: &CheckArgs, rule: &str, subject: Option<&str>) -> u8 {
     engine.judge_in_parallel(submissions, &prepared.options, work, |made| {
         for m in made {
             match m {
-                Ok(tree) => trees.push(tree),
-                Err(names) => others.extend(names),
+                Made::Tree(tree) => trees.push(tree),
+                Made::Other(names) => others.extend(names),
             }
         }
     });

@@ -24,9 +24,9 @@ pub struct Diagnostic {
     pub code: Code,
     /// Named values substituted into the message, label and help templates.
     pub args: Vec<(&'static str, String)>,
-    /// Named values with a Chinese and an English form (an entity's name): the message takes
-    /// the one of its language.
-    pub names: Vec<(&'static str, String, String)>,
+    /// Named values with a Chinese and an English form (an entity's name), one or several:
+    /// the message takes the forms of its language, several joined by "or" (`list.or`).
+    pub names: Vec<(&'static str, Vec<(String, String)>)>,
     pub primary: Span,
     /// Further places, each with the catalog key suffix of its label (`related`, `cycle` …).
     pub secondary: Vec<(Span, &'static str)>,
@@ -46,8 +46,18 @@ impl Diagnostic {
 
     /// An argument with a Chinese and an English form (an entity's name): the message shows
     /// the one of its language.
-    pub fn arg_in(mut self, name: &'static str, (zh, en): (impl ToString, impl ToString)) -> Self {
-        self.names.push((name, zh.to_string(), en.to_string()));
+    pub fn arg_in(self, name: &'static str, named: (impl ToString, impl ToString)) -> Self {
+        self.arg_any_of(name, [named])
+    }
+
+    /// An argument that is one of several names, each with a Chinese and an English form: the
+    /// message shows those of its language, joined by "or" in that language.
+    pub fn arg_any_of(
+        mut self,
+        name: &'static str,
+        named: impl IntoIterator<Item = (impl ToString, impl ToString)>,
+    ) -> Self {
+        self.names.push((name, named.into_iter().map(|(zh, en)| (zh.to_string(), en.to_string())).collect()));
         self
     }
 

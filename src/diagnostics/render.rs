@@ -21,8 +21,11 @@ pub struct Texts {
 pub fn texts(d: &Diagnostic, lang: Lang) -> Texts {
     let code = d.code.code();
     // A `problem` argument names a variant of the message, itself in the catalog.
-    let names =
-        d.names.iter().map(|(k, zh, en)| (*k, shortened(lang, if lang == Lang::En { en } else { zh }, ARG_CHARS)));
+    let or = catalog::text(lang, "list.or", &[]).unwrap_or_default();
+    let names = d.names.iter().map(|(k, forms)| {
+        let shown: Vec<&str> = forms.iter().map(|(zh, en)| if lang == Lang::En { en } else { zh }.as_str()).collect();
+        (*k, shortened(lang, &shown.join(&or), ARG_CHARS))
+    });
     let plain: Vec<(&str, String)> = d.args.iter().cloned().chain(names.clone()).collect();
     let args: Vec<(&str, String)> = d
         .args

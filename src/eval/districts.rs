@@ -25,10 +25,7 @@ impl District {
 /// The district `id` is in (itself, if it is one), or `None` for the city and its record.
 pub fn district_of(model: &Model, dataset: &Dataset, id: InstanceId) -> Option<InstanceId> {
     let keyed = |i: InstanceId| model.entities[dataset.get(i).entity].key.is_some();
-    let whole = |i: InstanceId| {
-        let inst = dataset.get(i);
-        inst.parent.is_none() && !model.entities[inst.entity].root
-    };
+    let whole = |i: InstanceId| super::whole::is_whole(model, dataset, i);
     let (mut found, mut top) = (None, id);
     let mut at = Some(id).filter(|&i| !whole(i));
     while let Some(i) = at {

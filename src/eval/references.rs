@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use crate::check::model::Model;
 use crate::data::instance::{Dataset, InstanceId, Scalar, Slot};
-use crate::diagnostics::{Code, Diagnostic, Lang, catalog};
+use crate::diagnostics::{Code, Diagnostic};
 use crate::source::Span;
 
 /// Checks every field that refers to other records, in each submission on its own.
@@ -35,12 +35,8 @@ pub fn check(model: &Model, dataset: &Dataset) -> Vec<Diagnostic> {
         let range = root as usize..end;
         for &(entity, field, targets, once) in &referring {
             let field_name = &model.entities[entity].fields[field].name;
-            // What the field names, in either language: `城市社区（居委会）或村（村委会）`.
-            let names: Vec<(&str, String)> = targets.iter().map(|&t| model.entities[t].names()).collect();
-            let or = |lang| catalog::text(lang, "list.or", &[]).unwrap_or_default();
-            let zh: Vec<&str> = names.iter().map(|n| n.0).collect();
-            let en: Vec<&str> = names.iter().map(|n| n.1.as_str()).collect();
-            let targets_named = (zh.join(&or(Lang::Zh)), en.join(&or(Lang::En)));
+            // What the field names: `城市社区（居委会）或村（村委会）` once rendered.
+            let targets_named: Vec<(&str, String)> = targets.iter().map(|&t| model.entities[t].names()).collect();
             let mut keys: HashMap<String, (usize, Span)> = HashMap::new();
             for id in range.clone() {
                 let inst = &dataset.instances[id];
@@ -67,7 +63,7 @@ pub fn check(model: &Model, dataset: &Dataset) -> Vec<Diagnostic> {
                                 .arg("problem", "nothing")
                                 .arg("field", field_name)
                                 .arg("code", code)
-                                .arg_in("entities", targets_named.clone()),
+                                .arg_any_of("entities", targets_named.iter().cloned()),
                         );
                     } else if let Some(first) = named.get(code.as_ref()).filter(|_| once) {
                         out.push(

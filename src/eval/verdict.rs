@@ -428,7 +428,7 @@ pub fn as_of(model: &Model, dataset: &Dataset, subject: InstanceId, options: &Ju
             return Date::end_of_year(year as i32);
         }
         // The whole takes the date of its first part.
-        if let Some(first) = dataset.children(at).next().filter(|_| inst.parent.is_none() && !def.root) {
+        if let Some(first) = dataset.children(at).next().filter(|_| super::whole::is_whole(model, dataset, at)) {
             at = first;
             continue;
         }

@@ -12,6 +12,13 @@ use crate::data::instance::{Dataset, Instance, InstanceId, Scalar, Slot};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::Span;
 
+/// Whether `id` is a whole (the city made of its parts' submissions): an instance of no
+/// submission, above every one.
+pub fn is_whole(model: &Model, dataset: &Dataset, id: InstanceId) -> bool {
+    let inst = dataset.get(id);
+    inst.parent.is_none() && !model.entities[inst.entity].root
+}
+
 /// The entity of the whole and its list field of submissions, if the rules declare one.
 pub fn whole_entity(model: &Model) -> Option<(EntityId, usize, EntityId)> {
     model.entities.iter().enumerate().filter(|(_, e)| !e.root).find_map(|(id, e)| {

@@ -291,7 +291,7 @@ impl Viewer<'_> {
         };
         let code = match def.key {
             Some(k) => text(id, Some(k)).unwrap_or_default(),
-            None if inst.parent.is_none() && !def.root => self.whole_code(id),
+            None if self.is_whole(id) => self.whole_code(id),
             None => {
                 // A record without a key of its own: RECORD-ID@UNIT-CODE.
                 let first_text = def.fields.iter().position(|f| matches!(f.ty, crate::check::model::Ty::Text));
@@ -354,8 +354,7 @@ impl Viewer<'_> {
     }
 
     fn is_whole(&self, id: InstanceId) -> bool {
-        let inst = self.dataset.get(id);
-        inst.parent.is_none() && !self.model.entities[inst.entity].root
+        crate::eval::whole::is_whole(self.model, self.dataset, id)
     }
 
     /// The code of the whole: the province part (first two digits) of its parts' codes.

@@ -112,6 +112,11 @@ pub enum Keywords {
 }
 
 impl Keywords {
+    /// Whether `word` is the keyword `english`, in either form.
+    pub fn is(word: &str, english: &'static str) -> bool {
+        [Keywords::En, Keywords::Zh].iter().any(|k| k.word(english) == word)
+    }
+
     /// The keyword `english` in this form.
     pub fn word(self, english: &'static str) -> &'static str {
         match self {

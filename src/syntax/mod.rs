@@ -100,7 +100,7 @@ fn recover_entity(place: &Place<'_>, item: &str, entity: &str, first: &parse::Pe
             (reach, line, t, result)
         });
         let (_, line, t, result) = tried.max_by_key(|(reach, ..)| *reach)?;
-        if let Some(word) = patched[line].split_whitespace().find(|w| !matches!(*w, "optional" | "可选")) {
+        if let Some(word) = patched[line].split_whitespace().find(|w| !keywords::Keywords::is(w, "optional")) {
             fields.push(("field".to_string(), format!("{entity}.{}", word.trim_end_matches(':'))));
         }
         problems.push(syntax_error(place.file, place.text, &failure));
