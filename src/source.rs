@@ -97,12 +97,8 @@ impl SourceFile {
     }
 
     /// The length of the text in bytes.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
     }
 
     /// The text read again from the file, if it is still the one loaded (the same length and

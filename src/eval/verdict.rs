@@ -125,12 +125,8 @@ impl Batch {
     }
 
     /// How many verdicts the batch makes.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.to - self.from
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.to == self.from
     }
 }
 
