@@ -236,3 +236,29 @@ fn judged_district_by_district_the_verdicts_are_those_judged_rule_by_rule() {
     }
     assert_eq!(grouped.iter().map(|(_, vs)| vs.len()).sum::<usize>(), all.len());
 }
+
+#[test]
+fn the_human_report_shows_the_unit_furthest_from_passing() {
+    let (engine, loaded) = examples_loaded();
+    let viewer = viewer(&engine, &loaded);
+    let rule = "funding.office_funding_per_household";
+    let options = JudgeOptions { only: vec![rule.to_string()], ..JudgeOptions::default() };
+    let mut failing = Vec::new();
+    engine.verdicts(&loaded, &options, |v| {
+        let s = viewer.subject(v.subject);
+        if v.status == plancheck::check::model::Status::Fail && s.path.first().is_some_and(|d| d == "和平区") {
+            failing.push((v.actual.map(|a| a.to_string()), s.name));
+        }
+    });
+    assert!(failing.len() > 1, "several units of 和平区 fail the rule");
+    let lowest =
+        failing.iter().min_by_key(|(a, _)| a.as_ref().and_then(|a| a.parse::<f64>().ok()).map(|a| (a * 1e6) as i64));
+    let (_, name) = lowest.expect("a failing unit");
+    let first = failing.first().map(|(_, n)| n.clone()).unwrap_or_default();
+    assert_ne!(&first, name, "the example's worst unit is not its first, so the test can tell them apart");
+    let dir = example_dir();
+    let (_, out, _) =
+        common::plancheck(&["check", "--only", rule, "--district", "120101", dir.to_str().unwrap_or_default()]);
+    let headline = out.lines().find(|l| l.contains("办公经费每年每户40元:")).unwrap_or_default();
+    assert!(headline.contains(name.as_str()), "shows {name}: {headline}");
+}

@@ -1,6 +1,7 @@
 //! `--format human`: for each district (and the city), its failing obligations, errors and
-//! binding obligations first, then the most widespread — each shown once, as a diagnostic pointing into the submission at its
-//! first failing subject, with how many more subjects fail it and which — then the rest of
+//! binding obligations first, then the most widespread — each shown once, as a diagnostic
+//! pointing into the submission at its worst subject (furthest from passing), with how many
+//! more subjects fail it and which — then the rest of
 //! its failing obligations by count, and a table of the counts of every status.
 
 use std::fmt::Write as _;
@@ -32,8 +33,8 @@ pub struct Group {
     pub others: Vec<(String, String, usize)>,
 }
 
-/// One obligation that fails in a district: its first failure in full, the number of
-/// subjects that fail it, and the names of the next few.
+/// One obligation that fails in a district: its worst failure in full, the number of
+/// subjects that fail it, and the names of a few others.
 pub struct Failing {
     pub first: View,
     pub count: usize,
@@ -41,7 +42,7 @@ pub struct Failing {
 }
 
 /// The human report's view of all verdicts, gathered as they are made: per district the
-/// counts and, per failing rule, its count, first failure and the next few subjects.
+/// counts and, per failing rule, its count, worst failure and a few other subjects.
 pub struct Digest {
     strict: bool,
     groups: foldhash::HashMap<InstanceId, Pending>,
@@ -56,8 +57,8 @@ struct Pending {
     rules: foldhash::HashMap<RuleId, Rule>,
 }
 
-/// A failing rule while verdicts are counted: the first failure (without its derivation
-/// yet), the count, the next subjects.
+/// A failing rule while verdicts are counted: the worst failure so far (without its
+/// derivation yet), the count, the next subjects.
 struct Rule {
     first: Verdict,
     count: usize,
@@ -83,8 +84,17 @@ impl Digest {
             match pending.rules.get_mut(&v.rule) {
                 Some(rule) => {
                     rule.count += 1;
+                    // Of the subjects of the level met first (a district's own verdict before
+                    // its units'), the one furthest from passing is shown (a failure before
+                    // what is only behind); the others are named.
+                    let level = |v: &Verdict| viewer.dataset.get(v.subject).entity;
+                    let worst = |v: &Verdict| (v.status == Status::Fail, super::distance(v));
+                    let other = match level(&v) == level(&rule.first) && worst(&v) > worst(&rule.first) {
+                        true => std::mem::replace(&mut rule.first, v).subject,
+                        false => v.subject,
+                    };
                     if rule.next.len() < NAMED {
-                        rule.next.push(v.subject);
+                        rule.next.push(other);
                     }
                 }
                 None => {

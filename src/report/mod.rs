@@ -189,6 +189,20 @@ fn op_word(op: BinOp, lang: Lang) -> String {
     catalog::text(lang, key, &[]).unwrap_or_else(|| op.symbol().to_string())
 }
 
+/// How far a verdict is from passing, to show the worst units first: the shortfall relative to
+/// the threshold for numbers, 1 for a yes/no that does not hold, ½ for what cannot be judged.
+pub(crate) fn distance(v: &Verdict) -> f64 {
+    use rust_decimal::prelude::ToPrimitive;
+    match (&v.actual, &v.threshold) {
+        (Some(crate::eval::Val::Num(a)), Some(crate::eval::Val::Num(t))) => {
+            let (a, t) = (a.to_f64().unwrap_or(0.0), t.to_f64().unwrap_or(0.0));
+            (t - a).abs() / t.abs().max(1e-9)
+        }
+        (Some(_), _) => 1.0,
+        _ => 0.5,
+    }
+}
+
 pub(crate) fn locate(sources: &SourceMap, span: Span) -> Location {
     let file = sources.get(span.file);
     let (line, column) = file.line_col(span.start as usize);

@@ -319,7 +319,7 @@ impl Report<'_> {
                         let view = (status != Status::Pass && status != Status::NotApplicable).then(|| {
                             let mut v = self.explained(judge, v);
                             v.trace = None;
-                            (distance(&v), self.viewer.view(&v))
+                            (super::distance(&v), self.viewer.view(&v))
                         });
                         (group, rule, status, date, view)
                     })
@@ -457,19 +457,5 @@ impl Report<'_> {
         let (groups, as_of) = digest.finish(self.viewer, &mut self.engine.judge(self.submissions, self.options));
         let text = super::human::write(&groups, &as_of, self.settings.lang, self.viewer.sources);
         Written { failed, result: out.write_all(text.as_bytes()) }
-    }
-}
-
-/// How far a verdict is from passing, to show the worst units first: the shortfall relative to
-/// the threshold for numbers, 1 for a yes/no that does not hold, ½ for what cannot be judged.
-fn distance(v: &Verdict) -> f64 {
-    use rust_decimal::prelude::ToPrimitive;
-    match (&v.actual, &v.threshold) {
-        (Some(crate::eval::Val::Num(a)), Some(crate::eval::Val::Num(t))) => {
-            let (a, t) = (a.to_f64().unwrap_or(0.0), t.to_f64().unwrap_or(0.0));
-            (t - a).abs() / t.abs().max(1e-9)
-        }
-        (Some(_), _) => 1.0,
-        _ => 0.5,
     }
 }
