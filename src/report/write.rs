@@ -232,17 +232,20 @@ impl Report<'_> {
         let as_of = as_of.map_or(String::new(), |d| d.to_string());
         let header = json::Header { lang: self.settings.lang, as_of: &as_of, rules: &rules, problems: &problems };
         // Subjects are written as they are described; of each, only its code is kept, for the
-        // passes (`index`: per instance, where its code is, or `u32::MAX` for no subject).
+        // passes (`index`: per instance, where its code is, or `u32::MAX` for no subject). The
+        // codes, rule ids and levels of passes are kept as JSON, escaped once.
         let (model, dataset) = (self.engine.model(), &self.submissions.dataset);
         let ids = self.subject_ids();
-        let mut codes: Vec<Box<str>> = Vec::with_capacity(ids.len());
+        let mut codes: Vec<Box<[u8]>> = Vec::with_capacity(ids.len());
         let mut index = vec![u32::MAX; dataset.instances.len()];
         let described = ids.into_iter().map(|id| {
             let subject = self.viewer.subject(id);
             index[id as usize] = codes.len() as u32;
-            codes.push(subject.code.as_str().into());
+            codes.push(json::quoted(&subject.code));
             subject
         });
+        let rule_ids: Vec<Box<[u8]>> = model.rules.iter().map(|r| json::quoted(&r.id)).collect();
+        let levels: Vec<Box<[u8]>> = model.entities.iter().map(|e| json::quoted(&e.name)).collect();
         let begun = json::begin(out, &header, described);
         let trace = self.settings.trace;
         // Counted as the verdicts are written, for the summary at the end.
@@ -256,15 +259,15 @@ impl Report<'_> {
                 let first = out.is_empty();
                 let code = index.get(v.subject as usize).and_then(|&i| codes.get(i as usize));
                 if let (Status::Pass, false, Some(code)) = (v.status, trace == TraceLevel::All, code) {
-                    let level = &model.entities[dataset.get(v.subject).entity].name;
-                    json::brief(&mut out, &model.rules[v.rule].id, (level, code), v.actual.as_ref(), first)?;
+                    let level = &levels[dataset.get(v.subject).entity];
+                    json::brief(&mut out, &rule_ids[v.rule], (level, code), v.actual.as_ref(), first);
                     continue;
                 }
                 let mut v = self.explained(judge, v);
                 if trace == TraceLevel::None {
                     v.trace = None;
                 }
-                json::verdict(&mut out, &self.viewer.view(&v), trace == TraceLevel::All, first)?;
+                json::verdict(&mut out, &self.viewer.view(&v), trace == TraceLevel::All, first);
             }
             Ok(out)
         };
