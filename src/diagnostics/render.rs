@@ -83,6 +83,10 @@ pub const ARG_CHARS: usize = 1000;
 /// `text` cut to its first `max` characters, followed by how long it is in all («…（共 N 字）»),
 /// when it is longer: a name of a megabyte must not make a report of a gigabyte.
 pub fn shortened(lang: Lang, text: &str, max: usize) -> String {
+    // No more bytes than `max` is no more characters.
+    if text.len() <= max {
+        return text.to_string();
+    }
     match text.char_indices().nth(max) {
         None => text.to_string(),
         Some((cut, _)) => {

@@ -17,7 +17,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::check::model::{Kind, Model, RuleId, RuleSeverity, Status};
 use crate::check::units::Unit;
-use crate::data::instance::{Dataset, InstanceId, Slot};
+use crate::data::instance::{Dataset, InstanceId, Scalar, Slot};
 use crate::diagnostics::{Lang, catalog};
 use crate::eval::blame::{Blame, Own, Quantity, Role, ToPass};
 use crate::eval::verdict::Verdict;
@@ -295,17 +295,25 @@ impl Viewer<'_> {
         let def = &self.model.entities[inst.entity];
         let text = |inst_id: InstanceId, f: Option<usize>| -> Option<String> {
             match &self.dataset.get(inst_id).slots[f?] {
+                Slot::Scalar(Scalar::Text(t), _) => Some(t.to_string()),
                 Slot::Scalar(s, _) => Some(crate::eval::Val::from(s).to_string()),
                 _ => None,
             }
         };
         // A name is shown shortened when it is absurdly long; a code stays whole (it selects).
-        let name_of = |inst_id: InstanceId, f: Option<usize>| {
-            text(inst_id, f).map(|t| crate::diagnostics::render::shortened(self.lang, &t, NAME_CHARS))
+        let name_of = |inst_id: InstanceId| {
+            let shown = |t: &str| crate::diagnostics::render::shortened(self.lang, t, NAME_CHARS);
+            let i = self.dataset.get(inst_id);
+            match &i.slots[self.model.entities[i.entity].display?] {
+                Slot::Scalar(Scalar::Text(t), _) => Some(shown(t)),
+                Slot::Scalar(s, _) => Some(shown(&crate::eval::Val::from(s).to_string())),
+                _ => None,
+            }
         };
+        let whole = self.is_whole(id);
         let code = match def.key {
             Some(k) => text(id, Some(k)).unwrap_or_default(),
-            None if self.is_whole(id) => self.whole_code(id),
+            None if whole => self.whole_code(id),
             None => {
                 // A record without a key of its own: RECORD-ID@UNIT-CODE.
                 let first_text = def.fields.iter().position(|f| matches!(f.ty, crate::check::model::Ty::Text));
@@ -318,22 +326,28 @@ impl Viewer<'_> {
                 }
             }
         };
-        let name = name_of(id, def.display).unwrap_or_else(|| self.names().entity(inst.entity));
-        let mut path = Vec::new();
-        let mut group = name.clone();
-        let mut group_order = (self.is_whole(id), code.clone());
-        let mut at = Some(id);
+        let own = name_of(id);
+        let name = own.clone().unwrap_or_else(|| self.names().entity(inst.entity));
+        // The names from the subject up to its district (the topmost named ancestor below
+        // the whole), then turned to read downwards.
+        let mut path: Vec<String> = own.into_iter().collect();
+        let mut top = (!path.is_empty()).then_some(id);
+        let mut at = inst.parent.filter(|p| !self.is_whole(*p));
         while let Some(i) = at {
-            let d = &self.model.entities[self.dataset.get(i).entity];
-            if let Some(n) = name_of(i, d.display) {
-                path.insert(0, n.clone());
-                group = n;
-                group_order = (false, self.key(i).unwrap_or_default());
+            if let Some(n) = name_of(i) {
+                path.push(n);
+                top = Some(i);
             }
             at = self.dataset.get(i).parent.filter(|p| !self.is_whole(*p));
         }
+        path.reverse();
+        let group = path.first().cloned().unwrap_or_else(|| name.clone());
+        let group_order = match top {
+            Some(t) => (false, self.key(t).unwrap_or_default()),
+            None => (whole, code.clone()),
+        };
         // A record without a name of its own is shown by its code.
-        if def.display.is_none() && !code.is_empty() && !self.is_whole(id) {
+        if def.display.is_none() && !code.is_empty() && !whole {
             path.push(code.clone());
         }
         if path.is_empty() {
