@@ -51,15 +51,25 @@ impl Unit {
 impl fmt::Display for Unit {
     /// `m²/户`, `人/万人`, `1` for a plain number.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let power = |n: &str, e: i32| if e == 1 { n.to_string() } else { format!("{n}^{e}") };
-        let num: Vec<String> = self.0.iter().filter(|(_, e)| **e > 0).map(|(n, e)| power(n, *e)).collect();
-        let den: Vec<String> = self.0.iter().filter(|(_, e)| **e < 0).map(|(n, e)| power(n, -*e)).collect();
-        let mut text = if num.is_empty() { "1".to_string() } else { num.join("·") };
-        for d in den {
-            text.push('/');
-            text.push_str(&d);
+        let power = |f: &mut fmt::Formatter<'_>, n: &str, e: i32| {
+            f.write_str(n)?;
+            if e != 1 { write!(f, "^{e}") } else { Ok(()) }
+        };
+        let mut over = self.0.iter().filter(|(_, e)| **e > 0).peekable();
+        if over.peek().is_none() {
+            f.write_str("1")?;
         }
-        f.write_str(&text)
+        for (i, (n, e)) in over.enumerate() {
+            if i > 0 {
+                f.write_str("·")?;
+            }
+            power(f, n, *e)?;
+        }
+        for (n, e) in self.0.iter().filter(|(_, e)| **e < 0) {
+            f.write_str("/")?;
+            power(f, n, -*e)?;
+        }
+        Ok(())
     }
 }
 
