@@ -261,4 +261,13 @@ fn the_human_report_shows_the_unit_furthest_from_passing() {
         common::plancheck(&["check", "--only", rule, "--district", "120101", dir.to_str().unwrap_or_default()]);
     let headline = out.lines().find(|l| l.contains("办公经费每年每户40元:")).unwrap_or_default();
     assert!(headline.contains(name.as_str()), "shows {name}: {headline}");
+    // The others named are the next worst, worst first (of equals, the one met first).
+    let mut ranked: Vec<_> =
+        failing.iter().map(|(a, n)| (a.as_ref().and_then(|a| a.parse::<f64>().ok()).unwrap_or(0.0), n)).collect();
+    ranked.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let next: Vec<&str> = ranked.iter().map(|(_, n)| n.as_str()).filter(|n| n != name).take(5).collect();
+    let named = out.lines().find(|l| l.contains("另有")).unwrap_or_default();
+    let places: Vec<Option<usize>> = next.iter().map(|n| named.find(&format!("› {n}"))).collect();
+    assert!(places.iter().all(Option::is_some), "names {next:?}: {named}");
+    assert!(places.is_sorted(), "worst first, {next:?}: {named}");
 }

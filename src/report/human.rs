@@ -58,11 +58,33 @@ struct Pending {
 }
 
 /// A failing rule while verdicts are counted: the worst failure so far (without its
-/// derivation yet), the count, the next subjects.
+/// derivation yet), the count, the next worst subjects (worst first).
 struct Rule {
     first: Verdict,
     count: usize,
-    next: Vec<InstanceId>,
+    next: Vec<(Rank, InstanceId)>,
+}
+
+/// How bad a failure is among those of a rule in a district: of the level met first (a
+/// district's own verdict before its units'), a failure before what is only behind, then the
+/// distance from passing.
+#[derive(Clone, Copy)]
+struct Rank {
+    first_level: bool,
+    fails: bool,
+    distance: f64,
+}
+
+impl Rank {
+    fn of(v: &Verdict, first_level: bool) -> Rank {
+        Rank { first_level, fails: v.status == Status::Fail, distance: super::distance(v) }
+    }
+
+    fn cmp(&self, other: &Rank) -> std::cmp::Ordering {
+        (self.first_level, self.fails)
+            .cmp(&(other.first_level, other.fails))
+            .then(self.distance.total_cmp(&other.distance))
+    }
 }
 
 impl Digest {
@@ -84,17 +106,20 @@ impl Digest {
             match pending.rules.get_mut(&v.rule) {
                 Some(rule) => {
                     rule.count += 1;
-                    // Of the subjects of the level met first (a district's own verdict before
-                    // its units'), the one furthest from passing is shown (a failure before
-                    // what is only behind); the others are named.
+                    // The worst is shown, the next worst named; of equals, the one met first.
                     let level = |v: &Verdict| viewer.dataset.get(v.subject).entity;
-                    let worst = |v: &Verdict| (v.status == Status::Fail, super::distance(v));
-                    let other = match level(&v) == level(&rule.first) && worst(&v) > worst(&rule.first) {
-                        true => std::mem::replace(&mut rule.first, v).subject,
-                        false => v.subject,
+                    let rank = Rank::of(&v, level(&v) == level(&rule.first));
+                    let (rank, other) = match rank.cmp(&Rank::of(&rule.first, true)).is_gt() {
+                        true => {
+                            let shown = Rank::of(&rule.first, true);
+                            (shown, std::mem::replace(&mut rule.first, v).subject)
+                        }
+                        false => (rank, v.subject),
                     };
-                    if rule.next.len() < NAMED {
-                        rule.next.push(other);
+                    let at = rule.next.partition_point(|(r, _)| !r.cmp(&rank).is_lt());
+                    if at < NAMED {
+                        rule.next.insert(at, (rank, other));
+                        rule.next.truncate(NAMED);
                     }
                 }
                 None => {
@@ -131,7 +156,7 @@ impl Digest {
                 for (r, rule) in rules {
                     if shown.len() < SHOWN_PER_GROUP {
                         let first = viewer.view(&judge.retrace(&rule.first));
-                        let named = rule.next.iter().map(|&s| viewer.subject(s).path.join(" › ")).collect();
+                        let named = rule.next.iter().map(|&(_, s)| viewer.subject(s).path.join(" › ")).collect();
                         shown.push(Failing { first, count: rule.count, named });
                     } else {
                         others.push((viewer.model.rules[r].id.clone(), viewer.names().rule(r), rule.count));
