@@ -18,6 +18,7 @@ pub mod load;
 pub mod lsp;
 pub mod parallel;
 pub mod report;
+pub mod scan;
 pub mod shipped;
 pub mod source;
 pub mod syntax;

@@ -31,8 +31,13 @@ impl Reader<'_> {
     }
 
     fn space(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.at) {
-            self.at += 1;
+        loop {
+            match self.bytes.get(self.at) {
+                // Indentation: runs of spaces, eight at a time.
+                Some(b' ') => self.at = crate::scan::after_spaces(self.bytes, self.at),
+                Some(b'\t' | b'\n' | b'\r') => self.at += 1,
+                _ => return,
+            }
         }
     }
 
@@ -128,7 +133,10 @@ impl Reader<'_> {
         let mut out = String::new();
         let mut run = self.at;
         loop {
-            match *self.bytes.get(self.at)? {
+            // Plain characters eight bytes at a time, up to a quote, an escape or a control
+            // character (refused); `None` for a string that does not end.
+            self.at = crate::scan::json_special(self.bytes, self.at)?;
+            match self.bytes[self.at] {
                 b'"' => {
                     out.push_str(&self.text[run..self.at]);
                     self.at += 1;
@@ -154,8 +162,7 @@ impl Reader<'_> {
                     out.push(c);
                     run = self.at;
                 }
-                0..=0x1f => return None,
-                _ => self.at += 1,
+                _ => return None,
             }
         }
     }

@@ -48,7 +48,7 @@ pub struct Verdict {
     pub path: Option<Decimal>,
     /// Why the verdict is `unknown`.
     pub gaps: Vec<Gap>,
-    pub trace: Option<Trace>,
+    pub trace: Option<Box<Trace>>,
     /// For a verdict that is not a pass, when explained: the values that decide it and what
     /// would pass.
     pub explained: Option<Box<Explained>>,
@@ -522,7 +522,7 @@ fn decide(
     };
     let result = if trace {
         let (out, trace) = ev.traced(compared.unwrap_or(&j.require), subject, params, Node::Formula);
-        v.trace = Some(trace);
+        v.trace = Some(Box::new(trace));
         out
     } else {
         ev.eval(compared.unwrap_or(&j.require), subject, params)

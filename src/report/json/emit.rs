@@ -1,5 +1,5 @@
 //! JSON written by hand into a buffer, for the report's hot path (a verdict per line, passes by
-//! the hundred thousand): strings escaped eight bytes at a time, objects with their commas,
+//! the hundred thousand): strings escaped eight bytes at a time ([`crate::scan`]), objects with their commas,
 //! numbers as `serde_json` writes them (the bytes are the same).
 
 use rust_decimal::prelude::ToPrimitive;
@@ -15,32 +15,13 @@ pub fn string(out: &mut Vec<u8>, s: &str) {
     out.reserve(bytes.len() + 2);
     out.push(b'"');
     let mut start = 0;
-    while let Some(at) = next_escaped(bytes, start) {
+    while let Some(at) = crate::scan::json_special(bytes, start) {
         out.extend_from_slice(&bytes[start..at]);
         escape(out, bytes[at]);
         start = at + 1;
     }
     out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
-}
-
-/// Where the first byte at or after `from` that must be escaped is.
-fn next_escaped(bytes: &[u8], from: usize) -> Option<usize> {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    // Whether a word holds a zero byte (exact as to whether, not as to where).
-    let zero = |w: u64| w.wrapping_sub(ONES) & !w & HIGHS;
-    let (words, _) = bytes[from..].as_chunks::<8>();
-    let mut at = from;
-    for word in words {
-        let w = u64::from_ne_bytes(*word);
-        let control = w.wrapping_sub(ONES * 0x20) & !w & HIGHS;
-        if control | zero(w ^ (ONES * u64::from(b'"'))) | zero(w ^ (ONES * u64::from(b'\\'))) != 0 {
-            break;
-        }
-        at += 8;
-    }
-    bytes[at..].iter().position(|&b| b < 0x20 || b == b'"' || b == b'\\').map(|p| at + p)
 }
 
 fn escape(out: &mut Vec<u8>, b: u8) {
