@@ -128,7 +128,7 @@ impl Engine {
         let mut diagnostics = Diagnostics(loaded.diagnostics);
         let mut dataset = loaded.dataset;
         if !diagnostics.has_errors() {
-            diagnostics.0.extend(crate::eval::consistency::check(self.model(), &dataset));
+            diagnostics.0.extend(crate::eval::consistency::check(self.model(), &dataset, self.threads));
             diagnostics.0.extend(crate::eval::whole::check(self.model(), &dataset));
             diagnostics.0.extend(crate::eval::references::check(self.model(), &dataset));
         }

@@ -338,3 +338,41 @@ fn a_city_record_is_one_per_year_and_goes_with_that_years_districts() {
     assert_eq!(codes(&mut engine, &[district.clone(), city.clone(), dir.join("again.json")]), ["E1302"]);
     assert_eq!(codes(&mut engine, &[district, dir.join("y2023.json")]), ["E1304"]);
 }
+
+/// Consistency checks run on every thread give the findings of one thread, in the order of
+/// the checks, then of the files and the places in them: here one finding per community (more
+/// than one run of work on a thread), every community saying more resident-unit party
+/// organisations reported than there are.
+#[test]
+fn consistency_findings_are_the_same_on_any_number_of_threads() {
+    let work = common::fresh_dir("consistency-threads");
+    let mut communities = 0;
+    for entry in std::fs::read_dir(common::root().join("examples/tianjin-2025")).expect("examples") {
+        let path = entry.expect("entry").path();
+        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        let mut out = String::with_capacity(text.len());
+        for line in text.split_inclusive('\n') {
+            match line.split_once("resident_unit_party_orgs_reported") {
+                Some((head, tail)) => {
+                    communities += 1;
+                    let (sep, comma) = if tail.starts_with('"') { ("\": ", ",") } else { (": ", "") };
+                    out.push_str(&format!("{head}resident_unit_party_orgs_reported{sep}99999{comma}\n"));
+                }
+                None => out.push_str(line),
+            }
+        }
+        std::fs::write(work.join(path.file_name().expect("name")), out).expect("write");
+    }
+    assert!(communities > 1500, "{communities} communities");
+    let mut engine = Engine::new(common::check_files(&common::shipped_rule_files()));
+    let loaded = engine.load(std::slice::from_ref(&work), &Options::default());
+    let found = |threads| {
+        let found = plancheck::eval::consistency::check(engine.model(), &loaded.dataset, threads);
+        found.iter().map(|d| (d.code.code(), d.primary.file, d.primary.start)).collect::<Vec<_>>()
+    };
+    let one = found(1);
+    let reported = one.iter().filter(|(c, _, _)| *c == "E1301").count();
+    assert_eq!(reported, communities, "one finding per community: {:?}", &one[..one.len().min(5)]);
+    assert_eq!(found(2), one);
+    assert_eq!(found(3), one);
+}

@@ -3,54 +3,78 @@
 //! households, codes that do not nest. Each failure points at the values it read.
 
 use super::{Evaluator, Read, Val};
-use crate::check::model::{Model, RuleSeverity};
+use crate::check::model::{ConsistencyDef, Judgement, Model, RuleSeverity};
 use crate::data::instance::{Dataset, InstanceId};
 use crate::diagnostics::{Code, Diagnostic};
 
-/// Runs every consistency check over the dataset.
-pub fn check(model: &Model, dataset: &Dataset) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    let mut ev = Evaluator::new(model, dataset);
-    for def in &model.consistency {
-        // Metric values need not outlive the check that computed them.
-        ev.forget();
-        for j in &def.judgements {
-            let subjects: Vec<_> = ev.instances_of(j.level).collect();
-            for at in subjects {
-                if let Some(condition) = &j.condition
-                    && ev.eval(condition, at, &[]) != Ok(Val::Bool(true))
-                {
-                    continue;
-                }
-                if ev.eval(&j.require, at, &[]) != Ok(Val::Bool(false)) {
-                    continue;
-                }
-                // A check that fails is evaluated again, noting the values it reads to show them
-                // (noting them costs their text: most checks hold).
-                ev.reads = Some(Vec::new());
-                let _ = ev.eval(&j.require, at, &[]);
-                let reads = ev.reads.take().unwrap_or_default();
-                let code = if def.severity == RuleSeverity::Error { Code::Inconsistent } else { Code::Implausible };
-                // Point at the subject's own value where it read one, else at the first value read.
-                let own = reads.iter().filter(|r| r.instance == at).find_map(|r| r.span);
-                let Some(first) = own.or_else(|| reads.iter().find_map(|r| r.span)) else { continue };
-                let mut d = Diagnostic::new(code, first)
-                    .arg("title", &def.title)
-                    .arg("title_en", def.english.as_deref().unwrap_or(&def.title))
-                    .arg("check", &def.id)
-                    .arg("detail", describe(model, dataset, at, &reads));
-                let mut marked = vec![first.start];
-                for r in reads.iter().filter_map(|r| r.span).filter(|s| s.file == first.file) {
-                    if !marked.contains(&r.start) && marked.len() <= SHOWN {
-                        marked.push(r.start);
-                        d = d.with(r, "related");
-                    }
-                }
-                out.push(d);
-            }
+/// Subjects checked in one run of work on a thread.
+const RUN: usize = 1024;
+
+/// Runs every consistency check over the dataset on `threads` threads: the findings in the
+/// order of the checks, then of their subjects.
+pub fn check(model: &Model, dataset: &Dataset, threads: usize) -> Vec<Diagnostic> {
+    let mut of: Vec<Vec<InstanceId>> = vec![Vec::new(); model.entities.len()];
+    for (i, inst) in dataset.instances.iter().enumerate() {
+        of[inst.entity].push(i as InstanceId);
+    }
+    // Runs of subjects: a check, one of its judgements, a range of the subjects of its level.
+    let mut runs = Vec::new();
+    for (d, def) in model.consistency.iter().enumerate() {
+        for (j, judgement) in def.judgements.iter().enumerate() {
+            let n = of[judgement.level].len();
+            runs.extend((0..n).step_by(RUN).map(|from| (d, j, from..(from + RUN).min(n))));
         }
     }
+    let state = || (Evaluator::new(model, dataset), None);
+    let work = |(ev, last): &mut (Evaluator<'_>, Option<usize>),
+                (d, j, range): &(usize, usize, std::ops::Range<usize>)| {
+        // Metric values need not outlive the check that computed them.
+        if *last != Some(*d) {
+            ev.forget();
+            *last = Some(*d);
+        }
+        let def = &model.consistency[*d];
+        let j = &def.judgements[*j];
+        of[j.level][range.clone()].iter().filter_map(|&at| finding(ev, def, j, at)).collect::<Vec<_>>()
+    };
+    let mut out = Vec::new();
+    crate::parallel::ordered(&runs, threads, 2, state, work, |found| out.extend(found));
     out
+}
+
+/// The finding of one check on one subject, if the check fails there.
+fn finding(ev: &mut Evaluator<'_>, def: &ConsistencyDef, j: &Judgement, at: InstanceId) -> Option<Diagnostic> {
+    let (model, dataset) = (ev.model, ev.dataset);
+    if let Some(condition) = &j.condition
+        && ev.eval(condition, at, &[]) != Ok(Val::Bool(true))
+    {
+        return None;
+    }
+    if ev.eval(&j.require, at, &[]) != Ok(Val::Bool(false)) {
+        return None;
+    }
+    // A check that fails is evaluated again, noting the values it reads to show them
+    // (noting them costs their text: most checks hold).
+    ev.reads = Some(Vec::new());
+    let _ = ev.eval(&j.require, at, &[]);
+    let reads = ev.reads.take().unwrap_or_default();
+    let code = if def.severity == RuleSeverity::Error { Code::Inconsistent } else { Code::Implausible };
+    // Point at the subject's own value where it read one, else at the first value read.
+    let own = reads.iter().filter(|r| r.instance == at).find_map(|r| r.span);
+    let first = own.or_else(|| reads.iter().find_map(|r| r.span))?;
+    let mut d = Diagnostic::new(code, first)
+        .arg("title", &def.title)
+        .arg("title_en", def.english.as_deref().unwrap_or(&def.title))
+        .arg("check", &def.id)
+        .arg("detail", describe(model, dataset, at, &reads));
+    let mut marked = vec![first.start];
+    for r in reads.iter().filter_map(|r| r.span).filter(|s| s.file == first.file) {
+        if !marked.contains(&r.start) && marked.len() <= SHOWN {
+            marked.push(r.start);
+            d = d.with(r, "related");
+        }
+    }
+    Some(d)
 }
 
 /// `field = value, …` for the values a check read; fields of other records than the first

@@ -279,11 +279,6 @@ impl<'a> Evaluator<'a> {
         self.eval_in(expr, at, None, params)
     }
 
-    /// Every instance of `entity` in the dataset, in document order.
-    pub fn instances_of(&self, entity: EntityId) -> impl Iterator<Item = InstanceId> + '_ {
-        self.dataset.instances.iter().enumerate().filter(move |(_, i)| i.entity == entity).map(|(i, _)| i as InstanceId)
-    }
-
     fn eval_in(&mut self, expr: &Expr, at: InstanceId, each: Option<&Scalar>, params: &[Param]) -> Outcome {
         let span = expr.span;
         match &expr.kind {
