@@ -223,6 +223,20 @@ impl Engine {
         rules
     }
 
+    /// `work` done on each of `items` on the engine's threads, each with a judge of its own (to
+    /// explain verdicts there); `take` receives the results in the order of `items`.
+    pub fn each_judged<I: Sync, T: Send>(
+        &self,
+        submissions: &Submissions,
+        options: &JudgeOptions,
+        items: &[I],
+        work: impl Fn(&mut Judge<'_>, &I) -> T + Sync,
+        take: impl FnMut(T),
+    ) {
+        let judge = || self.judge(submissions, options);
+        crate::parallel::ordered(items, self.threads, 2, judge, work, take);
+    }
+
     /// Every verdict, in rule order, then subject order, judged on the engine's threads.
     pub fn verdicts(&self, submissions: &Submissions, options: &JudgeOptions, mut each: impl FnMut(Verdict)) {
         self.judge_in_parallel(

@@ -11,7 +11,7 @@ use crate::check::model::{Kind, RuleId, RuleSeverity, Status};
 use crate::data::instance::{Date, InstanceId};
 use crate::diagnostics::render::{Finding, render_finding};
 use crate::diagnostics::{Lang, catalog};
-use crate::eval::verdict::{Judge, Verdict};
+use crate::eval::verdict::Verdict;
 use crate::source::SourceMap;
 
 /// Failing obligations shown in full per district; the next are listed with their counts.
@@ -135,31 +135,43 @@ impl Digest {
     }
 
     /// The districts in order, their failing obligations with derivations, and the date.
-    pub fn finish(self, viewer: &Viewer<'_>, judge: &mut Judge<'_>) -> (Vec<Group>, String) {
+    /// `explain` turns the failures shown into their views, in order (on every thread).
+    pub fn finish(self, viewer: &Viewer<'_>, explain: impl FnOnce(Vec<Verdict>) -> Vec<View>) -> (Vec<Group>, String) {
         let mut pending: Vec<Pending> = self.groups.into_values().collect();
         pending.sort_by(|a, b| a.order.cmp(&b.order));
-        let groups = pending
+        // Errors before warnings, failures before what is behind, binding obligations (约束性)
+        // before expected ones, then the most widespread first.
+        let rank = |r: RuleId, rule: &Rule| {
+            let def = &viewer.model.rules[r];
+            let error = def.severity == RuleSeverity::Error;
+            let binding = def.kind == Kind::Binding;
+            (!error, rule.first.status != Status::Fail, !binding, std::cmp::Reverse(rule.count), r)
+        };
+        let ranked: Vec<(Pending, Vec<(RuleId, Rule)>)> = pending
             .into_iter()
-            .map(|p| {
-                // Errors before warnings, failures before what is behind, binding obligations
-                // (约束性) before expected ones, then the most widespread first.
-                let mut rules: Vec<(RuleId, Rule)> = p.rules.into_iter().collect();
-                let rank = |r: RuleId, rule: &Rule| {
-                    let def = &viewer.model.rules[r];
-                    let error = def.severity == RuleSeverity::Error;
-                    let binding = def.kind == Kind::Binding;
-                    (!error, rule.first.status != Status::Fail, !binding, std::cmp::Reverse(rule.count), r)
-                };
+            .map(|mut p| {
+                let mut rules: Vec<(RuleId, Rule)> = std::mem::take(&mut p.rules).into_iter().collect();
                 rules.sort_by_key(|(r, rule)| rank(*r, rule));
+                (p, rules)
+            })
+            .collect();
+        let shown: Vec<Verdict> = ranked
+            .iter()
+            .flat_map(|(_, rules)| rules.iter().take(SHOWN_PER_GROUP).map(|(_, rule)| rule.first.clone()))
+            .collect();
+        let mut views = explain(shown).into_iter();
+        let groups = ranked
+            .into_iter()
+            .map(|(p, rules)| {
                 let mut shown = Vec::new();
                 let mut others = Vec::new();
                 for (r, rule) in rules {
-                    if shown.len() < SHOWN_PER_GROUP {
-                        let first = viewer.view(&judge.retrace(&rule.first));
-                        let named = rule.next.iter().map(|&(_, s)| viewer.subject(s).path.join(" › ")).collect();
-                        shown.push(Failing { first, count: rule.count, named });
-                    } else {
-                        others.push((viewer.model.rules[r].id.clone(), viewer.names().rule(r), rule.count));
+                    match (shown.len() < SHOWN_PER_GROUP).then(|| views.next()).flatten() {
+                        Some(first) => {
+                            let named = rule.next.iter().map(|&(_, s)| viewer.subject(s).path.join(" › ")).collect();
+                            shown.push(Failing { first, count: rule.count, named });
+                        }
+                        None => others.push((viewer.model.rules[r].id.clone(), viewer.names().rule(r), rule.count)),
                     }
                 }
                 Group { name: p.name, counts: p.counts, shown, others }

@@ -457,7 +457,13 @@ impl Report<'_> {
             digest.add(self.viewer, groups[v.subject as usize], v);
         });
         let failed = digest.failed();
-        let (groups, as_of) = digest.finish(self.viewer, &mut self.engine.judge(self.submissions, self.options));
+        let explain = |shown: Vec<Verdict>| {
+            let mut views = Vec::with_capacity(shown.len());
+            let view = |judge: &mut Judge<'_>, v: &Verdict| self.viewer.view(&judge.retrace(v));
+            self.engine.each_judged(self.submissions, self.options, &shown, view, |v| views.push(v));
+            views
+        };
+        let (groups, as_of) = digest.finish(self.viewer, explain);
         let text = super::human::write(&groups, &as_of, self.settings.lang, self.viewer.sources);
         Written { failed, result: out.write_all(text.as_bytes()) }
     }
