@@ -43,9 +43,17 @@ pub struct Failing {
 
 /// The human report's view of all verdicts, gathered as they are made: per district the
 /// counts and, per failing rule, its count, worst failure and a few other subjects.
+#[derive(Default)]
 pub struct Digest {
-    strict: bool,
     groups: foldhash::HashMap<InstanceId, Pending>,
+    as_of: Option<Date>,
+}
+
+/// What a run of verdicts adds to a [`Digest`]: the counts of each group's subjects in the run
+/// (a group's subjects come one after the other), the failures, the latest date.
+pub struct Part {
+    counts: Vec<(InstanceId, [usize; 6])>,
+    failing: Vec<(InstanceId, Verdict)>,
     as_of: Option<Date>,
 }
 
@@ -88,43 +96,73 @@ impl Rank {
 }
 
 impl Digest {
-    pub fn new(strict: bool) -> Self {
-        Digest { strict, groups: Default::default(), as_of: None }
+    /// What a run of verdicts adds to the digest, made on the thread that judged them:
+    /// `groups` is each instance's group ([`Viewer::groups`]).
+    pub fn part(strict: bool, groups: &[InstanceId], verdicts: Vec<Verdict>) -> Part {
+        let mut part = Part { counts: Vec::new(), failing: Vec::new(), as_of: None };
+        for v in verdicts {
+            part.as_of = part.as_of.max(Some(v.as_of));
+            let group = groups[v.subject as usize];
+            // A run's subjects come in document order: those of a group one after the other.
+            let counts = match part.counts.last_mut() {
+                Some((g, counts)) if *g == group => counts,
+                _ => &mut part.counts.push_mut((group, [0; 6])).1,
+            };
+            if let Some(i) = Status::ALL.iter().position(|(_, s)| *s == v.status) {
+                counts[i] += 1;
+            }
+            if is_failure(v.status, strict) {
+                part.failing.push((group, v));
+            }
+        }
+        part
     }
 
-    /// Counts a verdict of a subject grouped under `group` ([`Viewer::group_of`]).
-    pub fn add(&mut self, viewer: &Viewer<'_>, group: InstanceId, v: Verdict) {
-        self.as_of = self.as_of.max(Some(v.as_of));
-        let pending = self.groups.entry(group).or_insert_with(|| {
+    /// Counts the verdicts of a part, made of the verdicts that come after those counted.
+    pub fn add(&mut self, viewer: &Viewer<'_>, part: Part) {
+        self.as_of = self.as_of.max(part.as_of);
+        for (group, counts) in part.counts {
+            let pending = self.pending(viewer, group);
+            for (total, n) in pending.counts.iter_mut().zip(counts) {
+                *total += n;
+            }
+        }
+        for (group, v) in part.failing {
+            self.fail(viewer, group, v);
+        }
+    }
+
+    /// The district `group` while verdicts are counted.
+    fn pending(&mut self, viewer: &Viewer<'_>, group: InstanceId) -> &mut Pending {
+        self.groups.entry(group).or_insert_with(|| {
             let subject = viewer.subject(group);
             Pending { order: subject.group_order, name: subject.group, counts: [0; 6], rules: Default::default() }
-        });
-        if let Some(i) = Status::ALL.iter().position(|(_, s)| *s == v.status) {
-            pending.counts[i] += 1;
-        }
-        if is_failure(v.status, self.strict) {
-            match pending.rules.get_mut(&v.rule) {
-                Some(rule) => {
-                    rule.count += 1;
-                    // The worst is shown, the next worst named; of equals, the one met first.
-                    let level = |v: &Verdict| viewer.dataset.get(v.subject).entity;
-                    let rank = Rank::of(&v, level(&v) == level(&rule.first));
-                    let (rank, other) = match rank.cmp(&Rank::of(&rule.first, true)).is_gt() {
-                        true => {
-                            let shown = Rank::of(&rule.first, true);
-                            (shown, std::mem::replace(&mut rule.first, v).subject)
-                        }
-                        false => (rank, v.subject),
-                    };
-                    let at = rule.next.partition_point(|(r, _)| !r.cmp(&rank).is_lt());
-                    if at < NAMED {
-                        rule.next.insert(at, (rank, other));
-                        rule.next.truncate(NAMED);
+        })
+    }
+
+    /// Notes a failure (counted already) of a subject grouped under `group`.
+    fn fail(&mut self, viewer: &Viewer<'_>, group: InstanceId, v: Verdict) {
+        match self.pending(viewer, group).rules.get_mut(&v.rule) {
+            Some(rule) => {
+                rule.count += 1;
+                // The worst is shown, the next worst named; of equals, the one met first.
+                let level = |v: &Verdict| viewer.dataset.get(v.subject).entity;
+                let rank = Rank::of(&v, level(&v) == level(&rule.first));
+                let (rank, other) = match rank.cmp(&Rank::of(&rule.first, true)).is_gt() {
+                    true => {
+                        let shown = Rank::of(&rule.first, true);
+                        (shown, std::mem::replace(&mut rule.first, v).subject)
                     }
+                    false => (rank, v.subject),
+                };
+                let at = rule.next.partition_point(|(r, _)| !r.cmp(&rank).is_lt());
+                if at < NAMED {
+                    rule.next.insert(at, (rank, other));
+                    rule.next.truncate(NAMED);
                 }
-                None => {
-                    pending.rules.insert(v.rule, Rule { first: v, count: 1, next: Vec::new() });
-                }
+            }
+            None => {
+                self.pending(viewer, group).rules.insert(v.rule, Rule { first: v, count: 1, next: Vec::new() });
             }
         }
     }

@@ -451,11 +451,11 @@ impl Report<'_> {
     /// `--format human`: the counts of every district and its first failures with their
     /// explanations; verdicts are counted as they are made, not kept.
     fn human(&self, out: &mut dyn Write) -> Written {
-        let mut digest = super::human::Digest::new(self.settings.strict);
+        let strict = self.settings.strict;
+        let mut digest = super::human::Digest::default();
         let groups = self.viewer.groups();
-        self.engine.verdicts(self.submissions, &self.traced(false), |v| {
-            digest.add(self.viewer, groups[v.subject as usize], v);
-        });
+        let part = |_: &mut Judge<'_>, verdicts| super::human::Digest::part(strict, &groups, verdicts);
+        self.engine.judge_in_parallel(self.submissions, &self.traced(false), part, |p| digest.add(self.viewer, p));
         let failed = digest.failed();
         let explain = |shown: Vec<Verdict>| {
             let mut views = Vec::with_capacity(shown.len());
