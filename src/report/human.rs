@@ -33,10 +33,11 @@ pub struct Group {
     pub others: Vec<(String, String, usize)>,
 }
 
-/// One obligation that fails in a district: its worst failure in full, the number of
-/// subjects that fail it, and the names of a few others.
+/// One obligation that fails in a district: its worst failure in full (written out as a
+/// finding), the number of subjects that fail it, and the names of a few others.
 pub struct Failing {
-    pub first: View,
+    pub rule: String,
+    pub finding: String,
     pub count: usize,
     pub named: Vec<String>,
 }
@@ -173,8 +174,13 @@ impl Digest {
     }
 
     /// The districts in order, their failing obligations with derivations, and the date.
-    /// `explain` turns the failures shown into their views, in order (on every thread).
-    pub fn finish(self, viewer: &Viewer<'_>, explain: impl FnOnce(Vec<Verdict>) -> Vec<View>) -> (Vec<Group>, String) {
+    /// `explain` turns the failures shown into their findings ([`finding`]), in order (on
+    /// every thread).
+    pub fn finish(
+        self,
+        viewer: &Viewer<'_>,
+        explain: impl FnOnce(Vec<Verdict>) -> Vec<String>,
+    ) -> (Vec<Group>, String) {
         let mut pending: Vec<Pending> = self.groups.into_values().collect();
         pending.sort_by(|a, b| a.order.cmp(&b.order));
         // Errors before warnings, failures before what is behind, binding obligations (约束性)
@@ -197,17 +203,18 @@ impl Digest {
             .iter()
             .flat_map(|(_, rules)| rules.iter().take(SHOWN_PER_GROUP).map(|(_, rule)| rule.first.clone()))
             .collect();
-        let mut views = explain(shown).into_iter();
+        let mut findings = explain(shown).into_iter();
         let groups = ranked
             .into_iter()
             .map(|(p, rules)| {
                 let mut shown = Vec::new();
                 let mut others = Vec::new();
                 for (r, rule) in rules {
-                    match (shown.len() < SHOWN_PER_GROUP).then(|| views.next()).flatten() {
-                        Some(first) => {
+                    match (shown.len() < SHOWN_PER_GROUP).then(|| findings.next()).flatten() {
+                        Some(finding) => {
                             let named = rule.next.iter().map(|&(_, s)| viewer.subject(s).path.join(" › ")).collect();
-                            shown.push(Failing { first, count: rule.count, named });
+                            let rule_id = viewer.model.rules[r].id.clone();
+                            shown.push(Failing { rule: rule_id, finding, count: rule.count, named });
                         }
                         None => others.push((viewer.model.rules[r].id.clone(), viewer.names().rule(r), rule.count)),
                     }
@@ -219,19 +226,19 @@ impl Digest {
     }
 }
 
-pub fn write(groups: &[Group], as_of: &str, lang: Lang, sources: &SourceMap) -> String {
+pub fn write(groups: &[Group], as_of: &str, lang: Lang) -> String {
     let t = |key: &str, args: &[(&str, String)]| catalog::text(lang, key, args).unwrap_or_default();
     let sep = t("list.separator", &[]);
     let mut out = String::new();
     for group in groups {
         for f in &group.shown {
-            out.push_str(&finding(&f.first, lang, sources));
+            out.push_str(&f.finding);
             if f.count > 1 {
                 let mut names = f.named.join(&sep);
                 if f.count - 1 > f.named.len() {
                     names.push_str(&t("explain.units_more", &[]));
                 }
-                let args = [("count", (f.count - 1).to_string()), ("names", names), ("rule", f.first.rule.clone())];
+                let args = [("count", (f.count - 1).to_string()), ("names", names), ("rule", f.rule.clone())];
                 let _ = writeln!(out, "{}\n", t("report.same_rule", &args));
             }
         }
@@ -284,7 +291,9 @@ fn pad(text: &str, width: usize) -> String {
 
 /// A failure as a diagnostic: the rule's title and the explanation, at the deciding value,
 /// with the plan's sentence and the departments as help.
-fn finding(v: &View, lang: Lang, sources: &SourceMap) -> String {
+/// A failure shown in full: the rule, the explanation, the place in the submission, the
+/// plan's words and the departments.
+pub fn finding(v: &View, lang: Lang, sources: &SourceMap) -> String {
     let label =
         catalog::text(lang, "report.value_here", &[("status", status_word(v.status).to_string())]).unwrap_or_default();
     let sep = catalog::text(lang, "list.separator", &[]).unwrap_or_default();

@@ -458,13 +458,16 @@ impl Report<'_> {
         self.engine.judge_in_parallel(self.submissions, &self.traced(false), part, |p| digest.add(self.viewer, p));
         let failed = digest.failed();
         let explain = |shown: Vec<Verdict>| {
-            let mut views = Vec::with_capacity(shown.len());
-            let view = |judge: &mut Judge<'_>, v: &Verdict| self.viewer.view(&judge.retrace(v));
-            self.engine.each_judged(self.submissions, self.options, &shown, view, |v| views.push(v));
-            views
+            let mut findings = Vec::with_capacity(shown.len());
+            let (lang, sources) = (self.settings.lang, self.viewer.sources);
+            let finding = |judge: &mut Judge<'_>, v: &Verdict| {
+                super::human::finding(&self.viewer.view(&judge.retrace(v)), lang, sources)
+            };
+            self.engine.each_judged(self.submissions, self.options, &shown, finding, |f| findings.push(f));
+            findings
         };
         let (groups, as_of) = digest.finish(self.viewer, explain);
-        let text = super::human::write(&groups, &as_of, self.settings.lang, self.viewer.sources);
+        let text = super::human::write(&groups, &as_of, self.settings.lang);
         Written { failed, result: out.write_all(text.as_bytes()) }
     }
 }
