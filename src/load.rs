@@ -109,14 +109,18 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// Parses and checks files already in a source map.
+/// Parses and checks files already in a source map. The files are parsed on every core, the
+/// largest first (a rule set is a few large files and several small ones).
 pub fn from_sources(sources: SourceMap) -> RuleSet {
     let mut diagnostics = Diagnostics::default();
-    let mut files = Vec::new();
-    for (id, file) in sources.files() {
-        let parsed = syntax::parse_file(id, &file.text);
+    let mut by_size: Vec<(FileId, &str)> = sources.files().map(|(id, f)| (id, f.text.as_str())).collect();
+    by_size.sort_by_key(|(_, text)| std::cmp::Reverse(text.len()));
+    let mut files = Vec::with_capacity(by_size.len());
+    let parse = |_: &mut (), &(id, text): &(FileId, &str)| (id, syntax::parse_file(id, text));
+    crate::parallel::ordered(&by_size, crate::parallel::threads(), 2, || (), parse, |parsed| files.push(parsed));
+    files.sort_by_key(|(id, _)| *id);
+    for (_, parsed) in &files {
         diagnostics.0.extend(parsed.diagnostics.iter().cloned());
-        files.push((id, parsed));
     }
     let dirs: Vec<PathBuf> =
         files.iter().map(|(id, _)| sources.get(*id).path.parent().map(Path::to_path_buf).unwrap_or_default()).collect();
