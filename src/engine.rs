@@ -130,7 +130,7 @@ impl Engine {
         if !diagnostics.has_errors() {
             diagnostics.0.extend(crate::eval::consistency::check(self.model(), &dataset, self.threads));
             diagnostics.0.extend(crate::eval::whole::check(self.model(), &dataset));
-            diagnostics.0.extend(crate::eval::references::check(self.model(), &dataset));
+            diagnostics.0.extend(crate::eval::references::check(self.model(), &dataset, self.threads));
         }
         diagnostics.sort();
         if !diagnostics.has_errors() {
