@@ -51,10 +51,11 @@ pub struct Digest {
 }
 
 /// What a run of verdicts adds to a [`Digest`]: the counts of each group's subjects in the run
-/// (a group's subjects come one after the other), the failures, the latest date.
+/// (a group's subjects come one after the other), the failures of each group gathered, the
+/// latest date.
 pub struct Part {
     counts: Vec<(InstanceId, [usize; 6])>,
-    failing: Vec<(InstanceId, Verdict)>,
+    failing: Vec<(InstanceId, RuleId, Rule)>,
     as_of: Option<Date>,
 }
 
@@ -67,39 +68,72 @@ struct Pending {
 }
 
 /// A failing rule while verdicts are counted: the worst failure so far (without its
-/// derivation yet), the count, the next worst subjects (worst first).
+/// derivation yet) and its rank, the count, the next worst subjects (worst first).
 struct Rule {
     first: Verdict,
+    rank: Rank,
     count: usize,
     next: Vec<(Rank, InstanceId)>,
 }
 
-/// How bad a failure is among those of a rule in a district: of the level met first (a
-/// district's own verdict before its units'), a failure before what is only behind, then the
-/// distance from passing.
+impl Rule {
+    fn new(first: Verdict, rank: Rank) -> Rule {
+        Rule { first, rank, count: 1, next: Vec::new() }
+    }
+
+    /// Takes in the failures of `other` (of the same rule and district): the worse of the two
+    /// shown, the others named if they are among the worst.
+    fn merge(&mut self, other: Rule) {
+        self.count += other.count;
+        let beaten = match other.rank.cmp(&self.rank).is_gt() {
+            true => {
+                let beaten = (self.rank, self.first.subject);
+                (self.first, self.rank) = (other.first, other.rank);
+                beaten
+            }
+            false => (other.rank, other.first.subject),
+        };
+        for (rank, subject) in std::iter::once(beaten).chain(other.next) {
+            let at = self.next.partition_point(|(r, _)| r.cmp(&rank).is_gt());
+            if at < NAMED {
+                self.next.insert(at, (rank, subject));
+                self.next.truncate(NAMED);
+            }
+        }
+    }
+}
+
+/// How bad a failure is among those of a rule in a district, worst greatest: of the level the
+/// rule judges first (a district's own verdict before its units'), a failure before what is
+/// only behind, the distance from passing, then the subject met first. No two are equal: the
+/// worst are the same whatever order the verdicts are gathered in.
 #[derive(Clone, Copy)]
 struct Rank {
-    first_level: bool,
+    judgement: usize,
     fails: bool,
     distance: f64,
+    subject: InstanceId,
 }
 
 impl Rank {
-    fn of(v: &Verdict, first_level: bool) -> Rank {
-        Rank { first_level, fails: v.status == Status::Fail, distance: super::distance(v) }
+    fn of(v: &Verdict, judgement: usize) -> Rank {
+        Rank { judgement, fails: v.status == Status::Fail, distance: super::distance(v), subject: v.subject }
     }
 
     fn cmp(&self, other: &Rank) -> std::cmp::Ordering {
-        (self.first_level, self.fails)
-            .cmp(&(other.first_level, other.fails))
+        other
+            .judgement
+            .cmp(&self.judgement)
+            .then(self.fails.cmp(&other.fails))
             .then(self.distance.total_cmp(&other.distance))
+            .then(other.subject.cmp(&self.subject))
     }
 }
 
 impl Digest {
     /// What a run of verdicts adds to the digest, made on the thread that judged them:
     /// `groups` is each instance's group ([`Viewer::groups`]).
-    pub fn part(strict: bool, groups: &[InstanceId], verdicts: Vec<Verdict>) -> Part {
+    pub fn part(viewer: &Viewer<'_>, strict: bool, groups: &[InstanceId], verdicts: Vec<Verdict>) -> Part {
         let mut part = Part { counts: Vec::new(), failing: Vec::new(), as_of: None };
         for v in verdicts {
             part.as_of = part.as_of.max(Some(v.as_of));
@@ -112,14 +146,21 @@ impl Digest {
             if let Some(i) = Status::ALL.iter().position(|(_, s)| *s == v.status) {
                 counts[i] += 1;
             }
-            if is_failure(v.status, strict) {
-                part.failing.push((group, v));
+            if !is_failure(v.status, strict) {
+                continue;
+            }
+            let level = viewer.dataset.get(v.subject).entity;
+            let judgement = viewer.model.rules[v.rule].judgements.iter().position(|j| j.level == level).unwrap_or(0);
+            let rank = Rank::of(&v, judgement);
+            match part.failing.last_mut() {
+                Some((g, r, rule)) if *g == group && *r == v.rule => rule.merge(Rule::new(v, rank)),
+                _ => part.failing.push((group, v.rule, Rule::new(v, rank))),
             }
         }
         part
     }
 
-    /// Counts the verdicts of a part, made of the verdicts that come after those counted.
+    /// Counts the verdicts of a part.
     pub fn add(&mut self, viewer: &Viewer<'_>, part: Part) {
         self.as_of = self.as_of.max(part.as_of);
         for (group, counts) in part.counts {
@@ -128,8 +169,13 @@ impl Digest {
                 *total += n;
             }
         }
-        for (group, v) in part.failing {
-            self.fail(viewer, group, v);
+        for (group, r, rule) in part.failing {
+            match self.pending(viewer, group).rules.entry(r) {
+                std::collections::hash_map::Entry::Occupied(mut gathered) => gathered.get_mut().merge(rule),
+                std::collections::hash_map::Entry::Vacant(none) => {
+                    none.insert(rule);
+                }
+            }
         }
     }
 
@@ -139,33 +185,6 @@ impl Digest {
             let subject = viewer.subject(group);
             Pending { order: subject.group_order, name: subject.group, counts: [0; 6], rules: Default::default() }
         })
-    }
-
-    /// Notes a failure (counted already) of a subject grouped under `group`.
-    fn fail(&mut self, viewer: &Viewer<'_>, group: InstanceId, v: Verdict) {
-        match self.pending(viewer, group).rules.get_mut(&v.rule) {
-            Some(rule) => {
-                rule.count += 1;
-                // The worst is shown, the next worst named; of equals, the one met first.
-                let level = |v: &Verdict| viewer.dataset.get(v.subject).entity;
-                let rank = Rank::of(&v, level(&v) == level(&rule.first));
-                let (rank, other) = match rank.cmp(&Rank::of(&rule.first, true)).is_gt() {
-                    true => {
-                        let shown = Rank::of(&rule.first, true);
-                        (shown, std::mem::replace(&mut rule.first, v).subject)
-                    }
-                    false => (rank, v.subject),
-                };
-                let at = rule.next.partition_point(|(r, _)| !r.cmp(&rank).is_lt());
-                if at < NAMED {
-                    rule.next.insert(at, (rank, other));
-                    rule.next.truncate(NAMED);
-                }
-            }
-            None => {
-                self.pending(viewer, group).rules.insert(v.rule, Rule { first: v, count: 1, next: Vec::new() });
-            }
-        }
     }
 
     /// Whether a verdict counted fails the run.
@@ -307,4 +326,63 @@ pub fn finding(v: &View, lang: Lang, sources: &SourceMap) -> String {
         help: Some(help),
         sources,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::Val;
+    use rust_decimal::Decimal;
+
+    fn failing(subject: InstanceId, actual: i64) -> (Verdict, Rank) {
+        let v = Verdict {
+            rule: 0,
+            subject,
+            status: Status::Fail,
+            actual: Some(Val::Num(Decimal::from(actual))),
+            op: Some(crate::syntax::ast::BinOp::Ge),
+            threshold: Some(Val::Num(Decimal::from(40))),
+            unit: None,
+            due: None,
+            as_of: Date { year: 2025, month: 12, day: 31 },
+            path: None,
+            gaps: Vec::new(),
+            trace: None,
+            explained: None,
+        };
+        let rank = Rank::of(&v, 0);
+        (v, rank)
+    }
+
+    /// The worst failure and the next worst are the same whatever runs the failures come in
+    /// and in whatever order the runs are gathered; of equals, the subject met first.
+    #[test]
+    fn the_worst_do_not_depend_on_the_order_failures_are_gathered_in() {
+        let values = [(1, 38), (2, 36), (3, 35), (4, 36), (5, 39), (6, 35), (7, 36), (8, 37), (9, 36), (10, 30)];
+        let gathered = |runs: &[&[(InstanceId, i64)]]| {
+            let mut all: Option<Rule> = None;
+            for run in runs {
+                let mut part: Option<Rule> = None;
+                for &(s, a) in *run {
+                    let (v, rank) = failing(s, a);
+                    match &mut part {
+                        Some(p) => p.merge(Rule::new(v, rank)),
+                        None => part = Some(Rule::new(v, rank)),
+                    }
+                }
+                match (&mut all, part) {
+                    (Some(a), Some(p)) => a.merge(p),
+                    (None, p) => all = p,
+                    (_, None) => {}
+                }
+            }
+            all.map(|r| (r.first.subject, r.count, r.next.iter().map(|(_, s)| *s).collect::<Vec<_>>()))
+        };
+        let expected = Some((10, 10, vec![3, 6, 2, 4, 7]));
+        assert_eq!(gathered(&[&values]), expected);
+        let (a, b) = values.split_at(4);
+        assert_eq!(gathered(&[b, a]), expected);
+        let reversed: Vec<_> = values.iter().rev().copied().collect();
+        assert_eq!(gathered(&[&reversed[..3], &reversed[3..]]), expected);
+    }
 }

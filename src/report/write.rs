@@ -454,7 +454,7 @@ impl Report<'_> {
         let strict = self.settings.strict;
         let mut digest = super::human::Digest::default();
         let groups = self.viewer.groups();
-        let part = |_: &mut Judge<'_>, verdicts| super::human::Digest::part(strict, &groups, verdicts);
+        let part = |_: &mut Judge<'_>, verdicts| super::human::Digest::part(self.viewer, strict, &groups, verdicts);
         self.engine.judge_in_parallel(self.submissions, &self.traced(false), part, |p| digest.add(self.viewer, p));
         let failed = digest.failed();
         let explain = |shown: Vec<Verdict>| {
