@@ -126,7 +126,8 @@ mod tests {
         let items: Vec<u64> = (0..300).collect();
         for threads in [2, 3, 8] {
             let mut seen = Vec::new();
-            let spin = |x: &u64| (0..if x.is_multiple_of(10) { 100_000 } else { 100 }).fold(*x, |a, b| a.wrapping_mul(31) ^ b);
+            let spin =
+                |x: &u64| (0..if x.is_multiple_of(10) { 100_000 } else { 100 }).fold(*x, |a, b| a.wrapping_mul(31) ^ b);
             super::ordered(&items, threads, 1, || (), |(), x| (*x, spin(x)), |(x, _)| seen.push(x));
             assert_eq!(seen, items, "{threads} threads");
         }
