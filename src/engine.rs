@@ -97,6 +97,11 @@ impl Engine {
         self.threads = n.clamp(1, 4 * crate::parallel::threads());
     }
 
+    /// How many threads the engine reads and judges on.
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
     /// Has `watch` told how far each judging has come (a progress bar on a terminal).
     pub fn on_progress(&mut self, watch: Box<Progress>) {
         self.progress = Some(watch);

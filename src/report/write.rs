@@ -83,7 +83,9 @@ pub fn unusable(settings: &Settings, problems: &[Problem], out: &mut dyn Write) 
     match settings.format {
         Format::Json => {
             let header = json::Header { lang: settings.lang, as_of: "", rules: &[], problems };
-            json::begin(out, &header, std::iter::empty()).and_then(|()| json::end(out, false, &[0; 6]))
+            json::begin(out, &header)
+                .and_then(|()| json::after_subjects(out, &header, false))
+                .and_then(|()| json::end(out, false, &[0; 6]))
         }
         Format::Sarif => super::sarif::problems(out, problems),
         Format::Junit => out.write_all(super::junit::problems(problems).as_bytes()),
@@ -107,6 +109,9 @@ pub struct Chapter {
     pub counts: [usize; 6],
     pub pieces: Vec<String>,
 }
+
+/// Subjects of the JSON report described in one run of work on a thread.
+const SUBJECTS_RUN: usize = 1024;
 
 /// One report being written.
 struct Report<'a> {
@@ -231,22 +236,46 @@ impl Report<'_> {
         let as_of = self.engine.judge(self.submissions, self.options).latest_date();
         let as_of = as_of.map_or(String::new(), |d| d.to_string());
         let header = json::Header { lang: self.settings.lang, as_of: &as_of, rules: &rules, problems: &problems };
-        // Subjects are written as they are described; of each, only its code is kept, for the
-        // passes (`index`: per instance, where its code is, or `u32::MAX` for no subject). The
-        // codes, rule ids and levels of passes are kept as JSON, escaped once.
+        // Subjects are described on every thread, in runs, and written in order; of each, only
+        // its code is kept, for the passes (`index`: per instance, where its code is, or
+        // `u32::MAX` for no subject). The codes, rule ids and levels of passes are kept as JSON,
+        // escaped once.
         let (model, dataset) = (self.engine.model(), &self.submissions.dataset);
         let ids = self.subject_ids();
-        let mut codes: Vec<Box<[u8]>> = Vec::with_capacity(ids.len());
         let mut index = vec![u32::MAX; dataset.instances.len()];
-        let described = ids.into_iter().map(|id| {
-            let subject = self.viewer.subject(id);
-            index[id as usize] = codes.len() as u32;
-            codes.push(json::quoted(&subject.code));
-            subject
-        });
+        for (n, &id) in ids.iter().enumerate() {
+            index[id as usize] = n as u32;
+        }
+        let mut begun = json::begin(out, &header);
+        let mut codes: Vec<Box<[u8]>> = Vec::with_capacity(ids.len());
+        let runs: Vec<(usize, &[InstanceId])> = ids.chunks(SUBJECTS_RUN).enumerate().collect();
+        let describe = |(): &mut (), &(k, run): &(usize, &[InstanceId])| {
+            let mut buf = Vec::with_capacity(run.len() * 160);
+            let mut codes = Vec::with_capacity(run.len());
+            for (i, &id) in run.iter().enumerate() {
+                let subject = self.viewer.subject(id);
+                json::subject(&mut buf, &subject, k == 0 && i == 0);
+                codes.push(json::quoted(&subject.code));
+            }
+            (buf, codes)
+        };
+        let threads = self.engine.threads();
+        crate::parallel::ordered(
+            &runs,
+            threads,
+            2,
+            || (),
+            describe,
+            |(buf, run_codes)| {
+                if begun.is_ok() {
+                    begun = out.write_all(&buf);
+                }
+                codes.extend(run_codes);
+            },
+        );
+        let begun = begun.and_then(|()| json::after_subjects(out, &header, !ids.is_empty()));
         let rule_ids: Vec<Box<[u8]>> = model.rules.iter().map(|r| json::quoted(&r.id)).collect();
         let levels: Vec<Box<[u8]>> = model.entities.iter().map(|e| json::quoted(&e.name)).collect();
-        let begun = json::begin(out, &header, described);
         let trace = self.settings.trace;
         // Counted as the verdicts are written, for the summary at the end.
         let counts: [AtomicUsize; 6] = Default::default();

@@ -27,13 +27,10 @@ pub struct Header<'a> {
     pub problems: &'a [Problem],
 }
 
-/// Writes the opening of the report: format, tool, language, date, the rules and `subjects`
-/// the verdicts refer to (written as they come, not held), and the diagnostics.
-pub fn begin(
-    out: &mut (impl Write + ?Sized),
-    h: &Header<'_>,
-    subjects: impl Iterator<Item = Subject>,
-) -> io::Result<()> {
+/// Writes the opening of the report: format, tool, language, date, the rules, and opens the
+/// list of the `subjects` the verdicts refer to ([`subject`] writes each, [`after_subjects`]
+/// closes it).
+pub fn begin(out: &mut (impl Write + ?Sized), h: &Header<'_>) -> io::Result<()> {
     let lang = match h.lang {
         Lang::Zh => "zh",
         Lang::En => "en",
@@ -48,7 +45,19 @@ pub fn begin(
     out.write_all(&as_of)?;
     out.write_all(b",\n")?;
     list(out, "rules", h.rules.iter(), rule)?;
-    list(out, "subjects", subjects, |buf, s| described(buf, &s))?;
+    out.write_all(b"  \"subjects\": [")
+}
+
+/// Writes a subject of the list on a line of its own; `first` for the first of the list.
+pub fn subject(buf: &mut Vec<u8>, s: &Subject, first: bool) {
+    buf.extend_from_slice(if first { b"\n    " } else { b",\n    " });
+    described(buf, s);
+}
+
+/// Closes the list of subjects (`any`: it holds one), writes the diagnostics and opens the
+/// list of verdicts.
+pub fn after_subjects(out: &mut (impl Write + ?Sized), h: &Header<'_>, any: bool) -> io::Result<()> {
+    out.write_all(if any { b"\n  ],\n" } else { b"],\n" })?;
     list(out, "diagnostics", h.problems.iter(), diagnosed)?;
     write!(out, "  \"verdicts\": [")
 }
