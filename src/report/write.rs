@@ -1,6 +1,6 @@
 //! A whole report in the format asked for, written from the engine's verdicts: JSON, SARIF and
 //! JUnit as verdicts are judged (on the engine's threads, in order), Markdown district by district as
-//! each district is judged, the human report from counts and the first failures of each
+//! each district is judged, the human report from counts and the worst failures of each
 //! district, the HTML page from counts and the worst units.
 
 use std::io::{self, Write};
@@ -477,8 +477,8 @@ impl Report<'_> {
         end(out, any)
     }
 
-    /// `--format human`: the counts of every district and its first failures with their
-    /// explanations; verdicts are counted as they are made, not kept.
+    /// `--format human`: the counts of every district and its worst failures with their
+    /// explanations; verdicts are counted on the threads that judge them, not kept.
     fn human(&self, out: &mut dyn Write) -> Written {
         let strict = self.settings.strict;
         let mut digest = super::human::Digest::default();
