@@ -114,7 +114,7 @@ impl SourceFile {
 #[derive(Debug)]
 pub enum Shown<'a> {
     Held(&'a str),
-    Read(Arc<str>),
+    Read(Arc<String>),
 }
 
 impl std::ops::Deref for Shown<'_> {
@@ -130,7 +130,7 @@ impl std::ops::Deref for Shown<'_> {
 
 /// The last text read again, for the next snippet of the same file.
 #[derive(Debug, Default)]
-struct ReadAgain(Mutex<Option<(FileId, Arc<str>)>>);
+struct ReadAgain(Mutex<Option<(FileId, Arc<String>)>>);
 
 impl Clone for ReadAgain {
     fn clone(&self) -> Self {
@@ -195,7 +195,8 @@ impl SourceMap {
         {
             return Shown::Read(text.clone());
         }
-        let text: Arc<str> = file.read_again().map_or_else(|| Arc::from(""), Arc::from);
+        // The text read is kept as it is (an `Arc<str>` would copy it once more).
+        let text = Arc::new(file.read_again().unwrap_or_default());
         *last = Some((id, text.clone()));
         Shown::Read(text)
     }
