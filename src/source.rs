@@ -55,18 +55,23 @@ pub struct SourceFile {
 }
 
 /// What is kept of a text let go: the lines that hold more than ASCII, by index, with their
-/// text (to count columns in characters), and a fingerprint of the whole (to know the file
-/// is still the one loaded when it is read again).
+/// text (to count columns in characters), and a fingerprint of each block of [`BLOCK`] bytes (to
+/// know that the lines a snippet reads again are still those loaded).
 #[derive(Clone, Debug)]
 struct LetGo {
     lines: Vec<(u32, Box<str>)>,
-    fingerprint: u64,
+    blocks: Vec<u64>,
 }
 
-/// A fingerprint of a text, the same in every run.
-fn fingerprint(text: &str) -> u64 {
+/// The bytes of a file let go fingerprinted together: a snippet reads only the blocks that hold
+/// its lines.
+const BLOCK: usize = 1 << 14;
+
+/// A fingerprint of each block of `bytes`, the same in every run.
+fn fingerprints(bytes: &[u8]) -> Vec<u64> {
     use std::hash::BuildHasher;
-    foldhash::quality::FixedState::with_seed(0).hash_one(text.as_bytes())
+    let state = foldhash::quality::FixedState::with_seed(0);
+    bytes.chunks(BLOCK).map(|block| state.hash_one(block)).collect()
 }
 
 impl SourceFile {
@@ -101,42 +106,72 @@ impl SourceFile {
         self.len
     }
 
-    /// The text read again from the file, if it is still the one loaded (the same length and
-    /// fingerprint).
-    fn read_again(&self) -> Option<String> {
+    /// The text of the whole lines from byte `from` to byte `to` (both line starts, or the end)
+    /// read again from the file, if the file still has its length and the blocks that hold
+    /// them are those loaded.
+    fn read_again(&self, from: usize, to: usize) -> Option<String> {
+        use std::io::{Read, Seek};
         let kept = self.let_go.as_ref()?;
-        let text = String::from_utf8(std::fs::read(&self.path).ok()?).ok()?;
-        (text.len() == self.len && fingerprint(&text) == kept.fingerprint).then_some(text)
+        let mut file = std::fs::File::open(&self.path).ok()?;
+        if file.metadata().ok()?.len() != self.len as u64 {
+            return None;
+        }
+        let (first, last) = (from / BLOCK, to.saturating_sub(1).max(from) / BLOCK);
+        let start = first * BLOCK;
+        let end = ((last + 1) * BLOCK).min(self.len);
+        let mut bytes = vec![0; end.saturating_sub(start)];
+        file.seek(std::io::SeekFrom::Start(start as u64)).ok()?;
+        file.read_exact(&mut bytes).ok()?;
+        let same = bytes.chunks(BLOCK).zip(kept.blocks.get(first..=last)?).all(|(b, f)| fingerprints(b) == [*f]);
+        let lines = bytes.get(from - start..to - start)?;
+        same.then(|| String::from_utf8(lines.to_vec()).ok()).flatten()
     }
 }
 
-/// A file's text to show, held or read again.
+/// A part of a file's text to show: from byte `start` of the file on, held or read again.
 #[derive(Debug)]
-pub enum Shown<'a> {
+pub struct Shown<'a> {
+    pub start: usize,
+    text: ShownText<'a>,
+}
+
+#[derive(Debug)]
+enum ShownText<'a> {
     Held(&'a str),
     Read(Arc<String>),
+}
+
+impl Shown<'_> {
+    /// Nothing to show.
+    pub fn none() -> Shown<'static> {
+        Shown { start: 0, text: ShownText::Held("") }
+    }
 }
 
 impl std::ops::Deref for Shown<'_> {
     type Target = str;
 
     fn deref(&self) -> &str {
-        match self {
-            Shown::Held(text) => text,
-            Shown::Read(text) => text,
+        match &self.text {
+            ShownText::Held(text) => text,
+            ShownText::Read(text) => text,
         }
     }
 }
 
-/// The last text read again, for the next snippet of the same file.
+/// The last lines read again, for the next snippet of the same place: the file, the byte they
+/// start at, their text.
 #[derive(Debug, Default)]
-struct ReadAgain(Mutex<Option<(FileId, Arc<String>)>>);
+struct ReadAgain(Mutex<Option<(FileId, usize, Arc<String>)>>);
 
 impl Clone for ReadAgain {
     fn clone(&self) -> Self {
         ReadAgain::default()
     }
 }
+
+/// Lines shown above and below the lines of a snippet's place (a snippet shows at most one).
+const AROUND: usize = 2;
 
 /// All source files of a run.
 #[derive(Clone, Debug, Default)]
@@ -182,23 +217,34 @@ impl SourceMap {
         self.get(span.file).text.get(span.range()).unwrap_or("")
     }
 
-    /// A file's text to show in a snippet: held, or read again if it was let go and the file
-    /// is still the one loaded; else empty (a snippet is then shown without its lines).
-    pub fn shown(&self, id: FileId) -> Shown<'_> {
+    /// The text to show of the lines of file `id` that hold the bytes of `range`, and a few
+    /// lines around them: held, or read again if the text was let go and those lines are
+    /// still the ones loaded; else empty (a snippet is then shown without its lines).
+    pub fn shown(&self, id: FileId, range: std::ops::Range<usize>) -> Shown<'_> {
         let file = self.get(id);
         if file.let_go.is_none() {
-            return Shown::Held(&file.text);
+            return Shown { start: 0, text: ShownText::Held(&file.text) };
         }
+        let starts = &file.line_starts;
+        let line = |offset: usize| starts.partition_point(|&s| s as usize <= offset).saturating_sub(1);
+        let from = starts.get(line(range.start).saturating_sub(AROUND)).map_or(0, |&s| s as usize);
+        let to = starts.get(line(range.end.max(range.start)) + AROUND + 1).map_or(file.len, |&s| s as usize);
         let mut last = self.read_again.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some((at, text)) = last.as_ref()
+        if let Some((at, start, text)) = last.as_ref()
             && *at == id
+            && *start <= from
+            && to <= start + text.len()
         {
-            return Shown::Read(text.clone());
+            return Shown { start: *start, text: ShownText::Read(text.clone()) };
         }
-        // The text read is kept as it is (an `Arc<str>` would copy it once more).
-        let text = Arc::new(file.read_again().unwrap_or_default());
-        *last = Some((id, text.clone()));
-        Shown::Read(text)
+        match file.read_again(from, to) {
+            Some(text) => {
+                let text = Arc::new(text);
+                *last = Some((id, from, text.clone()));
+                Shown { start: from, text: ShownText::Read(text) }
+            }
+            None => Shown::none(),
+        }
     }
 
     /// How many files the map holds.
@@ -241,7 +287,7 @@ impl Text {
     /// beyond ASCII, which are kept; a snippet reads the file again ([`SourceMap::shown`]).
     pub fn let_go(text: String) -> Text {
         let line_starts = line_starts(&text);
-        let let_go = Some(LetGo { lines: wide_lines(&text, &line_starts), fingerprint: fingerprint(&text) });
+        let let_go = Some(LetGo { lines: wide_lines(&text, &line_starts), blocks: fingerprints(text.as_bytes()) });
         Text { len: text.len(), line_starts, text: String::new(), let_go }
     }
 }
@@ -305,28 +351,49 @@ mod tests {
     #[test]
     fn a_file_that_takes_the_id_of_one_forgotten_shows_its_own_text() {
         let (path, mut sources, id) = file_with(TEXT, "reused");
-        assert_eq!(&*sources.shown(id), TEXT);
+        assert_eq!(&*sources.shown(id, 0..TEXT.len()), TEXT);
         sources.truncate(0);
         let other = "{\n  \"名称\": 1\n}\n";
         std::fs::write(&path, other).expect("rewrite");
         let again = sources.add("f.json", &path, String::new());
         sources.set_text(again, Text::let_go(other.to_string()));
         assert_eq!(again, id);
-        assert_eq!(&*sources.shown(again), other);
+        assert_eq!(&*sources.shown(again, 0..other.len()), other);
         let _ = std::fs::remove_file(path);
     }
 
     #[test]
     fn a_text_let_go_is_read_again_only_while_the_file_is_the_one_loaded() {
         let (path, sources, id) = file_with(TEXT, "again");
-        assert_eq!(&*sources.shown(id), TEXT);
+        assert_eq!(&*sources.shown(id, 0..TEXT.len()), TEXT);
         // The same length, a line more: not the file loaded.
         let (path2, changed, id2) = file_with(TEXT, "changed");
         std::fs::write(&path2, TEXT.replacen(' ', "\n", 1)).expect("rewrite");
-        assert_eq!(&*changed.shown(id2), "");
+        assert_eq!(&*changed.shown(id2, 0..TEXT.len()), "");
         // Gone: nothing to show, and no panic.
         std::fs::remove_file(&path).expect("remove");
-        assert_eq!(&*sources.clone().shown(id), "");
+        assert_eq!(&*sources.clone().shown(id, 0..TEXT.len()), "");
+        let _ = std::fs::remove_file(path2);
+    }
+
+    /// A snippet of a long file let go reads the lines around its place, not the file: they
+    /// are the file's lines at that place, starting where `start` says; a change in the
+    /// blocks that hold them shows nothing.
+    #[test]
+    fn a_snippet_reads_the_lines_around_its_place() {
+        let text: String = (0..20_000).map(|i| format!("  \"社区{i}\": {i},\n")).collect();
+        let (path, sources, id) = file_with(&text, "window");
+        let at = text.find("\"社区12345\"").expect("place");
+        let shown = sources.shown(id, at..at + 5);
+        assert!(shown.len() < 200, "{} bytes read for one place", shown.len());
+        assert_eq!(&text[shown.start..shown.start + shown.len()], &*shown);
+        assert!(shown.contains("社区12344") && shown.contains("社区12345") && shown.contains("社区12346"));
+        assert!(shown.start == 0 || text.as_bytes()[shown.start - 1] == b'\n', "starts at a line");
+        // The same length, another digit on the line shown: not the lines loaded.
+        let (path2, changed, id2) = file_with(&text, "window-changed");
+        std::fs::write(&path2, text.replacen("12345,", "12346,", 1)).expect("rewrite");
+        assert_eq!(&*changed.shown(id2, at..at + 5), "");
+        let _ = std::fs::remove_file(path);
         let _ = std::fs::remove_file(path2);
     }
 }

@@ -139,8 +139,8 @@ fn compact(
 ) -> String {
     let file = sources.get(span.file);
     let (line, column) = file.line_col(span.start as usize);
-    let text = sources.shown(span.file);
-    let mut at = (span.start as usize).min(text.len());
+    let text = sources.shown(span.file, span.range());
+    let mut at = (span.start as usize).saturating_sub(text.start).min(text.len());
     while !text.is_char_boundary(at) {
         at -= 1;
     }
@@ -171,19 +171,21 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, lang: Lang) -> String {
     let primary_line = primary_file.line_col(d.primary.start as usize).0;
     // A second place on a long line is left out rather than printed whole.
     let shown = d.secondary.iter().zip(&texts.secondary).filter(|((span, _), _)| !on_long_line(sources, *span));
+    let mut around = d.primary.range();
     for ((span, _), text) in shown {
         // Places near the primary one share its snippet; far ones get a snippet of their own.
         let near =
             span.file == d.primary.file && primary_file.line_col(span.start as usize).0.abs_diff(primary_line) <= 6;
         if near {
             labels.push(LabeledSpan::new_with_span(Some(text.clone()), source_span(*span)));
+            around = around.start.min(span.start as usize)..around.end.max(span.end as usize);
         } else {
             related.push(Report {
                 code: None,
                 message: text.clone(),
                 severity: miette::Severity::Advice,
                 help: None,
-                source: Source::of(sources, span.file),
+                source: Source::of(sources, span.file, span.range()),
                 labels: vec![LabeledSpan::new_primary_with_span(None, source_span(*span))],
                 related: Vec::new(),
             });
@@ -197,7 +199,7 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, lang: Lang) -> String {
             Severity::Warning => miette::Severity::Warning,
         },
         help: texts.help,
-        source: Source::of(sources, d.primary.file),
+        source: Source::of(sources, d.primary.file, around),
         labels,
         related,
     };
@@ -239,7 +241,7 @@ pub fn render_finding(f: &Finding<'_>) -> String {
         message: if primary { String::new() } else { label.clone() },
         severity: miette::Severity::Advice,
         help: None,
-        source: Source::of(f.sources, span.file),
+        source: Source::of(f.sources, span.file, span.range()),
         labels: vec![if primary {
             LabeledSpan::new_primary_with_span(Some(label), source_span(span))
         } else {
@@ -249,7 +251,7 @@ pub fn render_finding(f: &Finding<'_>) -> String {
     };
     let (source, labels) = match &f.primary {
         Some((span, label)) => (
-            Some(Source::of(f.sources, span.file)),
+            Some(Source::of(f.sources, span.file, span.range())),
             vec![LabeledSpan::new_primary_with_span(Some(label.clone()), source_span(*span))],
         ),
         None => (None, Vec::new()),
@@ -259,7 +261,7 @@ pub fn render_finding(f: &Finding<'_>) -> String {
         message: f.message.clone(),
         severity: if f.error { miette::Severity::Error } else { miette::Severity::Warning },
         help: f.help.clone(),
-        source: source.unwrap_or(Source { name: "", text: Shown::Held(""), lines: &[] }),
+        source: source.unwrap_or(Source { name: "", text: Shown::none(), lines: &[] }),
         labels,
         related: f.related.iter().map(|(span, label)| snippet(*span, label.clone(), false)).collect(),
     };
@@ -286,9 +288,11 @@ struct Source<'s> {
 }
 
 impl<'s> Source<'s> {
-    fn of(sources: &'s SourceMap, file: crate::source::FileId) -> Self {
+    /// The source of the places in `range` of `file` (the lines that hold them, and a few
+    /// around).
+    fn of(sources: &'s SourceMap, file: crate::source::FileId, range: std::ops::Range<usize>) -> Self {
         let f = sources.get(file);
-        Source { name: &f.name, text: sources.shown(file), lines: f.line_starts() }
+        Source { name: &f.name, text: sources.shown(file, range), lines: f.line_starts() }
     }
 }
 
@@ -296,7 +300,7 @@ impl Source<'_> {
     /// The 0-based line and byte offset where reading for `span` may start: `before` lines
     /// above the span's line.
     fn window(&self, span: &SourceSpan, before: usize) -> (usize, usize) {
-        let offset = span.offset().min(self.text.len());
+        let offset = span.offset().min(self.text.start + self.text.len());
         let line = self.lines.partition_point(|&s| s as usize <= offset).saturating_sub(1);
         let first = line.saturating_sub(before);
         let start = self.lines.get(first).map_or(0, |&s| s as usize);
@@ -313,14 +317,16 @@ impl SourceCode for Source<'_> {
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         // Only the lines around the span are handed to miette, which reads from the start of
         // what it is given: a long file would be read once per label.
+        // `window` is where in the file, `within` where in the text shown, which starts at
+        // `self.text.start`.
         let (first, window) = self.window(span, context_lines_before);
-        if !self.text.is_char_boundary(window) {
+        let Some(within) = window.checked_sub(self.text.start).filter(|&w| self.text.is_char_boundary(w)) else {
             return Err(MietteError::OutOfBounds);
-        }
+        };
         let local = SourceSpan::new((span.offset() - window).into(), span.len());
-        let inner = self.text[window..].read_span(&local, context_lines_before, context_lines_after)?;
+        let inner = self.text[within..].read_span(&local, context_lines_before, context_lines_after)?;
         let shown = SourceSpan::new((inner.span().offset() + window).into(), inner.span().len());
-        let mut offset = span.offset().min(self.text.len());
+        let mut offset = span.offset().saturating_sub(self.text.start).min(self.text.len());
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
