@@ -113,7 +113,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 /// largest first (a rule set is a few large files and several small ones).
 pub fn from_sources(sources: SourceMap) -> RuleSet {
     let mut diagnostics = Diagnostics::default();
-    let mut by_size: Vec<(FileId, &str)> = sources.files().map(|(id, f)| (id, f.text.as_str())).collect();
+    let mut by_size: Vec<(FileId, &str)> = sources.files().map(|(id, f)| (id, f.held().unwrap_or_default())).collect();
     by_size.sort_by_key(|(_, text)| std::cmp::Reverse(text.len()));
     let mut files = Vec::with_capacity(by_size.len());
     let parse = |_: &mut (), &(id, text): &(FileId, &str)| (id, syntax::parse_file(id, text));

@@ -122,12 +122,12 @@ impl Server {
                 .zip(&texts.secondary)
                 .filter_map(|((span, _), text)| {
                     let u = uris.get(&span.file)?;
-                    Some(json!({"location": {"uri": u, "range": range(&set.sources.get(span.file).text, *span)}, "message": text}))
+                    Some(json!({"location": {"uri": u, "range": range(set.sources.get(span.file).held().unwrap_or_default(), *span)}, "message": text}))
                 })
                 .collect();
             let severity = if d.is_error() { 1 } else { 2 };
             let diagnostic = json!({
-                "range": range(&set.sources.get(d.primary.file).text, d.primary),
+                "range": range(set.sources.get(d.primary.file).held().unwrap_or_default(), d.primary),
                 "severity": severity,
                 "code": d.code.code(),
                 "source": "plancheck",
@@ -184,13 +184,15 @@ impl Server {
                 let (set, uris) = self.set.as_ref()?;
                 let (file, _) = uris.iter().find(|(_, u)| **u == uri)?;
                 let source = set.sources.get(*file);
-                let word = word_at(&source.text, offset(&source.text, &params["position"])?)?;
+                let text = source.held()?;
+                let word = word_at(text, offset(text, &params["position"])?)?;
                 let name = word.rsplit('.').next().unwrap_or(word);
                 let mut found = Vec::new();
                 for (id, f) in set.sources.files() {
                     let Some(u) = uris.get(&id) else { continue };
-                    for at in occurrences(&f.text, name) {
-                        found.push(json!({"uri": u, "range": range(&f.text, Span::new(id, at, at + name.len()))}));
+                    let text = f.held().unwrap_or_default();
+                    for at in occurrences(text, name) {
+                        found.push(json!({"uri": u, "range": range(text, Span::new(id, at, at + name.len()))}));
                     }
                 }
                 Some(Value::Array(found))
@@ -202,14 +204,17 @@ impl Server {
                 let (set, uris) = self.set.as_ref()?;
                 let (file, _) = uris.iter().find(|(_, u)| **u == uri)?;
                 let source = set.sources.get(*file);
-                let offset = offset(&source.text, &params["position"])?;
-                let word = word_at(&source.text, offset)?;
+                let text = source.held()?;
+                let offset = offset(text, &params["position"])?;
+                let word = word_at(text, offset)?;
                 let found = lookup(set, word, self.lang)?;
                 match request.method.as_str() {
                     "textDocument/hover" => Some(json!({"contents": {"kind": "markdown", "value": found.text}})),
                     _ => {
                         let at = uris.get(&found.span.file)?;
-                        Some(json!({"uri": at, "range": range(&set.sources.get(found.span.file).text, found.span)}))
+                        Some(
+                            json!({"uri": at, "range": range(set.sources.get(found.span.file).held().unwrap_or_default(), found.span)}),
+                        )
                     }
                 }
             }
@@ -344,7 +349,8 @@ fn lookup(set: &RuleSet, word: &str, lang: Lang) -> Option<Found> {
     if let Some(m) = model.metrics.iter().find(|m| named(&m.name, m.title.as_deref()) && entity_matches(m.entity)) {
         let unit = m.unit.as_ref().map_or(String::new(), |u| format!(": {u}"));
         let title = m.title.clone().unwrap_or_default();
-        let formula = set.sources.get(m.expr.span.file).text.get(m.expr.span.range()).unwrap_or_default();
+        let formula =
+            set.sources.get(m.expr.span.file).held().and_then(|t| t.get(m.expr.span.range())).unwrap_or_default();
         let text =
             format!("**metric** `{}.{}`{unit} — {title}\n\n```\n{formula}\n```", model.entities[m.entity].name, m.name);
         return Some(Found { text, span: m.span });

@@ -44,8 +44,9 @@ pub struct SourceFile {
     /// The name shown to users (the path as given, with `/` separators).
     pub name: String,
     pub path: PathBuf,
-    /// The text; empty once let go ([`Text::let_go`]): [`SourceMap::shown`] reads it again.
-    pub text: String,
+    /// The text; empty once let go ([`Text::let_go`]): [`SourceFile::held`] says which, and
+    /// [`SourceMap::shown`] reads the lines of a snippet again.
+    text: String,
     /// The length of the text in bytes, let go or not.
     len: usize,
     /// Byte offsets of line starts, as `u32`: spans are `u32` offsets too.
@@ -99,6 +100,12 @@ impl SourceFile {
     /// Byte offset where the 1-based `line` starts.
     pub fn line_start(&self, line: usize) -> usize {
         self.line_starts.get(line.saturating_sub(1)).map_or(self.len, |&s| s as usize)
+    }
+
+    /// The text of a file that holds it: rule files, and submissions kept whole (CSV tables,
+    /// other encodings, files with a problem); `None` for a submission's text let go.
+    pub fn held(&self) -> Option<&str> {
+        self.let_go.is_none().then_some(self.text.as_str())
     }
 
     /// The length of the text in bytes.
@@ -211,10 +218,6 @@ impl SourceMap {
 
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
-    }
-
-    pub fn text(&self, span: Span) -> &str {
-        self.get(span.file).text.get(span.range()).unwrap_or("")
     }
 
     /// The text to show of the lines of file `id` that hold the bytes of `range`, and a few

@@ -107,7 +107,7 @@ fn read_table(
         }
     };
     let file = sources.add(shown, path, text);
-    let text = &sources.get(file).text;
+    let text = sources.get(file).held().unwrap_or_default();
     let mut reader = ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut records = Vec::new();
     for result in reader.records() {
