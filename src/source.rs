@@ -68,11 +68,10 @@ struct LetGo {
 /// its lines.
 const BLOCK: usize = 1 << 14;
 
-/// A fingerprint of each block of `bytes`, the same in every run.
-fn fingerprints(bytes: &[u8]) -> Vec<u64> {
+/// A fingerprint of a block of bytes, the same in every run.
+fn fingerprint(block: &[u8]) -> u64 {
     use std::hash::BuildHasher;
-    let state = foldhash::quality::FixedState::with_seed(0);
-    bytes.chunks(BLOCK).map(|block| state.hash_one(block)).collect()
+    foldhash::quality::FixedState::with_seed(0).hash_one(block)
 }
 
 impl SourceFile {
@@ -129,7 +128,7 @@ impl SourceFile {
         let mut bytes = vec![0; end.saturating_sub(start)];
         file.seek(std::io::SeekFrom::Start(start as u64)).ok()?;
         file.read_exact(&mut bytes).ok()?;
-        let same = bytes.chunks(BLOCK).zip(kept.blocks.get(first..=last)?).all(|(b, f)| fingerprints(b) == [*f]);
+        let same = bytes.chunks(BLOCK).zip(kept.blocks.get(first..=last)?).all(|(b, f)| fingerprint(b) == *f);
         let lines = bytes.get(from - start..to - start)?;
         same.then(|| String::from_utf8(lines.to_vec()).ok()).flatten()
     }
@@ -290,7 +289,10 @@ impl Text {
     /// beyond ASCII, which are kept; a snippet reads the file again ([`SourceMap::shown`]).
     pub fn let_go(text: String) -> Text {
         let line_starts = line_starts(&text);
-        let let_go = Some(LetGo { lines: wide_lines(&text, &line_starts), blocks: fingerprints(text.as_bytes()) });
+        let let_go = Some(LetGo {
+            lines: wide_lines(&text, &line_starts),
+            blocks: text.as_bytes().chunks(BLOCK).map(fingerprint).collect(),
+        });
         Text { len: text.len(), line_starts, text: String::new(), let_go }
     }
 }
