@@ -136,6 +136,15 @@ impl Dataset {
         self.documents.extend(other.documents.into_iter().map(|d| Document { file: d.file, root: d.root + shift }));
     }
 
+    /// The ids of the instances of each of `entities` entities, in document order.
+    pub fn by_entity(&self, entities: usize) -> Vec<Vec<InstanceId>> {
+        let mut of = vec![Vec::new(); entities];
+        for (i, inst) in self.instances.iter().enumerate() {
+            of[inst.entity].push(i as InstanceId);
+        }
+        of
+    }
+
     /// The ids of the instances directly below `id` (records and list elements).
     pub fn children(&self, id: InstanceId) -> impl Iterator<Item = InstanceId> + '_ {
         self.get(id).slots.iter().flat_map(|slot| match slot {

@@ -13,10 +13,7 @@ const RUN: usize = 1024;
 /// Runs every consistency check over the dataset on `threads` threads: the findings in the
 /// order of the checks, then of their subjects.
 pub fn check(model: &Model, dataset: &Dataset, threads: usize) -> Vec<Diagnostic> {
-    let mut of: Vec<Vec<InstanceId>> = vec![Vec::new(); model.entities.len()];
-    for (i, inst) in dataset.instances.iter().enumerate() {
-        of[inst.entity].push(i as InstanceId);
-    }
+    let of = dataset.by_entity(model.entities.len());
     // Runs of subjects: a check, one of its judgements, a range of the subjects of its level.
     let mut runs = Vec::new();
     for (d, def) in model.consistency.iter().enumerate() {

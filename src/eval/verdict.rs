@@ -145,10 +145,7 @@ pub fn in_parallel<T: Send>(
 
 impl<'a> Judge<'a> {
     pub fn new(model: &'a Model, dataset: &'a Dataset, options: &'a JudgeOptions) -> Self {
-        let mut instances = vec![Vec::new(); model.entities.len()];
-        for (i, inst) in dataset.instances.iter().enumerate() {
-            instances[inst.entity].push(i as InstanceId);
-        }
+        let instances = dataset.by_entity(model.entities.len());
         let params =
             model.rules.iter().map(|rule| rule_params(model, rule, options, dataset, &instances, None)).collect();
         let dates = vec![None; dataset.instances.len()];

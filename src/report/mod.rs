@@ -13,7 +13,7 @@ pub mod sarif;
 pub mod tree;
 pub mod write;
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
 use crate::check::model::{Kind, Model, RuleId, RuleSeverity, Status};
 use crate::check::units::Unit;
@@ -794,17 +794,4 @@ fn first_location(t: &TraceView) -> Option<Location> {
 /// Whether a verdict counts as a failure for the exit code.
 pub fn is_failure(status: Status, strict: bool) -> bool {
     status == Status::Fail || (strict && matches!(status, Status::Behind | Status::Unknown))
-}
-
-/// A plain value for JSON: numbers rounded to four decimals.
-pub fn json_value(v: &Val) -> serde_json::Value {
-    match v {
-        Val::Num(n) => {
-            let r = n.round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero).normalize();
-            serde_json::from_str(&r.to_string()).unwrap_or(serde_json::Value::Null)
-        }
-        Val::Bool(b) => serde_json::Value::Bool(*b),
-        Val::Text(t) => serde_json::Value::String(t.to_string()),
-        Val::Date(d) => serde_json::Value::String(d.to_string()),
-    }
 }

@@ -249,7 +249,13 @@ pub fn number(n: Decimal) -> String {
 
 /// A derived number in a derivation: at most four decimals, no trailing zeros.
 pub fn precise(n: Decimal) -> String {
-    n.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero).normalize().to_string()
+    four_places(n).to_string()
+}
+
+/// A number rounded half away from zero to at most four decimals, without trailing zeros: as
+/// derivations and the JSON report give derived numbers.
+pub fn four_places(n: Decimal) -> Decimal {
+    n.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero).normalize()
 }
 
 /// A number shown next to a threshold it is compared with: with as many decimals as it takes

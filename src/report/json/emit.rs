@@ -2,8 +2,8 @@
 //! the hundred thousand): strings escaped eight bytes at a time ([`crate::scan`]), objects with their commas,
 //! numbers as `serde_json` writes them (the bytes are the same).
 
+use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::eval::Val;
 
@@ -63,7 +63,7 @@ pub fn number(out: &mut Vec<u8>, n: Decimal) {
         out.extend_from_slice(itoa::Buffer::new().format(i).as_bytes());
         return;
     }
-    let r = n.round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero).normalize();
+    let r = crate::report::names::four_places(n);
     match (r.scale(), r.to_i64(), r.to_f64()) {
         (0, Some(i), _) => out.extend_from_slice(itoa::Buffer::new().format(i).as_bytes()),
         (_, _, Some(f)) if f.is_finite() => out.extend_from_slice(zmij::Buffer::new().format_finite(f).as_bytes()),
@@ -192,7 +192,7 @@ mod tests {
             let n = Decimal::new(m, scale);
             let mut out = Vec::new();
             number(&mut out, n);
-            let r = n.round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero).normalize();
+            let r = n.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero).normalize();
             let expected = match (r.scale(), r.to_i64(), r.to_f64()) {
                 (0, Some(i), _) => serde_json::to_string(&i).unwrap_or_default(),
                 (_, _, Some(f)) => serde_json::to_string(&f).unwrap_or_default(),
