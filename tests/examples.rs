@@ -270,4 +270,21 @@ fn the_human_report_shows_the_unit_furthest_from_passing() {
     let places: Vec<Option<usize>> = next.iter().map(|n| named.find(&format!("› {n}"))).collect();
     assert!(places.iter().all(Option::is_some), "names {next:?}: {named}");
     assert!(places.is_sorted(), "worst first, {next:?}: {named}");
+    assert!(named.contains("离达标最远的"), "says the order: {named}");
+}
+
+#[test]
+fn the_human_report_does_not_rank_what_is_equally_far_from_passing() {
+    // Every unit failing a yes/no obligation is as far from passing as the others: the line
+    // names them and claims no order.
+    let dir = example_dir();
+    let rule = "elderly.age_friendly_communities";
+    let (_, out, _) = common::plancheck(&["check", "--only", rule, dir.to_str().unwrap_or_default()]);
+    let named: Vec<&str> = out.lines().filter(|l| l.contains("另有")).collect();
+    assert!(!named.is_empty(), "several units fail {rule}: {out}");
+    for line in named {
+        assert!(line.contains(&format!("`{rule}`：")), "{line}");
+    }
+    let (_, out, _) = common::plancheck(&["check", "--lang", "en", "--only", rule, dir.to_str().unwrap_or_default()]);
+    assert!(out.contains(&format!("`{rule}`: ")) && !out.contains("furthest"), "{out}");
 }

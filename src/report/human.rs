@@ -34,12 +34,14 @@ pub struct Group {
 }
 
 /// One obligation that fails in a district: its worst failure in full (written out as a
-/// finding), the number of subjects that fail it, and the names of a few others.
+/// finding), the number of subjects that fail it, and the names of a few others: the furthest
+/// from passing first where that is their order and they differ (`by_distance`).
 pub struct Failing {
     pub rule: String,
     pub finding: String,
     pub count: usize,
     pub named: Vec<String>,
+    pub by_distance: bool,
 }
 
 /// The human report's view of all verdicts, gathered as they are made: per district the
@@ -232,8 +234,9 @@ impl Digest {
                     match (shown.len() < SHOWN_PER_GROUP).then(|| findings.next()).flatten() {
                         Some(finding) => {
                             let named = rule.next.iter().map(|&(_, s)| viewer.subject(s).path.join(" › ")).collect();
+                            let by_distance = furthest_first(&rule.next);
                             let rule_id = viewer.model.rules[r].id.clone();
-                            shown.push(Failing { rule: rule_id, finding, count: rule.count, named });
+                            shown.push(Failing { rule: rule_id, finding, count: rule.count, named, by_distance });
                         }
                         None => others.push((viewer.model.rules[r].id.clone(), viewer.names().rule(r), rule.count)),
                     }
@@ -243,6 +246,13 @@ impl Digest {
             .collect();
         (groups, self.as_of.map_or(String::new(), |d| d.to_string()))
     }
+}
+
+/// Whether subjects named are in order of their distance from passing, and not all as far (as
+/// every failure of a yes/no obligation is): only then does the report say they are ordered so.
+fn furthest_first(named: &[(Rank, InstanceId)]) -> bool {
+    named.is_sorted_by(|a, b| a.0.distance >= b.0.distance)
+        && named.first().zip(named.last()).is_some_and(|(first, last)| first.0.distance > last.0.distance)
 }
 
 pub fn write(groups: &[Group], as_of: &str, lang: Lang) -> String {
@@ -258,7 +268,8 @@ pub fn write(groups: &[Group], as_of: &str, lang: Lang) -> String {
                     names.push_str(&t("explain.units_more", &[]));
                 }
                 let args = [("count", (f.count - 1).to_string()), ("names", names), ("rule", f.rule.clone())];
-                let _ = writeln!(out, "{}\n", t("report.same_rule", &args));
+                let key = if f.by_distance { "report.same_rule" } else { "report.same_rule_unordered" };
+                let _ = writeln!(out, "{}\n", t(key, &args));
             }
         }
         if !group.others.is_empty() {
