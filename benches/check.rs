@@ -23,7 +23,7 @@ fn root() -> &'static Path {
 /// The data, generated once per run into `target/bench-data/1x`.
 static DATA: LazyLock<Vec<PathBuf>> = LazyLock::new(|| {
     let out = root().join("target/bench-data/1x");
-    let set = plancheck::load::load(&root().join("rules")).expect("rules");
+    let set = plancheck::load::load(&root().join("rules"), plancheck::parallel::threads()).expect("rules");
     let options = GenOptions {
         seed: 2025,
         districts: Vec::new(),
@@ -46,7 +46,12 @@ static DATA: LazyLock<Vec<PathBuf>> = LazyLock::new(|| {
 /// Reading and checking the rules: parse, names, types, units, the rule graph.
 #[divan::bench(sample_count = 10)]
 fn compile_rules() -> usize {
-    plancheck::load::load(&root().join("rules")).expect("rules").checked.model.rules.len()
+    plancheck::load::load(&root().join("rules"), plancheck::parallel::threads())
+        .expect("rules")
+        .checked
+        .model
+        .rules
+        .len()
 }
 
 /// The limit: every file parsed with serde_json into untyped values.

@@ -83,7 +83,7 @@ const BATCH: usize = 1024;
 impl Engine {
     /// Reads, parses and checks the rule set at `path` (a file or a directory of `.rules`).
     pub fn open(path: &Path) -> std::io::Result<Self> {
-        crate::load::load(path).map(Engine::new)
+        crate::load::load(path, crate::parallel::threads()).map(Engine::new)
     }
 
     pub fn new(set: RuleSet) -> Self {

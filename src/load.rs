@@ -43,8 +43,8 @@ pub fn rule_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
 /// Reads, parses and checks the rule set at `path`. A single file without a `plan` header (a
 /// draft of new rules next to the shipped ones) is checked together with the other `.rules`
 /// files of its directory, which hold the plan and the data model it needs; the set's
-/// `focus` is then that file.
-pub fn load(path: &Path) -> std::io::Result<RuleSet> {
+/// `focus` is then that file. The files are parsed on `threads` threads.
+pub fn load(path: &Path, threads: usize) -> std::io::Result<RuleSet> {
     let mut files = rule_files(path)?;
     let mut focus = None;
     if path.is_file() {
@@ -67,14 +67,15 @@ pub fn load(path: &Path) -> std::io::Result<RuleSet> {
         focus = files.iter().position(|f| same_file(f, path)).map(|i| FileId(i as u32));
     }
     let named: Vec<(String, PathBuf)> = files.iter().map(|f| (display_name(f), f.clone())).collect();
-    Ok(RuleSet { focus, ..read_files(&named)? })
+    Ok(RuleSet { focus, ..read_files(&named, threads)? })
 }
 
 /// Reads rule files, under the names given, and checks them. A file that is not UTF-8 is read
 /// with its undecodable bytes replaced and gets E0006 at the first of them; then E0006 is all
 /// that is reported, for every file: garbled names, units and quotations would make every
-/// other diagnostic a guess. A byte-order mark is dropped.
-pub fn read_files(files: &[(String, PathBuf)]) -> std::io::Result<RuleSet> {
+/// other diagnostic a guess. A byte-order mark is dropped. The files are parsed on `threads`
+/// threads.
+pub fn read_files(files: &[(String, PathBuf)], threads: usize) -> std::io::Result<RuleSet> {
     let mut sources = SourceMap::new();
     let mut undecodable = Vec::new();
     for (shown, path) in files {
@@ -93,7 +94,7 @@ pub fn read_files(files: &[(String, PathBuf)]) -> std::io::Result<RuleSet> {
             }
         }
     }
-    let mut set = from_sources(sources);
+    let mut set = from_sources(sources, threads);
     if !undecodable.is_empty() {
         set.diagnostics.0 = undecodable;
     }
@@ -109,15 +110,15 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// Parses and checks files already in a source map. The files are parsed on every core, the
-/// largest first (a rule set is a few large files and several small ones).
-pub fn from_sources(sources: SourceMap) -> RuleSet {
+/// Parses and checks files already in a source map. The files are parsed on `threads` threads,
+/// the largest first (a rule set is a few large files and several small ones).
+pub fn from_sources(sources: SourceMap, threads: usize) -> RuleSet {
     let mut diagnostics = Diagnostics::default();
     let mut by_size: Vec<(FileId, &str)> = sources.files().map(|(id, f)| (id, f.held().unwrap_or_default())).collect();
     by_size.sort_by_key(|(_, text)| std::cmp::Reverse(text.len()));
     let mut files = Vec::with_capacity(by_size.len());
     let parse = |_: &mut (), &(id, text): &(FileId, &str)| (id, syntax::parse_file(id, text));
-    crate::parallel::ordered(&by_size, crate::parallel::threads(), 2, || (), parse, |parsed| files.push(parsed));
+    crate::parallel::ordered(&by_size, threads, 2, || (), parse, |parsed| files.push(parsed));
     files.sort_by_key(|(id, _)| *id);
     for (_, parsed) in &files {
         diagnostics.0.extend(parsed.diagnostics.iter().cloned());

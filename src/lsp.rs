@@ -107,7 +107,7 @@ impl Server {
             let id = sources.add(load::display_name(file), file, text);
             uris.insert(id, file_uri);
         }
-        let set = load::from_sources(sources);
+        let set = load::from_sources(sources, crate::parallel::threads());
         let mut by_file: HashMap<String, Vec<Value>> = uris.values().map(|u| (u.clone(), Vec::new())).collect();
         for d in &set.diagnostics.0 {
             let Some(file_uri) = uris.get(&d.primary.file) else { continue };

@@ -441,7 +441,7 @@ fn a_rule_set_in_chinese_keywords_checks_and_judges_as_in_english() {
         };
         std::fs::write(dir.join(path.file_name().expect("name")), text).expect("write");
     }
-    let chinese = plancheck::load::load(&dir).expect("loads");
+    let chinese = plancheck::load::load(&dir, plancheck::parallel::threads()).expect("loads");
     assert!(
         chinese.diagnostics.0.is_empty(),
         "{}",
@@ -502,7 +502,7 @@ mod front_end {
             let text = format!("{}{junk}{}", &base[..at], &base[at..]);
             let mut sources = plancheck::source::SourceMap::new();
             sources.add("mangled.rules", "mangled.rules", text.clone());
-            let set = plancheck::load::from_sources(sources);
+            let set = plancheck::load::from_sources(sources, plancheck::parallel::threads());
             render::render_all(&set.diagnostics.0, &set.sources, Lang::Zh);
             let parsed = &set.files[0].1;
             if parsed.diagnostics.is_empty() {
@@ -569,7 +569,7 @@ fn a_rules_file_not_in_utf8_is_one_error_for_the_whole_set() {
     let text = std::fs::read_to_string(&model).expect("read");
     let (bytes, _, _) = encoding_rs::GB18030.encode(&text);
     std::fs::write(&model, bytes).expect("write");
-    let set = plancheck::load::load(&dir).expect("readable");
+    let set = plancheck::load::load(&dir, plancheck::parallel::threads()).expect("readable");
     let codes: Vec<&str> = set.diagnostics.0.iter().map(|d| d.code.code()).collect();
     assert_eq!(codes, ["E0006"], "{}", render::render_all(&set.diagnostics.0, &set.sources, Lang::En));
 }
@@ -600,11 +600,11 @@ fn a_file_with_its_own_plan_header_stands_alone() {
     let own = dir.join("alone.rules");
     std::fs::write(&own, "\u{FEFF}规划 \"示例\" {\n    规划期 2021 至 2025\n    全文 \"plan.txt\"\n}\n")
         .expect("write");
-    let set = plancheck::load::load(&own).expect("readable");
+    let set = plancheck::load::load(&own, plancheck::parallel::threads()).expect("readable");
     assert_eq!(set.sources.len(), 1, "read alone");
     let draft = dir.join("draft.rules");
     std::fs::write(&draft, "// a draft without a header\n").expect("write");
-    let set = plancheck::load::load(&draft).expect("readable");
+    let set = plancheck::load::load(&draft, plancheck::parallel::threads()).expect("readable");
     assert!(set.sources.len() > 2 && set.focus.is_some(), "read with its directory");
 }
 

@@ -31,7 +31,7 @@ pub fn root() -> &'static Path {
 
 /// The shipped rules, checked once per process.
 static RULES: LazyLock<RuleSet> =
-    LazyLock::new(|| load::load(&root().join("rules")).expect("the shipped rules are readable"));
+    LazyLock::new(|| load::load(&root().join("rules"), plancheck::parallel::threads()).expect("the shipped rules are readable"));
 
 /// An engine over the shipped rules, for the targets that load files.
 static ENGINE: LazyLock<Mutex<Engine>> =
@@ -48,7 +48,7 @@ fn scratch() -> PathBuf {
 pub fn rules(text: &str) {
     let mut sources = SourceMap::new();
     sources.add("fuzz.rules", "fuzz.rules", text.to_string());
-    let set = load::from_sources(sources);
+    let set = load::from_sources(sources, plancheck::parallel::threads());
     render::render_all(&set.diagnostics.0, &set.sources, Lang::Zh);
     let parsed = &set.files[0].1;
     if !parsed.diagnostics.is_empty() {

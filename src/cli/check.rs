@@ -51,7 +51,8 @@ pub struct Unusable {
 /// Loads the rules and submissions and reports every problem on standard error; `Err` when
 /// the rules, the options or a submission cannot be used.
 pub fn prepare(args: &CheckArgs) -> Result<Prepared, Unusable> {
-    let set = super::open(&args.rules, args.lang).map_err(|code| Unusable { problems: Vec::new(), code })?;
+    let set = super::open(&args.rules, args.lang, args.threads.unwrap_or_else(crate::parallel::threads))
+        .map_err(|code| Unusable { problems: Vec::new(), code })?;
     let mut engine = Engine::new(set);
     if let Some(n) = args.threads {
         engine.set_threads(n);

@@ -17,7 +17,9 @@ pub enum Target {
 }
 
 pub fn run(rules: &Path, input: &Path, to: Target, output: &Path, options: &Options, lang: Lang) -> u8 {
-    let mut engine = match open(rules, lang).and_then(|set| report(&set, lang).map(|()| Engine::new(set))) {
+    let mut engine = match open(rules, lang, crate::parallel::threads())
+        .and_then(|set| report(&set, lang).map(|()| Engine::new(set)))
+    {
         Ok(engine) => engine,
         Err(code) => return code,
     };

@@ -7,7 +7,7 @@ use super::{OK, UNUSABLE, open, report};
 use crate::diagnostics::{Lang, catalog};
 
 pub fn run(rules: &Path, out: &Path, lang: Lang) -> u8 {
-    let set = match open(rules, lang).and_then(|set| report(&set, lang).map(|()| set)) {
+    let set = match open(rules, lang, crate::parallel::threads()).and_then(|set| report(&set, lang).map(|()| set)) {
         Ok(set) => set,
         Err(code) => return code,
     };

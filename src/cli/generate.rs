@@ -7,7 +7,7 @@ use crate::diagnostics::{Lang, catalog};
 use crate::generate::{GenOptions, generate};
 
 pub fn run(rules: &Path, options: &GenOptions, lang: Lang) -> u8 {
-    let set = match open(rules, lang).and_then(|set| report(&set, lang).map(|()| set)) {
+    let set = match open(rules, lang, crate::parallel::threads()).and_then(|set| report(&set, lang).map(|()| set)) {
         Ok(set) => set,
         Err(code) => return code,
     };

@@ -15,7 +15,7 @@ pub enum GraphFormat {
 
 /// `rule`: only the part of the graph that rule stands on.
 pub fn run(path: &Path, format: GraphFormat, rule: Option<&str>, output: Option<&Path>, lang: Lang) -> u8 {
-    let set = match open(path, lang).and_then(|set| report(&set, lang).map(|()| set)) {
+    let set = match open(path, lang, crate::parallel::threads()).and_then(|set| report(&set, lang).map(|()| set)) {
         Ok(set) => set,
         Err(code) => return code,
     };

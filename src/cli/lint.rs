@@ -7,7 +7,7 @@ use super::{OK, open, report, summary};
 use crate::diagnostics::Lang;
 
 pub fn run(path: &Path, lang: Lang) -> u8 {
-    let set = match open(path, lang) {
+    let set = match open(path, lang, crate::parallel::threads()) {
         Ok(set) => set,
         Err(code) => return code,
     };

@@ -39,9 +39,10 @@ pub fn rules_path(given: Option<PathBuf>) -> PathBuf {
     })
 }
 
-/// Loads a rule set; when it cannot be read, says why and gives the exit code.
-pub fn open(path: &Path, lang: Lang) -> Result<RuleSet, u8> {
-    load::load(path).map_err(|e| {
+/// Loads a rule set (parsed on `threads` threads); when it cannot be read, says why and gives
+/// the exit code.
+pub fn open(path: &Path, lang: Lang, threads: usize) -> Result<RuleSet, u8> {
+    load::load(path, threads).map_err(|e| {
         let args = [("path", path.display().to_string()), ("reason", io_reason(lang, &e))];
         eprintln!("{}", catalog::text(lang, "cli.unreadable", &args).unwrap_or_default());
         UNUSABLE

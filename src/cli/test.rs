@@ -9,7 +9,7 @@ use crate::eval::cases;
 use crate::report::status_word;
 
 pub fn run(rules: &Path, only: &[String], list: bool, lang: Lang) -> u8 {
-    let set = match open(rules, lang).and_then(|set| report(&set, lang).map(|()| set)) {
+    let set = match open(rules, lang, crate::parallel::threads()).and_then(|set| report(&set, lang).map(|()| set)) {
         Ok(set) => set,
         Err(code) => return code,
     };

@@ -38,7 +38,7 @@ pub fn shown(path: &Path) -> String {
 /// Reads files under their project-relative names and checks them, as `load` does.
 pub fn check_files(files: &[PathBuf]) -> RuleSet {
     let named: Vec<(String, PathBuf)> = files.iter().map(|f| (shown(f), f.clone())).collect();
-    load::read_files(&named).expect("fixture is readable")
+    load::read_files(&named, plancheck::parallel::threads()).expect("fixture is readable")
 }
 
 /// Checks the shipped rules with one file's text replaced.
@@ -48,7 +48,7 @@ pub fn check_with(files: &[PathBuf], replaced: &Path, text: &str) -> RuleSet {
         let body = if f == replaced { text.to_string() } else { std::fs::read_to_string(f).expect("readable") };
         sources.add(shown(f), f, body);
     }
-    load::from_sources(sources)
+    load::from_sources(sources, plancheck::parallel::threads())
 }
 
 /// An empty directory `target/plancheck-fixtures/NAME` for one test's files.
