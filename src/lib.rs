@@ -5,6 +5,7 @@
 //! is a [`diagnostics::Diagnostic`] with a stable code. [`load`] reads a rule set from disk
 //! and runs both; [`cli`] holds the commands.
 
+pub mod allocator;
 pub mod check;
 pub mod cli;
 pub mod data;
