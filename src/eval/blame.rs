@@ -482,7 +482,8 @@ impl<'a> Evaluator<'a> {
 
     /// The value nearest to `from`, in steps of `step`, at which `holds` (a monotone test)
     /// is true: searched upwards and downwards (never below zero, nor above `ceiling`),
-    /// doubling the distance, then halving it.
+    /// doubling the distance, then halving it; not searched towards zero or the ceiling where
+    /// it fails there (most of the probes of a search were those that could not pass).
     fn nearest(
         &mut self,
         from: Decimal,
@@ -507,6 +508,10 @@ impl<'a> Evaluator<'a> {
                 Some(r) => u64::try_from(r.floor()).unwrap_or(1 << 62).min(1 << 62),
                 None => 1 << 62,
             };
+            // The test is monotone: where it fails as far as it may go, it fails on the way.
+            if limit < 1 << 62 && at(limit).is_none_or(|x| !holds(self, x)) {
+                continue;
+            }
             let (mut fails, mut k) = (0u64, 1u64);
             let found = loop {
                 k = k.min(limit);
