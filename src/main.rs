@@ -58,7 +58,7 @@ enum Command {
         /// Write the report to this file instead of standard output
         #[arg(short, long)]
         output: Option<PathBuf>,
-        /// Read and judge on this many threads (default: one per core)
+        /// Parse the rules, read and judge on this many threads (default: one per core)
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
         threads: Option<u32>,
         #[command(flatten)]
