@@ -7,10 +7,10 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// Memory freed goes back to the system once it has been unused for a second, not after 10 ms
 /// (mimalloc's default): a check frees and takes again hundreds of megabytes (files read, trees
 /// made and dropped, report buffers), and giving them back at once made the system zero them
-/// again on the next use: at 100× Tianjin the human report took 48 s with 390,000 page faults
-/// and 22 s of system time, 32 s with 17,000 faults and 10 s with a second's delay; the peak
-/// held grows by 1–3 % (docs/benchmarks.md). `MIMALLOC_PURGE_DELAY` in the environment still
-/// decides where it is set.
+/// again on the next use: at 100× Tianjin the human report took 37–40 s with 245,000–310,000
+/// page faults and 12–20 s of system time, 35 s with 15,000–16,000 faults and 12 s with a
+/// second's delay; the peak held grows by 2–4 % (docs/benchmarks.md). `MIMALLOC_PURGE_DELAY` in
+/// the environment still decides where it is set.
 pub fn hold_freed_memory() {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
         // SAFETY: sets one of mimalloc's options to a value in its range; mimalloc reads it
