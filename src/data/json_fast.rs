@@ -138,8 +138,13 @@ impl Reader<'_> {
             self.at = crate::scan::json_special(self.bytes, self.at)?;
             match self.bytes[self.at] {
                 b'"' => {
-                    out.push_str(&self.text[run..self.at]);
+                    let last = &self.text[run..self.at];
                     self.at += 1;
+                    // Most strings have no escape: made at their size in one step.
+                    if out.is_empty() {
+                        return Some(last.to_owned());
+                    }
+                    out.push_str(last);
                     return Some(out);
                 }
                 b'\\' => {
