@@ -176,7 +176,7 @@ impl Binder<'_> {
                 Scalar::Number(n)
             }
             (Ty::Bool, Value::Bool(b)) => Scalar::Bool(*b),
-            (Ty::Text, Value::Text(t)) => Scalar::Text(Arc::from(t.as_str())),
+            (Ty::Text, Value::Text(t)) => Scalar::Text(Arc::from(&**t)),
             (Ty::Date, Value::Text(t)) => match Date::parse(t) {
                 Some(d) => Scalar::Date(d),
                 None => {
@@ -193,10 +193,10 @@ impl Binder<'_> {
                     self.invalid_format(span, field, t, &what);
                     return Slot::Missing;
                 }
-                Scalar::Text(Arc::from(t.as_str()))
+                Scalar::Text(Arc::from(&**t))
             }
             (Ty::Enum(variants), Value::Text(t)) => {
-                if !variants.contains(t) {
+                if !variants.iter().any(|v| *v == **t) {
                     self.diagnostics.push(
                         Diagnostic::new(Code::UnknownEnumValue, span)
                             .arg("field", field)
@@ -206,7 +206,7 @@ impl Binder<'_> {
                     );
                     return Slot::Missing;
                 }
-                Scalar::Text(Arc::from(t.as_str()))
+                Scalar::Text(Arc::from(&**t))
             }
             _ => {
                 self.wrong_type(node, field, &expected);
@@ -219,7 +219,7 @@ impl Binder<'_> {
     fn wrong_type(&mut self, node: &Node, field: &str, expected: &str) {
         let shown = match &node.value {
             Value::Text(t) => format!("\"{t}\""),
-            Value::Number(n) => n.clone(),
+            Value::Number(n) => n.to_string(),
             Value::Bool(b) => b.to_string(),
             other => other.kind().to_string(),
         };
@@ -228,7 +228,7 @@ impl Binder<'_> {
                 "@hint.unquote"
             }
             (Value::Number(_), "@type.text" | "@type.code" | "@type.date") => "@hint.quote",
-            (Value::Text(t), "@type.bool") if matches!(t.as_str(), "true" | "false" | "是" | "否") => "@hint.bool",
+            (Value::Text(t), "@type.bool") if matches!(&**t, "true" | "false" | "是" | "否") => "@hint.bool",
             _ => "@hint.type",
         };
         self.diagnostics.push(

@@ -57,7 +57,7 @@ pub fn load(
     max_bytes: u64,
     sources: &mut SourceMap,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<(Node, EntityId)> {
+) -> Option<(Node<'static>, EntityId)> {
     let first_new = diagnostics.len();
     let mut tables: HashMap<String, Table> = HashMap::new();
     let mut entries: Vec<_> = std::fs::read_dir(dir).ok()?.filter_map(Result::ok).map(|e| e.path()).collect();
@@ -215,7 +215,7 @@ struct Builder<'a> {
 
 impl Builder<'_> {
     /// The one row of a table that must have exactly one (the root, the root's records).
-    fn single_row(&mut self, entity: EntityId) -> Option<Node> {
+    fn single_row(&mut self, entity: EntityId) -> Option<Node<'static>> {
         let name = &self.model.entities[entity].name;
         let table = self.tables.get(name)?;
         if table.rows.len() != 1 {
@@ -264,7 +264,7 @@ impl Builder<'_> {
     }
 
     /// A row as a record node, with its children from the other tables.
-    fn record(&mut self, entity: EntityId, table: &Table, row: &Row, link: Option<&str>) -> Node {
+    fn record(&mut self, entity: EntityId, table: &Table, row: &Row, link: Option<&str>) -> Node<'static> {
         self.placed.insert((row.span.file, row.span.start));
         let def = &self.model.entities[entity];
         let mut columns: BTreeMap<&str, (usize, Span)> = BTreeMap::new();
@@ -278,7 +278,7 @@ impl Builder<'_> {
             let Some(child_table) = self.tables.get(child_name) else { continue };
             if !is_list {
                 if let Some(node) = self.single_row(child) {
-                    entries.push(Entry { key: field_name.clone(), key_span: node.span, value: node });
+                    entries.push(Entry { key: field_name.clone().into(), key_span: node.span, value: node });
                 }
                 continue;
             }
@@ -300,7 +300,11 @@ impl Builder<'_> {
                 }
             }
             let span = Span::new(child_table.file, 0, 0);
-            entries.push(Entry { key: field_name.clone(), key_span: span, value: Node::new(Value::List(items), span) });
+            entries.push(Entry {
+                key: field_name.clone().into(),
+                key_span: span,
+                value: Node::new(Value::List(items), span),
+            });
         }
         // Columns no field took: the link column is expected, anything else is reported once.
         for (header, (index, span)) in columns {
@@ -325,7 +329,7 @@ impl Builder<'_> {
         prefix: &str,
         row: &Row,
         columns: &mut BTreeMap<&str, (usize, Span)>,
-    ) -> Vec<Entry> {
+    ) -> Vec<Entry<'static>> {
         let def = &self.model.entities[entity];
         let mut entries = Vec::new();
         for field in &def.fields {
@@ -336,7 +340,7 @@ impl Builder<'_> {
                     if !inner.is_empty() {
                         let span = inner[0].key_span;
                         entries.push(Entry {
-                            key: field.name.clone(),
+                            key: field.name.clone().into(),
                             key_span: span,
                             value: Node::new(Value::Map(inner), row.span),
                         });
@@ -359,7 +363,7 @@ impl Builder<'_> {
             if !given {
                 if field.nullable {
                     entries.push(Entry {
-                        key: field.name.clone(),
+                        key: field.name.clone().into(),
                         key_span: header_span,
                         value: Node::new(Value::Null, *span),
                     });
@@ -367,7 +371,7 @@ impl Builder<'_> {
                 continue;
             }
             let value = typed_cell(&field.ty, text, *span);
-            entries.push(Entry { key: field.name.clone(), key_span: *span, value });
+            entries.push(Entry { key: field.name.clone().into(), key_span: *span, value });
         }
         entries
     }
@@ -387,18 +391,18 @@ pub fn link_column(model: &Model, parent: EntityId) -> Option<String> {
 
 /// A cell as a value of the field's type: numbers and yes/no where they parse, text otherwise
 /// (so that binding reports a wrong type at the cell).
-fn typed_cell(ty: &Ty, text: &str, span: Span) -> Node {
+fn typed_cell(ty: &Ty, text: &str, span: Span) -> Node<'static> {
     let value = match ty {
         // A number too precise to hold is still a number: binding says so at the cell.
         Ty::Count(_) | Ty::Decimal(_) | Ty::Percent
             if matches!(super::bind::parse_number(text), Ok(_) | Err(super::bind::Inexact::TooPrecise)) =>
         {
-            Value::Number(text.to_string())
+            Value::Number(text.to_string().into())
         }
         Ty::Bool => match text {
             "true" | "TRUE" | "True" | "是" => Value::Bool(true),
             "false" | "FALSE" | "False" | "否" => Value::Bool(false),
-            _ => Value::Text(text.to_string()),
+            _ => Value::Text(text.to_string().into()),
         },
         Ty::List(inner) => match json_list(text, span) {
             Some(items) => Value::List(
@@ -412,20 +416,22 @@ fn typed_cell(ty: &Ty, text: &str, span: Span) -> Node {
             ),
             None => Value::List(split_list(text, span).into_iter().map(|(t, s)| typed_cell(inner, &t, s)).collect()),
         },
-        _ => Value::Text(text.to_string()),
+        _ => Value::Text(text.to_string().into()),
     };
     Node::new(value, span)
 }
 
 /// The items of a list cell written as a JSON array (`["含；的项", " 有空格 "]`): the form
 /// `convert` writes when an item holds a separator, spaces at its ends, or starts with `[`.
-fn json_list(text: &str, span: Span) -> Option<Vec<Node>> {
+fn json_list(text: &str, span: Span) -> Option<Vec<Node<'static>>> {
     if !text.trim_start().starts_with('[') {
         return None;
     }
     let node = super::json_fast::parse(span.file, text, 2)?;
     match node.value {
-        Value::List(items) if items.iter().all(|i| !matches!(i.value, Value::List(_) | Value::Map(_))) => Some(items),
+        Value::List(items) if items.iter().all(|i| !matches!(i.value, Value::List(_) | Value::Map(_))) => {
+            Some(items.into_iter().map(Node::into_owned).collect())
+        }
         _ => None,
     }
 }

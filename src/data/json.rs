@@ -12,7 +12,7 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 
 /// Parses JSON text; `Err` holds the diagnostics when the text is not usable JSON.
-pub fn parse(file: FileId, text: &str, limits: &Limits) -> Result<Node, Vec<Diagnostic>> {
+pub fn parse<'t>(file: FileId, text: &'t str, limits: &Limits) -> Result<Node<'t>, Vec<Diagnostic>> {
     if let Some(node) = super::json_fast::parse(file, text, limits.max_depth) {
         return Ok(node);
     }
@@ -21,7 +21,7 @@ pub fn parse(file: FileId, text: &str, limits: &Limits) -> Result<Node, Vec<Diag
 
 /// The careful path: every problem of a text that is not usable JSON, with its place. Public
 /// so that the fuzz target can hold the fast path to it.
-pub fn careful(file: FileId, text: &str, limits: &Limits) -> Result<Node, Vec<Diagnostic>> {
+pub fn careful(file: FileId, text: &str, limits: &Limits) -> Result<Node<'static>, Vec<Diagnostic>> {
     if let Some(at) = too_deep(text, limits.max_depth) {
         let d = Diagnostic::new(Code::TooDeep, Span::new(file, at, at + 1)).arg("limit", limits.max_depth);
         return Err(vec![d]);
@@ -104,13 +104,13 @@ fn problem(kind: &ParseErrorKind) -> &'static str {
     }
 }
 
-fn convert(file: FileId, json: &Json<'_>, diagnostics: &mut Vec<Diagnostic>) -> Node {
+fn convert(file: FileId, json: &Json<'_>, diagnostics: &mut Vec<Diagnostic>) -> Node<'static> {
     let span = |r: jsonc_parser::common::Range| Span::new(file, r.start, r.end);
     match json {
         Json::NullKeyword(n) => Node::new(Value::Null, span(n.range)),
         Json::BooleanLit(b) => Node::new(Value::Bool(b.value), span(b.range)),
-        Json::NumberLit(n) => Node::new(Value::Number(n.value.to_string()), span(n.range)),
-        Json::StringLit(s) => Node::new(Value::Text(s.value.to_string()), span(s.range)),
+        Json::NumberLit(n) => Node::new(Value::Number(n.value.to_string().into()), span(n.range)),
+        Json::StringLit(s) => Node::new(Value::Text(s.value.to_string().into()), span(s.range)),
         Json::Array(a) => {
             Node::new(Value::List(a.elements.iter().map(|e| convert(file, e, diagnostics)).collect()), span(a.range))
         }
@@ -128,7 +128,7 @@ fn convert(file: FileId, json: &Json<'_>, diagnostics: &mut Vec<Diagnostic>) -> 
                     );
                     continue;
                 }
-                entries.push(Entry { key, key_span, value: convert(file, &prop.value, diagnostics) });
+                entries.push(Entry { key: key.into(), key_span, value: convert(file, &prop.value, diagnostics) });
             }
             Node::new(Value::Map(entries), span(o.range))
         }

@@ -4,11 +4,13 @@
 //! reads the file again on the careful path, which says exactly what is wrong; so both paths
 //! must give the same tree for every file the fast one accepts (tested below).
 
+use std::borrow::Cow;
+
 use super::tree::{Entry, Node, Value};
 use crate::source::{FileId, Span};
 
 /// The tree of a well-formed JSON text, or `None` when the careful path must look at it.
-pub fn parse(file: FileId, text: &str, max_depth: usize) -> Option<Node> {
+pub fn parse(file: FileId, text: &str, max_depth: usize) -> Option<Node<'_>> {
     let mut r = Reader { bytes: text.as_bytes(), text, at: 0, file, depth: 0, max_depth };
     r.space();
     let node = r.value()?;
@@ -25,7 +27,7 @@ struct Reader<'t> {
     max_depth: usize,
 }
 
-impl Reader<'_> {
+impl<'t> Reader<'t> {
     fn span(&self, start: usize) -> Span {
         Span::new(self.file, start, self.at)
     }
@@ -45,7 +47,7 @@ impl Reader<'_> {
         (self.bytes.get(self.at) == Some(&b)).then(|| self.at += 1)
     }
 
-    fn word(&mut self, word: &str, value: Value) -> Option<Node> {
+    fn word(&mut self, word: &str, value: Value<'t>) -> Option<Node<'t>> {
         let start = self.at;
         self.bytes[self.at..].starts_with(word.as_bytes()).then(|| {
             self.at += word.len();
@@ -53,7 +55,7 @@ impl Reader<'_> {
         })
     }
 
-    fn value(&mut self) -> Option<Node> {
+    fn value(&mut self) -> Option<Node<'t>> {
         match self.bytes.get(self.at)? {
             b'{' => self.nested(Self::object),
             b'[' => self.nested(Self::array),
@@ -69,7 +71,7 @@ impl Reader<'_> {
         }
     }
 
-    fn nested(&mut self, read: fn(&mut Self) -> Option<Node>) -> Option<Node> {
+    fn nested(&mut self, read: fn(&mut Self) -> Option<Node<'t>>) -> Option<Node<'t>> {
         self.depth += 1;
         if self.depth > self.max_depth {
             return None;
@@ -79,7 +81,7 @@ impl Reader<'_> {
         node
     }
 
-    fn object(&mut self) -> Option<Node> {
+    fn object(&mut self) -> Option<Node<'t>> {
         let start = self.at;
         self.eat(b'{')?;
         let mut entries: Vec<Entry> = Vec::new();
@@ -108,7 +110,7 @@ impl Reader<'_> {
         Some(Node::new(Value::Map(entries), self.span(start)))
     }
 
-    fn array(&mut self) -> Option<Node> {
+    fn array(&mut self) -> Option<Node<'t>> {
         let start = self.at;
         self.eat(b'[')?;
         let mut items = Vec::new();
@@ -128,7 +130,7 @@ impl Reader<'_> {
     }
 
     /// A string literal, quotes included in the span; its unescaped value.
-    fn string(&mut self) -> Option<String> {
+    fn string(&mut self) -> Option<Cow<'t, str>> {
         self.eat(b'"')?;
         let mut out = String::new();
         let mut run = self.at;
@@ -140,12 +142,12 @@ impl Reader<'_> {
                 b'"' => {
                     let last = &self.text[run..self.at];
                     self.at += 1;
-                    // Most strings have no escape: made at their size in one step.
+                    // Most strings have no escape: they are the text read.
                     if out.is_empty() {
-                        return Some(last.to_owned());
+                        return Some(Cow::Borrowed(last));
                     }
                     out.push_str(last);
-                    return Some(out);
+                    return Some(Cow::Owned(out));
                 }
                 b'\\' => {
                     out.push_str(&self.text[run..self.at]);
@@ -204,7 +206,7 @@ impl Reader<'_> {
     }
 
     /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, kept as written.
-    fn number(&mut self) -> Option<Node> {
+    fn number(&mut self) -> Option<Node<'t>> {
         let start = self.at;
         self.eat(b'-');
         match self.bytes.get(self.at)? {
@@ -222,7 +224,7 @@ impl Reader<'_> {
             }
             self.some_digits()?;
         }
-        Some(Node::new(Value::Number(self.text[start..self.at].to_string()), self.span(start)))
+        Some(Node::new(Value::Number(Cow::Borrowed(&self.text[start..self.at])), self.span(start)))
     }
 
     fn digits(&mut self) {

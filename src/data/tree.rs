@@ -1,35 +1,40 @@
 //! The untyped value tree every loader produces: JSON, YAML and CSV all become [`Node`]s, each
-//! with the span of the text it came from, before the schema gives them meaning.
+//! with the span of the text it came from, before the schema gives them meaning. The JSON
+//! reader's keys, numbers and strings without escapes borrow the file's text (`Node<'t>`);
+//! other loaders own theirs (`Node<'static>`).
+
+use std::borrow::Cow;
 
 use crate::source::Span;
 
-/// A value with the span it was read from.
+/// A value with the span it was read from. Its text is borrowed from the file read where it
+/// is there as it is (a JSON string without escapes, a number), else owned.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Node {
-    pub value: Value,
+pub struct Node<'t> {
+    pub value: Value<'t>,
     pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum Value {
+pub enum Value<'t> {
     Null,
     Bool(bool),
     /// A number as written (JSON/YAML number syntax), parsed exactly later.
-    Number(String),
-    Text(String),
-    List(Vec<Node>),
-    Map(Vec<Entry>),
+    Number(Cow<'t, str>),
+    Text(Cow<'t, str>),
+    List(Vec<Node<'t>>),
+    Map(Vec<Entry<'t>>),
 }
 
 /// One key of a map, with the span of the key itself.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Entry {
-    pub key: String,
+pub struct Entry<'t> {
+    pub key: Cow<'t, str>,
     pub key_span: Span,
-    pub value: Node,
+    pub value: Node<'t>,
 }
 
-impl Value {
+impl Value<'_> {
     /// How the value is called in messages.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -43,14 +48,33 @@ impl Value {
     }
 }
 
-impl Node {
-    pub fn new(value: Value, span: Span) -> Self {
+impl<'t> Node<'t> {
+    pub fn new(value: Value<'t>, span: Span) -> Self {
         Node { value, span }
+    }
+
+    /// The same node holding its own text.
+    pub fn into_owned(self) -> Node<'static> {
+        let own = |text: Cow<'t, str>| Cow::Owned(text.into_owned());
+        let value = match self.value {
+            Value::Null => Value::Null,
+            Value::Bool(b) => Value::Bool(b),
+            Value::Number(n) => Value::Number(own(n)),
+            Value::Text(t) => Value::Text(own(t)),
+            Value::List(items) => Value::List(items.into_iter().map(Node::into_owned).collect()),
+            Value::Map(entries) => Value::Map(
+                entries
+                    .into_iter()
+                    .map(|e| Entry { key: own(e.key), key_span: e.key_span, value: e.value.into_owned() })
+                    .collect(),
+            ),
+        };
+        Node { value, span: self.span }
     }
 
     /// Structural equality that ignores spans and treats number spellings by value
     /// (`1.0` and `1`), for comparing the same data read from different formats.
-    pub fn same_data(&self, other: &Node) -> bool {
+    pub fn same_data(&self, other: &Node<'_>) -> bool {
         match (&self.value, &other.value) {
             (Value::Number(a), Value::Number(b)) => {
                 a == b || a.parse::<f64>().ok().zip(b.parse::<f64>().ok()).is_some_and(|(x, y)| x == y)

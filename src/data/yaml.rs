@@ -12,7 +12,7 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 
 /// Parses YAML text; `Err` holds the diagnostics when the text is not usable.
-pub fn parse(file: FileId, text: &str, limits: &Limits) -> Result<Node, Vec<Diagnostic>> {
+pub fn parse(file: FileId, text: &str, limits: &Limits) -> Result<Node<'static>, Vec<Diagnostic>> {
     let offsets: Vec<usize> = text.char_indices().map(|(i, _)| i).chain(std::iter::once(text.len())).collect();
     let byte = |char_index: usize| offsets.get(char_index).copied().unwrap_or(text.len());
     let mut b = Builder {
@@ -49,7 +49,7 @@ pub fn parse(file: FileId, text: &str, limits: &Limits) -> Result<Node, Vec<Diag
                 };
                 let value = typed.unwrap_or_else(|problem| {
                     b.errors.push(Diagnostic::new(Code::YamlSyntax, span).arg("problem", problem));
-                    Value::Text(value.to_string())
+                    Value::Text(value.to_string().into())
                 });
                 b.complete(Node::new(value, span), anchor);
             }
@@ -73,18 +73,18 @@ pub fn parse(file: FileId, text: &str, limits: &Limits) -> Result<Node, Vec<Diag
 }
 
 enum Frame {
-    Seq { items: Vec<Node>, start: Span, anchor: usize },
-    Map { entries: Vec<Entry>, key: Option<(String, Span)>, start: Span, anchor: usize },
+    Seq { items: Vec<Node<'static>>, start: Span, anchor: usize },
+    Map { entries: Vec<Entry<'static>>, key: Option<(String, Span)>, start: Span, anchor: usize },
 }
 
 struct Builder<'l> {
     limits: &'l Limits,
     stack: Vec<Frame>,
     /// Anchored nodes with their size: nodes, and bytes of text.
-    anchors: HashMap<usize, (Node, (usize, u64))>,
+    anchors: HashMap<usize, (Node<'static>, (usize, u64))>,
     /// Nodes created by expanding aliases so far, and the bytes of text they hold.
     expanded: (usize, u64),
-    root: Option<Node>,
+    root: Option<Node<'static>>,
     errors: Vec<Diagnostic>,
 }
 
@@ -124,7 +124,7 @@ impl Builder<'_> {
     }
 
     /// A finished value goes into its parent (as a key or a value) or becomes the root.
-    fn complete(&mut self, node: Node, anchor: usize) {
+    fn complete(&mut self, node: Node<'static>, anchor: usize) {
         if anchor != 0 {
             self.anchors.insert(anchor, (node.clone(), size(&node)));
         }
@@ -133,7 +133,7 @@ impl Builder<'_> {
             Some(Frame::Seq { items, .. }) => items.push(node),
             Some(Frame::Map { entries, key, .. }) => match key.take() {
                 None => match node.value {
-                    Value::Text(k) | Value::Number(k) => *key = Some((k, node.span)),
+                    Value::Text(k) | Value::Number(k) => *key = Some((k.into_owned(), node.span)),
                     Value::Bool(b) => *key = Some((b.to_string(), node.span)),
                     Value::Null => *key = Some(("null".to_string(), node.span)),
                     _ => {
@@ -150,7 +150,7 @@ impl Builder<'_> {
                                 .with(first.key_span, "related"),
                         );
                     } else {
-                        entries.push(Entry { key: k, key_span, value: node });
+                        entries.push(Entry { key: k.into(), key_span, value: node });
                     }
                 }
             },
@@ -159,7 +159,7 @@ impl Builder<'_> {
 }
 
 /// The size of a value: its nodes, and the bytes of its texts and keys.
-fn size(node: &Node) -> (usize, u64) {
+fn size(node: &Node<'static>) -> (usize, u64) {
     let add = |(n, b): (usize, u64), (m, c): (usize, u64)| (n + m, b.saturating_add(c));
     let own = match &node.value {
         Value::Text(t) | Value::Number(t) => t.len() as u64,
@@ -181,14 +181,14 @@ fn shown(tag: &Tag) -> String {
 /// `!!null` decide its type, quoted or not (`!!str 2025` is the text "2025"); a value that does
 /// not fit its tag,
 /// and any other tag, is a problem (the key of its message), never silently ignored.
-fn tagged(text: &str, tag: &Tag) -> Result<Value, String> {
+fn tagged(text: &str, tag: &Tag) -> Result<Value<'static>, String> {
     let problem = |key: &str| format!("@yaml.{key}:{}", shown(tag));
     if !tag.is_yaml_core_schema() {
         return Err(problem("unknown_tag"));
     }
     let plain = scalar(text, ScalarStyle::Plain);
     let fits = match tag.suffix.as_str() {
-        "str" => return Ok(Value::Text(text.to_string())),
+        "str" => return Ok(Value::Text(text.to_string().into())),
         "int" => matches!(&plain, Value::Number(n) if !n.contains(['.', 'e', 'E'])),
         "float" => matches!(plain, Value::Number(_)),
         "bool" => matches!(plain, Value::Bool(_)),
@@ -207,9 +207,9 @@ fn collection_tag(tag: Option<&Tag>, own: &str, span: Span, errors: &mut Vec<Dia
 }
 
 /// Types a scalar by the YAML 1.2 core schema; quoted scalars are always text.
-fn scalar(text: &str, style: ScalarStyle) -> Value {
+fn scalar(text: &str, style: ScalarStyle) -> Value<'static> {
     if style != ScalarStyle::Plain {
-        return Value::Text(text.to_string());
+        return Value::Text(text.to_string().into());
     }
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
@@ -220,14 +220,14 @@ fn scalar(text: &str, style: ScalarStyle) -> Value {
     if let Some(hex) = text.strip_prefix("0x")
         && let Ok(n) = u64::from_str_radix(hex, 16)
     {
-        return Value::Number(n.to_string());
+        return Value::Number(n.to_string().into());
     }
     if let Some(oct) = text.strip_prefix("0o")
         && let Ok(n) = u64::from_str_radix(oct, 8)
     {
-        return Value::Number(n.to_string());
+        return Value::Number(n.to_string().into());
     }
-    if is_number(text) { Value::Number(text.to_string()) } else { Value::Text(text.to_string()) }
+    if is_number(text) { Value::Number(text.to_string().into()) } else { Value::Text(text.to_string().into()) }
 }
 
 /// `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`
@@ -255,7 +255,7 @@ mod tests {
         let text = "a: !!str 2025\nb: !!int \"12\"\nc: !!float 1.5\nd: !!bool true\ne: !!null ~\nf: !!map {x: 1}\n";
         let node = parse(FileId(0), text, &Limits::default()).expect("parses");
         let Value::Map(top) = &node.value else { panic!("map") };
-        let values: Vec<&Value> = top.iter().map(|e| &e.value.value).collect();
+        let values: Vec<&Value<'static>> = top.iter().map(|e| &e.value.value).collect();
         assert_eq!(values[0], &Value::Text("2025".into()));
         assert_eq!(values[1], &Value::Number("12".into()));
         assert_eq!(values[2], &Value::Number("1.5".into()));

@@ -89,19 +89,22 @@ pub fn key_of(model: &Model, dataset: &Dataset, id: InstanceId) -> Option<String
 }
 
 /// A test record as the same tree a submission file gives.
-fn record_node(r: &ast::Record) -> Node {
-    let entries =
-        r.entries.iter().map(|(k, v)| Entry { key: k.text.clone(), key_span: k.span, value: value_node(v) }).collect();
+fn record_node(r: &ast::Record) -> Node<'static> {
+    let entries = r
+        .entries
+        .iter()
+        .map(|(k, v)| Entry { key: k.text.clone().into(), key_span: k.span, value: value_node(v) })
+        .collect();
     Node::new(Value::Map(entries), r.span)
 }
 
-fn value_node(v: &ast::Value) -> Node {
+fn value_node(v: &ast::Value) -> Node<'static> {
     match v {
         ast::Value::Record(r) => record_node(r),
         ast::Value::List(items, span) => Node::new(Value::List(items.iter().map(value_node).collect()), *span),
-        ast::Value::Str(s) => Node::new(Value::Text(s.value.clone()), s.span),
-        ast::Value::Date(d) => Node::new(Value::Text(d.text.clone()), d.span),
-        ast::Value::Number(n, span) => Node::new(Value::Number(n.clone()), *span),
+        ast::Value::Str(s) => Node::new(Value::Text(s.value.clone().into()), s.span),
+        ast::Value::Date(d) => Node::new(Value::Text(d.text.clone().into()), d.span),
+        ast::Value::Number(n, span) => Node::new(Value::Number(n.clone().into()), *span),
         ast::Value::Bool(b, span) => Node::new(Value::Bool(*b), *span),
         ast::Value::Null(span) => Node::new(Value::Null, *span),
     }

@@ -72,7 +72,7 @@ pub fn generate(checked: &Checked, options: &GenOptions) -> std::io::Result<Summ
     Ok(summary)
 }
 
-fn write(checked: &Checked, tree: &Node, format: OutputFormat, stem: &Path) -> std::io::Result<()> {
+fn write(checked: &Checked, tree: &Node<'static>, format: OutputFormat, stem: &Path) -> std::io::Result<()> {
     let mut dataset = Dataset::default();
     let mut diagnostics = Vec::new();
     let Some(root) = bind::root_entity(&checked.model, tree) else {
@@ -94,21 +94,21 @@ fn write(checked: &Checked, tree: &Node, format: OutputFormat, stem: &Path) -> s
 
 /// Field values being assembled for one record; fields not given are filled from the schema.
 #[derive(Default)]
-pub struct Rec(Vec<(String, Value)>);
+pub struct Rec(Vec<(String, Value<'static>)>);
 
 impl Rec {
-    pub fn set(&mut self, field: &str, value: Value) -> &mut Self {
+    pub fn set(&mut self, field: &str, value: Value<'static>) -> &mut Self {
         self.0.retain(|(k, _)| k != field);
         self.0.push((field.to_string(), value));
         self
     }
 
     pub fn int(&mut self, field: &str, n: i64) -> &mut Self {
-        self.set(field, Value::Number(n.max(0).to_string()))
+        self.set(field, Value::Number(n.max(0).to_string().into()))
     }
 
     pub fn dec(&mut self, field: &str, x: f64) -> &mut Self {
-        self.set(field, Value::Number(format!("{:.1}", x.max(0.0))))
+        self.set(field, Value::Number(format!("{:.1}", x.max(0.0)).into()))
     }
 
     pub fn flag(&mut self, field: &str, b: bool) -> &mut Self {
@@ -116,7 +116,7 @@ impl Rec {
     }
 
     pub fn text(&mut self, field: &str, t: impl Into<String>) -> &mut Self {
-        self.set(field, Value::Text(t.into()))
+        self.set(field, Value::Text(t.into().into()))
     }
 
     pub fn null(&mut self, field: &str) -> &mut Self {
@@ -124,36 +124,36 @@ impl Rec {
     }
 
     pub fn ints(&mut self, field: &str, values: &[i64]) -> &mut Self {
-        let items = values.iter().map(|n| node(Value::Number(n.to_string()))).collect();
+        let items = values.iter().map(|n| node(Value::Number(n.to_string().into()))).collect();
         self.set(field, Value::List(items))
     }
 
-    pub fn records(&mut self, field: &str, items: Vec<Node>) -> &mut Self {
+    pub fn records(&mut self, field: &str, items: Vec<Node<'static>>) -> &mut Self {
         self.set(field, Value::List(items))
     }
 
-    pub fn record(&mut self, field: &str, item: Node) -> &mut Self {
+    pub fn record(&mut self, field: &str, item: Node<'static>) -> &mut Self {
         self.set(field, item.value)
     }
 
-    fn take(&mut self, field: &str) -> Option<Value> {
+    fn take(&mut self, field: &str) -> Option<Value<'static>> {
         let i = self.0.iter().position(|(k, _)| k == field)?;
         Some(self.0.remove(i).1)
     }
 }
 
-fn node(value: Value) -> Node {
+fn node(value: Value<'static>) -> Node<'static> {
     Node::new(value, Span::default())
 }
 
 /// A record of `entity` in schema order: the given values, and a value of the right type
 /// for every other field.
-pub fn build(checked: &Checked, entity: &str, mut given: Rec, rng: &mut Rng) -> Node {
+pub fn build(checked: &Checked, entity: &str, mut given: Rec, rng: &mut Rng) -> Node<'static> {
     let Some(id) = checked.model.entity(entity) else { return node(Value::Map(Vec::new())) };
     fill(checked, id, &mut given, rng)
 }
 
-fn fill(checked: &Checked, entity: EntityId, given: &mut Rec, rng: &mut Rng) -> Node {
+fn fill(checked: &Checked, entity: EntityId, given: &mut Rec, rng: &mut Rng) -> Node<'static> {
     let def = &checked.model.entities[entity];
     let mut entries = Vec::with_capacity(def.fields.len());
     for field in &def.fields {
@@ -161,22 +161,22 @@ fn fill(checked: &Checked, entity: EntityId, given: &mut Rec, rng: &mut Rng) -> 
             Some(v) => v,
             None => filler(checked, &field.ty, rng),
         };
-        entries.push(Entry { key: field.name.clone(), key_span: Span::default(), value: node(value) });
+        entries.push(Entry { key: field.name.clone().into(), key_span: Span::default(), value: node(value) });
     }
     node(Value::Map(entries))
 }
 
 /// A plausible value of a type for a field the profile does not set.
-fn filler(checked: &Checked, ty: &Ty, rng: &mut Rng) -> Value {
+fn filler(checked: &Checked, ty: &Ty, rng: &mut Rng) -> Value<'static> {
     match ty {
         Ty::Bool => Value::Bool(rng.chance(0.9)),
-        Ty::Count(_) => Value::Number(rng.range(1, 12).to_string()),
-        Ty::Decimal(_) => Value::Number(format!("{:.1}", rng.uniform(1.0, 100.0))),
-        Ty::Percent => Value::Number(format!("{:.1}", rng.uniform(30.0, 70.0))),
-        Ty::Date => Value::Text("2025-12-31".to_string()),
-        Ty::Text => Value::Text("示例".to_string()),
-        Ty::Code(size) => Value::Text("1".repeat(size.unwrap_or(6) as usize)),
-        Ty::Enum(variants) => Value::Text(variants[rng.below(variants.len())].clone()),
+        Ty::Count(_) => Value::Number(rng.range(1, 12).to_string().into()),
+        Ty::Decimal(_) => Value::Number(format!("{:.1}", rng.uniform(1.0, 100.0)).into()),
+        Ty::Percent => Value::Number(format!("{:.1}", rng.uniform(30.0, 70.0)).into()),
+        Ty::Date => Value::Text("2025-12-31".to_string().into()),
+        Ty::Text => Value::Text("示例".to_string().into()),
+        Ty::Code(size) => Value::Text("1".repeat(size.unwrap_or(6) as usize).into()),
+        Ty::Enum(variants) => Value::Text(variants[rng.below(variants.len())].clone().into()),
         Ty::Record(e) => fill(checked, *e, &mut Rec::default(), rng).value,
         Ty::List(_) => Value::List(Vec::new()),
     }

@@ -85,8 +85,8 @@ fn name(rng: &mut Rng, suffix: &str) -> String {
 struct Street {
     code: String,
     kind: &'static str,
-    communities: Vec<(String, Node, Stats)>,
-    villages: Vec<(String, Node, Stats)>,
+    communities: Vec<(String, Node<'static>, Stats)>,
+    villages: Vec<(String, Node<'static>, Stats)>,
 }
 
 /// Numbers of a unit that the district and police records need.
@@ -96,7 +96,7 @@ struct Stats {
 }
 
 /// A whole district submission.
-pub fn submission(checked: &Checked, plan: &DistrictPlan, options: &GenOptions, rng: &mut Rng) -> Node {
+pub fn submission(checked: &Checked, plan: &DistrictPlan, options: &GenOptions, rng: &mut Rng) -> Node<'static> {
     let fail = options.failure_rate;
     let streets = streets(checked, plan, fail, rng);
     let urban: i64 = streets.iter().flat_map(|s| &s.communities).map(|c| c.2.residents).sum();
@@ -216,7 +216,7 @@ fn grids(households: i64, rng: &mut Rng) -> Vec<i64> {
     out
 }
 
-fn community(checked: &Checked, code: &str, central: bool, fail: f64, rng: &mut Rng) -> (Node, Stats) {
+fn community(checked: &Checked, code: &str, central: bool, fail: f64, rng: &mut Rng) -> (Node<'static>, Stats) {
     let mut r = Rec::default();
     let households = rng.range(350, 4200);
     let residents = households * rng.range(24, 29) / 10;
@@ -274,7 +274,7 @@ fn community(checked: &Checked, code: &str, central: bool, fail: f64, rng: &mut 
     (build(checked, "community", r, rng), Stats { residents })
 }
 
-fn owners_committees(checked: &Checked, code: &str, households: i64, fail: f64, rng: &mut Rng) -> Vec<Node> {
+fn owners_committees(checked: &Checked, code: &str, households: i64, fail: f64, rng: &mut Rng) -> Vec<Node<'static>> {
     (0..(households / 1500).min(3))
         .map(|i| {
             let mut r = Rec::default();
@@ -293,7 +293,7 @@ fn owners_committees(checked: &Checked, code: &str, households: i64, fail: f64, 
         .collect()
 }
 
-fn village(checked: &Checked, code: &str, fail: f64, rng: &mut Rng) -> (Node, Stats) {
+fn village(checked: &Checked, code: &str, fail: f64, rng: &mut Rng) -> (Node<'static>, Stats) {
     let mut r = Rec::default();
     let households = rng.range(120, 900);
     let residents = households * rng.range(25, 32) / 10;
@@ -326,7 +326,7 @@ fn village(checked: &Checked, code: &str, fail: f64, rng: &mut Rng) -> (Node, St
     (build(checked, "village", r, rng), Stats { residents })
 }
 
-fn projects(checked: &Checked, plan: &DistrictPlan, fail: f64, rng: &mut Rng) -> Vec<Node> {
+fn projects(checked: &Checked, plan: &DistrictPlan, fail: f64, rng: &mut Rng) -> Vec<Node<'static>> {
     (0..rng.range(0, 3))
         .map(|i| {
             let mut r = Rec::default();
@@ -342,7 +342,13 @@ fn projects(checked: &Checked, plan: &DistrictPlan, fail: f64, rng: &mut Rng) ->
 }
 
 /// One police station per street, its areas covering the street's units.
-fn police_stations(checked: &Checked, plan: &DistrictPlan, streets: &[Street], fail: f64, rng: &mut Rng) -> Vec<Node> {
+fn police_stations(
+    checked: &Checked,
+    plan: &DistrictPlan,
+    streets: &[Street],
+    fail: f64,
+    rng: &mut Rng,
+) -> Vec<Node<'static>> {
     streets
         .iter()
         .enumerate()
@@ -362,7 +368,8 @@ fn police_stations(checked: &Checked, plan: &DistrictPlan, streets: &[Street], f
                 r.text("area_id", &area_id)
                     .text("name", format!("第{}警务区", a + 1))
                     .int("full_time_community_officers", full_time);
-                let codes: Vec<Node> = chunk.iter().map(|c| super::node(Value::Text((*c).clone()))).collect();
+                let codes: Vec<Node<'static>> =
+                    chunk.iter().map(|c| super::node(Value::Text((*c).clone().into()))).collect();
                 r.set("unit_codes", Value::List(codes));
                 areas.push(build(checked, "police_area", r, rng));
                 for o in 0..full_time {
@@ -399,7 +406,7 @@ fn police_stations(checked: &Checked, plan: &DistrictPlan, streets: &[Street], f
 }
 
 /// The city record of 市民政局 for a year.
-pub fn city_record(checked: &Checked, year: i32, rng: &mut Rng) -> Node {
+pub fn city_record(checked: &Checked, year: i32, rng: &mut Rng) -> Node<'static> {
     let mut r = Rec::default();
     r.int("reporting_year", year as i64).dec("national_average_reoffending_rate", 3.5);
     build(checked, "city_record", r, rng)
