@@ -108,7 +108,7 @@ impl Binder<'_> {
     }
 
     fn slot(&mut self, ty: &Ty, nullable: bool, node: &Node, field: &str, owner: InstanceId) -> Slot {
-        if node.value == Value::Null {
+        if matches!(node.value, Value::Null) {
             if nullable {
                 return Slot::Null(node.span);
             }
