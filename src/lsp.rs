@@ -358,7 +358,7 @@ fn lookup(set: &RuleSet, word: &str, lang: Lang) -> Option<Found> {
     for (_, def) in model.entities.iter().enumerate().filter(|(e, _)| entity_matches(*e)) {
         if let Some(f) = def.fields.iter().find(|f| named(&f.name, f.label.as_deref())) {
             let label = f.label.clone().unwrap_or_default();
-            let mut ty = render::localize(lang, &crate::data::bind::type_name(&f.ty), &[]);
+            let mut ty = render::localize(lang, crate::data::bind::type_name(&f.ty), &[]);
             if let Some(unit) = f.ty.unit().filter(|u| !u.is_one()) {
                 ty.push_str(&format!(" {unit}"));
             }

@@ -149,7 +149,6 @@ impl Binder<'_> {
 
     fn scalar(&mut self, ty: &Ty, node: &Node, field: &str) -> Slot {
         let span = node.span;
-        let expected = type_name(ty);
         let value = match (ty, &node.value) {
             (Ty::Count(_) | Ty::Decimal(_) | Ty::Percent, Value::Number(text)) => {
                 let n = match parse_number(text) {
@@ -209,7 +208,7 @@ impl Binder<'_> {
                 Scalar::Text(Arc::from(&**t))
             }
             _ => {
-                self.wrong_type(node, field, &expected);
+                self.wrong_type(node, field, type_name(ty));
                 return Slot::Missing;
             }
         };
@@ -316,7 +315,7 @@ impl Binder<'_> {
 }
 
 /// The type as named in messages (a catalog key).
-pub fn type_name(ty: &Ty) -> String {
+pub fn type_name(ty: &Ty) -> &'static str {
     match ty {
         Ty::Count(_) => "@type.count",
         Ty::Decimal(_) => "@type.decimal",
@@ -329,7 +328,6 @@ pub fn type_name(ty: &Ty) -> String {
         Ty::Record(_) => "@type.record",
         Ty::List(_) => "@type.list",
     }
-    .to_string()
 }
 
 /// An exact decimal from JSON/YAML number syntax (`2380`, `28.99`, `1e3`).
