@@ -288,3 +288,22 @@ fn the_human_report_does_not_rank_what_is_equally_far_from_passing() {
     let (_, out, _) = common::plancheck(&["check", "--lang", "en", "--only", rule, dir.to_str().unwrap_or_default()]);
     assert!(out.contains(&format!("`{rule}`: ")) && !out.contains("furthest"), "{out}");
 }
+
+#[test]
+fn the_human_and_markdown_reports_name_statuses_in_the_report_language() {
+    // Statuses are words people read there (JSON, SARIF and JUnit keep the contract's codes).
+    let dir = example_dir();
+    let dir = dir.to_str().unwrap_or_default();
+    let (_, zh, _) = common::plancheck(&["check", dir]);
+    let table = zh.lines().find(|l| l.starts_with("区 ")).unwrap_or_default();
+    for label in ["达标", "未达标", "进度正常", "进度落后", "无法判断", "不适用"] {
+        assert!(table.contains(label), "{label} in the table head: {table}");
+    }
+    assert!(!zh.contains("on_track") && !zh.contains("── fail"), "no status codes in Chinese: {zh}");
+    assert!(zh.contains("── 未达标"), "the value marked says 未达标: {zh}");
+    let (_, md, _) = common::plancheck(&["check", "--format", "markdown", dir]);
+    assert!(md.contains("| 未达标 |") && !md.contains("| fail |"), "markdown rows: {md}");
+    let (_, en, _) = common::plancheck(&["check", "--lang", "en", dir]);
+    let table = en.lines().find(|l| l.starts_with("District ")).unwrap_or_default();
+    assert!(table.contains("on track") && table.contains("not applicable"), "{table}");
+}

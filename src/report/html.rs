@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use super::{RuleView, View, status_word};
+use super::{RuleView, View, status_label, status_word};
 use crate::check::model::Status;
 use crate::diagnostics::{Lang, catalog};
 
@@ -118,8 +118,7 @@ pub fn write(page: &Page) -> String {
 /// Status words in the report's language, with the status as a class for colour.
 fn status_cell(page: &Page, status: Status) -> Markup {
     let word = status_word(status);
-    let text = catalog::text(page.lang, &format!("html.status.{word}"), &[]).unwrap_or_else(|| word.to_string());
-    html! { span class={ "status " (word) } { (text) } }
+    html! { span class={ "status " (word) } { (status_label(status, page.lang)) } }
 }
 
 fn counts_table(page: &Page, counts: &[usize; 6]) -> Markup {

@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use super::{View, Viewer, is_failure, status_word};
+use super::{View, Viewer, is_failure, status_label};
 use crate::check::model::{Kind, RuleId, RuleSeverity, Status};
 use crate::data::instance::{Date, InstanceId};
 use crate::diagnostics::render::{Finding, render_finding};
@@ -294,7 +294,13 @@ pub fn write(groups: &[Group], as_of: &str, lang: Lang) -> String {
     }
     let name_width =
         groups.iter().map(|g| columns(&g.name)).chain([columns(&t("report.group", &[])), 8]).max().unwrap_or(8);
-    let header: Vec<String> = Status::ALL.iter().map(|(w, _)| format!("{w:>15}")).collect();
+    let header: Vec<String> = Status::ALL
+        .iter()
+        .map(|(_, s)| {
+            let label = status_label(*s, lang);
+            format!("{}{label}", " ".repeat(15usize.saturating_sub(columns(&label))))
+        })
+        .collect();
     let _ = writeln!(out, "{}{}", pad(&t("report.group", &[]), name_width), header.join(""));
     let mut total = [0usize; 6];
     for group in groups {
@@ -325,7 +331,7 @@ fn pad(text: &str, width: usize) -> String {
 /// plan's words and the departments.
 pub fn finding(v: &View, lang: Lang, sources: &SourceMap) -> String {
     let label =
-        catalog::text(lang, "report.value_here", &[("status", status_word(v.status).to_string())]).unwrap_or_default();
+        catalog::text(lang, "report.value_here", &[("status", status_label(v.status, lang))]).unwrap_or_default();
     let sep = catalog::text(lang, "list.separator", &[]).unwrap_or_default();
     let help = format!("{} — «{}» ({})", v.section, v.quote, v.departments.join(&sep));
     render_finding(&Finding {

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use super::names::Names;
 use super::problems::Problem;
 use super::write::Grouped;
-use super::{View, status_word};
+use super::{View, status_label};
 use crate::check::model::{RuleId, Status};
 use crate::diagnostics::{Lang, catalog};
 
@@ -32,7 +32,7 @@ pub fn row(v: &View, lang: Lang) -> String {
         v.rule,
         text(&v.title),
         text(&v.subject.path.join(" › ")),
-        status_word(v.status),
+        status_label(v.status, lang),
         text(&v.explanation),
         v.due.clone().unwrap_or_else(|| t("report.standing")),
         text(&v.departments.join(&t("list.separator"))),
@@ -50,7 +50,11 @@ pub fn district(g: &Grouped, lang: Lang) -> String {
     let t = |key: &str| catalog::text(lang, key, &[]).unwrap_or_default();
     let mut out = String::new();
     let _ = writeln!(out, "## {}\n", text(&g.name));
-    let _ = writeln!(out, "| {} |", Status::ALL.iter().map(|(w, _)| *w).collect::<Vec<_>>().join(" | "));
+    let _ = writeln!(
+        out,
+        "| {} |",
+        Status::ALL.iter().map(|(_, s)| status_label(*s, lang)).collect::<Vec<_>>().join(" | ")
+    );
     let _ = writeln!(out, "|{}", "---|".repeat(6));
     let _ = writeln!(out, "| {} |\n", g.counts.iter().map(ToString::to_string).collect::<Vec<_>>().join(" | "));
     for ((_, chapter), c) in &g.chapters {

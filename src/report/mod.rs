@@ -170,6 +170,13 @@ pub fn status_word(status: Status) -> &'static str {
     Status::ALL.iter().find(|(_, s)| *s == status).map_or("unknown", |(w, _)| w)
 }
 
+/// A status as people read it, in their language (`未达标`, `on track`); the machine formats
+/// keep [`status_word`].
+pub fn status_label(status: Status, lang: Lang) -> String {
+    let word = status_word(status);
+    catalog::text(lang, &format!("status.{word}"), &[]).unwrap_or_else(|| word.to_string())
+}
+
 fn shown(v: &Val) -> String {
     match v {
         Val::Num(n) => number(*n),

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::{TraceView, View, precise, status_word};
+use super::{TraceView, View, precise, status_label};
 use crate::diagnostics::{Lang, catalog};
 use crate::eval::Val;
 
@@ -12,7 +12,7 @@ pub fn write(v: &View, lang: Lang) -> String {
     let _ = writeln!(out, "{} — {}", v.rule, v.title);
     let _ =
         writeln!(out, "{}: {} ({} {})", t("tree.subject"), v.subject.path.join(" › "), v.subject.level, v.subject.code);
-    let _ = writeln!(out, "{}: {}", t("tree.status"), status_word(v.status));
+    let _ = writeln!(out, "{}: {}", t("tree.status"), status_label(v.status, lang));
     if let Some(req) = &v.requirement {
         let _ = writeln!(out, "{}: {req}{}", t("tree.requirement"), v.unit.clone().unwrap_or_default());
     }
