@@ -176,8 +176,9 @@ impl Clone for ReadAgain {
     }
 }
 
-/// Lines shown above and below the lines of a snippet's place (a snippet shows at most one).
-const AROUND: usize = 2;
+/// Lines read again above and below the lines of a snippet's place: at least the context
+/// lines a snippet shows (`diagnostics::render` shows one).
+pub(crate) const AROUND: usize = 2;
 
 /// All source files of a run.
 #[derive(Clone, Debug, Default)]

@@ -9,6 +9,11 @@ use miette::{
 use super::{Diagnostic, Lang, Severity, catalog};
 use crate::source::{Shown, SourceMap, Span};
 
+/// Lines shown above and below a place in a snippet; a text let go is read again with
+/// [`crate::source::AROUND`] lines around a place, so never more.
+const CONTEXT_LINES: usize = 1;
+const _: () = assert!(CONTEXT_LINES <= crate::source::AROUND);
+
 /// The message, label, help and secondary labels of a diagnostic in `lang`.
 pub struct Texts {
     pub message: String,
@@ -205,7 +210,7 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, lang: Lang) -> String {
     };
     let mut out = String::new();
     // Rows of a CSV table are long: show the row itself without its neighbours.
-    let context = if primary_file.name.to_ascii_lowercase().ends_with(".csv") { 0 } else { 1 };
+    let context = if primary_file.name.to_ascii_lowercase().ends_with(".csv") { 0 } else { CONTEXT_LINES };
     let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
         .with_width(100)
         .with_context_lines(context);
