@@ -354,3 +354,45 @@ mod never_panics {
         }
     }
 }
+
+/// Every node of a trace, the root first.
+fn nodes(trace: &Value) -> Vec<&Value> {
+    let mut all = vec![trace];
+    for input in trace["inputs"].as_array().into_iter().flatten() {
+        all.extend(nodes(input));
+    }
+    all
+}
+
+#[test]
+fn a_test_over_a_list_traces_its_items_and_every_other_value_once() {
+    // A grid of 仁和园社区 covers 420 households, above the 400 allowed.
+    let r = report(&[EXAMPLE]);
+    let v = verdict(&r, "grid.households_per_grid", "仁和园社区");
+    assert_eq!(v["status"], "fail", "{v}");
+    let trace = &v["trace"];
+    let items: Vec<&Value> = nodes(trace).into_iter().filter(|n| n["label"] == "community.grid_households").collect();
+    let values: Vec<i64> = items.iter().filter_map(|n| n["value"].as_i64()).collect();
+    assert_eq!(values, [420, 390, 410, 380, 390, 390], "every item of the list, with its value: {trace}");
+    let line = line_of(&root().join(EXAMPLE), "\"grid_households\": [420");
+    assert!(items.iter().all(|n| n["location"]["line"].as_u64() == Some(line)), "each item at its place: {trace}");
+    // Each month's visits are compared with the same number of elderly people: one input.
+    let monthly = &verdict(&r, "elderly.monthly_visit_rate", "仁和园社区")["trace"];
+    for trace in [trace, monthly] {
+        for node in nodes(trace) {
+            let leaves: Vec<String> = node["inputs"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|i| i.get("inputs").is_none())
+                .map(|i| format!("{} {} {}", i["label"], i["value"], i["location"]))
+                .collect();
+            let mut distinct = leaves.clone();
+            distinct.sort_unstable();
+            distinct.dedup();
+            assert_eq!(distinct.len(), leaves.len(), "a value once among the inputs of a node: {node}");
+        }
+    }
+    let threshold = nodes(monthly).into_iter().filter(|n| n["label"] == "community.special_difficulty_elderly").count();
+    assert_eq!(threshold, 1, "{monthly}");
+}

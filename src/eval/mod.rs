@@ -248,19 +248,28 @@ impl<'a> Evaluator<'a> {
         (out, root)
     }
 
-    /// Whether the open trace node takes no more inputs; then the input is only counted.
-    fn trace_full(&mut self) -> bool {
+    /// Whether the open trace node takes no more inputs; then the field `field` of `instance`
+    /// read is only counted, unless it is among the inputs shown.
+    fn trace_full(&mut self, field: FieldId, instance: InstanceId) -> bool {
         match self.trace.as_mut().and_then(|s| s.last_mut()) {
             Some(top) if top.inputs.len() >= TRACE_INPUTS => {
-                top.omitted += 1;
+                let node = Node::Field(field);
+                if !top.inputs.iter().any(|t| t.inputs.is_empty() && t.instance == instance && t.node == node) {
+                    top.omitted += 1;
+                }
                 true
             }
             _ => false,
         }
     }
 
+    /// Adds `leaf` to the inputs of the open node. A value read again (a parameter, or a field
+    /// compared with each item of a list) is shown once among a node's inputs.
     fn trace_leaf(&mut self, leaf: Trace) {
         if let Some(top) = self.trace.as_mut().and_then(|s| s.last_mut()) {
+            if leaf.inputs.is_empty() && top.inputs.contains(&leaf) {
+                return;
+            }
             if top.inputs.len() < TRACE_INPUTS {
                 top.inputs.push(leaf);
             } else {
@@ -383,7 +392,7 @@ impl<'a> Evaluator<'a> {
             Slot::Null(span) => (Err(vec![Gap::Null(holder.0, holder.1)]), Some(*span)),
             _ => (Err(vec![Gap::Missing(holder.0, holder.1)]), None),
         };
-        if self.reads.is_none() && self.trace_full() {
+        if self.reads.is_none() && self.trace_full(holder.1, holder.0) {
             return out;
         }
         if let Some(reads) = &mut self.reads {
@@ -600,6 +609,18 @@ impl<'a> Evaluator<'a> {
                 }
             };
             for Element { instance: element, item } in elements {
+                if let (Some(item), Some(_)) = (&item, &self.trace) {
+                    // An item of a list is a submitted value the aggregate reads.
+                    self.trace_leaf(Trace {
+                        node: Node::Field(item.field),
+                        instance: element,
+                        value: item.value.as_ref().map(Val::from),
+                        location: Some(item.span),
+                        inputs: Vec::new(),
+                        omitted: 0,
+                        sums: None,
+                    });
+                }
                 let each = match &item {
                     Some(Item { value: Some(s), .. }) => Some(s),
                     Some(Item { value: None, .. }) => {
