@@ -210,8 +210,10 @@ impl Reading {
 }
 
 fn main() -> ExitCode {
-    plancheck::allocator::hold_freed_memory();
     let args = Args::parse();
+    if !matches!(args.command, Command::Lsp) {
+        plancheck::allocator::keep_until_exit();
+    }
     let lang = args.lang;
     let code = match args.command {
         Command::Check {
