@@ -50,7 +50,7 @@ pub struct SourceFile {
     /// The length of the text in bytes, let go or not.
     len: usize,
     /// Byte offsets of line starts, as `u32`: spans are `u32` offsets too.
-    line_starts: Vec<u32>,
+    line_starts: Sorted,
     /// Of a text let go: what is kept of it.
     let_go: Option<LetGo>,
 }
@@ -60,8 +60,40 @@ pub struct SourceFile {
 /// know that the lines a snippet reads again are still those loaded).
 #[derive(Clone, Debug)]
 struct LetGo {
-    lines: Vec<(u32, Box<str>)>,
+    /// The indices of the lines beyond ASCII, and their texts in the same order.
+    wide: Sorted,
+    texts: Vec<Box<str>>,
     blocks: Vec<u64>,
+}
+
+/// A long ascending list of offsets or line numbers with every [`SAMPLE`]th of them apart: the
+/// samples (a file of a million lines has 16,000) stay in the processor's cache, so that finding
+/// where a value falls reads the long list only in the few lines of memory between two
+/// samples. Placing the places of a report (hundreds of thousands of them at 10× Tianjin, in
+/// no order) searched the whole list each time and waited on memory at nearly every step.
+#[derive(Clone, Debug, Default)]
+struct Sorted {
+    all: Vec<u32>,
+    samples: Vec<u32>,
+}
+
+/// How far apart the samples of a [`Sorted`] list are.
+const SAMPLE: usize = 64;
+
+impl Sorted {
+    fn new(all: Vec<u32>) -> Sorted {
+        let samples = all.iter().step_by(SAMPLE).copied().collect();
+        Sorted { all, samples }
+    }
+
+    /// How many values of the list are at most `x`.
+    fn rank(&self, x: u32) -> usize {
+        let Some(sample) = self.samples.partition_point(|&s| s <= x).checked_sub(1) else { return 0 };
+        // The values before `from` are at most `x`; the one at `from + SAMPLE`, if any, is above it.
+        let from = sample * SAMPLE;
+        let to = (from + SAMPLE).min(self.all.len());
+        from + self.all[from..to].partition_point(|&s| s <= x)
+    }
 }
 
 /// The bytes of a file let go fingerprinted together: a snippet reads only the blocks that hold
@@ -77,28 +109,35 @@ fn fingerprint(block: &[u8]) -> u64 {
 impl SourceFile {
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let line = self.line_starts.partition_point(|&s| s as usize <= offset).saturating_sub(1);
-        let start = self.line_starts[line] as usize;
+        let line = self.line_of(offset);
+        let start = self.line_starts.all.get(line).map_or(0, |&s| s as usize);
         let end = offset.min(self.len);
         let column = match &self.let_go {
             None => self.text.get(start..end).map_or(1, |s| s.chars().count() + 1),
             // An ASCII line counts a character per byte.
-            Some(kept) => match kept.lines.binary_search_by_key(&(line as u32), |(l, _)| *l) {
-                Ok(i) => kept.lines[i].1.get(..end.saturating_sub(start)).map_or(1, |s| s.chars().count() + 1),
-                Err(_) => end.saturating_sub(start) + 1,
+            Some(kept) => match kept.wide.rank(line as u32).checked_sub(1) {
+                Some(i) if kept.wide.all[i] as usize == line => {
+                    kept.texts[i].get(..end.saturating_sub(start)).map_or(1, |s| s.chars().count() + 1)
+                }
+                _ => end.saturating_sub(start) + 1,
             },
         };
         (line + 1, column)
     }
 
+    /// The 0-based line that holds byte `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.rank(u32::try_from(offset).unwrap_or(u32::MAX)).saturating_sub(1)
+    }
+
     /// The byte offset where each line starts.
     pub fn line_starts(&self) -> &[u32] {
-        &self.line_starts
+        &self.line_starts.all
     }
 
     /// Byte offset where the 1-based `line` starts.
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts.get(line.saturating_sub(1)).map_or(self.len, |&s| s as usize)
+        self.line_starts.all.get(line.saturating_sub(1)).map_or(self.len, |&s| s as usize)
     }
 
     /// The text of a file that holds it: rule files, and submissions kept whole (CSV tables,
@@ -228,10 +267,9 @@ impl SourceMap {
         if file.let_go.is_none() {
             return Shown { start: 0, text: ShownText::Held(&file.text) };
         }
-        let starts = &file.line_starts;
-        let line = |offset: usize| starts.partition_point(|&s| s as usize <= offset).saturating_sub(1);
-        let from = starts.get(line(range.start).saturating_sub(AROUND)).map_or(0, |&s| s as usize);
-        let to = starts.get(line(range.end.max(range.start)) + AROUND + 1).map_or(file.len, |&s| s as usize);
+        let starts = file.line_starts();
+        let from = starts.get(file.line_of(range.start).saturating_sub(AROUND)).map_or(0, |&s| s as usize);
+        let to = starts.get(file.line_of(range.end.max(range.start)) + AROUND + 1).map_or(file.len, |&s| s as usize);
         let mut last = self.read_again.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some((at, start, text)) = last.as_ref()
             && *at == id
@@ -276,7 +314,7 @@ impl SourceMap {
 pub struct Text {
     text: String,
     len: usize,
-    line_starts: Vec<u32>,
+    line_starts: Sorted,
     let_go: Option<LetGo>,
 }
 
@@ -290,26 +328,29 @@ impl Text {
     /// beyond ASCII, which are kept; a snippet reads the file again ([`SourceMap::shown`]).
     pub fn let_go(text: String) -> Text {
         let line_starts = line_starts(&text);
+        let (wide, texts) = wide_lines(&text, &line_starts.all);
         let let_go = Some(LetGo {
-            lines: wide_lines(&text, &line_starts),
+            wide: Sorted::new(wide),
+            texts,
             blocks: text.as_bytes().chunks(BLOCK).map(fingerprint).collect(),
         });
         Text { len: text.len(), line_starts, text: String::new(), let_go }
     }
 }
 
-/// The lines of `text` that hold a byte beyond ASCII, by index, with their text.
-fn wide_lines(text: &str, line_starts: &[u32]) -> Vec<(u32, Box<str>)> {
-    let mut wide = Vec::new();
+/// The lines of `text` that hold a byte beyond ASCII: their indices, and their texts.
+fn wide_lines(text: &str, line_starts: &[u32]) -> (Vec<u32>, Vec<Box<str>>) {
+    let (mut wide, mut texts) = (Vec::new(), Vec::new());
     let mut at = 0;
     while let Some(found) = first_beyond_ascii(&text.as_bytes()[at..]) {
         let line = line_starts.partition_point(|&s| s as usize <= at + found).saturating_sub(1);
         let start = line_starts[line] as usize;
         let end = line_starts.get(line + 1).map_or(text.len(), |&next| next as usize - 1);
-        wide.push((line as u32, text.get(start..end).unwrap_or_default().into()));
+        wide.push(line as u32);
+        texts.push(text.get(start..end).unwrap_or_default().into());
         at = (end + 1).min(text.len());
     }
-    wide
+    (wide, texts)
 }
 
 /// Where the first byte beyond ASCII is: found a block at a time, most text being ASCII.
@@ -319,11 +360,11 @@ fn first_beyond_ascii(bytes: &[u8]) -> Option<usize> {
 }
 
 /// The byte offset of the start of every line.
-fn line_starts(text: &str) -> Vec<u32> {
+fn line_starts(text: &str) -> Sorted {
     let mut starts = vec![0];
     // A vectorised search for the byte.
     starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| (i + 1) as u32));
-    starts
+    Sorted::new(starts)
 }
 
 #[cfg(test)]
@@ -401,5 +442,33 @@ mod tests {
         assert_eq!(&*changed.shown(id2, at..at + 5), "");
         let _ = std::fs::remove_file(path);
         let _ = std::fs::remove_file(path2);
+    }
+
+    proptest::proptest! {
+        /// A sampled list ranks every value as a search of the whole list does.
+        #[test]
+        fn a_sampled_list_ranks_as_the_whole_list(mut all in proptest::collection::vec(0u32..5_000, 0..700), x in 0u32..5_100) {
+            all.sort_unstable();
+            let expected = all.partition_point(|&s| s <= x);
+            proptest::prop_assert_eq!(Sorted::new(all).rank(x), expected);
+        }
+    }
+
+    #[test]
+    fn a_long_text_let_go_places_every_offset_where_the_text_does() {
+        // Lines beyond ASCII every third line, across many samples of both lists.
+        let text: String = (0..1_000)
+            .map(|i| if i % 3 == 0 { format!("  \"社区{i}\": {i},\n") } else { format!("  \"n{i}\": {i},\n") })
+            .collect();
+        let mut held = SourceMap::new();
+        let a = held.add("a.json", "a.json", text.clone());
+        let mut kept = SourceMap::new();
+        let b = kept.add("b.json", "b.json", String::new());
+        kept.set_text(b, Text::let_go(text.clone()));
+        for (offset, _) in text.char_indices() {
+            let (line, column) = held.get(a).line_col(offset);
+            assert_eq!(line, text[..offset].matches('\n').count() + 1, "at {offset}");
+            assert_eq!((line, column), kept.get(b).line_col(offset), "at {offset}");
+        }
     }
 }

@@ -267,7 +267,9 @@ impl<'a> Evaluator<'a> {
     /// compared with each item of a list) is shown once among a node's inputs.
     fn trace_leaf(&mut self, leaf: Trace) {
         if let Some(top) = self.trace.as_mut().and_then(|s| s.last_mut()) {
-            if leaf.inputs.is_empty() && top.inputs.contains(&leaf) {
+            // A leaf is one value read: the same node, of the same instance, at the same place.
+            let same = |t: &Trace| t.location == leaf.location && t.instance == leaf.instance && t.node == leaf.node;
+            if leaf.inputs.is_empty() && top.inputs.iter().any(|t| t.inputs.is_empty() && same(t)) {
                 return;
             }
             if top.inputs.len() < TRACE_INPUTS {
