@@ -163,6 +163,14 @@ impl Trace {
         Trace { node, instance, value: None, location: None, inputs: Vec::new(), omitted: 0, sums: None }
     }
 
+    /// Whether the value read of `node` of `instance` at `location` is among the inputs shown
+    /// (a leaf is one value read: a parameter, a field, an item of a list).
+    fn shows(&self, node: &Node, instance: InstanceId, location: Option<Span>) -> bool {
+        self.inputs
+            .iter()
+            .any(|t| t.inputs.is_empty() && t.location == location && t.instance == instance && t.node == *node)
+    }
+
     /// Records the outcome of the node's computation.
     fn close(&mut self, out: &Outcome) {
         self.value = out.as_ref().ok().cloned();
@@ -249,12 +257,11 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Whether the open trace node takes no more inputs; then the field `field` of `instance`
-    /// read is only counted, unless it is among the inputs shown.
-    fn trace_full(&mut self, field: FieldId, instance: InstanceId) -> bool {
+    /// read at `location` is only counted, unless it is among the inputs shown.
+    fn trace_full(&mut self, field: FieldId, instance: InstanceId, location: Option<Span>) -> bool {
         match self.trace.as_mut().and_then(|s| s.last_mut()) {
             Some(top) if top.inputs.len() >= TRACE_INPUTS => {
-                let node = Node::Field(field);
-                if !top.inputs.iter().any(|t| t.inputs.is_empty() && t.instance == instance && t.node == node) {
+                if !top.shows(&Node::Field(field), instance, location) {
                     top.omitted += 1;
                 }
                 true
@@ -267,9 +274,7 @@ impl<'a> Evaluator<'a> {
     /// compared with each item of a list) is shown once among a node's inputs.
     fn trace_leaf(&mut self, leaf: Trace) {
         if let Some(top) = self.trace.as_mut().and_then(|s| s.last_mut()) {
-            // A leaf is one value read: the same node, of the same instance, at the same place.
-            let same = |t: &Trace| t.location == leaf.location && t.instance == leaf.instance && t.node == leaf.node;
-            if leaf.inputs.is_empty() && top.inputs.iter().any(|t| t.inputs.is_empty() && same(t)) {
+            if leaf.inputs.is_empty() && top.shows(&leaf.node, leaf.instance, leaf.location) {
                 return;
             }
             if top.inputs.len() < TRACE_INPUTS {
@@ -394,7 +399,7 @@ impl<'a> Evaluator<'a> {
             Slot::Null(span) => (Err(vec![Gap::Null(holder.0, holder.1)]), Some(*span)),
             _ => (Err(vec![Gap::Missing(holder.0, holder.1)]), None),
         };
-        if self.reads.is_none() && self.trace_full(holder.1, holder.0) {
+        if self.reads.is_none() && self.trace_full(holder.1, holder.0, span) {
             return out;
         }
         if let Some(reads) = &mut self.reads {
