@@ -396,3 +396,28 @@ fn a_test_over_a_list_traces_its_items_and_every_other_value_once() {
     let threshold = nodes(monthly).into_iter().filter(|n| n["label"] == "community.special_difficulty_elderly").count();
     assert_eq!(threshold, 1, "{monthly}");
 }
+
+#[test]
+fn an_item_of_a_list_that_fails_says_what_would_pass() {
+    let r = report(&[EXAMPLE]);
+    // Each grid above 400 households comes down to 400: the test is a range, 200 to 400.
+    let grid = verdict(&r, "grid.households_per_grid", "仁和园社区");
+    let changes: Vec<(i64, i64)> = grid["to_pass"]
+        .as_array()
+        .expect("to_pass")
+        .iter()
+        .map(|t| (t["from"].as_i64().unwrap_or(-1), t["to"].as_i64().unwrap_or(-1)))
+        .collect();
+    assert_eq!(changes, [(420, 400), (410, 400)], "{grid}");
+    assert!(
+        grid["to_pass"].as_array().into_iter().flatten().all(|t| t["input"] == "grid_households" && t["unit"] == "户")
+    );
+    assert!(grid["explanation"].as_str().is_some_and(|e| e.contains("至多400户（现有420户")), "{grid}");
+    // The month with 34 visits of 35 people needs one more.
+    let monthly = verdict(&r, "elderly.monthly_visit_rate", "仁和园社区");
+    assert_eq!(
+        (monthly["to_pass"][0]["from"].as_i64(), monthly["to_pass"][0]["to"].as_i64()),
+        (Some(34), Some(35)),
+        "{monthly}"
+    );
+}

@@ -69,6 +69,8 @@ pub struct ToPass {
 pub enum Quantity {
     /// A submitted field of the instance.
     Field(FieldId),
+    /// An item of a list field of the instance, at its place.
+    Item(FieldId, Span),
     /// The total of a field or metric over the units of an aggregate (a ratio's numerator,
     /// with its denominator as submitted).
     Total(Input),
@@ -192,6 +194,7 @@ impl<'a> Evaluator<'a> {
                     let scalar = m.each.as_ref().map(|(s, _, _)| s);
                     if self.eval_in(value, m.instance, scalar, params) == Ok(Val::Bool(!want)) {
                         self.why_member(value, &m, params, want, out);
+                        self.item_to_pass(value, &m, params, want, out);
                     }
                 }
             }
@@ -212,6 +215,25 @@ impl<'a> Evaluator<'a> {
                 }
             }
             _ => self.leaves(e, at, each, params, Role::Decides, out),
+        }
+    }
+
+    /// For a number of a list that fails the test `e` of `all` (or `any`): the nearest number
+    /// that passes it, the other values as they are. With `all`, every item that fails needs
+    /// its own change, as every side that fails of a conjunction does.
+    fn item_to_pass(&mut self, e: &'a Expr, m: &Member, params: &[Param], want: bool, out: &mut Explained) {
+        let Some((Scalar::Number(from), field, span)) = &m.each else { return };
+        let ty = &self.model.entities[self.dataset.get(m.instance).entity].fields[*field].ty;
+        let step = match ty {
+            Ty::List(item) => step_of(item),
+            other => step_of(other),
+        };
+        let holds = |ev: &mut Self, x: Decimal| {
+            ev.eval_in(e, m.instance, Some(&Scalar::Number(x)), params) == Ok(Val::Bool(want))
+        };
+        if let Some(to) = self.nearest_to(*from, step, None, Test::Range, holds) {
+            let quantity = Quantity::Item(*field, *span);
+            out.to_pass.push(ToPass { instance: m.instance, quantity, from: Val::Num(*from), to });
         }
     }
 
@@ -489,6 +511,18 @@ impl<'a> Evaluator<'a> {
         from: Decimal,
         step: Decimal,
         ceiling: Option<Decimal>,
+        holds: impl FnMut(&mut Self, Decimal) -> bool,
+    ) -> Option<Val> {
+        self.nearest_to(from, step, ceiling, Test::Monotone, holds)
+    }
+
+    /// [`Evaluator::nearest`] for a test of the shape `test`.
+    fn nearest_to(
+        &mut self,
+        from: Decimal,
+        step: Decimal,
+        ceiling: Option<Decimal>,
+        test: Test,
         mut holds: impl FnMut(&mut Self, Decimal) -> bool,
     ) -> Option<Val> {
         let mut best: Option<(u64, Decimal)> = None;
@@ -508,8 +542,8 @@ impl<'a> Evaluator<'a> {
                 Some(r) => u64::try_from(r.floor()).unwrap_or(1 << 62).min(1 << 62),
                 None => 1 << 62,
             };
-            // The test is monotone: where it fails as far as it may go, it fails on the way.
-            if limit < 1 << 62 && at(limit).is_none_or(|x| !holds(self, x)) {
+            // A monotone test that fails as far as it may go fails on the way.
+            if test == Test::Monotone && limit < 1 << 62 && at(limit).is_none_or(|x| !holds(self, x)) {
                 continue;
             }
             let (mut fails, mut k) = (0u64, 1u64);
@@ -682,6 +716,16 @@ fn total_of(parts: &[AggPart]) -> Option<Input> {
     totals?.first().copied()
 }
 
+/// What a search for the nearest passing value knows of its test.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Test {
+    /// Passes from some value on, in one direction.
+    Monotone,
+    /// Passes on a range of values (between a lower and an upper bound, say), which the
+    /// search may not skip over: a range narrower than the doubling steps may not be found.
+    Range,
+}
+
 /// Marks blamed values as those of one unit, with its own numbers where it has them.
 fn tag(blame: &mut [Blame], unit: InstanceId, own: Option<Own>) {
     for b in blame {
@@ -697,7 +741,7 @@ fn finish(out: &mut Explained) {
         .to_pass
         .iter()
         .filter_map(|t| match t.quantity {
-            Quantity::Field(f) => Some((t.instance, f)),
+            Quantity::Field(f) | Quantity::Item(f, _) => Some((t.instance, f)),
             _ => None,
         })
         .collect();

@@ -499,6 +499,10 @@ impl Viewer<'_> {
                 let name = self.model.entities[entity].fields[*f].name.clone();
                 (name, names.field(entity, *f), names.field_unit(entity, *f))
             }
+            Quantity::Item(f, _) => {
+                let name = self.model.entities[entity].fields[*f].name.clone();
+                (name, names.field(entity, *f), names.item_unit(entity, *f))
+            }
             Quantity::Total(input) => {
                 let (label, title) = names.input_named(*input);
                 let title = catalog::text(self.lang, "agg.sum", &[("of", title)]).unwrap_or_default();
@@ -533,7 +537,7 @@ impl Viewer<'_> {
             to: t.to.clone(),
             unit: unit.filter(|u| !u.is_one()).map(|u| u.to_string()),
             sentence: catalog::text(self.lang, key, &args).unwrap_or_default(),
-            whole: !matches!(t.quantity, Quantity::Field(_)),
+            whole: !matches!(t.quantity, Quantity::Field(_) | Quantity::Item(..)),
         }
     }
 
