@@ -615,6 +615,9 @@ impl<'a> Evaluator<'a> {
                     continue;
                 }
             };
+            if f != AggFn::Ratio {
+                taken.reserve(elements.len());
+            }
             for Element { instance: element, item } in elements {
                 if let (Some(item), Some(_)) = (&item, &self.trace) {
                     // An item of a list is a submitted value the aggregate reads.
