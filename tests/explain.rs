@@ -412,7 +412,9 @@ fn an_item_of_a_list_that_fails_says_what_would_pass() {
     assert!(
         grid["to_pass"].as_array().into_iter().flatten().all(|t| t["input"] == "grid_households" && t["unit"] == "户")
     );
-    assert!(grid["explanation"].as_str().is_some_and(|e| e.contains("至多400户（现有420户")), "{grid}");
+    let explanation = grid["explanation"].as_str().unwrap_or_default();
+    assert!(explanation.contains("至多400户（现有420户"), "{grid}");
+    assert!(explanation.contains("（每网格一项） 420户、"), "a blamed item with its unit: {grid}");
     // The month with 34 visits of 35 people needs one more.
     let monthly = verdict(&r, "elderly.monthly_visit_rate", "仁和园社区");
     assert_eq!(
