@@ -395,6 +395,15 @@ fn a_test_over_a_list_traces_its_items_and_every_other_value_once() {
     }
     let threshold = nodes(monthly).into_iter().filter(|n| n["label"] == "community.special_difficulty_elderly").count();
     assert_eq!(threshold, 1, "{monthly}");
+    // The share of units with every service on mobile reads two values of each unit, the first
+    // one twice (filter, then test): the values left out are counted once each.
+    let units = std::fs::read_to_string(root().join(EXAMPLE))
+        .expect("example")
+        .matches("\"gov_service_items_eligible\"")
+        .count();
+    let share = &verdict(&r, "digital.mobile_gov_services", "120112")["trace"]["inputs"][0];
+    let shown = share["inputs"].as_array().map_or(0, Vec::len);
+    assert_eq!(shown + share["omitted_inputs"].as_u64().unwrap_or(0) as usize, 2 * units, "{share}");
 }
 
 #[test]

@@ -180,6 +180,36 @@ impl Trace {
 /// Most inputs kept under one trace node.
 pub const TRACE_INPUTS: usize = 12;
 
+/// A derivation node being built, with the values read that it leaves out: each is counted
+/// once, however often it is read (a unit's field read by a filter and again by the value).
+struct Open {
+    node: Trace,
+    /// Each value left out as its instance, what it is (a field, or a parameter with the top
+    /// bit set) and where its place starts (the items of a list are one field at many places).
+    left_out: foldhash::HashSet<(InstanceId, u32, u32)>,
+}
+
+impl Open {
+    fn new(node: Trace) -> Open {
+        Open { node, left_out: foldhash::HashSet::default() }
+    }
+
+    /// Counts the value read of `node` of `instance` at `location` among the inputs left out,
+    /// unless it is shown or was counted already.
+    fn leave_out(&mut self, node: &Node, instance: InstanceId, location: Option<Span>) {
+        let what = match node {
+            Node::Field(f) => Some(*f as u32),
+            Node::Param(i, _) => Some(*i as u32 | 1 << 31),
+            _ => None,
+        };
+        let start = location.map_or(0, |s| s.start);
+        let new = what.is_none_or(|what| self.left_out.insert((instance, what, start)));
+        if new && !self.node.shows(node, instance, location) {
+            self.node.omitted += 1;
+        }
+    }
+}
+
 /// Evaluates expressions over one dataset; metric values are remembered per instance.
 pub struct Evaluator<'a> {
     pub model: &'a Model,
@@ -188,7 +218,7 @@ pub struct Evaluator<'a> {
     /// Field reads are recorded here while `Some`.
     pub reads: Option<Vec<Read>>,
     /// The derivation being built while `Some`: a stack of open metric nodes.
-    trace: Option<Vec<Trace>>,
+    trace: Option<Vec<Open>>,
     /// `below[a][b]`: an instance of entity `a` may hold instances of `b` somewhere below it.
     below: Vec<Vec<bool>>,
     /// Values put in place of what was submitted or computed, to ask "what would pass"
@@ -243,11 +273,11 @@ impl<'a> Evaluator<'a> {
     /// Evaluates `expr` and returns its derivation: a node `node` whose inputs are the
     /// metrics and submitted values it used.
     pub fn traced(&mut self, expr: &Expr, at: InstanceId, params: &[Param], node: Node) -> (Outcome, Trace) {
-        let root = Trace::open(node, at);
+        let root = Open::new(Trace::open(node, at));
         let outer = self.trace.replace(vec![root]);
         let out = self.eval_in(expr, at, None, params);
         let mut stack = std::mem::replace(&mut self.trace, outer).unwrap_or_default();
-        let mut root = stack.pop().unwrap_or_else(|| Trace::open(Node::Formula, at));
+        let mut root = stack.pop().map_or_else(|| Trace::open(Node::Formula, at), |open| open.node);
         root.close(&out);
         // A compared formula that is one metric or field is that metric or field.
         if root.inputs.len() == 1 && root.omitted == 0 && root.inputs[0].value == root.value {
@@ -260,27 +290,35 @@ impl<'a> Evaluator<'a> {
     /// read at `location` is only counted, unless it is among the inputs shown.
     fn trace_full(&mut self, field: FieldId, instance: InstanceId, location: Option<Span>) -> bool {
         match self.trace.as_mut().and_then(|s| s.last_mut()) {
-            Some(top) if top.inputs.len() >= TRACE_INPUTS => {
-                if !top.shows(&Node::Field(field), instance, location) {
-                    top.omitted += 1;
-                }
+            Some(top) if top.node.inputs.len() >= TRACE_INPUTS => {
+                top.leave_out(&Node::Field(field), instance, location);
                 true
             }
             _ => false,
         }
     }
 
+    /// Opens a derivation node for `node` of `at`, while a derivation is built.
+    fn open_node(&mut self, node: Node, at: InstanceId) {
+        if let Some(stack) = self.trace.as_mut() {
+            stack.push(Open::new(Trace::open(node, at)));
+        }
+    }
+
+    /// The derivation node opened last, taken off the stack.
+    fn close_node(&mut self) -> Option<Trace> {
+        self.trace.as_mut().and_then(Vec::pop).map(|open| open.node)
+    }
+
     /// Adds `leaf` to the inputs of the open node. A value read again (a parameter, or a field
     /// compared with each item of a list) is shown once among a node's inputs.
     fn trace_leaf(&mut self, leaf: Trace) {
         if let Some(top) = self.trace.as_mut().and_then(|s| s.last_mut()) {
-            if leaf.inputs.is_empty() && top.shows(&leaf.node, leaf.instance, leaf.location) {
-                return;
-            }
-            if top.inputs.len() < TRACE_INPUTS {
-                top.inputs.push(leaf);
-            } else {
-                top.omitted += 1;
+            match (leaf.inputs.is_empty(), top.node.inputs.len() < TRACE_INPUTS) {
+                (true, _) if top.node.shows(&leaf.node, leaf.instance, leaf.location) => {}
+                (_, true) => top.node.inputs.push(leaf),
+                (true, false) => top.leave_out(&leaf.node, leaf.instance, leaf.location),
+                (false, false) => top.node.omitted += 1,
             }
         }
     }
@@ -352,11 +390,9 @@ impl<'a> Evaluator<'a> {
             return done.clone();
         }
         let expr = &self.model.metrics[m].expr;
-        if let Some(stack) = self.trace.as_mut() {
-            stack.push(Trace::open(Node::Metric(m), at));
-        }
+        self.open_node(Node::Metric(m), at);
         let out = self.eval_in(expr, at, None, &[]);
-        if let Some(mut node) = self.trace.as_mut().and_then(Vec::pop) {
+        if let Some(mut node) = self.close_node() {
             node.close(&out);
             self.trace_leaf(node);
         }
@@ -581,12 +617,9 @@ impl<'a> Evaluator<'a> {
         if self.trace.is_none() {
             return self.aggregate_values(*f, parts, at, params, expr.span).0;
         }
-        let node = Node::Aggregate(*f, parts.iter().filter_map(part_ref).collect());
-        if let Some(stack) = self.trace.as_mut() {
-            stack.push(Trace::open(node, at));
-        }
+        self.open_node(Node::Aggregate(*f, parts.iter().filter_map(part_ref).collect()), at);
         let (out, sums) = self.aggregate_values(*f, parts, at, params, expr.span);
-        if let Some(mut node) = self.trace.as_mut().and_then(Vec::pop) {
+        if let Some(mut node) = self.close_node() {
             node.close(&out);
             node.sums = sums;
             self.trace_leaf(node);
