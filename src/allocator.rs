@@ -10,8 +10,8 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// mimalloc's 10 ms, or after a second, the system zeroed it again on the next use; in huge
 /// pages (which mimalloc asks Linux for), 2 MB at a time and after compacting memory to find
 /// them. At 10× Tianjin the JSON report spent 0.3–2.2 s of system time, most of it zeroing
-/// pages, and 0.3–0.5 s with neither; at 100× 14 s and 9 s (1.18 million page faults: its peak,
-/// taken once), with the same peak (docs/benchmarks.md). `MIMALLOC_PURGE_DELAY` and
+/// pages, and 0.3–0.5 s with neither; at 100× 14–21 s and 9 s (1.18 million page faults: its
+/// peak, taken once), with the same peak (docs/benchmarks.md). `MIMALLOC_PURGE_DELAY` and
 /// `MIMALLOC_ALLOW_THP` in the environment still decide where they are set.
 pub fn keep_until_exit() {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
