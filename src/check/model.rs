@@ -212,6 +212,14 @@ pub enum Ty {
 }
 
 impl Ty {
+    /// The type of the items of a list; any other type itself.
+    pub fn item(&self) -> &Ty {
+        match self {
+            Ty::List(item) => item,
+            ty => ty,
+        }
+    }
+
     /// The unit of a field's numbers (`%` for a percentage); `None` for what is not a number.
     pub fn unit(&self) -> Option<Unit> {
         match self {

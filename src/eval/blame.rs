@@ -223,11 +223,7 @@ impl<'a> Evaluator<'a> {
     /// its own change, as every side that fails of a conjunction does.
     fn item_to_pass(&mut self, e: &'a Expr, m: &Member, params: &[Param], want: bool, out: &mut Explained) {
         let Some((Scalar::Number(from), field, span)) = &m.each else { return };
-        let ty = &self.model.entities[self.dataset.get(m.instance).entity].fields[*field].ty;
-        let step = match ty {
-            Ty::List(item) => step_of(item),
-            other => step_of(other),
-        };
+        let step = step_of(self.model.entities[self.dataset.get(m.instance).entity].fields[*field].ty.item());
         let holds = |ev: &mut Self, x: Decimal| {
             ev.eval_in(e, m.instance, Some(&Scalar::Number(x)), params) == Ok(Val::Bool(want))
         };

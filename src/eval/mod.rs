@@ -163,6 +163,11 @@ impl Trace {
         Trace { node, instance, value: None, location: None, inputs: Vec::new(), omitted: 0, sums: None }
     }
 
+    /// A submitted value read: field `field` of `instance`, at `location`.
+    fn read(field: FieldId, instance: InstanceId, value: Option<Val>, location: Option<Span>) -> Trace {
+        Trace { value, location, ..Trace::open(Node::Field(field), instance) }
+    }
+
     /// Whether the value read of `node` of `instance` at `location` is among the inputs shown
     /// (a leaf is one value read: a parameter, a field, an item of a list).
     fn shows(&self, node: &Node, instance: InstanceId, location: Option<Span>) -> bool {
@@ -314,11 +319,11 @@ impl<'a> Evaluator<'a> {
     /// compared with each item of a list) is shown once among a node's inputs.
     fn trace_leaf(&mut self, leaf: Trace) {
         if let Some(top) = self.trace.as_mut().and_then(|s| s.last_mut()) {
-            match (leaf.inputs.is_empty(), top.node.inputs.len() < TRACE_INPUTS) {
-                (true, _) if top.node.shows(&leaf.node, leaf.instance, leaf.location) => {}
-                (_, true) => top.node.inputs.push(leaf),
-                (true, false) => top.leave_out(&leaf.node, leaf.instance, leaf.location),
-                (false, false) => top.node.omitted += 1,
+            match (leaf.inputs.is_empty(), top.node.inputs.len() >= TRACE_INPUTS) {
+                (true, true) => top.leave_out(&leaf.node, leaf.instance, leaf.location),
+                (true, false) if top.node.shows(&leaf.node, leaf.instance, leaf.location) => {}
+                (_, false) => top.node.inputs.push(leaf),
+                (false, true) => top.node.omitted += 1,
             }
         }
     }
@@ -447,16 +452,7 @@ impl<'a> Evaluator<'a> {
             reads.push(Read { instance: holder.0, field: holder.1, value: out.as_ref().ok().cloned(), shown, span });
         }
         if self.trace.is_some() {
-            let value = out.as_ref().ok().cloned();
-            self.trace_leaf(Trace {
-                node: Node::Field(holder.1),
-                instance: holder.0,
-                value,
-                location: span,
-                inputs: Vec::new(),
-                omitted: 0,
-                sums: None,
-            });
+            self.trace_leaf(Trace::read(holder.1, holder.0, out.as_ref().ok().cloned(), span));
         }
         out
     }
@@ -654,15 +650,12 @@ impl<'a> Evaluator<'a> {
             for Element { instance: element, item } in elements {
                 if let (Some(item), Some(_)) = (&item, &self.trace) {
                     // An item of a list is a submitted value the aggregate reads.
-                    self.trace_leaf(Trace {
-                        node: Node::Field(item.field),
-                        instance: element,
-                        value: item.value.as_ref().map(Val::from),
-                        location: Some(item.span),
-                        inputs: Vec::new(),
-                        omitted: 0,
-                        sums: None,
-                    });
+                    self.trace_leaf(Trace::read(
+                        item.field,
+                        element,
+                        item.value.as_ref().map(Val::from),
+                        Some(item.span),
+                    ));
                 }
                 let each = match &item {
                     Some(Item { value: Some(s), .. }) => Some(s),

@@ -325,10 +325,8 @@ fn pad(text: &str, width: usize) -> String {
     format!("{text}{}", " ".repeat(width.saturating_sub(columns(text)) + 2))
 }
 
-/// A failure as a diagnostic: the rule's title and the explanation, at the deciding value,
-/// with the plan's sentence and the departments as help.
-/// A failure shown in full: the rule, the explanation, the place in the submission, the
-/// plan's words and the departments.
+/// A failure shown in full, as a diagnostic: the rule's title and the explanation, at the
+/// deciding value, with the plan's sentence and the departments as help.
 pub fn finding(v: &View, lang: Lang, sources: &SourceMap) -> String {
     let label =
         catalog::text(lang, "report.value_here", &[("status", status_label(v.status, lang))]).unwrap_or_default();

@@ -469,7 +469,7 @@ impl Viewer<'_> {
     fn blame(&self, b: &Blame, subject: InstanceId) -> BlameView {
         let names = self.names();
         let entity = self.dataset.get(b.instance).entity;
-        let unit = names.item_unit(entity, b.field);
+        let unit = names.field_unit(entity, b.field);
         let shown = match (&b.value, b.role) {
             (Some(v), _) => self.value_text(v, unit.as_ref()),
             (None, Role::Null) => catalog::text(self.lang, "value.null", &[]).unwrap_or_default(),
@@ -497,7 +497,7 @@ impl Viewer<'_> {
         let (input, title, unit) = match &t.quantity {
             Quantity::Field(f) | Quantity::Item(f, _) => {
                 let name = self.model.entities[entity].fields[*f].name.clone();
-                (name, names.field(entity, *f), names.item_unit(entity, *f))
+                (name, names.field(entity, *f), names.field_unit(entity, *f))
             }
             Quantity::Total(input) => {
                 let (label, title) = names.input_named(*input);

@@ -5,7 +5,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::check::model::{EntityId, FieldId, MetricId, Model, RuleId, Ty};
+use crate::check::model::{EntityId, FieldId, MetricId, Model, RuleId};
 use crate::check::units::Unit;
 use crate::diagnostics::{Lang, catalog};
 use crate::eval::{Input, Node, PartRef, Trace};
@@ -75,15 +75,8 @@ impl Names<'_> {
 
     /// The unit of a field's values, where it has one.
     pub fn field_unit(&self, e: EntityId, f: FieldId) -> Option<Unit> {
-        self.model.entities[e].fields[f].ty.unit()
-    }
-
-    /// The unit of the items of a list field (of the field itself, for one that is no list).
-    pub fn item_unit(&self, e: EntityId, f: FieldId) -> Option<Unit> {
-        match &self.model.entities[e].fields[f].ty {
-            Ty::List(item) => item.unit(),
-            ty => ty.unit(),
-        }
+        // A list's numbers are its items.
+        self.model.entities[e].fields[f].ty.item().unit()
     }
 
     /// A number with its unit: `12人`, `12 persons`, `40%`.
