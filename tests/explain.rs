@@ -432,3 +432,34 @@ fn an_item_of_a_list_that_fails_says_what_would_pass() {
         "{monthly}"
     );
 }
+
+#[test]
+fn units_of_one_name_are_told_apart() {
+    // Two communities named 仁和园社区, in 双港镇 and in 双新街道, both without 5G.
+    let path = variant("namesake", |doc| {
+        community(doc, "双新示例社区（虚构）")["name"] = "仁和园社区".into();
+        for street in doc["district"]["streets"].as_array_mut().expect("streets") {
+            for c in street["communities"].as_array_mut().into_iter().flatten() {
+                if c["name"] == "仁和园社区" {
+                    c["has_5g_coverage"] = false.into();
+                }
+            }
+        }
+    });
+    for (lang, within) in [
+        ("zh", ["仁和园社区（双港镇） 是否5G网络覆盖 否", "仁和园社区（双新街道） 是否5G网络覆盖 否"]),
+        ("en", ["仁和园社区 (双港镇)", "仁和园社区 (双新街道)"]),
+    ] {
+        let r = report(&["--lang", lang, path.to_str().expect("utf-8")]);
+        let v = verdict(&r, "digital.urban_5g_coverage", "120112");
+        assert_ne!(v["status"], "pass", "{v}");
+        let units: Vec<&str> =
+            v["blame"].as_array().expect("blame").iter().map(|b| b["unit"].as_str().unwrap_or("")).collect();
+        assert_eq!(units.len(), 2, "{v}");
+        assert_ne!(units[0], units[1], "each unit named so that it can be told from the other: {v}");
+        let explanation = v["explanation"].as_str().unwrap_or_default();
+        for unit in within {
+            assert_eq!(explanation.matches(unit).count(), 1, "{unit} once: {explanation}");
+        }
+    }
+}

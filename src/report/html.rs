@@ -261,7 +261,7 @@ fn failing(page: &Page, rule: &RuleView, f: &Failing) -> Markup {
                                 ul {
                                     @for b in v.blame.iter().take(5) {
                                         li {
-                                            @if let Some((unit, _)) = &b.unit { (unit) " " }
+                                            @if let Some(unit) = &b.unit { (unit.name) " " }
                                             (b.title) " " (b.shown)
                                             @if let Some(l) = &b.location { " " small { (l.file) ":" (l.line) } }
                                         }

@@ -78,8 +78,18 @@ pub struct BlameView {
     pub role: Role,
     /// The record the value belongs to, when it is neither the verdict's subject nor a unit.
     pub record: Option<String>,
-    /// For a unit of an aggregate: its name and its own numbers.
-    pub unit: Option<(String, Option<Own>)>,
+    /// For a unit of an aggregate: the unit and its own numbers.
+    pub unit: Option<UnitView>,
+}
+
+/// The unit of an aggregate a blamed value belongs to.
+#[derive(Clone, Debug)]
+pub struct UnitView {
+    pub id: InstanceId,
+    /// Its name; where another unit blamed in the same verdict has the same name, with the
+    /// record it is part of (`仁和园社区（双港镇）`), or its code where that is shared too.
+    pub name: String,
+    pub own: Option<Own>,
 }
 
 /// The smallest change of one input that would pass, named for people.
@@ -237,8 +247,9 @@ impl Viewer<'_> {
         let requirement = v.op.zip(v.threshold.as_ref()).map(|(op, t)| format!("{} {}", op.symbol(), shown(t)));
         let trace = v.trace.as_ref().map(|t| self.trace(v.rule, t));
         let explained = v.explained.as_deref();
-        let blame: Vec<BlameView> =
+        let mut blame: Vec<BlameView> =
             explained.map(|e| e.blame.iter().map(|b| self.blame(b, v.subject)).collect()).unwrap_or_default();
+        self.tell_apart(&mut blame);
         let to_pass =
             explained.map(|e| e.to_pass.iter().map(|t| self.to_pass(t, v.subject)).collect()).unwrap_or_default();
         let location =
@@ -487,8 +498,44 @@ impl Viewer<'_> {
             location: b.span.map(|s| locate(self.sources, s)),
             role: b.role,
             record: (!own_record && !in_unit).then(|| self.record_name(owner)),
-            unit: b.unit.as_ref().map(|u| (self.record_name(u.unit), u.own)),
+            unit: b.unit.as_ref().map(|u| UnitView { id: u.unit, name: self.record_name(u.unit), own: u.own }),
         }
+    }
+
+    /// Names the blamed units that share a name with another blamed unit by the record they
+    /// are part of, or by their code where that is shared too.
+    fn tell_apart(&self, blame: &mut [BlameView]) {
+        let mut units: Vec<(InstanceId, String)> = Vec::new();
+        for u in blame.iter().filter_map(|b| b.unit.as_ref()) {
+            if !units.iter().any(|(id, _)| *id == u.id) {
+                units.push((u.id, u.name.clone()));
+            }
+        }
+        let alike = |names: &[(InstanceId, String)]| -> Vec<bool> {
+            names.iter().map(|(id, n)| names.iter().any(|(other, m)| other != id && m == n)).collect()
+        };
+        let mut names = units.clone();
+        for (i, alike) in alike(&names).into_iter().enumerate() {
+            if alike && let Some(parent) = self.dataset.get(units[i].0).parent {
+                names[i].1 = self.within(&units[i].1, &self.record_name(parent));
+            }
+        }
+        for (i, alike) in alike(&names).into_iter().enumerate() {
+            if alike {
+                names[i].1 = self.within(&units[i].1, &self.subject(units[i].0).code);
+            }
+        }
+        for u in blame.iter_mut().filter_map(|b| b.unit.as_mut()) {
+            if let Some((_, name)) = names.iter().find(|(id, _)| *id == u.id) {
+                u.name.clone_from(name);
+            }
+        }
+    }
+
+    /// A name with what tells it apart: `仁和园社区（双港镇）`.
+    fn within(&self, name: &str, within: &str) -> String {
+        catalog::text(self.lang, "unit.within", &[("name", name.to_string()), ("within", within.to_string())])
+            .unwrap_or_else(|| name.to_string())
     }
 
     fn to_pass(&self, t: &ToPass, subject: InstanceId) -> ToPassView {
@@ -633,24 +680,24 @@ impl Viewer<'_> {
             out.push_str(&text("explain.param_default", &args));
         }
         // The units that fall short, each with its own numbers.
-        let mut units: Vec<(String, String)> = Vec::new();
+        let mut units: Vec<(&UnitView, String)> = Vec::new();
         for b in &view.blame {
-            let Some((name, own)) = &b.unit else { continue };
-            let figure = match own {
+            let Some(unit) = &b.unit else { continue };
+            let figure = match unit.own {
                 Some((n, Some(d))) => format!("{}/{}", n.normalize(), d.normalize()),
                 _ => format!("{} {}", b.title, b.shown),
             };
-            match units.iter_mut().find(|(n, _)| n == name) {
-                Some((_, figures)) if own.is_none() => {
+            match units.iter_mut().find(|(u, _)| u.id == unit.id) {
+                Some((_, figures)) if unit.own.is_none() => {
                     figures.push_str(&sep);
                     figures.push_str(&figure);
                 }
                 Some(_) => {}
-                None => units.push((name.clone(), figure)),
+                None => units.push((unit, figure)),
             }
         }
         if !units.is_empty() {
-            let shown: Vec<String> = units.iter().take(UNITS_SHOWN).map(|(n, f)| format!("{n} {f}")).collect();
+            let shown: Vec<String> = units.iter().take(UNITS_SHOWN).map(|(u, f)| format!("{} {f}", u.name)).collect();
             let mut list = shown.join(&sep);
             let more = units.len().saturating_sub(UNITS_SHOWN) + usize::from(view.blame_more > 0);
             if more > 0 {

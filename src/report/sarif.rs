@@ -148,7 +148,7 @@ pub fn result(out: &mut (impl Write + ?Sized), v: &View, index: usize, strict: b
         .skip(1)
         .enumerate()
         .map(|(i, (b, l))| {
-            let unit = b.unit.as_ref().map_or(String::new(), |(u, _)| format!("{u} "));
+            let unit = b.unit.as_ref().map_or(String::new(), |u| format!("{} ", u.name));
             json!({"id": i + 1, "physicalLocation": place(l), "message": {"text": format!("{unit}{} {}", b.title, b.shown)}})
         })
         .collect();

@@ -31,7 +31,7 @@ pub fn write(v: &View, lang: Lang) -> String {
         for b in &v.blame {
             let place =
                 b.location.as_ref().map_or(String::new(), |l| format!("  [{}:{}:{}]", l.file, l.line, l.column));
-            let unit = b.unit.as_ref().map_or(String::new(), |(u, _)| format!("{u} "));
+            let unit = b.unit.as_ref().map_or(String::new(), |u| format!("{} ", u.name));
             let record = b.record.as_ref().map_or(String::new(), |r| format!("{r} "));
             let _ = writeln!(out, "  - {unit}{record}{} ({}) = {}{place}", b.title, b.input, b.shown);
         }

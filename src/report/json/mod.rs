@@ -256,12 +256,12 @@ fn blamed(out: &mut Vec<u8>, b: &BlameView) {
     if let Some(record) = &b.record {
         m.str("record", record);
     }
-    if let Some((unit, own)) = &b.unit {
-        m.str("unit", unit);
-        if let Some((n, d)) = own {
-            emit::number(m.key("own"), *n);
+    if let Some(unit) = &b.unit {
+        m.str("unit", &unit.name);
+        if let Some((n, d)) = unit.own {
+            emit::number(m.key("own"), n);
             if let Some(d) = d {
-                emit::number(m.key("of"), *d);
+                emit::number(m.key("of"), d);
             }
         }
     }
