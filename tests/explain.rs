@@ -423,7 +423,7 @@ fn an_item_of_a_list_that_fails_says_what_would_pass() {
     );
     let explanation = grid["explanation"].as_str().unwrap_or_default();
     assert!(explanation.contains("至多400户（现有420户"), "{grid}");
-    assert!(explanation.contains("（每网格一项） 420户、"), "a blamed item with its unit: {grid}");
+    assert!(explanation.contains("（现有410户"), "each item with its unit: {grid}");
     // The month with 34 visits of 35 people needs one more.
     let monthly = verdict(&r, "elderly.monthly_visit_rate", "仁和园社区");
     assert_eq!(
@@ -461,5 +461,23 @@ fn units_of_one_name_are_told_apart() {
         for unit in within {
             assert_eq!(explanation.matches(unit).count(), 1, "{unit} once: {explanation}");
         }
+    }
+}
+
+#[test]
+fn a_value_that_what_would_pass_names_is_not_listed_twice() {
+    for (lang, decided) in [("zh", "起决定作用的值"), ("en", "Decided by")] {
+        let r = report(&["--lang", lang, EXAMPLE]);
+        // One deciding value, and the change that passes says it with its present value.
+        let one = verdict(&r, "staffing.four_plus_n_core", "仁和园社区");
+        let text = one["explanation"].as_str().unwrap_or_default();
+        assert!(!text.contains(decided), "{text}");
+        assert!(text.contains("(now 1 person, 1 person short)") || text.contains("（现有1人，差1人）"), "{text}");
+        assert_eq!(one["blame"][0]["input"], "full_time_deputy_directors", "the blame keeps it: {one}");
+        // A share: what would pass changes the part, so both numbers it is made of are listed.
+        let share = verdict(&r, "facilities.activity_area_share", "仁和园社区");
+        let text = share["explanation"].as_str().unwrap_or_default();
+        assert_eq!(text.matches(decided).count(), 1, "{text}");
+        assert!(text.contains("690"), "{text}");
     }
 }

@@ -226,6 +226,16 @@ pub(crate) fn locate(sources: &SourceMap, span: Span) -> Location {
     Location { file: file.name.clone(), line, column, span }
 }
 
+/// Whether a change that would pass is one of the blamed value itself.
+fn names_value(t: &ToPass, b: &Blame) -> bool {
+    t.instance == b.instance
+        && match t.quantity {
+            Quantity::Field(f) => f == b.field,
+            Quantity::Item(f, span) => f == b.field && b.span == Some(span),
+            Quantity::Total(_) | Quantity::Units(_) => false,
+        }
+}
+
 /// Builds the views of verdicts.
 pub struct Viewer<'a> {
     pub model: &'a Model,
@@ -634,7 +644,19 @@ impl Viewer<'_> {
                 read.take(4).filter_map(|i| Some(format!("{} {}", i.title, self.value_text(i.value.as_ref()?, None)))),
             );
         }
-        let basis = match inputs.is_empty() {
+        // What would pass, as the explanation says it: for the whole where it can, else value
+        // by value. Where it names every deciding value with its present value, the values are
+        // not listed twice.
+        let whole = view.to_pass.iter().any(|t| t.whole);
+        let said: Vec<usize> =
+            (0..view.to_pass.len()).filter(|&i| view.to_pass[i].whole || !whole).take(UNITS_SHOWN).collect();
+        let said_all = v.status != Status::NotApplicable
+            && v.explained.as_deref().is_some_and(|e| {
+                let said = |b: &Blame| said.iter().filter_map(|&i| e.to_pass.get(i)).any(|t| names_value(t, b));
+                let mut deciding = e.blame.iter().filter(|b| b.role == Role::Decides && b.unit.is_none()).peekable();
+                deciding.peek().is_some() && deciding.all(said)
+            });
+        let basis = match inputs.is_empty() || said_all {
             true => String::new(),
             false => text("explain.basis", &[("inputs", inputs.join(&sep))]),
         };
@@ -710,10 +732,7 @@ impl Viewer<'_> {
             };
             out.push_str(&text(key, &[("units", list)]));
         }
-        // What would pass for the whole says it for its units too.
-        let whole = view.to_pass.iter().any(|t| t.whole);
-        let changes: Vec<&str> =
-            view.to_pass.iter().filter(|t| t.whole || !whole).take(UNITS_SHOWN).map(|t| t.sentence.as_str()).collect();
+        let changes: Vec<&str> = said.iter().map(|&i| view.to_pass[i].sentence.as_str()).collect();
         if !changes.is_empty() && v.status != Status::NotApplicable {
             let joined = changes.join(&text("list.clauses", &[]));
             out.push_str(&text("explain.to_pass", &[("changes", joined)]));
