@@ -271,6 +271,10 @@ fn the_human_report_shows_the_unit_furthest_from_passing() {
     assert!(places.iter().all(Option::is_some), "names {next:?}: {named}");
     assert!(places.is_sorted(), "worst first, {next:?}: {named}");
     assert!(named.contains("离达标最远的"), "says the order: {named}");
+    // The district's section opens with what fails in it; its subjects are named from below it.
+    let heading = format!("■ 和平区：1 条规则未达标，共 {} 项未达标判定", failing.len());
+    assert_eq!(out.lines().next(), Some(heading.as_str()), "{out}");
+    assert!(!named.contains("和平区 ›"), "{named}");
 }
 
 #[test]

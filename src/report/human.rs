@@ -1,4 +1,5 @@
-//! `--format human`: for each district (and the city), its failing obligations, errors and
+//! `--format human`: for each district (and the city), a heading with how many obligations
+//! fail there and how many verdicts, then its failing obligations, errors and
 //! binding obligations first, then the most widespread — each shown once, as a diagnostic
 //! pointing into the submission at its worst subject (furthest from passing), with how many
 //! more subjects fail it and which — then the rest of
@@ -233,7 +234,17 @@ impl Digest {
                 for (r, rule) in rules {
                     match (shown.len() < SHOWN_PER_GROUP).then(|| findings.next()).flatten() {
                         Some(finding) => {
-                            let named = rule.next.iter().map(|&(_, s)| viewer.subject(s).path.join(" › ")).collect();
+                            // Named from below the district, whose section this is.
+                            let named = rule
+                                .next
+                                .iter()
+                                .map(|&(_, s)| {
+                                    let path = viewer.subject(s).path;
+                                    let below =
+                                        path.split_first().filter(|(top, rest)| **top == p.name && !rest.is_empty());
+                                    below.map_or(&path[..], |(_, rest)| rest).join(" › ")
+                                })
+                                .collect();
                             let by_distance = furthest_first(&rule.next);
                             let rule_id = viewer.model.rules[r].id.clone();
                             shown.push(Failing { rule: rule_id, finding, count: rule.count, named, by_distance });
@@ -260,6 +271,15 @@ pub fn write(groups: &[Group], as_of: &str, lang: Lang) -> String {
     let sep = t("list.separator", &[]);
     let mut out = String::new();
     for group in groups {
+        if !group.shown.is_empty() {
+            let failing = group.shown.iter().map(|f| f.count).chain(group.others.iter().map(|o| o.2)).sum::<usize>();
+            let args = [
+                ("group", group.name.clone()),
+                ("rules", (group.shown.len() + group.others.len()).to_string()),
+                ("count", failing.to_string()),
+            ];
+            let _ = writeln!(out, "{}\n", t("report.group_heading", &args));
+        }
         for f in &group.shown {
             out.push_str(&f.finding);
             if f.count > 1 {
