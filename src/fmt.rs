@@ -363,7 +363,14 @@ fn type_expr(t: &TypeExpr) -> String {
         }
         TypeKind::List(inner) => format!("{} {}", kw("list of"), type_expr(inner)),
         TypeKind::Enum(v) => {
-            let value = |n: &Name| if syntax::parse::is_ident(&n.text) { n.text.clone() } else { string(&n.text) };
+            let value = |w: &EnumWord| {
+                let word =
+                    if syntax::parse::is_ident(&w.word.text) { w.word.text.clone() } else { string(&w.word.text) };
+                match &w.label {
+                    Some(label) => format!("{word} {}", string(&label.value)),
+                    None => word,
+                }
+            };
             format!("{} {{ {} }}", kw("enum"), v.iter().map(value).collect::<Vec<_>>().join(", "))
         }
     };

@@ -481,3 +481,17 @@ fn a_value_that_what_would_pass_names_is_not_listed_twice() {
         assert!(text.contains("690"), "{text}");
     }
 }
+
+#[test]
+fn an_enum_word_is_shown_by_its_name_for_people() {
+    // `facility_operation_mode: enum { self "自主", … }`: 何庄子村 runs its facility itself.
+    let zh = report(&[EXAMPLE]);
+    let v = verdict(&zh, "facilities.operation_mechanism", "何庄子村");
+    let text = v["explanation"].as_str().unwrap_or_default();
+    assert!(text.contains("设施运营方式为自主，未达到不等于自主的要求"), "{text}");
+    assert!(!text.contains("self"), "{text}");
+    assert_eq!(v["blame"][0]["value"], "self", "machines get the word as submitted: {v}");
+    let en = report(&["--lang", "en", EXAMPLE]);
+    let text = verdict(&en, "facilities.operation_mechanism", "何庄子村")["explanation"].as_str().unwrap_or_default();
+    assert!(text.contains(" is self,"), "English shows the word: {text}");
+}

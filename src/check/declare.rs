@@ -350,6 +350,7 @@ impl<'a> Checker<'a> {
                     name: f.name.text.clone(),
                     label: m.doc.first().cloned(),
                     ty,
+                    words: words_of(&f.ty),
                     nullable: f.ty.nullable,
                     optional: f.optional,
                     refers,
@@ -402,9 +403,9 @@ impl<'a> Checker<'a> {
             TypeKind::List(inner) => self.field_type(inner).map(|i| Ty::List(Box::new(i))),
             TypeKind::Enum(variants) => {
                 let mut names: Vec<String> = Vec::new();
-                for v in variants {
+                for v in variants.iter().map(|v| &v.word) {
                     if names.contains(&v.text) {
-                        let first = variants.iter().find(|x| x.text == v.text).map_or(v.span, |x| x.span);
+                        let first = variants.iter().find(|x| x.word.text == v.text).map_or(v.span, |x| x.word.span);
                         self.duplicate(&v.text, v.span, first);
                     } else {
                         names.push(v.text.clone());
@@ -542,6 +543,17 @@ pub fn valid_date(text: &str) -> bool {
         _ => return false,
     };
     (1..=days).contains(&d)
+}
+
+/// The names for people an `enum` type (or a list of one) gives its words.
+fn words_of(t: &ast::TypeExpr) -> Vec<(String, String)> {
+    match &t.kind {
+        TypeKind::List(inner) => words_of(inner),
+        TypeKind::Enum(words) => {
+            words.iter().filter_map(|w| Some((w.word.text.clone(), w.label.as_ref()?.value.clone()))).collect()
+        }
+        TypeKind::Named { .. } => Vec::new(),
+    }
 }
 
 #[cfg(test)]

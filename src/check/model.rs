@@ -185,6 +185,9 @@ pub struct FieldDef {
     /// The first doc-comment line: the field's label for people (`户数（常住户）`).
     pub label: Option<String>,
     pub ty: Ty,
+    /// The names for people of the words of an `enum` field (or a list of them) that the
+    /// rules give one: `("town", "镇")`.
+    pub words: Vec<(String, String)>,
     pub nullable: bool,
     /// A submission may leave the field out: its absence is no error, and the verdicts that
     /// need it are `unknown`.

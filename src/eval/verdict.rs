@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use super::blame::Explained;
 use super::{Evaluator, Gap, Node, Origin, Param, Trace, Val, compare};
-use crate::check::model::{EntityId, Expr, ExprKind, Judgement, Model, RuleId, Status, Step, Timing};
+use crate::check::model::{EntityId, Expr, ExprKind, FieldId, Judgement, Model, RuleId, Status, Step, Timing};
 use crate::data::instance::{Dataset, Date, InstanceId, Scalar, Slot};
 use crate::syntax::ast::BinOp;
 
@@ -602,19 +602,30 @@ fn path(baseline: Option<&crate::check::model::Baseline>, v: &Verdict, due: Date
 
 /// The unit of the value a requirement compares, where it is a metric or a field.
 pub fn compared_unit(model: &Model, require: &Expr) -> Option<crate::check::units::Unit> {
-    let ExprKind::Binary(op, a, _) = &require.kind else { return None };
-    if !op.is_comparison() {
-        return None;
-    }
-    let unit = match &a.kind {
+    let unit = match &compared(require)?.kind {
         ExprKind::Metric(_, m) => model.metrics[*m].unit.clone(),
+        _ => compared_field(require).and_then(|(entity, f)| model.entities[entity].fields[f].ty.unit()),
+    }?;
+    (!unit.is_one()).then_some(unit)
+}
+
+/// The submitted field a requirement compares, where its compared side is one.
+pub fn compared_field(require: &Expr) -> Option<(EntityId, FieldId)> {
+    match &compared(require)?.kind {
         ExprKind::Value(steps) => match steps.last() {
-            Some(Step::Field(entity, f)) => model.entities[*entity].fields[*f].ty.unit(),
+            Some(Step::Field(entity, f)) => Some((*entity, *f)),
             _ => None,
         },
         _ => None,
-    }?;
-    (!unit.is_one()).then_some(unit)
+    }
+}
+
+/// The compared side of a requirement that is a comparison.
+fn compared(require: &Expr) -> Option<&Expr> {
+    match &require.kind {
+        ExprKind::Binary(op, a, _) if op.is_comparison() => Some(a),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -455,6 +455,26 @@ impl Viewer<'_> {
         }
     }
 
+    /// A value of a field for people: in Chinese, an `enum` word by the name the rules give it
+    /// (`镇` for `town`); any other value as [`Viewer::value_text`] shows it.
+    fn field_value_text(&self, v: &Val, unit: Option<&Unit>, words: &[(String, String)]) -> String {
+        let named = match v {
+            Val::Text(t) if self.lang == Lang::Zh => words.iter().find(|(w, _)| **w == **t).map(|(_, l)| l.clone()),
+            _ => None,
+        };
+        named.unwrap_or_else(|| self.value_text(v, unit))
+    }
+
+    /// The names of the words of the `enum` field a verdict's requirement compares (none where
+    /// it compares no such field).
+    fn compared_words(&self, v: &Verdict) -> &[(String, String)] {
+        let level = self.dataset.get(v.subject).entity;
+        let judgement = self.model.rules[v.rule].judgements.iter().find(|j| j.level == level);
+        judgement
+            .and_then(|j| crate::eval::verdict::compared_field(&j.require))
+            .map_or(&[], |(entity, f)| &self.model.entities[entity].fields[f].words)
+    }
+
     /// The items of a list of plain values for people (`[420, 410]`), the first few of them.
     fn list_text(&self, instance: InstanceId, field: usize) -> Option<String> {
         let Slot::Scalars(values, _) = &self.dataset.get(instance).slots[field] else { return None };
@@ -492,7 +512,7 @@ impl Viewer<'_> {
         let entity = self.dataset.get(b.instance).entity;
         let unit = names.field_unit(entity, b.field);
         let shown = match (&b.value, b.role) {
-            (Some(v), _) => self.value_text(v, unit.as_ref()),
+            (Some(v), _) => self.field_value_text(v, unit.as_ref(), &self.model.entities[entity].fields[b.field].words),
             (None, Role::Null) => catalog::text(self.lang, "value.null", &[]).unwrap_or_default(),
             (None, Role::Missing) => catalog::text(self.lang, "value.missing", &[]).unwrap_or_default(),
             (None, Role::Decides | Role::Threshold) => self.list_text(b.instance, b.field).unwrap_or_default(),
@@ -620,10 +640,11 @@ impl Viewer<'_> {
         let quantity = |n: &str| names.quantity(n, unit);
         let actual = match &v.actual {
             Some(Val::Num(n)) => quantity(&number_against(*n, threshold_number)),
-            Some(other) => self.value_text(other, unit),
+            Some(other) => self.field_value_text(other, unit, self.compared_words(v)),
             None => String::new(),
         };
-        let threshold = v.threshold.as_ref().map_or(String::new(), |t| self.value_text(t, unit));
+        let threshold =
+            v.threshold.as_ref().map_or(String::new(), |t| self.field_value_text(t, unit, self.compared_words(v)));
         let what = view.trace.as_ref().map_or_else(|| view.title.clone(), |t| t.title.clone());
         let deadline = match &view.due {
             Some(d) => text("explain.by", &[("due", d.clone())]),

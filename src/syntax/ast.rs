@@ -189,7 +189,15 @@ pub enum TypeKind {
         unit: Option<UnitExpr>,
     },
     List(Box<TypeExpr>),
-    Enum(Vec<Name>),
+    Enum(Vec<EnumWord>),
+}
+
+/// A value of an `enum`: its word, and its name for people where the rules give one
+/// (`town "镇"`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnumWord {
+    pub word: Name,
+    pub label: Option<Str>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

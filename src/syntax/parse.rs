@@ -129,7 +129,7 @@ fn failure(error: pest::error::Error<Rule>, text: &str, offset: usize) -> PestFa
 fn describe(rule: Rule) -> Option<&'static str> {
     Some(match rule {
         Rule::EOI => "syntax.end_of_item",
-        Rule::ident | Rule::path | Rule::plan_key => "syntax.name",
+        Rule::ident | Rule::path | Rule::plan_key | Rule::enum_value => "syntax.name",
         Rule::rule_id => "syntax.rule_id",
         Rule::string => "syntax.string",
         Rule::date => "syntax.date",
@@ -446,13 +446,18 @@ impl Lower<'_> {
             }
             Rule::enum_type => TypeKind::Enum(
                 body.into_inner()
-                    .filter(|p| matches!(p.as_rule(), Rule::string | Rule::ident))
-                    .map(|p| match p.as_rule() {
-                        Rule::string => {
-                            let s = self.string(p);
-                            Name { text: s.value, span: s.span }
-                        }
-                        _ => self.name(p),
+                    .filter(|p| p.as_rule() == Rule::enum_value)
+                    .filter_map(|value| {
+                        let mut parts = value.into_inner();
+                        let word = parts.next()?;
+                        let word = match word.as_rule() {
+                            Rule::string => {
+                                let s = self.string(word);
+                                Name { text: s.value, span: s.span }
+                            }
+                            _ => self.name(word),
+                        };
+                        Some(EnumWord { word, label: parts.next().map(|l| self.string(l)) })
                     })
                     .collect(),
             ),
