@@ -129,6 +129,8 @@ fn a_ratio_over_units_blames_the_units_short_largest_shortfall_first() {
     let units: Vec<&str> =
         v["blame"].as_array().expect("blame").iter().map(|b| b["unit"].as_str().unwrap_or("")).collect();
     assert_eq!(units, ["仁和园社区", "鑫港园社区"], "the larger shortfall first: {v}");
+    let explanation = v["explanation"].as_str().unwrap_or_default();
+    assert!(explanation.contains("驻区单位党组织数合计 30个"), "each sum with its unit: {explanation}");
     assert!(!units.contains(&""), "every blamed value is a unit's: {v}");
 }
 

@@ -13,8 +13,6 @@ pub mod sarif;
 pub mod tree;
 pub mod write;
 
-use rust_decimal::Decimal;
-
 use crate::check::model::{Kind, Model, RuleId, RuleSeverity, Status};
 use crate::check::units::Unit;
 use crate::data::instance::{Dataset, InstanceId, Scalar, Slot};
@@ -60,8 +58,8 @@ pub struct TraceView {
     pub location: Option<Location>,
     pub inputs: Vec<TraceView>,
     pub omitted: usize,
-    /// For a ratio of sums: the two sums, with their names for people.
-    pub sums: Option<((String, Decimal), (String, Decimal))>,
+    /// For a ratio of sums: the two sums, named for people, each shown with its unit.
+    pub sums: Option<((String, String), (String, String))>,
 }
 
 /// A submitted value that decides a verdict, named for people.
@@ -433,7 +431,9 @@ impl Viewer<'_> {
         let names = self.names();
         let entity = self.dataset.get(t.instance).entity;
         let (label, title) = names.node(rule, t, entity);
-        let sums = t.sums.zip(names.ratio_sums(t)).map(|((n, d), (nn, dn))| ((nn, n), (dn, d)));
+        let sums = t.sums.zip(names.ratio_sums(t)).map(|((n, d), ((nn, nu), (dn, du)))| {
+            ((nn, self.value_text(&Val::Num(n), nu.as_ref())), (dn, self.value_text(&Val::Num(d), du.as_ref())))
+        });
         TraceView {
             label,
             title,
@@ -655,8 +655,8 @@ impl Viewer<'_> {
         if inputs.is_empty()
             && let Some(((nn, n), (dn, d))) = view.trace.as_ref().and_then(sums_of)
         {
-            inputs.push(format!("{nn} {}", n.normalize()));
-            inputs.push(format!("{dn} {}", d.normalize()));
+            inputs.push(format!("{nn} {n}"));
+            inputs.push(format!("{dn} {d}"));
         }
         // A pass has no blame: the submitted values its derivation reads say what it rests on.
         if inputs.is_empty() && v.status == Status::Pass {
@@ -876,7 +876,7 @@ const UNITS_SHOWN: usize = 5;
 const LIST_SHOWN: usize = 12;
 
 /// The two sums of the ratio a derivation turns on, if it turns on one.
-fn sums_of(t: &TraceView) -> Option<((String, Decimal), (String, Decimal))> {
+fn sums_of(t: &TraceView) -> Option<((String, String), (String, String))> {
     t.sums.clone().or_else(|| t.inputs.iter().find_map(sums_of))
 }
 

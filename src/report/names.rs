@@ -11,6 +11,9 @@ use crate::diagnostics::{Lang, catalog};
 use crate::eval::{Input, Node, PartRef, Trace};
 use crate::syntax::ast::AggFn;
 
+/// A total named for people (`x合计`), with its unit.
+pub type Total = (String, Option<Unit>);
+
 /// Names in one language.
 #[derive(Clone, Copy)]
 pub struct Names<'a> {
@@ -229,11 +232,14 @@ impl Names<'_> {
         catalog::text(self.lang, "list.separator", &[]).unwrap_or_default()
     }
 
-    /// The totals of a ratio of sums for people: (`x合计`, `y合计`).
-    pub fn ratio_sums(&self, t: &Trace) -> Option<(String, String)> {
+    /// The totals of a ratio of sums for people, with their units: (`x合计`, `y合计`).
+    pub fn ratio_sums(&self, t: &Trace) -> Option<(Total, Total)> {
         let Node::Aggregate(AggFn::Ratio, parts) = &t.node else { return None };
         let [num, den] = parts.first()?.inputs.as_slice() else { return None };
-        let total = |i: &Input| catalog::text(self.lang, "agg.sum", &[("of", self.input(*i).1)]);
+        let total = |i: &Input| {
+            let name = catalog::text(self.lang, "agg.sum", &[("of", self.input(*i).1)])?;
+            Some((name, self.input_unit(*i)))
+        };
         Some((total(num)?, total(den)?))
     }
 }
