@@ -497,3 +497,12 @@ fn an_enum_word_is_shown_by_its_name_for_people() {
     let text = verdict(&en, "facilities.operation_mechanism", "何庄子村")["explanation"].as_str().unwrap_or_default();
     assert!(text.contains(" is self,"), "English shows the word: {text}");
 }
+
+#[test]
+fn english_names_units_in_the_middle_of_a_sentence_in_lower_case() {
+    let path = variant("legal-en", |doc| community(doc, "宋庄子村")["legal_advisors"] = 0.into());
+    let r = report(&["--lang", "en", "--as-of", "2025-12-31", path.to_str().expect("utf-8")]);
+    let v = verdict(&r, "legal.advisor_per_community", "120112");
+    let text = v["explanation"].as_str().unwrap_or_default();
+    assert!(text.contains("1 more of the urban community, village must comply"), "{text}");
+}

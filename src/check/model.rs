@@ -167,10 +167,14 @@ impl EntityDef {
     /// a sentence), the identifier where the rules give neither.
     pub fn names(&self) -> (&str, String) {
         let english = self.english.as_deref().unwrap_or(&self.name);
-        let mut chars = english.chars();
-        let lowered = chars.next().map_or(String::new(), |c| c.to_lowercase().chain(chars).collect());
-        (self.title.as_deref().unwrap_or(&self.name), lowered)
+        (self.title.as_deref().unwrap_or(&self.name), lower_first(english))
     }
+}
+
+/// A name for the middle of a sentence: its first letter in lower case.
+pub fn lower_first(name: &str) -> String {
+    let mut chars = name.chars();
+    chars.next().map_or(String::new(), |c| c.to_lowercase().chain(chars).collect())
 }
 
 impl EntityDef {

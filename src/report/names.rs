@@ -40,6 +40,15 @@ impl Names<'_> {
         }
     }
 
+    /// An entity's name for the middle of a sentence: in English, its first letter in lower
+    /// case (`2 more of the urban community must comply`).
+    pub fn entity_in_sentence(&self, e: EntityId) -> String {
+        match self.lang {
+            Lang::En => crate::check::model::lower_first(&self.entity(e)),
+            Lang::Zh => self.entity(e),
+        }
+    }
+
     /// A field: its label in Chinese, its identifier in words in English.
     pub fn field(&self, e: EntityId, f: FieldId) -> String {
         let def = &self.model.entities[e].fields[f];
@@ -213,7 +222,7 @@ impl Names<'_> {
     pub fn units(&self, parts: &[PartRef]) -> String {
         let mut titles: Vec<String> = Vec::new();
         for p in parts {
-            let units = self.entity(p.scope);
+            let units = self.entity_in_sentence(p.scope);
             let title = match p.filter {
                 Some(filter) => {
                     catalog::text(self.lang, "units.where", &[("units", units), ("filter", self.input(filter).1)])
