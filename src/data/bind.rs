@@ -12,13 +12,36 @@ use rust_decimal::Decimal;
 
 use super::instance::{Dataset, Date, Instance, InstanceId, Scalar, Slot};
 use super::tree::{Node, Value};
-use crate::check::model::{EntityId, Model, Ty};
+use crate::check::model::{EntityId, FieldDef, Model, Ty};
 use crate::diagnostics::suggest::did_you_mean;
-use crate::diagnostics::{Code, Diagnostic};
+use crate::diagnostics::{Code, Diagnostic, Lang, catalog};
 use crate::source::Span;
 
 /// Where a missing field is reported once for many records.
 const MISSING_SHOWN: usize = 3;
+
+/// A field as messages about a submission name it: the key the submission writes, and the
+/// label the rules give it (`户数（常住户）`), which Chinese messages add.
+#[derive(Clone, Copy)]
+struct Named<'a> {
+    key: &'a str,
+    label: Option<&'a str>,
+}
+
+impl<'a> Named<'a> {
+    fn of(field: &'a FieldDef) -> Named<'a> {
+        Named { key: &field.name, label: field.label.as_deref() }
+    }
+
+    /// The arguments `field` (the key) and `label` (in Chinese, the label in brackets).
+    fn args(self, d: Diagnostic) -> Diagnostic {
+        let label = |lang| match self.label {
+            Some(l) => catalog::text(lang, "field.labelled", &[("label", l.to_string())]).unwrap_or_default(),
+            None => String::new(),
+        };
+        d.arg("field", self.key).arg_in("label", (label(Lang::Zh), label(Lang::En)))
+    }
+}
 
 /// Binds one document's tree as an instance of `entity`.
 pub fn bind(
@@ -31,7 +54,7 @@ pub fn bind(
     let from = dataset.instances.len();
     let mut b = Binder { model, dataset, diagnostics, missing: BTreeMap::new() };
     let name = model.entities[entity].name.clone();
-    let root = b.record(node, entity, None, &name);
+    let root = b.record(node, entity, None, Named { key: &name, label: None });
     b.report_missing();
     b.unique_records(from);
     root
@@ -62,7 +85,7 @@ struct Binder<'a> {
 
 impl Binder<'_> {
     /// `field` names the record where it is wrong (the field holding it, or the entity).
-    fn record(&mut self, node: &Node, entity: EntityId, parent: Option<InstanceId>, field: &str) -> InstanceId {
+    fn record(&mut self, node: &Node, entity: EntityId, parent: Option<InstanceId>, field: Named) -> InstanceId {
         let def = &self.model.entities[entity];
         let id = self.dataset.push(Instance {
             entity,
@@ -86,8 +109,8 @@ impl Binder<'_> {
                 Some(f) => {
                     next = f + 1;
                     given[f] = true;
-                    let slot =
-                        self.slot(&def.fields[f].ty, def.fields[f].nullable, &entry.value, &def.fields[f].name, id);
+                    let field = &def.fields[f];
+                    let slot = self.slot(&field.ty, field.nullable, &entry.value, Named::of(field), id);
                     self.dataset.instances[id as usize].slots[f] = slot;
                 }
                 None => {
@@ -107,12 +130,12 @@ impl Binder<'_> {
         id
     }
 
-    fn slot(&mut self, ty: &Ty, nullable: bool, node: &Node, field: &str, owner: InstanceId) -> Slot {
+    fn slot(&mut self, ty: &Ty, nullable: bool, node: &Node, field: Named, owner: InstanceId) -> Slot {
         if matches!(node.value, Value::Null) {
             if nullable {
                 return Slot::Null(node.span);
             }
-            self.diagnostics.push(Diagnostic::new(Code::NullNotAllowed, node.span).arg("field", field));
+            self.diagnostics.push(field.args(Diagnostic::new(Code::NullNotAllowed, node.span)));
             return Slot::Missing;
         }
         match ty {
@@ -147,7 +170,7 @@ impl Binder<'_> {
         }
     }
 
-    fn scalar(&mut self, ty: &Ty, node: &Node, field: &str) -> Slot {
+    fn scalar(&mut self, ty: &Ty, node: &Node, field: Named) -> Slot {
         let span = node.span;
         let value = match (ty, &node.value) {
             (Ty::Count(_) | Ty::Decimal(_) | Ty::Percent, Value::Number(text)) => {
@@ -197,8 +220,8 @@ impl Binder<'_> {
             (Ty::Enum(variants), Value::Text(t)) => {
                 if !variants.iter().any(|v| *v == **t) {
                     self.diagnostics.push(
-                        Diagnostic::new(Code::UnknownEnumValue, span)
-                            .arg("field", field)
+                        field
+                            .args(Diagnostic::new(Code::UnknownEnumValue, span))
                             .arg("value", t)
                             .arg("choices", variants.join(", "))
                             .suggest(did_you_mean(t, variants.iter().map(String::as_str))),
@@ -215,7 +238,7 @@ impl Binder<'_> {
         Slot::Scalar(value, span)
     }
 
-    fn wrong_type(&mut self, node: &Node, field: &str, expected: &str) {
+    fn wrong_type(&mut self, node: &Node, field: Named, expected: &str) {
         let shown = match &node.value {
             Value::Text(t) => format!("\"{t}\""),
             Value::Number(n) => n.to_string(),
@@ -231,27 +254,22 @@ impl Binder<'_> {
             _ => "@hint.type",
         };
         self.diagnostics.push(
-            Diagnostic::new(Code::WrongType, node.span)
-                .arg("field", field)
+            field
+                .args(Diagnostic::new(Code::WrongType, node.span))
                 .arg("expected", expected)
                 .arg("found", shown)
                 .arg("hint", hint),
         );
     }
 
-    fn out_of_range(&mut self, span: Span, field: &str, value: &str, problem: &str) {
-        self.diagnostics.push(
-            Diagnostic::new(Code::OutOfRange, span).arg("field", field).arg("value", value).arg("problem", problem),
-        );
+    fn out_of_range(&mut self, span: Span, field: Named, value: &str, problem: &str) {
+        self.diagnostics
+            .push(field.args(Diagnostic::new(Code::OutOfRange, span)).arg("value", value).arg("problem", problem));
     }
 
-    fn invalid_format(&mut self, span: Span, field: &str, value: &str, expected: &str) {
-        self.diagnostics.push(
-            Diagnostic::new(Code::InvalidFormat, span)
-                .arg("field", field)
-                .arg("value", value)
-                .arg("expected", expected),
-        );
+    fn invalid_format(&mut self, span: Span, field: Named, value: &str, expected: &str) {
+        self.diagnostics
+            .push(field.args(Diagnostic::new(Code::InvalidFormat, span)).arg("value", value).arg("expected", expected));
     }
 
     /// No two records of one entity in the document share their key, or the values of a
@@ -298,14 +316,14 @@ impl Binder<'_> {
     fn report_missing(&mut self) {
         for ((entity, field), spans) in std::mem::take(&mut self.missing) {
             let def = &self.model.entities[entity];
-            let name = &def.fields[field].name;
+            let named = Named::of(&def.fields[field]);
             for (i, span) in spans.iter().enumerate().take(MISSING_SHOWN) {
                 let more =
                     if i + 1 == MISSING_SHOWN && spans.len() > MISSING_SHOWN { spans.len() - MISSING_SHOWN } else { 0 };
                 let record_start = Span::new(span.file, span.start as usize, span.start as usize + 1);
-                let d = Diagnostic::new(Code::MissingField, record_start)
-                    .arg("field", name)
-                    .arg("entity", &def.name)
+                let d = named
+                    .args(Diagnostic::new(Code::MissingField, record_start))
+                    .arg_in("entity", (def.names().0, def.name.as_str()))
                     .arg("more", if more > 0 { "@E1101.more" } else { "" })
                     .arg("count", more);
                 self.diagnostics.push(d);

@@ -12,12 +12,12 @@ pub const EN: &str = include_str!("../../locales/en.txt");
 static TABLES: LazyLock<[foldhash::HashMap<&'static str, Template>; 2]> =
     LazyLock::new(|| [ZH, EN].map(|text| parse(text).into_iter().map(|(k, v)| (k, Template::new(&v))).collect()));
 
-/// Parses a catalog file into its key → template table. Values are trimmed; write `\s` for
-/// a space that must be kept at either end.
+/// Parses a catalog file into its key → template table (`key = value`; `key =` for an empty
+/// value). Values are trimmed; write `\s` for a space that must be kept at either end.
 pub fn parse(text: &'static str) -> foldhash::HashMap<&'static str, String> {
     text.lines()
         .filter(|l| !l.trim_start().starts_with('#'))
-        .filter_map(|l| l.split_once(" = "))
+        .filter_map(|l| l.split_once('='))
         .map(|(k, v)| (k.trim(), v.trim().replace("\\s", " ")))
         .collect()
 }
