@@ -26,11 +26,27 @@ const MISSING_SHOWN: usize = 3;
 struct Named<'a> {
     key: &'a str,
     label: Option<&'a str>,
+    /// The names of its `enum` words that the rules give.
+    words: &'a [(String, String)],
 }
 
 impl<'a> Named<'a> {
     fn of(field: &'a FieldDef) -> Named<'a> {
-        Named { key: &field.name, label: field.label.as_deref() }
+        Named { key: &field.name, label: field.label.as_deref(), words: &field.words }
+    }
+
+    /// The words of an `enum` listed for a message, each with the name the rules give it as
+    /// the language shows one (`town（镇）` in Chinese, `town` in English).
+    fn choices(self, variants: &[String]) -> (String, String) {
+        let listed = |lang| {
+            let shown = variants.iter().map(|word| {
+                let name = self.words.iter().find(|(w, _)| w == word).map(|(_, name)| name.clone());
+                name.and_then(|name| catalog::text(lang, "enum.word_named", &[("word", word.clone()), ("name", name)]))
+                    .unwrap_or_else(|| word.clone())
+            });
+            shown.collect::<Vec<_>>().join(&catalog::text(lang, "list.separator", &[]).unwrap_or_default())
+        };
+        (listed(Lang::Zh), listed(Lang::En))
     }
 
     /// The arguments `field` (the key) and `label` (in Chinese, the label in brackets).
@@ -54,7 +70,7 @@ pub fn bind(
     let from = dataset.instances.len();
     let mut b = Binder { model, dataset, diagnostics, missing: BTreeMap::new() };
     let name = model.entities[entity].name.clone();
-    let root = b.record(node, entity, None, Named { key: &name, label: None });
+    let root = b.record(node, entity, None, Named { key: &name, label: None, words: &[] });
     b.report_missing();
     b.unique_records(from);
     root
@@ -223,7 +239,7 @@ impl Binder<'_> {
                         field
                             .args(Diagnostic::new(Code::UnknownEnumValue, span))
                             .arg("value", t)
-                            .arg("choices", variants.join(", "))
+                            .arg_in("choices", field.choices(variants))
                             .suggest(did_you_mean(t, variants.iter().map(String::as_str))),
                     );
                     return Slot::Missing;
