@@ -275,6 +275,10 @@ fn the_human_report_shows_the_unit_furthest_from_passing() {
     let heading = format!("■ 和平区：1 条规则未达标，共 {} 项未达标判定", failing.len());
     assert_eq!(out.lines().next(), Some(heading.as_str()), "{out}");
     assert!(!named.contains("和平区 ›"), "{named}");
+    // Each named with its number and what is required; then how to list them all.
+    assert_eq!(named.matches("（要求不低于40元/户）").count(), next.len(), "{named}");
+    let all = format!("全部列出：运行时加 `--only {rule} --district 120101 --format markdown`");
+    assert!(out.contains(&all), "{out}");
 }
 
 #[test]

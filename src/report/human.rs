@@ -6,14 +6,20 @@
 //! its failing obligations by count, and a table of the counts of every status.
 
 use std::fmt::Write as _;
+use std::sync::Arc;
 
-use super::{View, Viewer, is_failure, status_label};
+use rust_decimal::Decimal;
+
+use super::{View, Viewer, is_failure, number, number_against, op_word, status_label};
 use crate::check::model::{Kind, RuleId, RuleSeverity, Status};
+use crate::check::units::Unit;
 use crate::data::instance::{Date, InstanceId};
 use crate::diagnostics::render::{Finding, render_finding};
 use crate::diagnostics::{Lang, catalog};
+use crate::eval::Val;
 use crate::eval::verdict::Verdict;
 use crate::source::SourceMap;
+use crate::syntax::ast::BinOp;
 
 /// Failing obligations shown in full per district; the next are listed with their counts.
 pub const SHOWN_PER_GROUP: usize = 5;
@@ -43,6 +49,8 @@ pub struct Failing {
     pub count: usize,
     pub named: Vec<String>,
     pub by_distance: bool,
+    /// The code of the district it fails in, to select it (none for the city).
+    pub district: Option<String>,
 }
 
 /// The human report's view of all verdicts, gathered as they are made: per district the
@@ -66,6 +74,8 @@ pub struct Part {
 struct Pending {
     order: (bool, String),
     name: String,
+    /// The district's code, for `--district` (none for the city).
+    code: Option<String>,
     counts: [usize; 6],
     rules: foldhash::HashMap<RuleId, Rule>,
 }
@@ -76,7 +86,17 @@ struct Rule {
     first: Verdict,
     rank: Rank,
     count: usize,
-    next: Vec<(Rank, InstanceId)>,
+    next: Vec<Next>,
+}
+
+/// One of the next worst failures of a rule in a district: its rank, and its compared value
+/// where it is a number (to be named with it).
+struct Next {
+    rank: Rank,
+    actual: Option<Decimal>,
+    /// What the number is compared with, and how.
+    requirement: Option<(BinOp, Decimal)>,
+    unit: Option<Arc<Unit>>,
 }
 
 impl Rule {
@@ -90,19 +110,29 @@ impl Rule {
         self.count += other.count;
         let beaten = match other.rank.cmp(&self.rank).is_gt() {
             true => {
-                let beaten = (self.rank, self.first.subject);
+                let beaten = Next::of(&self.first, self.rank);
                 (self.first, self.rank) = (other.first, other.rank);
                 beaten
             }
-            false => (other.rank, other.first.subject),
+            false => Next::of(&other.first, other.rank),
         };
-        for (rank, subject) in std::iter::once(beaten).chain(other.next) {
-            let at = self.next.partition_point(|(r, _)| r.cmp(&rank).is_gt());
+        for next in std::iter::once(beaten).chain(other.next) {
+            let at = self.next.partition_point(|n| n.rank.cmp(&next.rank).is_gt());
             if at < NAMED {
-                self.next.insert(at, (rank, subject));
+                self.next.insert(at, next);
                 self.next.truncate(NAMED);
             }
         }
+    }
+}
+
+impl Next {
+    fn of(v: &Verdict, rank: Rank) -> Next {
+        let number = |x: &Option<Val>| match x {
+            Some(Val::Num(n)) => Some(*n),
+            _ => None,
+        };
+        Next { rank, actual: number(&v.actual), requirement: v.op.zip(number(&v.threshold)), unit: v.unit.clone() }
     }
 }
 
@@ -186,7 +216,8 @@ impl Digest {
     fn pending(&mut self, viewer: &Viewer<'_>, group: InstanceId) -> &mut Pending {
         self.groups.entry(group).or_insert_with(|| {
             let subject = viewer.subject(group);
-            Pending { order: subject.group_order, name: subject.group, counts: [0; 6], rules: Default::default() }
+            let code = (!viewer.is_whole(group)).then_some(subject.code);
+            Pending { order: subject.group_order, name: subject.group, code, counts: [0; 6], rules: Default::default() }
         })
     }
 
@@ -234,20 +265,42 @@ impl Digest {
                 for (r, rule) in rules {
                     match (shown.len() < SHOWN_PER_GROUP).then(|| findings.next()).flatten() {
                         Some(finding) => {
-                            // Named from below the district, whose section this is.
+                            // Named from below the district, whose section this is, each with
+                            // its number where it has one.
                             let named = rule
                                 .next
                                 .iter()
-                                .map(|&(_, s)| {
-                                    let path = viewer.subject(s).path;
+                                .map(|n| {
+                                    let path = viewer.subject(n.rank.subject).path;
                                     let below =
                                         path.split_first().filter(|(top, rest)| **top == p.name && !rest.is_empty());
-                                    below.map_or(&path[..], |(_, rest)| rest).join(" › ")
+                                    let name = below.map_or(&path[..], |(_, rest)| rest).join(" › ");
+                                    match (n.actual, n.requirement) {
+                                        (Some(a), Some((op, t))) => {
+                                            let quantity = |x: &str| viewer.names().quantity(x, n.unit.as_deref());
+                                            let args = [
+                                                ("name", name),
+                                                ("actual", quantity(&number_against(a, Some(t)))),
+                                                ("op", op_word(op, viewer.lang)),
+                                                ("threshold", quantity(&number(t))),
+                                            ];
+                                            catalog::text(viewer.lang, "report.named_value", &args).unwrap_or_default()
+                                        }
+                                        _ => name,
+                                    }
                                 })
                                 .collect();
                             let by_distance = furthest_first(&rule.next);
                             let rule_id = viewer.model.rules[r].id.clone();
-                            shown.push(Failing { rule: rule_id, finding, count: rule.count, named, by_distance });
+                            let district = p.code.clone();
+                            shown.push(Failing {
+                                rule: rule_id,
+                                finding,
+                                count: rule.count,
+                                named,
+                                by_distance,
+                                district,
+                            });
                         }
                         None => others.push((viewer.model.rules[r].id.clone(), viewer.names().rule(r), rule.count)),
                     }
@@ -261,9 +314,9 @@ impl Digest {
 
 /// Whether subjects named are in order of their distance from passing, and not all as far (as
 /// every failure of a yes/no obligation is): only then does the report say they are ordered so.
-fn furthest_first(named: &[(Rank, InstanceId)]) -> bool {
-    named.is_sorted_by(|a, b| a.0.distance >= b.0.distance)
-        && named.first().zip(named.last()).is_some_and(|(first, last)| first.0.distance > last.0.distance)
+fn furthest_first(named: &[Next]) -> bool {
+    named.is_sorted_by(|a, b| a.rank.distance >= b.rank.distance)
+        && named.first().zip(named.last()).is_some_and(|(first, last)| first.rank.distance > last.rank.distance)
 }
 
 pub fn write(groups: &[Group], as_of: &str, lang: Lang) -> String {
@@ -289,7 +342,13 @@ pub fn write(groups: &[Group], as_of: &str, lang: Lang) -> String {
                 }
                 let args = [("count", (f.count - 1).to_string()), ("names", names), ("rule", f.rule.clone())];
                 let key = if f.by_distance { "report.same_rule" } else { "report.same_rule_unordered" };
-                let _ = writeln!(out, "{}\n", t(key, &args));
+                let _ = writeln!(out, "{}", t(key, &args));
+                // The options that list them all.
+                let mut options = format!("--only {}", f.rule);
+                if let Some(code) = &f.district {
+                    let _ = write!(options, " --district {code}");
+                }
+                let _ = writeln!(out, "{}\n", t("report.see_all", &[("options", options)]));
             }
         }
         if !group.others.is_empty() {
@@ -411,7 +470,7 @@ mod tests {
                     (_, None) => {}
                 }
             }
-            all.map(|r| (r.first.subject, r.count, r.next.iter().map(|(_, s)| *s).collect::<Vec<_>>()))
+            all.map(|r| (r.first.subject, r.count, r.next.iter().map(|n| n.rank.subject).collect::<Vec<_>>()))
         };
         let expected = Some((10, 10, vec![3, 6, 2, 4, 7]));
         assert_eq!(gathered(&[&values]), expected);
