@@ -25,14 +25,13 @@ const MISSING_SHOWN: usize = 3;
 #[derive(Clone, Copy)]
 struct Named<'a> {
     key: &'a str,
-    label: Option<&'a str>,
-    /// The names of its `enum` words that the rules give.
-    words: &'a [(String, String)],
+    /// The declared field (none for a document's root record).
+    def: Option<&'a FieldDef>,
 }
 
 impl<'a> Named<'a> {
     fn of(field: &'a FieldDef) -> Named<'a> {
-        Named { key: &field.name, label: field.label.as_deref(), words: &field.words }
+        Named { key: &field.name, def: Some(field) }
     }
 
     /// The words of an `enum` listed for a message, each with the name the rules give it as
@@ -40,7 +39,8 @@ impl<'a> Named<'a> {
     fn choices(self, variants: &[String]) -> (String, String) {
         let listed = |lang| {
             let shown = variants.iter().map(|word| {
-                let name = self.words.iter().find(|(w, _)| w == word).map(|(_, name)| name.clone());
+                let words = self.def.map_or(&[][..], |d| &d.words);
+                let name = words.iter().find(|(w, _)| w == word).map(|(_, name)| name.clone());
                 name.and_then(|name| catalog::text(lang, "enum.word_named", &[("word", word.clone()), ("name", name)]))
                     .unwrap_or_else(|| word.clone())
             });
@@ -51,7 +51,7 @@ impl<'a> Named<'a> {
 
     /// The arguments `field` (the key) and `label` (in Chinese, the label in brackets).
     fn args(self, d: Diagnostic) -> Diagnostic {
-        let label = |lang| match self.label {
+        let label = |lang| match self.def.and_then(|d| d.label.as_deref()) {
             Some(l) => catalog::text(lang, "field.labelled", &[("label", l.to_string())]).unwrap_or_default(),
             None => String::new(),
         };
@@ -70,7 +70,7 @@ pub fn bind(
     let from = dataset.instances.len();
     let mut b = Binder { model, dataset, diagnostics, missing: BTreeMap::new() };
     let name = model.entities[entity].name.clone();
-    let root = b.record(node, entity, None, Named { key: &name, label: None, words: &[] });
+    let root = b.record(node, entity, None, Named { key: &name, def: None });
     b.report_missing();
     b.unique_records(from);
     root
