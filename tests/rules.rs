@@ -618,3 +618,33 @@ fn a_missing_comma_in_an_enum_is_found_where_it_is_missing() {
     let shown = render::render_all(&parsed.diagnostics, &sources, Lang::En);
     assert!(shown.contains("expected `,`, `}`, found `\"2.0\"`") && shown.contains("e.rules:2:27"), "{shown}");
 }
+
+#[test]
+fn an_enum_word_may_be_written_by_its_name_in_a_formula() {
+    // `type: enum { subdistrict "街道", town "镇", township "乡", … }`
+    let files = common::shipped_rule_files();
+    let consistency = common::root().join("rules/02-consistency.rules");
+    let text = std::fs::read_to_string(&consistency).expect("readable");
+    let words = "(type == \"town\" or type == \"township\")";
+    assert!(text.contains(words), "the rule this test rewrites");
+    let judge = |set: plancheck::load::RuleSet| {
+        let errors = render::render_all(&set.diagnostics.0, &set.sources, Lang::En);
+        assert!(set.diagnostics.0.is_empty(), "{errors}");
+        let mut engine = plancheck::engine::Engine::new(set);
+        let example = common::root().join("tests/submissions/example-jinnan-2024.json");
+        let loaded = engine.load(&[example], &Default::default());
+        let mut out = Vec::new();
+        engine.verdicts(&loaded, &Default::default(), |v| out.push((v.rule, v.subject, v.status, v.actual)));
+        out
+    };
+    let named = common::check_with(&files, &consistency, &text.replace(words, "(type == \"镇\" or type == \"乡\")"));
+    let check = named.checked.model.consistency.iter().find(|c| c.id == "health_township_given_for_towns");
+    let compiled = format!("{:?}", check.map(|c| c.judgements.iter().map(|j| &j.require).collect::<Vec<_>>()));
+    assert!(compiled.contains("Text(\"town\")") && compiled.contains("Text(\"township\")"), "{compiled}");
+    assert!(!compiled.contains("镇"), "compiled to the words: {compiled}");
+    assert_eq!(judge(named), judge(common::check_files(&files)), "the same verdicts as with the words");
+    // A name the rules do not give is still an unknown word.
+    let wrong = common::check_with(&files, &consistency, &text.replace(words, "(type == \"镇\" or type == \"村\")"));
+    let codes: Vec<&str> = wrong.diagnostics.0.iter().map(|d| d.code.code()).collect();
+    assert_eq!(codes, ["E0108"], "{}", render::render_all(&wrong.diagnostics.0, &wrong.sources, Lang::En));
+}

@@ -196,9 +196,23 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Where `field` reads an `enum` field and `literal` is the name the rules give one of its
+    /// words (`"镇"` for `town`), the literal becomes the word, as submissions write it.
+    fn word_for_name(&self, field: &Expr, literal: &mut Expr) {
+        let (ExprKind::Value(steps), ExprKind::Text(text)) = (&field.kind, &literal.kind) else { return };
+        let Some(Step::Field(entity, f)) = steps.last() else { return };
+        let words = &self.model.entities[*entity].fields[*f].words;
+        if words.iter().any(|(word, _)| word == text) {
+            return;
+        }
+        if let Some((word, _)) = words.iter().find(|(_, name)| name == text) {
+            literal.kind = ExprKind::Text(word.clone());
+        }
+    }
+
     fn binary(&mut self, op: BinOp, l: &ast::Expr, r: &ast::Expr, span: Span, ctx: &Ctx<'_>) -> Typed {
-        let (l_ir, lt) = self.expr(l, ctx);
-        let (r_ir, rt) = self.expr(r, ctx);
+        let (mut l_ir, lt) = self.expr(l, ctx);
+        let (mut r_ir, rt) = self.expr(r, ctx);
         let ty = match op {
             BinOp::And | BinOp::Or => {
                 self.expect_bool(&lt, l.span);
@@ -210,8 +224,11 @@ impl<'a> Checker<'a> {
                 self.percent_scale(&lt, &l_ir, &rt, r.span);
                 self.percent_scale(&rt, &r_ir, &lt, l.span);
                 if let ValueType::Enum(variants) = &common {
-                    for (e, t) in [(r, &rt), (l, &lt)] {
-                        if let (ast::ExprKind::Str(s), ValueType::Text) = (&e.kind, t)
+                    // An enum word may be written by the name the rules give it (`type == "镇"`).
+                    self.word_for_name(&l_ir, &mut r_ir);
+                    self.word_for_name(&r_ir, &mut l_ir);
+                    for (e, ir, t) in [(r, &r_ir, &rt), (l, &l_ir, &lt)] {
+                        if let (ExprKind::Text(s), ValueType::Text) = (&ir.kind, t)
                             && !variants.contains(s)
                         {
                             self.error(
