@@ -451,15 +451,20 @@ fn a_rule_set_in_chinese_keywords_checks_and_judges_as_in_english() {
     let failed = plancheck::eval::cases::run(&chinese.checked.model).iter().filter(|r| !r.passed()).count();
     assert_eq!(failed, 0, "every rule test passes in Chinese keywords");
     // A submission is judged exactly as with the English rules.
-    let statuses = |set: plancheck::load::RuleSet| {
-        let mut engine = plancheck::engine::Engine::new(set);
-        let example = common::root().join("tests/submissions/example-jinnan-2024.json");
-        let loaded = engine.load(&[example], &Default::default());
-        let mut out = Vec::new();
-        engine.verdicts(&loaded, &Default::default(), |v| out.push((v.rule, v.subject, v.status, v.actual)));
-        out
-    };
-    assert_eq!(statuses(chinese), statuses(english), "the same verdicts");
+    assert_eq!(example_verdicts(chinese), example_verdicts(english), "the same verdicts");
+}
+
+/// Each verdict on the spec's example submission under a rule set: rule, subject, status, value.
+fn example_verdicts(
+    set: plancheck::load::RuleSet,
+) -> Vec<(usize, plancheck::data::instance::InstanceId, plancheck::check::model::Status, Option<plancheck::eval::Val>)>
+{
+    let mut engine = plancheck::engine::Engine::new(set);
+    let example = common::root().join("tests/submissions/example-jinnan-2024.json");
+    let loaded = engine.load(&[example], &Default::default());
+    let mut out = Vec::new();
+    engine.verdicts(&loaded, &Default::default(), |v| out.push((v.rule, v.subject, v.status, v.actual)));
+    out
 }
 
 /// The words of a rules text outside strings and comments.
@@ -630,12 +635,7 @@ fn an_enum_word_may_be_written_by_its_name_in_a_formula() {
     let judge = |set: plancheck::load::RuleSet| {
         let errors = render::render_all(&set.diagnostics.0, &set.sources, Lang::En);
         assert!(set.diagnostics.0.is_empty(), "{errors}");
-        let mut engine = plancheck::engine::Engine::new(set);
-        let example = common::root().join("tests/submissions/example-jinnan-2024.json");
-        let loaded = engine.load(&[example], &Default::default());
-        let mut out = Vec::new();
-        engine.verdicts(&loaded, &Default::default(), |v| out.push((v.rule, v.subject, v.status, v.actual)));
-        out
+        example_verdicts(set)
     };
     let named = common::check_with(&files, &consistency, &text.replace(words, "(type == \"镇\" or type == \"乡\")"));
     let check = named.checked.model.consistency.iter().find(|c| c.id == "health_township_given_for_towns");
