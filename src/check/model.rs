@@ -361,6 +361,13 @@ pub struct RuleDef {
     pub require_text: String,
 }
 
+impl RuleDef {
+    /// The index of the judgement the rule makes of subjects at `level`, where it judges them.
+    pub fn judgement_of(&self, level: EntityId) -> Option<usize> {
+        self.judgements.iter().position(|j| j.level == level)
+    }
+}
+
 /// A check that submitted data agrees with itself (a part not larger than its whole …).
 #[derive(Debug, Clone)]
 pub struct ConsistencyDef {

@@ -352,7 +352,7 @@ impl<'a> Judge<'a> {
     pub fn retrace(&mut self, v: &Verdict) -> Verdict {
         let model = self.ev.model;
         let level = self.ev.dataset.get(v.subject).entity;
-        match model.rules[v.rule].judgements.iter().position(|j| j.level == level) {
+        match model.rules[v.rule].judgement_of(level) {
             Some(i) => {
                 let params = self.params_of(v.rule, v.subject);
                 let judged = (v.rule, &model.rules[v.rule].judgements[i], self.units[v.rule][i].clone());

@@ -183,7 +183,7 @@ impl Digest {
                 continue;
             }
             let level = viewer.dataset.get(v.subject).entity;
-            let judgement = viewer.model.rules[v.rule].judgements.iter().position(|j| j.level == level).unwrap_or(0);
+            let judgement = viewer.model.rules[v.rule].judgement_of(level).unwrap_or(0);
             let rank = Rank::of(&v, judgement);
             match part.failing.last_mut() {
                 Some((g, r, rule)) if *g == group && *r == v.rule => rule.merge(Rule::new(v, rank)),

@@ -159,11 +159,12 @@ pub struct RuleView {
 
 /// The requirement of a rule at a level, where it compares with a constant: `>= 40`.
 fn written_requirement(model: &Model, rule: RuleId, level: Option<crate::check::model::EntityId>) -> Option<String> {
-    let judgements = &model.rules[rule].judgements;
-    let j = match level {
-        Some(l) => judgements.iter().find(|j| j.level == l)?,
-        None => judgements.first()?,
+    let def = &model.rules[rule];
+    let i = match level {
+        Some(l) => def.judgement_of(l)?,
+        None => 0,
     };
+    let j = def.judgements.get(i)?;
     match &j.require.kind {
         crate::check::model::ExprKind::Binary(op, _, b) if op.is_comparison() => match &b.kind {
             crate::check::model::ExprKind::Number(n) => Some(format!("{} {}", op.symbol(), number(*n))),
@@ -468,10 +469,9 @@ impl Viewer<'_> {
     /// The names of the words of the `enum` field a verdict's requirement compares (none where
     /// it compares no such field).
     fn compared_words(&self, v: &Verdict) -> &[(String, String)] {
-        let level = self.dataset.get(v.subject).entity;
-        let judgement = self.model.rules[v.rule].judgements.iter().find(|j| j.level == level);
-        judgement
-            .and_then(|j| crate::eval::verdict::compared_field(&j.require))
+        let rule = &self.model.rules[v.rule];
+        rule.judgement_of(self.dataset.get(v.subject).entity)
+            .and_then(|j| crate::eval::verdict::compared_field(&rule.judgements[j].require))
             .map_or(&[], |(entity, f)| &self.model.entities[entity].fields[f].words)
     }
 
@@ -667,7 +667,8 @@ impl Viewer<'_> {
         }
         // What would pass, as the explanation says it: for the whole where it can, else value
         // by value. Where it names every deciding value with its present value, the values are
-        // not listed twice.
+        // not listed twice. (`view.to_pass` is made from `explained.to_pass` one for one, in
+        // order: an index names the same change in both.)
         let whole = view.to_pass.iter().any(|t| t.whole);
         let said: Vec<usize> =
             (0..view.to_pass.len()).filter(|&i| view.to_pass[i].whole || !whole).take(UNITS_SHOWN).collect();
