@@ -303,6 +303,28 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// Computes `work` (the value of `node` of `at`) without a derivation of its own where the
+    /// open node takes no more inputs: there the node would only be counted among the inputs
+    /// left out, and its derivation built for nothing (a district's share over hundreds of
+    /// units). `None` where the derivation is wanted, or where a node of the same kind without
+    /// inputs is shown already and counting depends on whether this one has any.
+    fn counted_only(
+        &mut self,
+        node: &Node,
+        at: InstanceId,
+        work: impl FnOnce(&mut Self) -> Outcome,
+    ) -> Option<Outcome> {
+        let top = self.trace.as_mut()?.last_mut()?;
+        if top.node.inputs.len() < TRACE_INPUTS || top.node.shows(node, at, None) {
+            return None;
+        }
+        top.node.omitted += 1;
+        let stack = self.trace.take();
+        let out = work(self);
+        self.trace = stack;
+        Some(out)
+    }
+
     /// Opens a derivation node for `node` of `at`, while a derivation is built.
     fn open_node(&mut self, node: Node, at: InstanceId) {
         if let Some(stack) = self.trace.as_mut() {
@@ -393,6 +415,9 @@ impl<'a> Evaluator<'a> {
             && remembered
         {
             return done.clone();
+        }
+        if let Some(out) = self.counted_only(&Node::Metric(m), at, |ev| ev.metric(m, at)) {
+            return out;
         }
         let expr = &self.model.metrics[m].expr;
         self.open_node(Node::Metric(m), at);
@@ -613,7 +638,11 @@ impl<'a> Evaluator<'a> {
         if self.trace.is_none() {
             return self.aggregate_values(*f, parts, at, params, expr.span).0;
         }
-        self.open_node(Node::Aggregate(*f, parts.iter().filter_map(part_ref).collect()), at);
+        let node = Node::Aggregate(*f, parts.iter().filter_map(part_ref).collect());
+        if let Some(out) = self.counted_only(&node, at, |ev| ev.aggregate_values(*f, parts, at, params, expr.span).0) {
+            return out;
+        }
+        self.open_node(node, at);
         let (out, sums) = self.aggregate_values(*f, parts, at, params, expr.span);
         if let Some(mut node) = self.close_node() {
             node.close(&out);
