@@ -62,7 +62,9 @@ pub fn emit(text: &str, output: Option<&Path>, lang: Lang) -> Result<(), u8> {
 }
 
 /// Runs `write` on a buffered standard output, or on a new file that replaces `path` only once
-/// it is whole: a full disk or an interrupted run leaves the previous report in place. A path
+/// it is whole: a full disk or an interrupted run leaves the previous report in place. The new
+/// file is not forced to disk before it replaces the old one (a report can be made again, and
+/// forcing took 2.5 s of a 7 s run at 10× Tianjin, longer than writing it). A path
 /// that is not a file (`/dev/null`, a pipe, a terminal) or is a device path (`/dev/stdout`,
 /// which may stand for a file) is written to as it is, never replaced.
 /// A path that is one of the `inputs` is refused: a report never overwrites what it reports on.
@@ -89,7 +91,8 @@ pub fn output(
         let file = std::fs::OpenOptions::new().write(true).create_new(true).open(&partial)?;
         let mut out = std::io::BufWriter::new(file);
         write(&mut out)?;
-        out.into_inner().map_err(std::io::IntoInnerError::into_error)?.sync_all()?;
+        out.flush()?;
+        drop(out);
         std::fs::rename(&partial, path)
     })();
     if result.is_err() {
