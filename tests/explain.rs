@@ -508,3 +508,17 @@ fn english_names_units_in_the_middle_of_a_sentence_in_lower_case() {
     let text = v["explanation"].as_str().unwrap_or_default();
     assert!(text.contains("1 more of the urban community, village must comply"), "{text}");
 }
+
+#[test]
+fn a_pass_names_the_values_it_rests_on_with_their_units() {
+    for (lang, said) in [
+        ("zh", "起决定作用的值：城镇常住人口 15900人。"),
+        ("en", "Decided by: urban resident population 15900 persons."),
+    ] {
+        let r = report(&["--lang", lang, "--trace", "all", EXAMPLE]);
+        let v = verdict(&r, "staffing.workers_per_10k_urban", "120112");
+        assert_eq!(v["status"], "pass", "{v}");
+        let text = v["explanation"].as_str().unwrap_or_default();
+        assert!(text.ends_with(said), "{text}");
+    }
+}

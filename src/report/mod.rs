@@ -19,7 +19,7 @@ use crate::data::instance::{Dataset, InstanceId, Scalar, Slot};
 use crate::diagnostics::{Lang, catalog};
 use crate::eval::blame::{Blame, Own, Quantity, Role, ToPass};
 use crate::eval::verdict::Verdict;
-use crate::eval::{Gap, Trace, Val};
+use crate::eval::{Gap, Node, Trace, Val};
 use crate::source::{SourceMap, Span};
 use crate::syntax::ast::BinOp;
 pub use names::{Names, number, number_against, precise};
@@ -658,12 +658,23 @@ impl Viewer<'_> {
             inputs.push(format!("{nn} {n}"));
             inputs.push(format!("{dn} {d}"));
         }
-        // A pass has no blame: the submitted values its derivation reads say what it rests on.
+        // A pass has no blame: the submitted values its derivation reads say what it rests on,
+        // each with its unit (`view.trace` is made from `v.trace` node for node).
         if inputs.is_empty() && v.status == Status::Pass {
-            let read = view.trace.iter().flat_map(|t| &t.inputs).filter(|i| i.location.is_some());
-            inputs.extend(
-                read.take(4).filter_map(|i| Some(format!("{} {}", i.title, self.value_text(i.value.as_ref()?, None)))),
-            );
+            let raw = v.trace.iter().flat_map(|t| &t.inputs);
+            let read = raw.zip(view.trace.iter().flat_map(|t| &t.inputs)).filter(|(_, i)| i.location.is_some());
+            inputs.extend(read.take(4).filter_map(|(raw, i)| {
+                let value = i.value.as_ref()?;
+                let shown = match raw.node {
+                    Node::Field(f) => {
+                        let entity = self.dataset.get(raw.instance).entity;
+                        let words = &self.model.entities[entity].fields[f].words;
+                        self.field_value_text(value, names.field_unit(entity, f).as_ref(), words)
+                    }
+                    _ => self.value_text(value, None),
+                };
+                Some(format!("{} {shown}", i.title))
+            }));
         }
         // What would pass, as the explanation says it: for the whole where it can, else value
         // by value. Where it names every deciding value with its present value, the values are
