@@ -522,3 +522,32 @@ fn a_pass_names_the_values_it_rests_on_with_their_units() {
         assert!(text.ends_with(said), "{text}");
     }
 }
+
+#[test]
+fn a_change_that_would_pass_says_where_its_value_is_where_its_field_does_not() {
+    let r = report(&[EXAMPLE]);
+    // Two units without a volunteer station: each change names its unit and the value's place,
+    // the place its blame gives.
+    let v = verdict(&r, "volunteer.station_coverage", "120112");
+    let changes: Vec<&Value> =
+        v["to_pass"].as_array().expect("to_pass").iter().filter(|t| t["input"] == "has_volunteer_station").collect();
+    assert_eq!(changes.len(), 2, "{v}");
+    for (change, unit) in changes.iter().zip(["仁和园社区", "宋庄子村"]) {
+        assert_eq!(change["record"], unit, "{change}");
+        let blamed = v["blame"].as_array().expect("blame").iter().find(|b| b["unit"] == unit).expect("blamed");
+        assert_eq!(change["location"], blamed["location"], "{change}");
+    }
+    // Two items of one list: each at its own place in the list.
+    let v = verdict(&r, "grid.households_per_grid", "120112103004");
+    let places: Vec<&Value> = v["to_pass"].as_array().expect("to_pass").iter().map(|t| &t["location"]).collect();
+    assert_eq!(places.len(), 2, "{v}");
+    assert!(places.iter().all(|p| p["line"].is_u64()), "{v}");
+    assert_ne!(places[0], places[1], "{v}");
+    // The subject's own value is named by its field (placed in the blame), a count of units has
+    // no one place.
+    let own = verdict(&r, "staffing.four_plus_n_core", "仁和园社区");
+    assert!(own["to_pass"][0].get("record").is_none() && own["to_pass"][0].get("location").is_none(), "{own}");
+    assert!(v["to_pass"][0].get("record").is_none(), "{v}");
+    let whole = verdict(&r, "volunteer.station_coverage", "120112");
+    assert!(whole["to_pass"][0].get("location").is_none(), "{whole}");
+}

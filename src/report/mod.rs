@@ -100,6 +100,10 @@ pub struct ToPassView {
     pub to: Val,
     /// The unit of `from` and `to`, as written in the rules.
     pub unit: Option<String>,
+    /// The record that holds the value, where it is not the subject.
+    pub record: Option<String>,
+    /// Where the value to change is, for a value of another record or an item of a list.
+    pub location: Option<Location>,
     /// The sentence that says it.
     pub sentence: String,
     /// Whether it is a total or a count of units, not one submitted value.
@@ -584,9 +588,17 @@ impl Viewer<'_> {
             Quantity::Units(parts) => (format!("count({})", names.units_label(parts)), names.units(parts), None),
         };
         let owner = self.owner(t.instance);
-        let what = match owner != self.owner(subject) {
-            true => format!("{} {title}", self.record_name(owner)),
-            false => title.clone(),
+        let record = (owner != self.owner(subject)).then(|| self.record_name(owner));
+        let what = match &record {
+            Some(record) => format!("{record} {title}"),
+            None => title.clone(),
+        };
+        // The place of a value the change alone does not say: one of another record (a unit)
+        // or an item of a list. The subject's own field is its `input`, placed in the blame.
+        let span = match t.quantity {
+            Quantity::Field(f) if record.is_some() => self.dataset.get(t.instance).slots[f].span(),
+            Quantity::Item(_, span) => Some(span),
+            Quantity::Field(_) | Quantity::Total(_) | Quantity::Units(_) => None,
         };
         let text = |v: &Val| self.value_text(v, unit.as_ref());
         let mut args = vec![("what", what), ("from", text(&t.from)), ("to", text(&t.to))];
@@ -609,6 +621,8 @@ impl Viewer<'_> {
             from: t.from.clone(),
             to: t.to.clone(),
             unit: unit.filter(|u| !u.is_one()).map(|u| u.to_string()),
+            record,
+            location: span.map(|s| locate(self.sources, s)),
             sentence: catalog::text(self.lang, key, &args).unwrap_or_default(),
             whole: !matches!(t.quantity, Quantity::Field(_) | Quantity::Item(..)),
         }

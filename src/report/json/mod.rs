@@ -271,7 +271,8 @@ fn blamed(out: &mut Vec<u8>, b: &BlameView) {
     m.end();
 }
 
-/// What would pass: `{"input", "title", "from", "to", "unit"}`.
+/// What would pass: `{"input", "title", "from", "to", "unit", "record", "location"}`: the record
+/// where it is not the subject, with the value's place, as for an item of a list.
 fn change(out: &mut Vec<u8>, t: &ToPassView) {
     let mut m = Object::new(out);
     m.str("input", &t.input);
@@ -280,6 +281,12 @@ fn change(out: &mut Vec<u8>, t: &ToPassView) {
     m.value("to", Some(&t.to));
     if let Some(unit) = &t.unit {
         m.str("unit", unit);
+    }
+    if let Some(record) = &t.record {
+        m.str("record", record);
+    }
+    if let Some(location) = &t.location {
+        place(m.key("location"), location);
     }
     m.end();
 }
