@@ -13,7 +13,7 @@ pub mod sarif;
 pub mod tree;
 pub mod write;
 
-use crate::check::model::{Kind, Model, RuleId, RuleSeverity, Status};
+use crate::check::model::{EntityId, FieldId, Kind, Model, RuleId, RuleSeverity, Status};
 use crate::check::units::Unit;
 use crate::data::instance::{Dataset, InstanceId, Scalar, Slot};
 use crate::diagnostics::{Lang, catalog};
@@ -162,7 +162,7 @@ pub struct RuleView {
 }
 
 /// The requirement of a rule at a level, where it compares with a constant: `>= 40`.
-fn written_requirement(model: &Model, rule: RuleId, level: Option<crate::check::model::EntityId>) -> Option<String> {
+fn written_requirement(model: &Model, rule: RuleId, level: Option<EntityId>) -> Option<String> {
     let def = &model.rules[rule];
     let i = match level {
         Some(l) => def.judgement_of(l)?,
@@ -470,6 +470,12 @@ impl Viewer<'_> {
         named.unwrap_or_else(|| self.value_text(v, unit))
     }
 
+    /// A value submitted in field `field` of an `entity` for people, with the field's unit.
+    fn submitted_text(&self, v: &Val, entity: EntityId, field: FieldId) -> String {
+        let unit = self.names().field_unit(entity, field);
+        self.field_value_text(v, unit.as_ref(), &self.model.entities[entity].fields[field].words)
+    }
+
     /// The names of the words of the `enum` field a verdict's requirement compares (none where
     /// it compares no such field).
     fn compared_words(&self, v: &Verdict) -> &[(String, String)] {
@@ -514,9 +520,8 @@ impl Viewer<'_> {
     fn blame(&self, b: &Blame, subject: InstanceId) -> BlameView {
         let names = self.names();
         let entity = self.dataset.get(b.instance).entity;
-        let unit = names.field_unit(entity, b.field);
         let shown = match (&b.value, b.role) {
-            (Some(v), _) => self.field_value_text(v, unit.as_ref(), &self.model.entities[entity].fields[b.field].words),
+            (Some(v), _) => self.submitted_text(v, entity, b.field),
             (None, Role::Null) => catalog::text(self.lang, "value.null", &[]).unwrap_or_default(),
             (None, Role::Missing) => catalog::text(self.lang, "value.missing", &[]).unwrap_or_default(),
             (None, Role::Decides | Role::Threshold) => self.list_text(b.instance, b.field).unwrap_or_default(),
@@ -680,11 +685,7 @@ impl Viewer<'_> {
             inputs.extend(read.take(4).filter_map(|(raw, i)| {
                 let value = i.value.as_ref()?;
                 let shown = match raw.node {
-                    Node::Field(f) => {
-                        let entity = self.dataset.get(raw.instance).entity;
-                        let words = &self.model.entities[entity].fields[f].words;
-                        self.field_value_text(value, names.field_unit(entity, f).as_ref(), words)
-                    }
+                    Node::Field(f) => self.submitted_text(value, self.dataset.get(raw.instance).entity, f),
                     _ => self.value_text(value, None),
                 };
                 Some(format!("{} {shown}", i.title))
