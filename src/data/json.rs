@@ -189,6 +189,30 @@ mod tests {
         assert!(same_as_careful(spec));
     }
 
+    #[test]
+    fn the_fast_path_finds_a_repeated_key_among_many() {
+        // More keys than the fingerprint has bits, short and long, alike at both ends: distinct
+        // keys whose fingerprints meet are still read, and a repeat of any one is found.
+        let keys: Vec<String> = (0..300)
+            .map(|i| match i % 3 {
+                0 => format!("k{i}"),
+                1 => format!("has_{i}_volunteer_station"),
+                _ => format!("facility_total_area_{i:04}_m2"),
+            })
+            .collect();
+        let object = |extra: Option<&str>| {
+            let mut entries: Vec<String> = keys.iter().map(|k| format!("\"{k}\": 1")).collect();
+            entries.extend(extra.map(|k| format!("\"{k}\": 2")));
+            format!("{{{}}}", entries.join(", "))
+        };
+        let text = object(None);
+        assert!(super::super::json_fast::parse(FileId(0), &text, 64).is_some());
+        assert!(same_as_careful(&text));
+        for key in &keys {
+            assert!(super::super::json_fast::parse(FileId(0), &object(Some(key)), 64).is_none(), "{key}");
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn the_fast_path_agrees_on_mangled_text(cut in 0usize..4000, junk in "[\\[\\]{}\",:0-9a-z\\-\\\\]{0,8}") {
