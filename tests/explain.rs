@@ -168,6 +168,32 @@ fn numbers_never_contradict_the_status() {
 }
 
 #[test]
+fn machine_numbers_never_contradict_the_status_either() {
+    // 2.69998 per thousand against 2.7 and 99.99996 % against 100 %: four decimals would put
+    // both on their threshold.
+    let path = variant("near-thresholds", |doc| {
+        doc["district"]["resident_population"] = 50_000_000.into();
+        doc["district"]["social_sports_instructors"] = 134_999.into();
+        // With 8 of 9 and 3 of 3 elsewhere: 30,000,001 of 30,000,012.
+        community(doc, "鑫港园社区")["resident_unit_party_orgs"] = 30_000_000.into();
+        community(doc, "鑫港园社区")["resident_unit_party_orgs_reported"] = 29_999_990.into();
+    });
+    let r = report(&[path.to_str().expect("utf-8")]);
+    for (rule, shown) in [("sports.instructors_per_1000", 2.69998), ("party.double_reporting_orgs", 99.99996)] {
+        let v = verdict(&r, rule, "120112");
+        assert_ne!(v["status"], "pass", "{v}");
+        let actual = v["actual"].as_f64().unwrap_or_default();
+        assert!((actual - shown).abs() < 1e-9, "{rule}: {v}");
+        assert_eq!(v["trace"]["value"], v["actual"], "{rule}: the derivation's value is the one compared: {v}");
+        let (_, tree, _) = plancheck(&["explain", rule, "--subject", "120112", path.to_str().expect("utf-8")]);
+        assert!(tree.contains(&format!(" = {shown}\n")), "{rule}: {tree}");
+    }
+    // Below a threshold, a ratio that is not whole is not shown whole either.
+    let v = verdict(&r, "party.double_reporting_orgs", "120112");
+    assert_eq!(v["trace"]["inputs"][0]["value"].as_f64(), Some(0.9999996), "{v}");
+}
+
+#[test]
 fn passes_carry_no_trace_by_default_and_failures_do() {
     let r = report(&[EXAMPLE]);
     let verdicts = r["verdicts"].as_array().expect("verdicts");

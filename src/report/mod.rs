@@ -22,7 +22,7 @@ use crate::eval::verdict::Verdict;
 use crate::eval::{Gap, Node, Trace, Val};
 use crate::source::{SourceMap, Span};
 use crate::syntax::ast::BinOp;
-pub use names::{Names, number, number_against, precise};
+pub use names::{Names, derived, number, number_against, precise};
 
 /// Who a verdict is about.
 #[derive(Clone, Debug)]
@@ -121,6 +121,8 @@ pub struct View {
     pub kind: Kind,
     pub severity: RuleSeverity,
     pub actual: Option<Val>,
+    /// What `actual` is compared with.
+    pub threshold: Option<Val>,
     pub requirement: Option<String>,
     /// The requirement as the rules write it for the subject's level, where it is a constant.
     pub rule_requirement: Option<String>,
@@ -280,6 +282,7 @@ impl Viewer<'_> {
             kind: rule.kind,
             severity: rule.severity,
             actual: v.actual.clone(),
+            threshold: v.threshold.clone(),
             requirement,
             rule_requirement: written_requirement(self.model, v.rule, Some(self.dataset.get(v.subject).entity)),
             unit: v.unit.as_ref().map(ToString::to_string),

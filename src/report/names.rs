@@ -265,13 +265,21 @@ pub fn number(n: Decimal) -> String {
 
 /// A derived number in a derivation: at most four decimals, no trailing zeros.
 pub fn precise(n: Decimal) -> String {
-    four_places(n).to_string()
+    derived(n, None).to_string()
 }
 
-/// A number rounded half away from zero to at most four decimals, without trailing zeros: as
-/// derivations and the JSON report give derived numbers.
-pub fn four_places(n: Decimal) -> Decimal {
-    n.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero).normalize()
+/// A derived number as derivations and the JSON report give it: rounded half away from zero to
+/// four decimals, without trailing zeros; to more where four would show a value that is not
+/// whole as whole (0.9999997, not 1) or, next to the `threshold` it is compared with, on the
+/// threshold or across it (99.99997 against 100; 2.69999 against 2.7).
+pub fn derived(n: Decimal, threshold: Option<Decimal>) -> Decimal {
+    let whole = n.fract().is_zero();
+    let truthful = |r: &Decimal| (whole || !r.fract().is_zero()) && threshold.is_none_or(|t| r.cmp(&t) == n.cmp(&t));
+    (4..=28)
+        .map(|dp| n.round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
+        .find(truthful)
+        .unwrap_or(n)
+        .normalize()
 }
 
 /// A number shown next to a threshold it is compared with: with as many decimals as it takes

@@ -2,9 +2,10 @@
 
 use std::fmt::Write as _;
 
-use super::{TraceView, View, precise, status_label};
+use super::{TraceView, View, derived, status_label};
 use crate::diagnostics::{Lang, catalog};
 use crate::eval::Val;
+use rust_decimal::Decimal;
 
 pub fn write(v: &View, lang: Lang) -> String {
     let t = |key: &str| catalog::text(lang, key, &[]).unwrap_or_default();
@@ -48,7 +49,7 @@ pub fn write(v: &View, lang: Lang) -> String {
     }
     if let Some(trace) = &v.trace {
         let _ = writeln!(out, "\n{}:", t("tree.derivation"));
-        node(trace, "", true, &mut out, lang);
+        node(trace, threshold(v), "", true, &mut out, lang);
     }
     out
 }
@@ -57,21 +58,31 @@ pub fn write(v: &View, lang: Lang) -> String {
 pub fn derivation(v: &View, indent: &str, lang: Lang) -> String {
     let mut out = String::new();
     if let Some(trace) = &v.trace {
-        node(trace, "", true, &mut out, lang);
+        node(trace, threshold(v), "", true, &mut out, lang);
     }
     out.lines().map(|l| format!("{indent}{l}\n")).collect()
 }
 
-fn value(v: &Option<Val>) -> String {
+/// What the verdict's derivation (its root) is compared with.
+fn threshold(v: &View) -> Option<Decimal> {
+    match &v.threshold {
+        Some(Val::Num(t)) => Some(*t),
+        _ => None,
+    }
+}
+
+fn value(v: &Option<Val>, threshold: Option<Decimal>) -> String {
     match v {
-        // Derived values keep four decimals here: a ratio of 0.9992 is not 1.
-        Some(Val::Num(n)) => precise(*n),
+        // Derived values keep four decimals here, more where four would not tell: a ratio of
+        // 0.9992 is not 1, nor is 0.9999997.
+        Some(Val::Num(n)) => derived(*n, threshold).to_string(),
         Some(other) => other.to_string(),
         None => "?".to_string(),
     }
 }
 
-fn node(t: &TraceView, prefix: &str, last: bool, out: &mut String, lang: Lang) {
+/// A derivation node and those below it; `threshold`: what the node's value is compared with.
+fn node(t: &TraceView, threshold: Option<Decimal>, prefix: &str, last: bool, out: &mut String, lang: Lang) {
     let branch = if prefix.is_empty() && last {
         ""
     } else if last {
@@ -81,7 +92,7 @@ fn node(t: &TraceView, prefix: &str, last: bool, out: &mut String, lang: Lang) {
     };
     let title = format!(" {}", t.title);
     let place = t.location.as_ref().map_or(String::new(), |l| format!("  [{}:{}:{}]", l.file, l.line, l.column));
-    let _ = writeln!(out, "{prefix}{branch}{}{title} = {}{place}", t.label, value(&t.value));
+    let _ = writeln!(out, "{prefix}{branch}{}{title} = {}{place}", t.label, value(&t.value, threshold));
     let child_prefix = format!(
         "{prefix}{}",
         if prefix.is_empty() && last {
@@ -94,7 +105,7 @@ fn node(t: &TraceView, prefix: &str, last: bool, out: &mut String, lang: Lang) {
     );
     for (i, input) in t.inputs.iter().enumerate() {
         let is_last = i + 1 == t.inputs.len() && t.omitted == 0;
-        node(input, if child_prefix.is_empty() { "  " } else { &child_prefix }, is_last, out, lang);
+        node(input, None, if child_prefix.is_empty() { "  " } else { &child_prefix }, is_last, out, lang);
     }
     if t.omitted > 0 {
         let more = catalog::text(lang, "explain.more", &[("count", t.omitted.to_string())]).unwrap_or_default();

@@ -57,15 +57,23 @@ pub fn value(out: &mut Vec<u8>, v: Option<&Val>) {
 /// A number rounded half away from zero to four decimals: an integer as one, else the
 /// shortest decimal that reads back as the same `f64`.
 pub fn number(out: &mut Vec<u8>, n: Decimal) {
+    number_against(out, n, None);
+}
+
+/// Writes a derived number ([`crate::report::names::derived`]): next to the `threshold` it is
+/// compared with, never on it or across it by rounding.
+pub fn number_against(out: &mut Vec<u8>, n: Decimal, threshold: Option<Decimal>) {
     if n.scale() == 0
         && let Some(i) = n.to_i64()
     {
         out.extend_from_slice(itoa::Buffer::new().format(i).as_bytes());
         return;
     }
-    let r = crate::report::names::four_places(n);
+    let r = crate::report::names::derived(n, threshold);
     match (r.scale(), r.to_i64(), r.to_f64()) {
         (0, Some(i), _) => out.extend_from_slice(itoa::Buffer::new().format(i).as_bytes()),
+        // More decimals than a double keeps exactly are written as they are.
+        (5.., _, _) => out.extend_from_slice(r.to_string().as_bytes()),
         (_, _, Some(f)) if f.is_finite() => out.extend_from_slice(zmij::Buffer::new().format_finite(f).as_bytes()),
         _ => out.extend_from_slice(b"null"),
     }

@@ -17,6 +17,7 @@ use crate::check::model::{Kind, RuleSeverity, Status};
 use crate::diagnostics::Lang;
 use crate::eval::Val;
 use crate::eval::blame::Role;
+use rust_decimal::Decimal;
 
 /// What a report says before its verdicts.
 pub struct Header<'a> {
@@ -95,7 +96,11 @@ pub fn verdict(out: &mut Vec<u8>, v: &View, explained: bool, first: bool) {
     m.str("rule", &v.rule);
     reference(m.key("subject"), &v.subject.level, &v.subject.code);
     m.str("status", status_word(v.status));
-    m.value("actual", v.actual.as_ref());
+    let threshold = match &v.threshold {
+        Some(Val::Num(t)) => Some(*t),
+        _ => None,
+    };
+    compared(m.key("actual"), v.actual.as_ref(), threshold);
     // A requirement computed from the data (the 4+N's households) is the verdict's own.
     if let Some(requirement) = v.requirement.as_deref().filter(|_| v.requirement != v.rule_requirement) {
         m.str("requirement", requirement);
@@ -111,9 +116,17 @@ pub fn verdict(out: &mut Vec<u8>, v: &View, explained: bool, first: bool) {
         m.array("to_pass", &v.to_pass, change);
     }
     if let Some(trace) = &v.trace {
-        node(m.key("trace"), trace);
+        node_against(m.key("trace"), trace, threshold);
     }
     m.end();
+}
+
+/// A compared value: a number never rounded onto or across its threshold.
+fn compared(out: &mut Vec<u8>, v: Option<&Val>, threshold: Option<Decimal>) {
+    match v {
+        Some(Val::Num(n)) => emit::number_against(out, *n, threshold),
+        other => emit::value(out, other),
+    }
 }
 
 /// Writes a pass that is not explained: rule, subject, status and value. The rule's id and the
@@ -223,10 +236,15 @@ fn reference(out: &mut Vec<u8>, level: &str, code: &str) {
 
 /// A derivation node: `{"label", "title", "value", "location", "inputs", "omitted_inputs"}`.
 fn node(out: &mut Vec<u8>, t: &TraceView) {
+    node_against(out, t, None);
+}
+
+/// A derivation whose value is compared with `threshold` (the root of a verdict's).
+fn node_against(out: &mut Vec<u8>, t: &TraceView, threshold: Option<Decimal>) {
     let mut m = Object::new(out);
     m.str("label", &t.label);
     m.str("title", &t.title);
-    m.value("value", t.value.as_ref());
+    compared(m.key("value"), t.value.as_ref(), threshold);
     if let Some(l) = &t.location {
         place(m.key("location"), l);
     }
