@@ -213,6 +213,11 @@ fn sarif_has_the_required_structure() {
         assert_eq!(rules[index]["id"], result["ruleId"]);
         assert!(["error", "warning", "note", "none"].contains(&result["level"].as_str().expect("level")));
         assert!(!result["message"]["text"].as_str().expect("message").is_empty());
+        // The city that cannot be judged without every district's submission has no place.
+        if result.get("locations").is_none() {
+            assert_eq!((&result["properties"]["subject"], &result["kind"]), (&"120000".into(), &"review".into()));
+            continue;
+        }
         let region = &result["locations"][0]["physicalLocation"]["region"];
         assert!(
             region["startLine"].as_u64().expect("line") >= 1 && region["startColumn"].as_u64().expect("column") >= 1
@@ -223,6 +228,39 @@ fn sarif_has_the_required_structure() {
     }
     let base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"].as_str().expect("the base");
     assert!(base.starts_with("file:///") && base.ends_with('/'), "{base}");
+}
+
+#[test]
+fn sarif_has_a_result_for_every_verdict_that_is_not_a_pass_at_the_level_of_the_exit_code() {
+    for strict in [false, true] {
+        let mut args = vec!["check", EXAMPLE];
+        args.extend(strict.then_some("--strict"));
+        let (_, json, _) = plancheck(&[args.as_slice(), &["--format", "json"]].concat());
+        let (_, sarif, _) = plancheck(&[args.as_slice(), &["--format", "sarif"]].concat());
+        let (json, sarif): (Value, Value) =
+            (serde_json::from_str(&json).expect("JSON"), serde_json::from_str(&sarif).expect("SARIF"));
+        let results = sarif["runs"][0]["results"].as_array().expect("results");
+        let verdicts = json["verdicts"].as_array().expect("verdicts");
+        let not_passes: Vec<&Value> = verdicts.iter().filter(|v| v["status"] != "pass").collect();
+        assert_eq!(results.len(), not_passes.len(), "strict: {strict}");
+        for (result, verdict) in results.iter().zip(&not_passes) {
+            assert_eq!(result["ruleId"], verdict["rule"]);
+            assert_eq!(result["properties"]["status"], verdict["status"]);
+            let status = verdict["status"].as_str().unwrap_or_default();
+            let fails = status == "fail" || (strict && ["behind", "unknown"].contains(&status));
+            let (level, kind) =
+                (result["level"].as_str().unwrap_or_default(), result["kind"].as_str().unwrap_or_default());
+            match status {
+                "not_applicable" => assert_eq!((level, kind), ("none", "notApplicable"), "{result}"),
+                _ if fails => assert!(["error", "warning"].contains(&level) && kind == "fail", "{result}"),
+                _ => assert_eq!((level, kind), ("note", "review"), "{result}"),
+            }
+        }
+        assert!(
+            not_passes.iter().any(|v| v["status"] == "unknown")
+                && not_passes.iter().any(|v| v["status"] == "not_applicable")
+        );
+    }
 }
 
 /// Every SARIF log is valid against the published SARIF 2.1.0 schema (`tests/sarif/`): with

@@ -14,9 +14,9 @@ use super::problems::Problem;
 use super::{View, is_failure, status_word};
 use crate::check::model::{RuleId, RuleSeverity, Status};
 
-/// Whether a verdict of this status is a result.
-pub fn reported(status: Status, strict: bool) -> bool {
-    is_failure(status, strict) || status == Status::Behind
+/// Whether a verdict of this status is a result: every verdict that is not a pass.
+pub fn reported(status: Status) -> bool {
+    status != Status::Pass
 }
 
 /// Writes the opening of the log: the tool and the descriptors of `rules`, in order (a
@@ -124,16 +124,23 @@ fn place(l: &super::Location) -> Value {
 
 /// Writes one result on a line of its own; `first` for the first of the log.
 pub fn result(out: &mut (impl Write + ?Sized), v: &View, index: usize, strict: bool, first: bool) -> io::Result<()> {
-    let level = match (v.status, v.severity) {
-        (Status::Fail, RuleSeverity::Error) => "error",
-        (Status::Fail, RuleSeverity::Warning) => "warning",
-        _ => "note",
+    // Levels as for exit codes: what fails the run (with `--strict`, what is behind or
+    // unknown too) at its rule's severity; what is only to be looked at, a note; a rule that
+    // does not apply, none.
+    let (level, kind) = match v.status {
+        Status::NotApplicable => ("none", "notApplicable"),
+        status if is_failure(status, strict) => match v.severity {
+            RuleSeverity::Error => ("error", "fail"),
+            RuleSeverity::Warning => ("warning", "fail"),
+            RuleSeverity::Info => ("note", "fail"),
+        },
+        _ => ("note", "review"),
     };
     let mut result = json!({
         "ruleId": v.rule,
         "ruleIndex": index,
         "level": level,
-        "kind": if is_failure(v.status, strict) { "fail" } else { "review" },
+        "kind": kind,
         "message": {"text": v.explanation},
         "properties": {"status": status_word(v.status), "subject": v.subject.code},
     });

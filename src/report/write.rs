@@ -429,7 +429,7 @@ impl Report<'_> {
                 if is_failure(v.status, strict) {
                     failed.store(true, Ordering::Relaxed);
                 }
-                if super::sarif::reported(v.status, strict) {
+                if super::sarif::reported(v.status) {
                     let index = rules.iter().position(|r| *r == v.rule).unwrap_or(0);
                     let first = out.is_empty();
                     let v = self.explained(judge, v);
