@@ -577,3 +577,37 @@ fn a_change_that_would_pass_says_where_its_value_is_where_its_field_does_not() {
     let whole = verdict(&r, "volunteer.station_coverage", "120112");
     assert!(whole["to_pass"][0].get("location").is_none(), "{whole}");
 }
+
+#[test]
+fn a_rule_judged_at_several_levels_lists_each_levels_requirement_once() {
+    let r = report(&[EXAMPLE]);
+    let rule = r["rules"].as_array().expect("rules").iter().find(|x| x["id"] == "legal.advisor_per_community");
+    let rule = rule.expect("the rule");
+    assert_eq!((&rule["requirement"], &rule["unit"]), (&">= 100".into(), &"%".into()), "{rule}");
+    // A district's coverage, and a community's own count.
+    let levels: Vec<(&str, &str, &str)> = rule["levels"]
+        .as_array()
+        .expect("levels")
+        .iter()
+        .map(|l| {
+            (
+                l["level"].as_str().unwrap_or(""),
+                l["requirement"].as_str().unwrap_or(""),
+                l["unit"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert!(levels.contains(&("district", ">= 100", "%")) && levels.contains(&("community", ">= 1", "人")), "{rule}");
+    // Verdicts do not repeat what the rule lists; one computed from the data says its own.
+    let community = verdict(&r, "legal.advisor_per_community", "仁和园社区");
+    assert!(community.get("requirement").is_none(), "{community}");
+    let single = r["rules"].as_array().expect("rules").iter().find(|x| x["id"] == "staffing.households_per_worker");
+    assert!(single.expect("the rule").get("levels").is_none());
+    for v in
+        r["verdicts"].as_array().expect("verdicts").iter().filter(|v| v["rule"] == "staffing.households_per_worker")
+    {
+        if v["subject"]["level"] == "community" {
+            assert!(v["requirement"].as_str().is_some_and(|t| t.starts_with(">= ")), "{v}");
+        }
+    }
+}

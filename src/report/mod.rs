@@ -124,8 +124,9 @@ pub struct View {
     /// What `actual` is compared with.
     pub threshold: Option<Val>,
     pub requirement: Option<String>,
-    /// The requirement as the rules write it for the subject's level, where it is a constant.
-    pub rule_requirement: Option<String>,
+    /// The requirement of the verdict where it is not the one its rule is listed with at the
+    /// subject's level (`rules[]` of the JSON report).
+    pub own_requirement: Option<String>,
     /// The unit of the compared value, as written in the rules.
     pub unit: Option<String>,
     pub due: Option<String>,
@@ -157,27 +158,43 @@ pub struct RuleView {
     /// `>= 40`, where the first level's requirement is a constant.
     pub requirement: Option<String>,
     pub unit: Option<String>,
+    /// Of a rule judged at more than one level: each level with its requirement and unit
+    /// (a district's coverage `>= 100` %, a community's own count `>= 1` 人).
+    pub levels: Vec<LevelView>,
     pub due: Option<String>,
     pub departments: Vec<String>,
     /// Section and quote of each citation.
     pub sources: Vec<(String, String)>,
 }
 
-/// The requirement of a rule at a level, where it compares with a constant: `>= 40`.
-fn written_requirement(model: &Model, rule: RuleId, level: Option<EntityId>) -> Option<String> {
-    let def = &model.rules[rule];
-    let i = match level {
-        Some(l) => def.judgement_of(l)?,
-        None => 0,
+/// A level a rule judges, with its requirement and unit there.
+#[derive(Clone, Debug)]
+pub struct LevelView {
+    pub level: String,
+    pub requirement: Option<String>,
+    pub unit: Option<String>,
+}
+
+/// The unit of a rule's compared value in its judgement `j`.
+fn listed_unit(model: &Model, rule: RuleId, j: usize) -> Option<String> {
+    let judgement = model.rules[rule].judgements.get(j)?;
+    crate::eval::verdict::compared_unit(model, &judgement.require).map(|u| u.to_string())
+}
+
+/// The requirement of a rule in its judgement `j`, as the rule is listed once, where it
+/// compares with a constant: `>= 40`, `!= self`.
+fn listed_requirement(model: &Model, rule: RuleId, j: usize) -> Option<String> {
+    use crate::check::model::ExprKind;
+    let judgement = model.rules[rule].judgements.get(j)?;
+    let ExprKind::Binary(op, _, b) = &judgement.require.kind else { return None };
+    let constant = match &b.kind {
+        ExprKind::Number(n) => Val::Num(*n),
+        ExprKind::Bool(v) => Val::Bool(*v),
+        ExprKind::Text(t) => Val::Text(t.as_str().into()),
+        ExprKind::Date(d) => Val::Date(*d),
+        _ => return None,
     };
-    let j = def.judgements.get(i)?;
-    match &j.require.kind {
-        crate::check::model::ExprKind::Binary(op, _, b) if op.is_comparison() => match &b.kind {
-            crate::check::model::ExprKind::Number(n) => Some(format!("{} {}", op.symbol(), number(*n))),
-            _ => None,
-        },
-        _ => None,
-    }
+    op.is_comparison().then(|| format!("{} {}", op.symbol(), shown(&constant)))
 }
 
 /// The status as written in rules and JSON.
@@ -255,11 +272,36 @@ impl Viewer<'_> {
         Names { model: self.model, lang: self.lang }
     }
 
+    /// The requirement a verdict is judged by, as the rules write it (`>= 8`).
+    fn requirement(&self, v: &Verdict) -> Option<String> {
+        v.op.zip(v.threshold.as_ref()).map(|(op, t)| format!("{} {}", op.symbol(), shown(t)))
+    }
+
+    /// Whether every verdict of rule `r` is judged by a requirement the rule is listed with (a
+    /// constant threshold, or none, at each level): no verdict of it says its own.
+    pub fn listed_for_all(&self, r: RuleId) -> bool {
+        let rule = &self.model.rules[r];
+        let listed = |(i, j): (usize, &crate::check::model::Judgement)| {
+            listed_requirement(self.model, r, i).is_some()
+                || !matches!(&j.require.kind, crate::check::model::ExprKind::Binary(op, ..) if op.is_comparison())
+        };
+        rule.judgements.iter().enumerate().all(listed)
+    }
+
+    /// The requirement of a verdict where it is not the one its rule is listed with at the
+    /// subject's level: a threshold computed from the data (the 4+N's households).
+    pub fn own_requirement(&self, v: &Verdict) -> Option<String> {
+        let level = self.dataset.get(v.subject).entity;
+        let listed =
+            self.model.rules[v.rule].judgement_of(level).and_then(|j| listed_requirement(self.model, v.rule, j));
+        self.requirement(v).filter(|r| Some(r) != listed.as_ref())
+    }
+
     pub fn view(&self, v: &Verdict) -> View {
         let names = self.names();
         let rule = &self.model.rules[v.rule];
         let subject = self.subject(v.subject);
-        let requirement = v.op.zip(v.threshold.as_ref()).map(|(op, t)| format!("{} {}", op.symbol(), shown(t)));
+        let requirement = self.requirement(v);
         let trace = v.trace.as_ref().map(|t| self.trace(v.rule, t));
         let explained = v.explained.as_deref();
         let mut blame: Vec<BlameView> =
@@ -284,7 +326,7 @@ impl Viewer<'_> {
             actual: v.actual.clone(),
             threshold: v.threshold.clone(),
             requirement,
-            rule_requirement: written_requirement(self.model, v.rule, Some(self.dataset.get(v.subject).entity)),
+            own_requirement: self.own_requirement(v),
             unit: v.unit.as_ref().map(ToString::to_string),
             due: v.due.map(|d| d.to_string()),
             departments: rule.departments.iter().map(|&d| names.department(d)).collect(),
@@ -307,14 +349,23 @@ impl Viewer<'_> {
     pub fn rule(&self, r: RuleId) -> RuleView {
         let names = self.names();
         let rule = &self.model.rules[r];
-        let unit = rule.judgements.first().and_then(|j| crate::eval::verdict::compared_unit(self.model, &j.require));
         RuleView {
             id: rule.id.clone(),
             title: names.rule(r),
             kind: rule.kind,
             severity: rule.severity,
-            requirement: written_requirement(self.model, r, None),
-            unit: unit.map(|u| u.to_string()),
+            requirement: listed_requirement(self.model, r, 0),
+            unit: listed_unit(self.model, r, 0),
+            levels: match rule.judgements.len() {
+                1 => Vec::new(),
+                _ => (0..rule.judgements.len())
+                    .map(|j| LevelView {
+                        level: self.model.entities[rule.judgements[j].level].name.clone(),
+                        requirement: listed_requirement(self.model, r, j),
+                        unit: listed_unit(self.model, r, j),
+                    })
+                    .collect(),
+            },
             due: match &rule.timing {
                 crate::check::model::Timing::Target { due, .. } => Some(due.to_string()),
                 crate::check::model::Timing::Standing => None,

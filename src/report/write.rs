@@ -276,6 +276,7 @@ impl Report<'_> {
         let begun = begun.and_then(|()| json::after_subjects(out, &header, !ids.is_empty()));
         let rule_ids: Vec<Box<[u8]>> = model.rules.iter().map(|r| json::quoted(&r.id)).collect();
         let levels: Vec<Box<[u8]>> = model.entities.iter().map(|e| json::quoted(&e.name)).collect();
+        let listed: Vec<bool> = (0..model.rules.len()).map(|r| self.viewer.listed_for_all(r)).collect();
         let trace = self.settings.trace;
         // Counted as the verdicts are written, for the summary at the end.
         let counts: [AtomicUsize; 6] = Default::default();
@@ -292,7 +293,8 @@ impl Report<'_> {
                 let code = index.get(v.subject as usize).and_then(|&i| codes.get(i as usize));
                 if let (Status::Pass, false, Some(code)) = (v.status, trace == TraceLevel::All, code) {
                     let level = &levels[dataset.get(v.subject).entity];
-                    json::brief(&mut out, &rule_ids[v.rule], (level, code), v.actual.as_ref(), first);
+                    let own = if listed[v.rule] { None } else { self.viewer.own_requirement(&v) };
+                    json::brief(&mut out, &rule_ids[v.rule], (level, code), v.actual.as_ref(), own.as_deref(), first);
                     continue;
                 }
                 let mut v = self.explained(judge, v);

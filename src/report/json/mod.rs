@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use emit::Object;
 
 use super::problems::Problem;
-use super::{BlameView, Location, RuleView, Subject, ToPassView, TraceView, View, status_word};
+use super::{BlameView, LevelView, Location, RuleView, Subject, ToPassView, TraceView, View, status_word};
 use crate::check::model::{Kind, RuleSeverity, Status};
 use crate::diagnostics::Lang;
 use crate::eval::Val;
@@ -101,8 +101,9 @@ pub fn verdict(out: &mut Vec<u8>, v: &View, explained: bool, first: bool) {
         _ => None,
     };
     compared(m.key("actual"), v.actual.as_ref(), threshold);
-    // A requirement computed from the data (the 4+N's households) is the verdict's own.
-    if let Some(requirement) = v.requirement.as_deref().filter(|_| v.requirement != v.rule_requirement) {
+    // A requirement computed from the data (the 4+N's households) is the verdict's own; one
+    // the rules write is in `rules` (at each level, where there are several).
+    if let Some(requirement) = &v.own_requirement {
         m.str("requirement", requirement);
     }
     if v.status != Status::Pass || explained {
@@ -132,7 +133,14 @@ fn compared(out: &mut Vec<u8>, v: Option<&Val>, threshold: Option<Decimal>) {
 /// Writes a pass that is not explained: rule, subject, status and value. The rule's id and the
 /// subject's level and code come as JSON strings ([`quoted`]): they repeat from verdict to
 /// verdict and are escaped once.
-pub fn brief(out: &mut Vec<u8>, rule: &[u8], (level, code): (&[u8], &[u8]), actual: Option<&Val>, first: bool) {
+pub fn brief(
+    out: &mut Vec<u8>,
+    rule: &[u8],
+    (level, code): (&[u8], &[u8]),
+    actual: Option<&Val>,
+    requirement: Option<&str>,
+    first: bool,
+) {
     out.extend_from_slice(if first { b"\n    " } else { b",\n    " });
     let mut m = Object::new(out);
     m.raw("rule", rule);
@@ -142,6 +150,9 @@ pub fn brief(out: &mut Vec<u8>, rule: &[u8], (level, code): (&[u8], &[u8]), actu
     s.end();
     m.raw("status", b"\"pass\"");
     m.value("actual", actual);
+    if let Some(requirement) = requirement {
+        m.str("requirement", requirement);
+    }
     m.end();
 }
 
@@ -164,7 +175,7 @@ pub fn end(out: &mut (impl Write + ?Sized), any: bool, counts: &[usize; 6]) -> i
     writeln!(out, "}}")
 }
 
-/// A rule, once: `{"id", "title", "kind", "severity", "requirement", "unit", "due",
+/// A rule, once: `{"id", "title", "kind", "severity", "requirement", "unit", "levels", "due",
 /// "departments", "sources"}`.
 fn rule(out: &mut Vec<u8>, r: &RuleView) {
     let mut m = Object::new(out);
@@ -174,6 +185,15 @@ fn rule(out: &mut Vec<u8>, r: &RuleView) {
     m.str("severity", severity_word(r.severity));
     m.opt_str("requirement", r.requirement.as_deref());
     m.opt_str("unit", r.unit.as_deref());
+    if !r.levels.is_empty() {
+        m.array("levels", &r.levels, |out, l: &LevelView| {
+            let mut level = Object::new(out);
+            level.str("level", &l.level);
+            level.opt_str("requirement", l.requirement.as_deref());
+            level.opt_str("unit", l.unit.as_deref());
+            level.end();
+        });
+    }
     m.opt_str("due", r.due.as_deref());
     m.array("departments", &r.departments, |out, d| emit::string(out, d));
     m.array("sources", &r.sources, |out, (section, quote)| {
