@@ -370,3 +370,15 @@ fn one_thread_writes_the_same_report_as_every_core() {
     assert!(one.1 == every.1, "the report does not depend on the threads");
     assert_eq!(plancheck(&args("0")).0, 2, "no thread at all is a usage error");
 }
+
+#[test]
+fn a_value_of_the_wrong_kind_is_named_in_the_readers_language() {
+    let path = common::fresh_dir("wrong-kind").join("submission.json");
+    std::fs::write(&path, "[1, 2]").expect("written");
+    let path = path.to_str().expect("utf-8");
+    let (code, _, zh) = plancheck(&["check", path]);
+    assert_eq!(code, 2);
+    assert!(zh.contains("实际为 列表") && !zh.contains("list"), "{zh}");
+    let (_, _, en) = plancheck(&["--lang", "en", "check", path]);
+    assert!(en.contains("found a list"), "{en}");
+}

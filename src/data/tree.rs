@@ -35,15 +35,16 @@ pub struct Entry<'t> {
 }
 
 impl Value<'_> {
-    /// How the value is called in messages.
+    /// How the value is called in messages: a catalog reference (`@found.list`), or the JSON
+    /// word (`null`).
     pub fn kind(&self) -> &'static str {
         match self {
             Value::Null => "null",
-            Value::Bool(_) => "bool",
-            Value::Number(_) => "number",
-            Value::Text(_) => "text",
-            Value::List(_) => "list",
-            Value::Map(_) => "record",
+            Value::Bool(_) => "@found.bool",
+            Value::Number(_) => "@found.number",
+            Value::Text(_) => "@found.text",
+            Value::List(_) => "@found.list",
+            Value::Map(_) => "@found.record",
         }
     }
 }
