@@ -177,6 +177,15 @@ fn every_format_reports_the_problems_on_exit_2() {
         }
     }
     assert_eq!(failures, 1, "one failing case per problem");
+    // The human report to a file holds them too (to a terminal, standard error shows them).
+    let file = common::fresh_dir("unusable-human").join("report.txt");
+    let (code, out, _) = plancheck(&["check", "-o", file.to_str().expect("utf-8"), broken]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    let written = std::fs::read_to_string(&file).expect("the report");
+    assert!(
+        written.contains("E1302") && written.contains("jinnan-b.json:9:") && written.contains("未作任何评判"),
+        "{written}"
+    );
 }
 
 #[test]

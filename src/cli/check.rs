@@ -166,6 +166,8 @@ pub fn run(args: &CheckArgs) -> u8 {
     let settings = Settings { format: args.format, lang: args.lang, strict: args.strict, trace: args.trace };
     let prepared = match prepare(args) {
         Ok(p) => p,
+        // A human report on the terminal: standard error has shown the problems already.
+        Err(Unusable { code, .. }) if args.format == CheckFormat::Human && args.output.is_none() => return code,
         // Every format is written on exit 2 too: the problems, and no verdicts.
         Err(Unusable { problems, code }) if !problems.is_empty() => {
             let written = super::output(args.output.as_deref(), &args.submissions, |out| {

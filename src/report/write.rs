@@ -77,8 +77,9 @@ pub fn write(
 }
 
 /// The report of a run that could not judge (exit 2), in the format asked for: the problems
-/// and no verdicts, so that a dashboard shows what is broken. The human report is the
-/// diagnostics already on standard error: nothing more is written.
+/// and no verdicts, so that a dashboard shows what is broken. The human report lists them as
+/// standard error shows them, in brief (for a file: the command line does not write it to a
+/// terminal, where standard error has them already).
 pub fn unusable(settings: &Settings, problems: &[Problem], out: &mut dyn Write) -> io::Result<()> {
     match settings.format {
         Format::Json => {
@@ -91,7 +92,7 @@ pub fn unusable(settings: &Settings, problems: &[Problem], out: &mut dyn Write) 
         Format::Junit => out.write_all(super::junit::problems(problems).as_bytes()),
         Format::Markdown => out.write_all(super::markdown::problems(problems, settings.lang).as_bytes()),
         Format::Html => out.write_all(super::html::problems(problems, settings.lang).as_bytes()),
-        Format::Human => Ok(()),
+        Format::Human => out.write_all(super::human::problems(problems, settings.lang).as_bytes()),
     }
 }
 
