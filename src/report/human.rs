@@ -422,6 +422,19 @@ pub fn finding(v: &View, lang: Lang, sources: &SourceMap) -> String {
     })
 }
 
+/// The problems of a run that could not judge (exit 2), one a line with its place and help,
+/// safe for a terminal.
+pub fn problems(problems: &[super::problems::Problem], lang: Lang) -> String {
+    let mut out = catalog::text(lang, "report.unusable", &[]).unwrap_or_default();
+    out.push('\n');
+    for p in problems {
+        let place = p.location.as_ref().map_or(String::new(), |l| format!(" {}:{}:{}", l.file, l.line, l.column));
+        let help = p.help.as_ref().map_or(String::new(), |h| format!(" — {h}"));
+        let _ = writeln!(out, "{}{place}: {}{help}", p.code, p.message);
+    }
+    crate::diagnostics::render::terminal_safe(&out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -479,17 +492,4 @@ mod tests {
         let reversed: Vec<_> = values.iter().rev().copied().collect();
         assert_eq!(gathered(&[&reversed[..3], &reversed[3..]]), expected);
     }
-}
-
-/// The problems of a run that could not judge (exit 2), one a line with its place and help,
-/// safe for a terminal.
-pub fn problems(problems: &[super::problems::Problem], lang: Lang) -> String {
-    let mut out = catalog::text(lang, "report.unusable", &[]).unwrap_or_default();
-    out.push('\n');
-    for p in problems {
-        let place = p.location.as_ref().map_or(String::new(), |l| format!(" {}:{}:{}", l.file, l.line, l.column));
-        let help = p.help.as_ref().map_or(String::new(), |h| format!(" — {h}"));
-        let _ = writeln!(out, "{}{place}: {}{help}", p.code, p.message);
-    }
-    crate::diagnostics::render::terminal_safe(&out)
 }
