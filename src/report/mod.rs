@@ -147,6 +147,16 @@ pub struct View {
     pub rule_location: Location,
 }
 
+impl View {
+    /// The number `actual` is compared with, where it is one.
+    pub fn threshold_number(&self) -> Option<rust_decimal::Decimal> {
+        match &self.threshold {
+            Some(Val::Num(t)) => Some(*t),
+            _ => None,
+        }
+    }
+}
+
 /// A rule as reports list it once: what it requires, by when, who answers for it, where the
 /// plan says it.
 #[derive(Clone, Debug)]

@@ -49,7 +49,7 @@ pub fn write(v: &View, lang: Lang) -> String {
     }
     if let Some(trace) = &v.trace {
         let _ = writeln!(out, "\n{}:", t("tree.derivation"));
-        node(trace, threshold(v), "", true, &mut out, lang);
+        node(trace, v.threshold_number(), "", true, &mut out, lang);
     }
     out
 }
@@ -58,17 +58,9 @@ pub fn write(v: &View, lang: Lang) -> String {
 pub fn derivation(v: &View, indent: &str, lang: Lang) -> String {
     let mut out = String::new();
     if let Some(trace) = &v.trace {
-        node(trace, threshold(v), "", true, &mut out, lang);
+        node(trace, v.threshold_number(), "", true, &mut out, lang);
     }
     out.lines().map(|l| format!("{indent}{l}\n")).collect()
-}
-
-/// What the verdict's derivation (its root) is compared with.
-fn threshold(v: &View) -> Option<Decimal> {
-    match &v.threshold {
-        Some(Val::Num(t)) => Some(*t),
-        _ => None,
-    }
 }
 
 fn value(v: &Option<Val>, threshold: Option<Decimal>) -> String {

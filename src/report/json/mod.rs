@@ -96,10 +96,7 @@ pub fn verdict(out: &mut Vec<u8>, v: &View, explained: bool, first: bool) {
     m.str("rule", &v.rule);
     reference(m.key("subject"), &v.subject.level, &v.subject.code);
     m.str("status", status_word(v.status));
-    let threshold = match &v.threshold {
-        Some(Val::Num(t)) => Some(*t),
-        _ => None,
-    };
+    let threshold = v.threshold_number();
     compared(m.key("actual"), v.actual.as_ref(), threshold);
     // A requirement computed from the data (the 4+N's households) is the verdict's own; one
     // the rules write is in `rules` (at each level, where there are several).
