@@ -274,23 +274,22 @@ pub fn precise(n: Decimal) -> String {
 /// threshold or across it (99.99997 against 100; 2.69999 against 2.7).
 pub fn derived(n: Decimal, threshold: Option<Decimal>) -> Decimal {
     let whole = n.fract().is_zero();
-    let truthful = |r: &Decimal| (whole || !r.fract().is_zero()) && threshold.is_none_or(|t| r.cmp(&t) == n.cmp(&t));
-    (4..=28)
-        .map(|dp| n.round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
-        .find(truthful)
-        .unwrap_or(n)
-        .normalize()
+    fewest_places(n, 4, |r| (whole || !r.fract().is_zero()) && threshold.is_none_or(|t| r.cmp(&t) == n.cmp(&t)))
 }
 
 /// A number shown next to a threshold it is compared with: with as many decimals as it takes
 /// to stay on its side of the threshold (99.9973, not 100; 2.6996, not 2.7).
 pub fn number_against(n: Decimal, threshold: Option<Decimal>) -> String {
     let Some(t) = threshold else { return number(n) };
-    for dp in 2..=28 {
-        let r = n.round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-        if r.cmp(&t) == n.cmp(&t) {
-            return r.normalize().to_string();
-        }
-    }
-    n.normalize().to_string()
+    fewest_places(n, 2, |r| r.cmp(&t) == n.cmp(&t)).to_string()
+}
+
+/// `n` rounded half away from zero to the fewest decimals, `least` or more, at which it `keeps`
+/// what it must (else `n` as it is), without trailing zeros.
+fn fewest_places(n: Decimal, least: u32, keeps: impl Fn(&Decimal) -> bool) -> Decimal {
+    (least..=28)
+        .map(|dp| n.round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
+        .find(|r| keeps(r))
+        .unwrap_or(n)
+        .normalize()
 }
