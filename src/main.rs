@@ -36,12 +36,12 @@ enum Command {
         /// The report: human (terminal), json (cli.md version 2), sarif, junit, markdown, html
         #[arg(long, value_enum, default_value = "human")]
         format: cli::check::CheckFormat,
-        /// Judge as of this date (default: each submission's `as_of`)
-        #[arg(long, value_parser = cli::check::parse_date)]
-        as_of: Option<plancheck::data::instance::Date>,
-        /// A rule parameter, `NAME=VALUE` or `RULE.NAME=VALUE` (repeatable)
-        #[arg(long = "param", value_parser = cli::check::parse_param)]
-        params: Vec<(String, rust_decimal::Decimal)>,
+        /// Judge as of this date, YYYY-MM-DD (default: each submission's `as_of`)
+        #[arg(long)]
+        as_of: Option<String>,
+        /// A rule parameter, `NAME=VALUE` or `RULE.NAME=VALUE`, in the parameter's unit (repeatable)
+        #[arg(long = "param")]
+        params: Vec<String>,
         /// Count `behind` and `unknown` as failures
         #[arg(long)]
         strict: bool,
@@ -77,10 +77,12 @@ enum Command {
         /// A `.rules` file or a directory of them (default: `rules/` here, else the shipped rules)
         #[arg(long)]
         rules: Option<PathBuf>,
-        #[arg(long, value_parser = cli::check::parse_date)]
-        as_of: Option<plancheck::data::instance::Date>,
-        #[arg(long = "param", value_parser = cli::check::parse_param)]
-        params: Vec<(String, rust_decimal::Decimal)>,
+        /// Judge as of this date, YYYY-MM-DD (default: each submission's `as_of`)
+        #[arg(long)]
+        as_of: Option<String>,
+        /// A rule parameter, `NAME=VALUE` or `RULE.NAME=VALUE`, in the parameter's unit (repeatable)
+        #[arg(long = "param")]
+        params: Vec<String>,
         #[arg(short, long)]
         output: Option<PathBuf>,
     },

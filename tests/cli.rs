@@ -154,6 +154,33 @@ fn an_only_pattern_or_a_param_that_selects_nothing_is_a_usage_error() {
 }
 
 #[test]
+fn an_option_value_that_cannot_be_read_is_a_usage_error_in_every_format() {
+    let file = "tests/submissions/example-jinnan-2024.json";
+    let (code, _, err) = plancheck(&["check", "--as-of", "2025-13-01", file]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("`--as-of 2025-13-01` 不是日期"), "in the user's language: {err}");
+    let cases = [
+        ("tolerance=abc", "`--param tolerance=abc`: `abc` is not a number"),
+        ("tolerance", "`--param tolerance`: write NAME=VALUE"),
+        ("shelter_coverage_min=150", "a percentage is from 0 to 100"),
+        ("tolerance=-5", "cannot be negative"),
+        ("tolerance=2户", "`2户` is not a number"),
+    ];
+    for (param, words) in cases {
+        let (code, out, err) = plancheck(&["--lang", "en", "check", "--format", "sarif", "--param", param, file]);
+        assert_eq!(code, 2, "{param}: {err}");
+        let sarif: serde_json::Value = serde_json::from_str(&out).expect("a SARIF report on exit 2");
+        let message = &sarif["runs"][0]["results"][0]["message"]["text"];
+        assert!(message.as_str().is_some_and(|m| m.contains(words)), "{param}: {message}");
+    }
+    // A value may carry its parameter's unit.
+    for param in ["shelter_coverage_min=90%", "tolerance=2人", "tolerance=2 人"] {
+        let (code, _, err) = plancheck(&["check", "--param", param, file]);
+        assert_ne!(code, 2, "{param}: {err}");
+    }
+}
+
+#[test]
 fn every_format_reports_the_problems_on_exit_2() {
     let broken = "tests/submissions/bad/E1302_duplicate-submission";
     for format in ["json", "sarif", "junit", "markdown"] {

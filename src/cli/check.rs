@@ -5,7 +5,10 @@
 
 use std::path::PathBuf;
 
+use rust_decimal::Decimal;
+
 use super::{FINDING, OK, UNUSABLE, report, summary};
+use crate::check::units::PERCENT;
 use crate::data::Options;
 use crate::data::instance::Date;
 use crate::diagnostics::{Lang, catalog, render};
@@ -22,8 +25,11 @@ pub struct CheckArgs {
     pub options: Options,
     pub lang: Lang,
     pub format: CheckFormat,
-    pub as_of: Option<Date>,
-    pub params: Vec<(String, rust_decimal::Decimal)>,
+    /// `--as-of` as written: read in [`prepare`], where a value that is not a date is a usage
+    /// error in the user's language, written in every format.
+    pub as_of: Option<String>,
+    /// Each `--param` as written (`NAME=VALUE`), read in [`prepare`] like `--as-of`.
+    pub params: Vec<String>,
     pub strict: bool,
     pub only: Vec<String>,
     /// `--district`: codes or names of the districts reported (empty: all).
@@ -65,7 +71,7 @@ pub fn prepare(args: &CheckArgs) -> Result<Prepared, Unusable> {
     if !rules_usable {
         return Err(Unusable { problems, code: UNUSABLE });
     }
-    let mut usage = usage_errors(args, engine.model());
+    let (chosen, mut usage) = usage_errors(args, engine.model());
     say_usage(args.lang, &usage);
     let submissions = engine.load(&args.submissions, &args.options);
     let diagnostics = &submissions.diagnostics;
@@ -92,8 +98,8 @@ pub fn prepare(args: &CheckArgs) -> Result<Prepared, Unusable> {
         return Err(Unusable { problems, code: UNUSABLE });
     }
     let options = JudgeOptions {
-        as_of: args.as_of,
-        params: args.params.clone(),
+        as_of: chosen.as_of,
+        params: chosen.params,
         only: args.only.clone(),
         districts: args.districts.clone(),
         trace: false,
@@ -101,10 +107,18 @@ pub fn prepare(args: &CheckArgs) -> Result<Prepared, Unusable> {
     Ok(Prepared { engine, submissions, options })
 }
 
-/// An `--only` pattern that selects no rule and a `--param` that names no parameter are usage
-/// errors, with the nearest spelling: what the user asked for is never ignored, and never an
-/// empty report with exit 0.
-fn usage_errors(args: &CheckArgs, model: &crate::check::model::Model) -> Vec<Problem> {
+/// The values of `--as-of` and `--param`, read.
+struct Chosen {
+    as_of: Option<Date>,
+    params: Vec<(String, Decimal)>,
+}
+
+/// Reads the options that name things of the rules. An `--only` pattern that selects no
+/// rule, an `--as-of` that is not a date, a `--param` that is not `NAME=VALUE`, names no
+/// parameter (with the nearest spelling) or gives a value its unit cannot have (a percentage
+/// outside 0..100, a negative count) are usage errors: what the user asked for is never
+/// ignored, and never an empty report with exit 0.
+fn usage_errors(args: &CheckArgs, model: &crate::check::model::Model) -> (Chosen, Vec<Problem>) {
     let mut out = Vec::new();
     let mut usage = |key: &str, params: &[(&str, String)]| {
         let message = catalog::text(args.lang, key, params).unwrap_or_default();
@@ -117,19 +131,64 @@ fn usage_errors(args: &CheckArgs, model: &crate::check::model::Model) -> Vec<Pro
             usage("cli.only_matches_nothing", &[("pattern", pattern.clone()), ("suggestion", suggestion)]);
         }
     }
+    let as_of = args.as_of.as_ref().and_then(|text| {
+        let date = Date::parse(text.trim());
+        if date.is_none() {
+            usage("cli.as_of_not_a_date", &[("text", text.clone())]);
+        }
+        date
+    });
+    let mut chosen = Chosen { as_of, params: Vec::new() };
+    let declared = |name| declared(model, name);
     let names: Vec<String> = model
         .rules
         .iter()
         .flat_map(|r| r.params.iter().flat_map(move |p| [p.name.clone(), format!("{}.{}", r.id, p.name)]))
         .collect();
-    for (name, _) in &args.params {
-        if !names.contains(name) {
+    let naming = crate::report::names::Names { model, lang: args.lang };
+    for text in &args.params {
+        let Some((name, value)) = text.split_once('=').map(|(n, v)| (n.trim(), v.trim())) else {
+            usage("cli.param_not_pair", &[("text", text.clone())]);
+            continue;
+        };
+        let Some(first) = declared(name).next() else {
             let suggestion =
                 suggest(args.lang, crate::diagnostics::suggest::did_you_mean(name, names.iter().map(String::as_str)));
-            usage("cli.param_names_nothing", &[("name", name.clone()), ("suggestion", suggestion)]);
+            usage("cli.param_names_nothing", &[("name", name.to_string()), ("suggestion", suggestion)]);
+            continue;
+        };
+        let unit = first.unit.to_string();
+        let number = value.strip_suffix(unit.as_str()).filter(|_| !first.unit.is_one()).unwrap_or(value);
+        let example = format!("{name}={}", first.default.unwrap_or(Decimal::ONE));
+        let words = || {
+            let unit = ("unit", naming.unit(&first.unit));
+            [("name", name.to_string()), ("value", value.to_string()), ("example", example.clone()), unit]
+        };
+        let Some(number) = crate::data::bind::parse_decimal(number.trim()) else {
+            usage("cli.param_not_number", &words());
+            continue;
+        };
+        let percent = |p: &crate::check::model::ParamDef| p.unit == crate::check::units::Unit::named(PERCENT);
+        if number.is_sign_negative() && !number.is_zero() {
+            usage("cli.param_negative", &words());
+        } else if number > Decimal::ONE_HUNDRED && declared(name).any(percent) {
+            usage("cli.param_over_100", &words());
+        } else {
+            chosen.params.push((name.to_string(), number));
         }
     }
-    out
+    (chosen, out)
+}
+
+/// The parameters `--param NAME` sets: every rule's `NAME`, or one rule's (`RULE.NAME`).
+fn declared<'m>(
+    model: &'m crate::check::model::Model,
+    name: &'m str,
+) -> impl Iterator<Item = &'m crate::check::model::ParamDef> {
+    model.rules.iter().flat_map(move |r| {
+        let own = name.strip_prefix(r.id.as_str()).and_then(|n| n.strip_prefix('.'));
+        r.params.iter().filter(move |p| p.name == name || own == Some(p.name.as_str()))
+    })
 }
 
 /// Says each usage error on standard error.
@@ -193,13 +252,6 @@ pub fn run(args: &CheckArgs) -> u8 {
     }
 }
 
-/// Parses `NAME=VALUE` of `--param`.
-pub fn parse_param(text: &str) -> Result<(String, rust_decimal::Decimal), String> {
-    let (name, value) = text.split_once('=').ok_or_else(|| format!("`{text}`: expected NAME=VALUE"))?;
-    let value = crate::data::bind::parse_decimal(value.trim()).ok_or_else(|| format!("`{value}` is not a number"))?;
-    Ok((name.trim().to_string(), value))
-}
-
 /// Parses `--max-depth`: a nesting a submission may have, bounded so that reading it cannot
 /// exhaust the stack.
 pub fn parse_depth(text: &str) -> Result<usize, String> {
@@ -208,9 +260,4 @@ pub fn parse_depth(text: &str) -> Result<usize, String> {
         Ok(d) if (1..=most).contains(&d) => Ok(d),
         _ => Err(format!("`{text}` is not a depth from 1 to {most}")),
     }
-}
-
-/// Parses `YYYY-MM-DD` of `--as-of`.
-pub fn parse_date(text: &str) -> Result<Date, String> {
-    Date::parse(text).ok_or_else(|| format!("`{text}` is not a date YYYY-MM-DD"))
 }

@@ -94,11 +94,17 @@ impl Names<'_> {
     /// A number with its unit: `12人`, `12 persons`, `40%`.
     pub fn quantity(&self, number: &str, unit: Option<&Unit>) -> String {
         let Some(unit) = unit.filter(|u| !u.is_one()) else { return number.to_string() };
-        let symbolic = unit.factors().all(|(n, _)| !n.chars().any(|c| c.is_alphabetic() && !c.is_ascii()));
-        match self.lang {
-            Lang::Zh => format!("{number}{unit}"),
-            Lang::En if symbolic => format!("{number}{unit}"),
-            Lang::En => format!("{number} {}", self.english_unit(unit, number != "1")),
+        match self.lang == Lang::En && !symbolic(unit) {
+            true => format!("{number} {}", self.english_unit(unit, number != "1")),
+            false => format!("{number}{unit}"),
+        }
+    }
+
+    /// A unit by itself: `人`, `persons`, `%`.
+    pub fn unit(&self, unit: &Unit) -> String {
+        match self.lang == Lang::En && !symbolic(unit) {
+            true => self.english_unit(unit, true),
+            false => unit.to_string(),
         }
     }
 
@@ -254,6 +260,11 @@ impl Names<'_> {
 }
 
 /// An identifier in words: `full_time_deputy_directors` → `full time deputy directors`.
+/// A unit written with signs only (`%`, `m²`), the same in every language.
+fn symbolic(unit: &Unit) -> bool {
+    unit.factors().all(|(n, _)| !n.chars().any(|c| c.is_alphabetic() && !c.is_ascii()))
+}
+
 pub fn humane(name: &str) -> String {
     name.replace('_', " ")
 }
