@@ -88,6 +88,8 @@ pub struct Explained {
     /// The units blamed are the contributions to a total with no quota of their own: none of
     /// them falls short by itself.
     pub contributions: bool,
+    /// How many units fall short, each blamed by its own values (kept or not).
+    pub units: usize,
     /// The parameters the requirement uses at their default (a reading of a vague word, not a
     /// figure of the plan), by index in the rule's parameters, with their values.
     pub defaults: Vec<(usize, Decimal)>,
@@ -273,12 +275,16 @@ impl<'a> Evaluator<'a> {
         out: &mut Explained,
     ) {
         let threshold = self.eval_in(b, at, each, params);
-        let by_units = match (&threshold, self.find_aggregate(a, at)) {
-            (Ok(t), Some((agg, holder))) => {
+        let by_units = match &threshold {
+            Ok(t) => {
                 let cmp = Compared { op, a, threshold: t.clone(), at, each: each.cloned(), params: params.to_vec() };
-                self.why_units(&cmp, agg, holder, out)
+                match (self.find_aggregate(a, at), self.find_quotient(a, at)) {
+                    (Some((agg, holder)), _) => self.why_units(&cmp, agg, holder, out),
+                    (None, Some((num, den, holder))) => self.why_quotient(&cmp, (num, den), holder, out),
+                    (None, None) => false,
+                }
             }
-            _ => false,
+            Err(_) => false,
         };
         if !by_units {
             let before = out.blame.len();
@@ -316,18 +322,7 @@ impl<'a> Evaluator<'a> {
         let ExprKind::Aggregate(f, parts) = &agg.kind else { return false };
         let key = Override::Aggregate(std::ptr::from_ref(agg) as usize, holder);
         let members = self.members(parts, holder, &cmp.params);
-        // Whether raising the aggregate helps, and the aggregate's value at the threshold,
-        // from the compared value at 0 and 1 (the formulas around an aggregate are linear).
-        let at_zero = self.compared_with(cmp, key, Val::Num(Decimal::ZERO));
-        let at_one = self.compared_with(cmp, key, Val::Num(Decimal::ONE));
-        let (up, level) = match (at_zero, at_one, &cmp.threshold) {
-            (Some(z), Some(o), Val::Num(t)) if o != z => {
-                let Some(slope) = o.checked_sub(z) else { return false };
-                let up = matches!(cmp.op, BinOp::Ge | BinOp::Gt) == (slope > Decimal::ZERO);
-                (up, t.checked_sub(z).and_then(|d| d.checked_div(slope)))
-            }
-            _ => return false,
-        };
+        let Some((up, level)) = self.direction(cmp, key) else { return false };
         let params = cmp.params.clone();
         // Each unit that falls short, with how far it is from passing on its own (for the order).
         let mut units: Vec<(Option<Decimal>, Explained)> = Vec::new();
@@ -457,12 +452,100 @@ impl<'a> Evaluator<'a> {
             }
             AggFn::Any | AggFn::All => return false,
         }
-        // Farthest from passing first; units with no number keep their order.
-        units.sort_by(|x, y| y.0.unwrap_or(Decimal::MIN).cmp(&x.0.unwrap_or(Decimal::MIN)));
-        for (_, e) in units {
-            out.blame.extend(e.blame);
-            out.to_pass.extend(e.to_pass);
+        ranked(units, out);
+        true
+    }
+
+    /// Whether raising the aggregate `key` stands for helps the comparison, and the
+    /// aggregate's value at the threshold, from the compared value at 0 and 1 (the formulas
+    /// around an aggregate are linear); `None` where it does not change the compared value.
+    fn direction(&mut self, cmp: &Compared<'a>, key: Override) -> Option<(bool, Option<Decimal>)> {
+        let at_zero = self.compared_with(cmp, key, Val::Num(Decimal::ZERO));
+        let at_one = self.compared_with(cmp, key, Val::Num(Decimal::ONE));
+        match (at_zero, at_one, &cmp.threshold) {
+            (Some(z), Some(o), Val::Num(t)) if o != z => {
+                let slope = o.checked_sub(z)?;
+                let up = matches!(cmp.op, BinOp::Ge | BinOp::Gt) == (slope > Decimal::ZERO);
+                Some((up, t.checked_sub(z).and_then(|d| d.checked_div(slope))))
+            }
+            _ => None,
         }
+    }
+
+    /// Why a quotient of two sums falls short (`sum(district: instructors) / sum(district:
+    /// residents) * 1000`, or workers summed over communities by residents summed over their
+    /// districts): as for `ratio`, the units of the divisor whose own quotient falls short,
+    /// farthest first, and the dividend's total that would pass. A unit's own dividend is the
+    /// dividend's value for it (the same scope), else the dividend's sum within it. False where
+    /// the sums do not split by those units (their parts do not add up to the whole).
+    fn why_quotient(
+        &mut self,
+        cmp: &Compared<'a>,
+        (num, den): (&'a Expr, &'a Expr),
+        holder: InstanceId,
+        out: &mut Explained,
+    ) -> bool {
+        let (ExprKind::Aggregate(_, nparts), ExprKind::Aggregate(_, dparts)) = (&num.kind, &den.kind) else {
+            return false;
+        };
+        let ([npart], [dpart]) = (nparts.as_slice(), dparts.as_slice()) else { return false };
+        let (Some(nvalue), Some(dvalue)) = (&npart.value, &dpart.value) else { return false };
+        let key = Override::Aggregate(std::ptr::from_ref(num) as usize, holder);
+        let Some((up, level)) = self.direction(cmp, key) else { return false };
+        let params = cmp.params.clone();
+        let (Ok(Val::Num(num_total)), Ok(Val::Num(den_total))) =
+            (self.eval_in(num, holder, None, &params), self.eval_in(den, holder, None, &params))
+        else {
+            return false;
+        };
+        let same = npart.scope == dpart.scope;
+        let (mut n_sum, mut d_sum) = (Decimal::ZERO, Decimal::ZERO);
+        let mut units: Vec<(Option<Decimal>, Explained)> = Vec::new();
+        for m in self.members(dparts, holder, &params) {
+            if m.taken != Some(true) || m.each.is_some() {
+                continue;
+            }
+            let dividend = if same { nvalue } else { num };
+            let taken = !same
+                || npart
+                    .filter
+                    .as_ref()
+                    .is_none_or(|f| self.eval_in(f, m.instance, None, &params) == Ok(Val::Bool(true)));
+            let n = match taken {
+                true => self.eval_in(dividend, m.instance, None, &params),
+                false => Ok(Val::Num(Decimal::ZERO)),
+            };
+            let (Ok(Val::Num(n)), Ok(Val::Num(d))) = (n, self.eval_in(dvalue, m.instance, None, &params)) else {
+                return false;
+            };
+            let (Some(ns), Some(ds)) = (n_sum.checked_add(n), d_sum.checked_add(d)) else { return false };
+            (n_sum, d_sum) = (ns, ds);
+            // The whole as it would be if every unit were like this one.
+            let like = n.checked_div(d).and_then(|own| own.checked_mul(den_total));
+            if like.is_none_or(|x| self.holds_with(cmp, key, Val::Num(x))) {
+                continue;
+            }
+            let shortfall = level
+                .and_then(|l| l.checked_div(den_total))
+                .and_then(|l| l.checked_mul(d))
+                .and_then(|l| if up { l.checked_sub(n) } else { n.checked_sub(l) });
+            let mut e = Explained::default();
+            self.leaves(dividend, m.instance, None, &params, Role::Decides, &mut e);
+            tag(&mut e.blame, m.instance, Some((n, Some(d))));
+            units.push((shortfall, e));
+        }
+        if n_sum != num_total || d_sum != den_total {
+            return false;
+        }
+        if let Some(total) = total_of(nparts) {
+            let step = self.step_of_total(total, num_total);
+            let holds = |ev: &mut Self, x: Decimal| ev.holds_with(cmp, key, Val::Num(x));
+            if let Some(to) = self.nearest(num_total, step, None, holds) {
+                let quantity = Quantity::Total(total);
+                out.to_pass.push(ToPass { instance: cmp.at, quantity, from: Val::Num(num_total), to });
+            }
+        }
+        ranked(units, out);
         true
     }
 
@@ -648,6 +731,28 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// The one quotient of two sums a compared value is computed from (through metrics and
+    /// arithmetic), with the instance it is computed for.
+    fn find_quotient(&self, e: &'a Expr, at: InstanceId) -> Option<(&'a Expr, &'a Expr, InstanceId)> {
+        let sum = |x: &Expr| matches!(x.kind, ExprKind::Aggregate(AggFn::Sum, _));
+        match &e.kind {
+            ExprKind::Binary(BinOp::Div, x, y) if sum(x) && sum(y) => Some((x, y, at)),
+            ExprKind::Metric(steps, m) => {
+                let target = self.walk(steps, at).ok()?;
+                self.find_quotient(&self.model.metrics[*m].expr, target)
+            }
+            ExprKind::Binary(BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div, x, y) => {
+                match (self.find_quotient(x, at), self.find_quotient(y, at)) {
+                    (Some(found), None) | (None, Some(found)) => Some(found),
+                    _ => None,
+                }
+            }
+            ExprKind::Neg(x) => self.find_quotient(x, at),
+            ExprKind::Call(Function::RoundHalfUp | Function::Abs, args) => self.find_quotient(args.first()?, at),
+            _ => None,
+        }
+    }
+
     /// Every element of an aggregate's parts, and whether its filter takes it.
     fn members(&mut self, parts: &'a [AggPart], at: InstanceId, params: &[Param]) -> Vec<Member> {
         let mut out = Vec::new();
@@ -720,6 +825,17 @@ enum Test {
     /// Passes on a range of values (between a lower and an upper bound, say), which the
     /// search may not skip over: a range narrower than the doubling steps may not be found.
     Range,
+}
+
+/// The units that fall short into `out`, farthest from passing first; units with no number
+/// keep their order.
+fn ranked(mut units: Vec<(Option<Decimal>, Explained)>, out: &mut Explained) {
+    units.sort_by(|x, y| y.0.unwrap_or(Decimal::MIN).cmp(&x.0.unwrap_or(Decimal::MIN)));
+    out.units += units.len();
+    for (_, e) in units {
+        out.blame.extend(e.blame);
+        out.to_pass.extend(e.to_pass);
+    }
 }
 
 /// Marks blamed values as those of one unit, with its own numbers where it has them.

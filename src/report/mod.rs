@@ -833,7 +833,11 @@ impl Viewer<'_> {
         if !units.is_empty() {
             let shown: Vec<String> = units.iter().take(UNITS_SHOWN).map(|(u, f)| format!("{} {f}", u.name)).collect();
             let mut list = shown.join(&sep);
-            let more = units.len().saturating_sub(UNITS_SHOWN) + usize::from(view.blame_more > 0);
+            // Where the blame counts its units, the blame cut short may hide none of them.
+            let more = match v.explained.as_ref().map_or(0, |e| e.units) {
+                0 => units.len().saturating_sub(UNITS_SHOWN) + usize::from(view.blame_more > 0),
+                all => all.saturating_sub(UNITS_SHOWN.min(units.len())),
+            };
             if more > 0 {
                 list.push_str(&text("explain.units_more", &[]));
             }
