@@ -277,11 +277,19 @@ fn sarif_is_valid_against_the_published_schema() {
     let text = std::fs::read_to_string(common::root().join(EXAMPLE)).expect("example");
     std::fs::write(&broken, text.replacen("\"households\": 2380", "\"households\": \"many\"", 1)).expect("write");
     let broken = broken.to_string_lossy().into_owned();
-    let runs: [&[&str]; 4] = [
+    // A warning in a run that judges (a misspelt field) and a problem with two places.
+    let warned = common::fresh_dir("sarif-warned").join("warned.json");
+    std::fs::write(&warned, text.replacen("\"households\": 2380", "\"housholds\": 1, \"households\": 2380", 1))
+        .expect("write");
+    let warned = warned.to_string_lossy().into_owned();
+    let twice = "tests/submissions/bad/E1302_duplicate-submission";
+    let runs: [&[&str]; 6] = [
         &["--lang", "zh", "check", "--format", "sarif", EXAMPLE],
         &["--lang", "en", "check", "--format", "sarif", "examples/tianjin-2025"],
         &["--lang", "en", "check", "--format", "sarif", &broken],
         &["--lang", "en", "check", "--format", "sarif", "--only", "no.such_rule", EXAMPLE],
+        &["--lang", "en", "check", "--format", "sarif", &warned],
+        &["--lang", "en", "check", "--format", "sarif", twice],
     ];
     for args in runs {
         let (code, out, err) = plancheck(args);

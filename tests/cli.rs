@@ -216,6 +216,56 @@ fn every_format_reports_the_problems_on_exit_2() {
 }
 
 #[test]
+fn a_problem_with_two_places_names_both_in_every_format() {
+    let broken = "tests/submissions/bad/E1302_duplicate-submission";
+    let (_, sarif, _) = plancheck(&["--lang", "en", "check", "--format", "sarif", broken]);
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).expect("SARIF is JSON");
+    let related = &sarif["runs"][0]["results"][0]["relatedLocations"][0];
+    assert_eq!(related["physicalLocation"]["region"]["startLine"], 9, "{related}");
+    let uri = related["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap_or_default();
+    assert!(uri.ends_with("jinnan-a.json") && related["message"]["text"] == "the first", "{related}");
+    let (_, json, _) = plancheck(&["--lang", "en", "check", "--format", "json", broken]);
+    let json: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let related = &json["diagnostics"][0]["related"][0];
+    assert_eq!(related["message"], "the first", "{json}");
+    assert!(related["location"]["file"].as_str().is_some_and(|f| f.ends_with("jinnan-a.json")), "{json}");
+    for format in ["junit", "markdown", "html"] {
+        let (_, out, _) = plancheck(&["--lang", "en", "check", "--format", format, broken]);
+        assert!(out.contains("jinnan-a.json:9:13") && out.contains("jinnan-b.json:9:13"), "{format}:\n{out}");
+    }
+}
+
+#[test]
+fn warnings_of_a_run_that_judges_reach_every_machine_format() {
+    let text =
+        std::fs::read_to_string(common::root().join("tests/submissions/example-jinnan-2024.json")).expect("example");
+    let dir = common::fresh_dir("warned");
+    let file = dir.join("jinnan.json");
+    let misspelt = text.replacen("\"households\": 3150,", "\"housholds\": 3150, \"households\": 3150,", 1);
+    assert_ne!(misspelt, text);
+    std::fs::write(&file, misspelt).expect("written");
+    let line = text[..text.find("\"households\": 3150,").expect("there")].matches('\n').count() + 1;
+    let file = file.to_string_lossy().into_owned();
+    let (code, sarif, _) = plancheck(&["--lang", "en", "check", "--format", "sarif", &file]);
+    assert_eq!(code, 1, "the run judges");
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).expect("SARIF is JSON");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    let warning = results.iter().find(|r| r["ruleId"] == "W1101").expect("the warning is a result");
+    assert_eq!(warning["level"], "warning");
+    assert_eq!(warning["locations"][0]["physicalLocation"]["region"]["startLine"], line);
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"].as_array().expect("rules");
+    let index = warning["ruleIndex"].as_u64().expect("index") as usize;
+    assert_eq!(rules[index]["id"], "W1101", "the result's rule is its descriptor");
+    assert!(results.iter().any(|r| r["ruleId"] == "staffing.four_plus_n_core"), "verdicts too");
+    let place = format!("jinnan.json:{line}:");
+    for format in ["junit", "markdown", "html"] {
+        let (code, out, _) = plancheck(&["--lang", "en", "check", "--format", format, &file]);
+        assert_eq!(code, 1, "{format}");
+        assert!(out.contains("W1101") && out.contains(&place) && out.contains("housholds"), "{format}:\n{out}");
+    }
+}
+
+#[test]
 fn a_check_over_many_records_names_a_few_and_counts_the_rest() {
     let text =
         std::fs::read_to_string(common::root().join("examples/tianjin-2025/120103-河西区.json")).expect("example");

@@ -14,7 +14,7 @@ use crate::data::instance::Date;
 use crate::diagnostics::{Lang, catalog, render};
 use crate::engine::{Engine, Submissions};
 use crate::eval::verdict::JudgeOptions;
-use crate::report::problems::{Problem, USAGE, problems};
+use crate::report::problems::{Problem, problems};
 use crate::report::write::{self, Settings};
 pub use crate::report::write::{Format as CheckFormat, TraceLevel};
 
@@ -122,7 +122,7 @@ fn usage_errors(args: &CheckArgs, model: &crate::check::model::Model) -> (Chosen
     let mut out = Vec::new();
     let mut usage = |key: &str, params: &[(&str, String)]| {
         let message = catalog::text(args.lang, key, params).unwrap_or_default();
-        out.push(Problem { code: USAGE, error: true, message, help: None, location: None });
+        out.push(Problem::usage(message));
     };
     let ids = || model.rules.iter().map(|r| r.id.as_str());
     for pattern in &args.only {
@@ -211,7 +211,7 @@ fn unknown_districts(args: &CheckArgs, model: &crate::check::model::Model, submi
             let suggestion = suggest(args.lang, crate::diagnostics::suggest::did_you_mean(wanted, spellings()));
             let params = [("district", wanted.clone()), ("suggestion", suggestion)];
             let message = catalog::text(args.lang, "cli.district_names_nothing", &params).unwrap_or_default();
-            Problem { code: USAGE, error: true, message, help: None, location: None }
+            Problem::usage(message)
         })
         .collect()
 }

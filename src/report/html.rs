@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
+use super::problems::Problem;
 use super::{RuleView, View, status_label, status_word};
 use crate::check::model::Status;
 use crate::diagnostics::{Lang, catalog};
@@ -30,6 +31,8 @@ pub struct Page {
     /// For each department, the rules it answers for: (index in `rules`, whether it leads).
     pub responsible: Vec<Vec<(usize, bool)>>,
     pub districts: Vec<District>,
+    /// Warnings about the submissions (and rules) that did not stop the run.
+    pub problems: Vec<Problem>,
 }
 
 /// One district (or the city).
@@ -104,6 +107,9 @@ pub fn write(page: &Page) -> String {
                     }
                 }
                 main {
+                    @if !page.problems.is_empty() {
+                        section id="problems" { h2 { (t("report.warnings")) } (list(&page.problems, page.lang)) }
+                    }
                     (overview(page))
                     (districts(page))
                     (departments(page))
@@ -386,7 +392,7 @@ const SCRIPT: &str = r#"
 "#;
 
 /// The page of a run that could not judge: the problems, each with its place.
-pub fn problems(problems: &[super::problems::Problem], lang: Lang) -> String {
+pub fn problems(problems: &[Problem], lang: Lang) -> String {
     let t = |key: &str| catalog::text(lang, key, &[]).unwrap_or_default();
     let code = match lang {
         Lang::Zh => "zh-CN",
@@ -399,18 +405,26 @@ pub fn problems(problems: &[super::problems::Problem], lang: Lang) -> String {
             body {
                 h1 { (t("report.title")) }
                 p { (t("report.unusable")) }
-                ul {
-                    @for p in problems {
-                        li {
-                            strong { (p.code) } " "
-                            @if let Some(l) = &p.location { code { (l.file) ":" (l.line) ":" (l.column) } " " }
-                            (p.message)
-                            @if let Some(help) = &p.help { " — " (help) }
-                        }
-                    }
-                }
+                (list(problems, lang))
             }
         }
     };
     markup.into_string()
+}
+
+/// Problems as a list, each with its places and help.
+fn list(problems: &[Problem], lang: Lang) -> Markup {
+    html! {
+        ul class="problems" {
+            @for p in problems {
+                li {
+                    strong { (p.code) } " "
+                    @if let Some(l) = &p.location { code { (l.file) ":" (l.line) ":" (l.column) } " " }
+                    (p.message)
+                    (p.also(lang, |place| place))
+                    @if let Some(help) = &p.help { " — " (help) }
+                }
+            }
+        }
+    }
 }

@@ -430,7 +430,7 @@ pub fn problems(problems: &[super::problems::Problem], lang: Lang) -> String {
     for p in problems {
         let place = p.location.as_ref().map_or(String::new(), |l| format!(" {}:{}:{}", l.file, l.line, l.column));
         let help = p.help.as_ref().map_or(String::new(), |h| format!(" — {h}"));
-        let _ = writeln!(out, "{}{place}: {}{help}", p.code, p.message);
+        let _ = writeln!(out, "{}{place}: {}{}{help}", p.code, p.message, p.also(lang, |place| place));
     }
     crate::diagnostics::render::terminal_safe(&out)
 }

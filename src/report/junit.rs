@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use super::problems::Problem;
 use super::{View, is_failure, status_word};
 use crate::check::model::{Model, RuleId, Status};
+use crate::diagnostics::Lang;
 
 /// One test case: the rule as class, the subject as name, a failure or a skip with the
 /// explanation for what is not a pass.
@@ -87,22 +88,53 @@ impl Suite {
 
 /// The report of a run that could not judge: one failing test case per problem, named by its
 /// code and place.
-pub fn problems(problems: &[Problem]) -> String {
+pub fn problems(problems: &[Problem], lang: Lang) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let n = problems.len();
     let _ = writeln!(out, "<testsuites name=\"plancheck\" tests=\"{n}\" failures=\"{n}\">");
-    let _ = writeln!(out, "  <testsuite name=\"plancheck\" tests=\"{n}\" failures=\"{n}\" errors=\"0\" skipped=\"0\">");
+    out.push_str(&suite("plancheck", problems, lang));
+    out.push_str("</testsuites>\n");
+    out
+}
+
+/// The suite of the problems of a run that judges (warnings), before the rules' suites;
+/// nothing when there are none.
+pub fn warnings(problems: &[Problem], lang: Lang) -> String {
+    match problems.is_empty() {
+        true => String::new(),
+        false => suite("plancheck diagnostics", problems, lang),
+    }
+}
+
+/// A suite of one test case per problem: an error fails, a warning is a case that passes
+/// with the problem as its output.
+fn suite(name: &str, problems: &[Problem], lang: Lang) -> String {
+    let mut out = String::new();
+    let failures = problems.iter().filter(|p| p.error).count();
+    let _ = writeln!(
+        out,
+        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">",
+        escape(name),
+        problems.len()
+    );
     for p in problems {
         let place = p.location.as_ref().map_or(String::new(), |l| format!("{}:{}:{}", l.file, l.line, l.column));
         let text = match &p.help {
-            Some(help) => format!("{} ({help})", p.message),
-            None => p.message.clone(),
+            Some(help) => format!("{}{} ({help})", p.message, p.also(lang, |place| place)),
+            None => format!("{}{}", p.message, p.also(lang, |place| place)),
         };
         let _ = writeln!(out, "    <testcase classname=\"{}\" name=\"{}\">", escape(p.code), escape(&place));
-        let _ = writeln!(out, "      <failure type=\"{}\" message=\"{}\"/>", escape(p.code), escape(&text));
+        match p.error {
+            true => {
+                let _ = writeln!(out, "      <failure type=\"{}\" message=\"{}\"/>", escape(p.code), escape(&text));
+            }
+            false => {
+                let _ = writeln!(out, "      <system-out>{}</system-out>", escape(&format!("{place}: {text}")));
+            }
+        }
         let _ = writeln!(out, "    </testcase>");
     }
-    out.push_str("  </testsuite>\n</testsuites>\n");
+    out.push_str("  </testsuite>\n");
     out
 }
 

@@ -76,14 +76,37 @@ pub fn problems(problems: &[Problem], lang: Lang) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", t("report.title"));
     let _ = writeln!(out, "{}\n", t("report.unusable"));
+    out.push_str(&list(problems, lang));
+    out
+}
+
+/// The problems of the submissions (and rules) of a run that judges: warnings, listed
+/// before the verdicts they do not change; nothing when there are none.
+pub fn warnings(problems: &[Problem], lang: Lang) -> String {
+    if problems.is_empty() {
+        return String::new();
+    }
+    let t = |key: &str| catalog::text(lang, key, &[]).unwrap_or_default();
+    format!("## {}\n\n{}\n", t("report.warnings"), list(problems, lang))
+}
+
+/// Problems as a list, each with its places and help.
+fn list(problems: &[Problem], lang: Lang) -> String {
+    // In a code span nothing is markup; only a backquote or a line break could end it.
+    let code = |place: String| {
+        let place: String = place.chars().map(|c| if c == '`' || c.is_control() { '?' } else { c }).collect();
+        format!("`{place}`")
+    };
+    let mut out = String::new();
     for p in problems {
-        let place = p.location.as_ref().map_or(String::new(), |l| {
-            // In a code span nothing is markup; only a backquote or a line break could end it.
-            let file: String = l.file.chars().map(|c| if c == '`' || c.is_control() { '?' } else { c }).collect();
-            format!(" `{file}:{}:{}`", l.line, l.column)
-        });
+        let place = p
+            .location
+            .as_ref()
+            .map_or(String::new(), |l| format!(" {}", code(format!("{}:{}:{}", l.file, l.line, l.column))));
+        // The labels are the catalog's words; the places are code spans.
+        let also = p.also(lang, code);
         let help = p.help.as_ref().map_or(String::new(), |h| format!(" — {}", text(h)));
-        let _ = writeln!(out, "- **{}**{place}: {}{help}", p.code, text(&p.message));
+        let _ = writeln!(out, "- **{}**{place}: {}{also}{help}", p.code, text(&p.message));
     }
     out
 }

@@ -4,7 +4,7 @@
 
 use super::{Location, locate};
 use crate::diagnostics::codes::Severity;
-use crate::diagnostics::{Diagnostic, Lang, render};
+use crate::diagnostics::{Diagnostic, Lang, catalog, render};
 use crate::source::SourceMap;
 
 /// One problem, ready to be written in any format.
@@ -16,6 +16,32 @@ pub struct Problem {
     pub help: Option<String>,
     /// Where in a file; `None` for a problem with the options.
     pub location: Option<Location>,
+    /// The other places it names (the first of two duplicates), each with its label.
+    pub related: Vec<(Location, String)>,
+}
+
+impl Problem {
+    /// A problem with the command-line options: an error at no place.
+    pub fn usage(message: String) -> Problem {
+        Problem { code: USAGE, error: true, message, help: None, location: None, related: Vec::new() }
+    }
+
+    /// The other places written after the problem, `(the first: file:1:2)`, or nothing; `quote`
+    /// writes a place for the medium (a code span in Markdown).
+    pub fn also(&self, lang: Lang, quote: impl Fn(String) -> String) -> String {
+        let places: Vec<String> = self
+            .related
+            .iter()
+            .map(|(l, label)| {
+                let place = quote(format!("{}:{}:{}", l.file, l.line, l.column));
+                catalog::text(lang, "report.related", &[("label", label.clone()), ("place", place)]).unwrap_or_default()
+            })
+            .collect();
+        match places.is_empty() {
+            true => String::new(),
+            false => catalog::text(lang, "report.also", &[("places", places.join("; "))]).unwrap_or_default(),
+        }
+    }
 }
 
 /// The code of a problem with the command-line options (a usage error).
@@ -33,6 +59,12 @@ pub fn problems(diagnostics: &[Diagnostic], sources: &SourceMap, lang: Lang) -> 
                 message: texts.message,
                 help: texts.help,
                 location: Some(locate(sources, d.primary)),
+                related: d
+                    .secondary
+                    .iter()
+                    .zip(texts.secondary)
+                    .map(|((span, _), l)| (locate(sources, *span), l))
+                    .collect(),
             }
         })
         .collect()

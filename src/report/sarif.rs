@@ -20,9 +20,15 @@ pub fn reported(status: Status) -> bool {
 }
 
 /// Writes the opening of the log: the tool and the descriptors of `rules`, in order (a
-/// result's `ruleIndex` is its rule's place in that order).
-pub fn begin(out: &mut (impl Write + ?Sized), names: Names<'_>, rules: &[RuleId]) -> io::Result<()> {
-    let descriptors: Vec<Value> = rules
+/// result's `ruleIndex` is its rule's place in that order), then of the codes of `problems`
+/// (warnings of a run that judges), and a result for each problem; true when it wrote one.
+pub fn begin(
+    out: &mut (impl Write + ?Sized),
+    names: Names<'_>,
+    rules: &[RuleId],
+    problems: &[Problem],
+) -> io::Result<bool> {
+    let mut descriptors: Vec<Value> = rules
         .iter()
         .map(|&r| {
             let rule = &names.model.rules[r];
@@ -40,7 +46,51 @@ pub fn begin(out: &mut (impl Write + ?Sized), names: Names<'_>, rules: &[RuleId]
             })
         })
         .collect();
-    open(out, descriptors)
+    let codes = codes(problems);
+    descriptors.extend(codes.iter().map(|c| json!({"id": c})));
+    open(out, descriptors)?;
+    results(out, problems, &codes, rules.len())?;
+    Ok(!problems.is_empty())
+}
+
+/// The codes of problems, each once, in order: their descriptors follow the rules'.
+fn codes(problems: &[Problem]) -> Vec<&'static str> {
+    let mut codes: Vec<&str> = problems.iter().map(|p| p.code).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    codes
+}
+
+/// One result per problem, at its place and the others it names; `offset`: the descriptors
+/// before those of `codes`.
+fn results(out: &mut (impl Write + ?Sized), problems: &[Problem], codes: &[&str], offset: usize) -> io::Result<()> {
+    for (i, p) in problems.iter().enumerate() {
+        let text = match &p.help {
+            Some(help) => format!("{} ({help})", p.message),
+            None => p.message.clone(),
+        };
+        let mut result = json!({
+            "ruleId": p.code,
+            "ruleIndex": offset + codes.iter().position(|c| *c == p.code).unwrap_or(0),
+            "level": if p.error { "error" } else { "warning" },
+            "message": {"text": text},
+        });
+        if let Some(l) = &p.location {
+            result["locations"] = json!([{ "physicalLocation": place(l) }]);
+        }
+        let related: Vec<Value> = p
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, (l, label))| json!({"id": i + 1, "physicalLocation": place(l), "message": {"text": label}}))
+            .collect();
+        if !related.is_empty() {
+            result["relatedLocations"] = Value::Array(related);
+        }
+        out.write_all(if i == 0 { b"\n      " } else { b",\n      " })?;
+        serde_json::to_writer(&mut *out, &result)?;
+    }
+    Ok(())
 }
 
 /// Writes the log's opening with the given rule descriptors, up to its results.
@@ -89,28 +139,9 @@ fn encode(path: &str) -> String {
 
 /// The whole log of a run that could not judge: one result per problem, at its place.
 pub fn problems(out: &mut (impl Write + ?Sized), problems: &[Problem]) -> io::Result<()> {
-    let mut codes: Vec<&str> = problems.iter().map(|p| p.code).collect();
-    codes.sort_unstable();
-    codes.dedup();
-    let descriptors = codes.iter().map(|c| json!({"id": c})).collect();
-    open(out, descriptors)?;
-    for (i, p) in problems.iter().enumerate() {
-        let text = match &p.help {
-            Some(help) => format!("{} ({help})", p.message),
-            None => p.message.clone(),
-        };
-        let mut result = json!({
-            "ruleId": p.code,
-            "ruleIndex": codes.iter().position(|c| *c == p.code).unwrap_or(0),
-            "level": if p.error { "error" } else { "warning" },
-            "message": {"text": text},
-        });
-        if let Some(l) = &p.location {
-            result["locations"] = json!([{ "physicalLocation": place(l) }]);
-        }
-        out.write_all(if i == 0 { b"\n      " } else { b",\n      " })?;
-        serde_json::to_writer(&mut *out, &result)?;
-    }
+    let codes = codes(problems);
+    open(out, codes.iter().map(|c| json!({"id": c})).collect())?;
+    results(out, problems, &codes, 0)?;
     end(out, !problems.is_empty())
 }
 

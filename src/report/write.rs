@@ -89,7 +89,7 @@ pub fn unusable(settings: &Settings, problems: &[Problem], out: &mut dyn Write) 
                 .and_then(|()| json::end(out, false, &[0; 6]))
         }
         Format::Sarif => super::sarif::problems(out, problems),
-        Format::Junit => out.write_all(super::junit::problems(problems).as_bytes()),
+        Format::Junit => out.write_all(super::junit::problems(problems, settings.lang).as_bytes()),
         Format::Markdown => out.write_all(super::markdown::problems(problems, settings.lang).as_bytes()),
         Format::Html => out.write_all(super::html::problems(problems, settings.lang).as_bytes()),
         Format::Human => out.write_all(super::human::problems(problems, settings.lang).as_bytes()),
@@ -154,7 +154,9 @@ impl Report<'_> {
         };
         let mut suite = super::junit::Suite::default();
         let mut failed = false;
-        let mut result = out.write_all(super::junit::BEGIN.as_bytes());
+        let warnings = super::junit::warnings(&self.problems(), self.settings.lang);
+        let mut result =
+            out.write_all(super::junit::BEGIN.as_bytes()).and_then(|()| out.write_all(warnings.as_bytes()));
         self.engine.judge_in_parallel(self.submissions, &self.traced(false), cases, |cases| {
             for (rule, status, case) in cases {
                 let failing = is_failure(status, strict);
@@ -185,8 +187,9 @@ impl Report<'_> {
         let chapters: Vec<_> = (0..model.rules.len()).map(|r| super::markdown::chapter(names, r)).collect();
         let options = self.traced(false);
         let as_of = self.engine.judge(self.submissions, &options).latest_date();
-        let mut result =
-            out.write_all(super::markdown::begin(&as_of.map_or(String::new(), |d| d.to_string()), lang).as_bytes());
+        let mut begin = super::markdown::begin(&as_of.map_or(String::new(), |d| d.to_string()), lang);
+        begin.push_str(&super::markdown::warnings(&self.problems(), lang));
+        let mut result = out.write_all(begin.as_bytes());
         let rows = |judge: &mut Judge<'_>, verdicts: Vec<Verdict>| {
             let row = |v: Verdict| {
                 let (status, rule) = (v.status, v.rule);
@@ -309,7 +312,7 @@ impl Report<'_> {
         let end = |out: &mut dyn Write, any| json::end(out, any, &counts.each_ref().map(|n| n.load(Ordering::Relaxed)));
         // Judged even when the opening could not be written: the exit code still says whether a
         // rule failed.
-        let result = self.stream(out, trace == TraceLevel::All, |_| begun, lines, end);
+        let result = self.stream(out, trace == TraceLevel::All, |_| begun.map(|()| false), lines, end);
         let counts = counts.map(AtomicUsize::into_inner);
         let failed = Status::ALL.iter().zip(counts).any(|((_, s), n)| n > 0 && is_failure(*s, self.settings.strict));
         Written { failed, result }
@@ -396,6 +399,7 @@ impl Report<'_> {
             departments,
             responsible,
             districts: districts.into_iter().map(|(_, d)| d).collect(),
+            problems: self.problems(),
         };
         Written { failed, result: out.write_all(html::write(&page).as_bytes()) }
     }
@@ -444,27 +448,29 @@ impl Report<'_> {
         let result = self.stream(
             out,
             false,
-            |out| super::sarif::begin(out, self.viewer.names(), &rules),
+            |out| super::sarif::begin(out, self.viewer.names(), &rules, &self.problems()),
             lines,
             |out, any| super::sarif::end(out, any),
         );
         Written { failed: failed.load(Ordering::Relaxed), result }
     }
 
-    /// Writes a streamed report: `begin`, then the lines of every run of verdicts, made on
-    /// the engine's threads and written in order (runs separated by commas), then `end`, told whether
-    /// any line was written. Every verdict is judged even when writing fails (a reader that
+    /// Writes a streamed report: `begin` (true when it wrote a line of its own), then the lines
+    /// of every run of verdicts, made on the engine's threads and written in order (runs
+    /// separated by commas), then `end`, told whether any line was written. Every verdict is judged even when writing fails (a reader that
     /// stopped early): the exit code still says whether a rule failed.
     fn stream(
         &self,
         out: &mut dyn Write,
         trace: bool,
-        begin: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+        begin: impl FnOnce(&mut dyn Write) -> io::Result<bool>,
         lines: impl Fn(&mut Judge<'_>, Vec<Verdict>) -> io::Result<Vec<u8>> + Sync,
         end: impl FnOnce(&mut dyn Write, bool) -> io::Result<()>,
     ) -> io::Result<()> {
-        let mut result = begin(out);
-        let mut any = false;
+        let (mut result, mut any) = match begin(out) {
+            Ok(any) => (Ok(()), any),
+            Err(e) => (Err(e), false),
+        };
         self.engine.judge_in_parallel(self.submissions, &self.traced(trace), lines, |bytes| {
             if result.is_ok() {
                 result = bytes.and_then(|bytes| {

@@ -240,6 +240,14 @@ fn diagnosed(out: &mut Vec<u8>, p: &Problem) {
         Some(l) => place(m.key("location"), l),
         None => m.raw("location", b"null"),
     }
+    if !p.related.is_empty() {
+        m.array("related", &p.related, |out, (l, label)| {
+            let mut r = Object::new(out);
+            r.str("message", label);
+            place(r.key("location"), l);
+            r.end();
+        });
+    }
     m.end();
 }
 
