@@ -3,8 +3,8 @@
 //!
 //! Lines: `input PATH` (repeatable), `replace FIND => REPLACE` (in the input before it, once;
 //! REPLACE may be empty: the changed copy is what is checked), `as-of YYYY-MM-DD`, `param NAME=VALUE`, `only PATTERN`,
-//! `expect RULE SUBJECT-CODE STATUS`, `says RULE SUBJECT-CODE TEXT` (the English explanation
-//! holds TEXT); `#` starts a comment.
+//! `expect RULE SUBJECT STATUS`, `says RULE SUBJECT TEXT` (the English explanation holds TEXT;
+//! SUBJECT is a code, or `CODE:YEAR` for one reporting year's); `#` starts a comment.
 
 mod common;
 
@@ -69,10 +69,20 @@ fn every_case_file_holds() {
         let viewer =
             Viewer { model: engine.model(), dataset: &loaded.dataset, sources: engine.sources(), lang: Lang::En };
         let mut views = Vec::new();
-        engine.verdicts(&loaded, &options, |v| views.push(viewer.view(&v)));
+        engine.verdicts(&loaded, &options, |v| views.push((v.as_of.year, viewer.view(&v))));
+        // A subject by code, or `CODE:YEAR` for the verdict of one reporting year's submission
+        // (its date's year) where the run holds several.
+        let find = |rule: &str, subject: &str| {
+            let (code, year) = match subject.split_once(':') {
+                Some((code, year)) => (code, year.parse::<i32>().ok()),
+                None => (subject, None),
+            };
+            let found =
+                views.iter().find(|(y, v)| v.rule == rule && v.subject.code == code && year.is_none_or(|w| w == *y));
+            found.map(|(_, v)| v).unwrap_or_else(|| panic!("{}: no verdict for {rule} on {subject}", file.display()))
+        };
         for (rule, subject, status) in expected {
-            let found = views.iter().find(|v| v.rule == rule && v.subject.code == subject);
-            let found = found.unwrap_or_else(|| panic!("{}: no verdict for {rule} on {subject}", file.display()));
+            let found = find(&rule, &subject);
             assert_eq!(
                 status_word(found.status),
                 status,
@@ -82,8 +92,7 @@ fn every_case_file_holds() {
             );
         }
         for (rule, subject, text) in says {
-            let found = views.iter().find(|v| v.rule == rule && v.subject.code == subject);
-            let found = found.unwrap_or_else(|| panic!("{}: no verdict for {rule} on {subject}", file.display()));
+            let found = find(&rule, &subject);
             assert!(
                 found.explanation.contains(&text),
                 "{}: {rule} on {subject}: {}",

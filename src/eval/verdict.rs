@@ -46,12 +46,23 @@ pub struct Verdict {
     pub as_of: Date,
     /// For a target not yet due: the value on the straight path from the baseline today.
     pub path: Option<Decimal>,
+    /// For a target not yet due and not met: where its path starts.
+    pub start: Option<Box<Start>>,
     /// Why the verdict is `unknown`.
     pub gaps: Vec<Gap>,
     pub trace: Option<Box<Trace>>,
     /// For a verdict that is not a pass, when explained: the values that decide it and what
     /// would pass.
     pub explained: Option<Box<Explained>>,
+}
+
+/// Where the path of a target not yet due starts: its baseline's value and date, and the
+/// subject's earlier submission it is taken from (`None`: the baseline the rule declares).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Start {
+    pub value: Decimal,
+    pub date: Date,
+    pub from: Option<InstanceId>,
 }
 
 /// Whether a rule id matches a pattern with `*` wildcards.
@@ -85,6 +96,9 @@ pub fn judge(model: &Model, dataset: &Dataset, options: &JudgeOptions) -> Vec<Ve
     out
 }
 
+/// The instances of each subject (level and code), with their reporting years.
+type BySubject = HashMap<(EntityId, String), Vec<(i64, InstanceId)>>;
+
 /// Judges rules on subjects one verdict at a time, so that a report can be written while
 /// verdicts are made and nothing but counts need be kept.
 pub struct Judge<'a> {
@@ -107,6 +121,11 @@ pub struct Judge<'a> {
     dates: Vec<Option<Date>>,
     /// The rule whose metric values the evaluator holds.
     rule: Option<RuleId>,
+    /// Whether the submissions are of more than one reporting year: then a subject may have
+    /// an earlier submission, its baseline.
+    several_years: bool,
+    /// The instances of each subject (level and code) by reporting year, made when first needed.
+    by_subject: Option<BySubject>,
 }
 
 /// A run of verdicts: one judgement of a rule on a range of its subjects.
@@ -160,7 +179,23 @@ impl<'a> Judge<'a> {
             .iter()
             .map(|rule| rule.judgements.iter().map(|j| compared_unit(model, &j.require).map(Arc::new)).collect())
             .collect();
-        Judge { ev, options, params, by_year, years, instances, units, chosen, dates, rule: None }
+        let years_given: std::collections::BTreeSet<i64> =
+            dataset.documents.iter().filter_map(|d| super::whole::reporting_year(model, dataset, d.root)).collect();
+        let several_years = years_given.len() > 1;
+        Judge {
+            ev,
+            options,
+            params,
+            by_year,
+            years,
+            instances,
+            units,
+            chosen,
+            dates,
+            rule: None,
+            several_years,
+            by_subject: None,
+        }
     }
 
     /// The rules judged.
@@ -344,8 +379,60 @@ impl<'a> Judge<'a> {
                 false => &self.params[b.rule],
             };
             let unit = self.units[b.rule][b.judgement].clone();
-            f(judge_one(&mut self.ev, (b.rule, j, unit), subject, params, as_of, trace));
+            let mut v = judge_one(&mut self.ev, (b.rule, j, unit), subject, params, as_of, trace);
+            self.progress_since_earlier(&mut v, j);
+            f(v);
         }
+    }
+
+    /// A target not yet due and not met goes from the subject's own value in its latest
+    /// earlier submission in the run, where there is one (cli.md: a baseline is the same
+    /// measure for the same subject, declared or taken from its earlier submission): a later
+    /// figure than any the rules declare. Its date is that submission's own, whatever `--as-of`
+    /// says.
+    fn progress_since_earlier(&mut self, v: &mut Verdict, j: &Judgement) {
+        if !matches!(v.status, Status::OnTrack | Status::Behind) {
+            return;
+        }
+        let (Some(due), Some(earlier)) = (v.due, self.earlier(v.subject)) else { return };
+        let ExprKind::Binary(op, compared, _) = &j.require.kind else { return };
+        if !op.is_comparison() {
+            return;
+        }
+        let params = self.params_of(v.rule, earlier);
+        let Ok(Val::Num(value)) = self.ev.eval(compared, earlier, &params) else { return };
+        let date = as_of(self.ev.model, self.ev.dataset, earlier, &JudgeOptions::default());
+        if date < v.as_of {
+            v.status = progress(v, Some(Start { value, date, from: Some(earlier) }), due);
+        }
+    }
+
+    /// The subject's instance in the latest submission of an earlier reporting year: the same
+    /// level and code.
+    fn earlier(&mut self, subject: InstanceId) -> Option<InstanceId> {
+        if !self.several_years {
+            return None;
+        }
+        let (model, dataset) = (self.ev.model, self.ev.dataset);
+        if self.by_subject.is_none() {
+            let mut by_subject = BySubject::new();
+            for (entity, of) in self.instances.clone().iter().enumerate() {
+                if model.entities[entity].key.is_none() {
+                    continue;
+                }
+                for &i in of {
+                    if let (Some(key), Some(year)) = (super::cases::key_of(model, dataset, i), self.year(i)) {
+                        by_subject.entry((entity, key)).or_default().push((year, i));
+                    }
+                }
+            }
+            self.by_subject = Some(by_subject);
+        }
+        let key = super::cases::key_of(model, dataset, subject)?;
+        let year = self.year(subject)?;
+        let entity = dataset.get(subject).entity;
+        let all = self.by_subject.as_ref()?.get(&(entity, key))?;
+        all.iter().filter(|(y, _)| *y < year).max_by_key(|(y, _)| *y).map(|&(_, i)| i)
     }
 
     /// The verdict again, with its derivation trace.
@@ -355,8 +442,17 @@ impl<'a> Judge<'a> {
         match model.rules[v.rule].judgement_of(level) {
             Some(i) => {
                 let params = self.params_of(v.rule, v.subject);
-                let judged = (v.rule, &model.rules[v.rule].judgements[i], self.units[v.rule][i].clone());
-                judge_one(&mut self.ev, judged, v.subject, &params, v.as_of, true)
+                let j = &model.rules[v.rule].judgements[i];
+                let mut again = judge_one(
+                    &mut self.ev,
+                    (v.rule, j, self.units[v.rule][i].clone()),
+                    v.subject,
+                    &params,
+                    v.as_of,
+                    true,
+                );
+                self.progress_since_earlier(&mut again, j);
+                again
             }
             None => v.clone(),
         }
@@ -459,6 +555,7 @@ fn judge_one<'a>(
         due,
         as_of,
         path: None,
+        start: None,
         gaps: Vec::new(),
         trace: None,
         explained: None,
@@ -547,12 +644,8 @@ fn decide(
                 // A baseline is the figure of its own level: a city-wide figure is no district's.
                 let level = ev.dataset.get(v.subject).entity;
                 let own = baseline.as_ref().filter(|b| b.level.is_none_or(|l| l == level));
-                v.path = path(own, v, due);
-                match (v.path, &v.actual, v.op) {
-                    (Some(p), Some(Val::Num(a)), Some(BinOp::Ge | BinOp::Gt)) if *a >= p => Status::OnTrack,
-                    (Some(p), Some(Val::Num(a)), Some(BinOp::Le | BinOp::Lt)) if *a <= p => Status::OnTrack,
-                    _ => Status::Behind,
-                }
+                let start = own.map(|b| Start { value: b.value, date: Date::end_of_year(b.year.into()), from: None });
+                progress(v, start, due)
             }
             _ => Status::Fail,
         },
@@ -584,20 +677,28 @@ fn unjudged(v: &mut Verdict, gaps: Vec<Gap>) {
     v.gaps = gaps;
 }
 
-/// The value on the straight line from the baseline (at the end of its year) to the
-/// threshold (at the due date), at the verdict's as-of date.
-fn path(baseline: Option<&crate::check::model::Baseline>, v: &Verdict, due: Date) -> Option<Decimal> {
-    let baseline = baseline?;
-    let (start_value, year) = (baseline.value, &baseline.year);
-    let Some(Val::Num(target)) = &v.threshold else { return None };
-    let start = Date::end_of_year(*year as i32).day_number();
-    let end = due.day_number();
-    let now = v.as_of.day_number();
-    if end <= start || now <= start {
-        return Some(start_value);
+/// Whether a target not yet due and not met is on track or behind: against the straight path
+/// from `start` to its threshold at `due`, at the verdict's date; behind with no start.
+fn progress(v: &mut Verdict, start: Option<Start>, due: Date) -> Status {
+    v.path = start.and_then(|s| path(s, v, due));
+    v.start = start.map(Box::new);
+    match (v.path, &v.actual, v.op) {
+        (Some(p), Some(Val::Num(a)), Some(BinOp::Ge | BinOp::Gt)) if *a >= p => Status::OnTrack,
+        (Some(p), Some(Val::Num(a)), Some(BinOp::Le | BinOp::Lt)) if *a <= p => Status::OnTrack,
+        _ => Status::Behind,
     }
-    let done = Decimal::from(now - start).checked_div(Decimal::from(end - start))?;
-    target.checked_sub(start_value)?.checked_mul(done)?.checked_add(start_value)
+}
+
+/// The value on the straight line from the start to the threshold (at the due date), at the
+/// verdict's as-of date.
+fn path(start: Start, v: &Verdict, due: Date) -> Option<Decimal> {
+    let Some(Val::Num(target)) = &v.threshold else { return None };
+    let (from, end, now) = (start.date.day_number(), due.day_number(), v.as_of.day_number());
+    if end <= from || now <= from {
+        return Some(start.value);
+    }
+    let done = Decimal::from(now - from).checked_div(Decimal::from(end - from))?;
+    target.checked_sub(start.value)?.checked_mul(done)?.checked_add(start.value)
 }
 
 /// The unit of the value a requirement compares, where it is a metric or a field.

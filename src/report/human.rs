@@ -453,6 +453,7 @@ mod tests {
             due: None,
             as_of: Date { year: 2025, month: 12, day: 31 },
             path: None,
+            start: None,
             gaps: Vec::new(),
             trace: None,
             explained: None,

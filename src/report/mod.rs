@@ -721,6 +721,10 @@ impl Viewer<'_> {
             _ => None,
         };
         let quantity = |n: &str| names.quantity(n, unit);
+        let actual_number = match &v.actual {
+            Some(Val::Num(n)) => Some(*n),
+            _ => None,
+        };
         let actual = match &v.actual {
             Some(Val::Num(n)) => quantity(&number_against(*n, threshold_number)),
             Some(other) => self.field_value_text(other, unit, self.compared_words(v)),
@@ -779,7 +783,10 @@ impl Viewer<'_> {
             ("op", v.op.map_or(String::new(), |op| op_word(op, lang))),
             ("threshold", threshold),
             ("deadline", deadline),
-            ("path", v.path.map_or(String::new(), |p| quantity(&number(p)))),
+            // The path with the digits it takes not to contradict the status (on track: at or
+            // above it; behind: below).
+            ("path", v.path.map_or(String::new(), |p| quantity(&number_against(p, actual_number)))),
+            ("baseline", v.start.as_deref().map_or(String::new(), |s| self.start(s, &quantity))),
             ("basis", basis),
         ];
         let key = match (v.status, v.op, v.path) {
@@ -854,6 +861,21 @@ impl Viewer<'_> {
             out.push_str(&text("explain.to_pass", &[("changes", joined)]));
         }
         out
+    }
+
+    /// Where a target's path starts: the baseline the rules declare, or the subject's value in
+    /// its earlier submission (of the reporting year of its date), with its date.
+    fn start(&self, s: &crate::eval::verdict::Start, quantity: &dyn Fn(&str) -> String) -> String {
+        let mut args = vec![("value", quantity(&number(s.value))), ("date", s.date.to_string())];
+        // A submission's date is within its reporting year (E1301 otherwise).
+        let key = match s.from {
+            Some(_) => {
+                args.push(("year", s.date.year.to_string()));
+                "explain.baseline_submitted"
+            }
+            None => "explain.baseline_declared",
+        };
+        catalog::text(self.lang, key, &args).unwrap_or_default()
     }
 
     /// The parts a whole was judged without, by name and code.
