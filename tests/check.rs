@@ -390,3 +390,34 @@ fn a_value_of_the_wrong_kind_is_named_in_the_readers_language() {
     let (_, _, en) = plancheck(&["--lang", "en", "check", path]);
     assert!(en.contains("found a list"), "{en}");
 }
+
+/// Two years of one district in one run: every verdict and every subject is named apart (the
+/// year joins the code), and the human report groups each year on its own.
+#[test]
+fn submissions_of_two_years_give_verdicts_named_apart() {
+    let text = std::fs::read_to_string(common::root().join(EXAMPLE)).expect("example");
+    let earlier = common::fresh_dir("two-years").join("jinnan-2023.json");
+    let moved = [("\"reporting_year\": 2024", "\"reporting_year\": 2023"), ("\"2024-", "\"2023-")];
+    let text_2023 = moved.iter().fold(text.clone(), |t, (from, to)| t.replace(from, to));
+    std::fs::write(&earlier, text_2023).expect("write");
+    let earlier = earlier.to_string_lossy().into_owned();
+    let (code, out, err) = plancheck(&["check", "--format", "json", EXAMPLE, &earlier]);
+    assert_eq!(code, 1, "{err}");
+    let report: Value = serde_json::from_str(&out).expect("JSON");
+    let mut keys = std::collections::HashSet::new();
+    for v in report["verdicts"].as_array().expect("verdicts") {
+        let s = &v["subject"];
+        let key = (v["rule"].to_string(), s["level"].to_string(), s["code"].to_string(), s["year"].to_string());
+        assert!(s["year"].is_i64(), "{v}");
+        assert!(keys.insert(key.clone()), "two verdicts keyed {key:?}");
+    }
+    let mut subjects = std::collections::HashSet::new();
+    for s in report["subjects"].as_array().expect("subjects") {
+        assert!(subjects.insert((s["level"].to_string(), s["code"].to_string(), s["year"].to_string())), "{s}");
+    }
+    let (_, human, _) = plancheck(&["check", EXAMPLE, &earlier]);
+    assert!(human.contains("津南区（2023年度）") && human.contains("津南区（2024年度）"), "{human}");
+    // One year alone: no year (the code names the subject).
+    let (_, one, _) = plancheck(&["check", "--format", "json", EXAMPLE]);
+    assert!(!one.contains("\"year\""), "no year in a report of one year");
+}

@@ -12,12 +12,7 @@ use crate::diagnostics::Lang;
 /// explanation for what is not a pass.
 pub fn case(v: &View, strict: bool) -> String {
     let mut out = String::new();
-    let _ = write!(
-        out,
-        "    <testcase classname=\"{}\" name=\"{}\"",
-        escape(&v.rule),
-        escape(&format!("{} {}", v.subject.code, v.subject.name))
-    );
+    let _ = write!(out, "    <testcase classname=\"{}\" name=\"{}\"", escape(&v.rule), escape(&named(&v.subject)));
     let status = status_word(v.status);
     if is_failure(v.status, strict) {
         let _ = writeln!(out, ">");
@@ -35,11 +30,15 @@ pub fn case(v: &View, strict: bool) -> String {
 
 /// A passing test case, from its rule and subject alone.
 pub fn passed(rule: &str, subject: &super::Subject) -> String {
-    format!(
-        "    <testcase classname=\"{}\" name=\"{}\"/>\n",
-        escape(rule),
-        escape(&format!("{} {}", subject.code, subject.name))
-    )
+    format!("    <testcase classname=\"{}\" name=\"{}\"/>\n", escape(rule), escape(&named(subject)))
+}
+
+/// A test case's name: the subject's code and name, and its year where the run holds several.
+fn named(subject: &super::Subject) -> String {
+    match subject.year {
+        Some(year) => format!("{} {} ({year})", subject.code, subject.name),
+        None => format!("{} {}", subject.code, subject.name),
+    }
 }
 
 /// The opening of the report; the suites follow as their rules are judged.

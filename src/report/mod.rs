@@ -36,6 +36,9 @@ pub struct Subject {
     pub group: String,
     /// How groups are ordered: districts by code, the whole last.
     pub group_order: (bool, String),
+    /// The reporting year of its submission, where the run holds more than one year's: the
+    /// code alone names the subject of each year.
+    pub year: Option<i64>,
 }
 
 /// A place in a file, for people.
@@ -436,11 +439,17 @@ impl Viewer<'_> {
             at = self.dataset.get(i).parent.filter(|p| !self.is_whole(*p));
         }
         path.reverse();
-        let group = path.first().cloned().unwrap_or_else(|| name.clone());
-        let group_order = match top {
+        let year = self.year_of(id);
+        let mut group = path.first().cloned().unwrap_or_else(|| name.clone());
+        let mut group_order = match top {
             Some(t) => (false, self.key(t).unwrap_or_default()),
             None => (whole, code.clone()),
         };
+        if let Some(year) = year {
+            let args = [("group", group), ("year", year.to_string())];
+            group = catalog::text(self.lang, "report.group_year", &args).unwrap_or_default();
+            group_order.1.push_str(&format!(":{year}"));
+        }
         // A record without a name of its own is shown by its code.
         if def.display.is_none() && !code.is_empty() && !whole {
             path.push(code.clone());
@@ -448,7 +457,30 @@ impl Viewer<'_> {
         if path.is_empty() {
             path.push(name.clone());
         }
-        Subject { level: def.name.clone(), code, name, path, group, group_order }
+        Subject { level: def.name.clone(), code, name, path, group, group_order, year }
+    }
+
+    /// The reporting year of the submission `id` belongs to (a whole: that of its first part),
+    /// where the run holds submissions of more than one year.
+    fn year_of(&self, id: InstanceId) -> Option<i64> {
+        let (model, dataset) = (self.model, self.dataset);
+        let mut years =
+            dataset.documents.iter().filter_map(|d| crate::eval::whole::reporting_year(model, dataset, d.root));
+        let first = years.next()?;
+        if years.all(|y| y == first) {
+            return None;
+        }
+        let mut at = id;
+        loop {
+            if let Some(year) = crate::eval::whole::reporting_year(model, dataset, at) {
+                return Some(year);
+            }
+            match dataset.get(at).parent {
+                Some(parent) => at = parent,
+                None => break,
+            }
+        }
+        dataset.children(at).next().and_then(|part| crate::eval::whole::reporting_year(model, dataset, part))
     }
 
     /// The instance a subject is grouped under in reports: its district (the topmost ancestor

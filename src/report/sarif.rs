@@ -175,6 +175,9 @@ pub fn result(out: &mut (impl Write + ?Sized), v: &View, index: usize, strict: b
         "message": {"text": v.explanation},
         "properties": {"status": status_word(v.status), "subject": v.subject.code},
     });
+    if let Some(year) = v.subject.year {
+        result["properties"]["year"] = year.into();
+    }
     if let Some(l) = &v.location {
         result["locations"] = json!([{ "physicalLocation": place(l) }]);
     }

@@ -259,7 +259,7 @@ impl Report<'_> {
             for (i, &id) in run.iter().enumerate() {
                 let subject = self.viewer.subject(id);
                 json::subject(&mut buf, &subject, k == 0 && i == 0);
-                codes.push(json::quoted(&subject.code));
+                codes.push(json::code_of(&subject));
             }
             (buf, codes)
         };

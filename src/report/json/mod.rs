@@ -94,7 +94,7 @@ pub fn verdict(out: &mut Vec<u8>, v: &View, explained: bool, first: bool) {
     out.extend_from_slice(if first { b"\n    " } else { b",\n    " });
     let mut m = Object::new(out);
     m.str("rule", &v.rule);
-    reference(m.key("subject"), &v.subject.level, &v.subject.code);
+    reference(m.key("subject"), &v.subject);
     m.str("status", status_word(v.status));
     let threshold = v.threshold_number();
     compared(m.key("actual"), v.actual.as_ref(), threshold);
@@ -128,8 +128,8 @@ fn compared(out: &mut Vec<u8>, v: Option<&Val>, threshold: Option<Decimal>) {
 }
 
 /// Writes a pass that is not explained: rule, subject, status and value. The rule's id and the
-/// subject's level and code come as JSON strings ([`quoted`]): they repeat from verdict to
-/// verdict and are escaped once.
+/// subject's level and code come as JSON ([`quoted`], [`code_of`]): they repeat from verdict
+/// to verdict and are escaped once.
 pub fn brief(
     out: &mut Vec<u8>,
     rule: &[u8],
@@ -151,6 +151,17 @@ pub fn brief(
         m.str("requirement", requirement);
     }
     m.end();
+}
+
+/// A subject's code as a JSON string, for [`brief`], then its year (`"120112","year":2024`)
+/// where the run holds several: what follows `"code":` in a reference to it.
+pub fn code_of(s: &Subject) -> Box<[u8]> {
+    let mut out = quoted(&s.code).into_vec();
+    if let Some(year) = s.year {
+        out.extend_from_slice(b",\"year\":");
+        emit::number(&mut out, Decimal::from(year));
+    }
+    out.into_boxed_slice()
 }
 
 /// A text as a JSON string, for [`brief`].
@@ -224,6 +235,9 @@ fn described(out: &mut Vec<u8>, s: &Subject) {
     m.str("level", &s.level);
     m.str("name", &s.name);
     m.array("path", &s.path, |out, step| emit::string(out, step));
+    if let Some(year) = s.year {
+        emit::number(m.key("year"), Decimal::from(year));
+    }
     m.end();
 }
 
@@ -252,10 +266,13 @@ fn diagnosed(out: &mut Vec<u8>, p: &Problem) {
 }
 
 /// A subject by level and code, as verdicts name it.
-fn reference(out: &mut Vec<u8>, level: &str, code: &str) {
+fn reference(out: &mut Vec<u8>, s: &Subject) {
     let mut m = Object::new(out);
-    m.str("level", level);
-    m.str("code", code);
+    m.str("level", &s.level);
+    m.str("code", &s.code);
+    if let Some(year) = s.year {
+        emit::number(m.key("year"), Decimal::from(year));
+    }
     m.end();
 }
 
