@@ -532,7 +532,7 @@ fn english_names_units_in_the_middle_of_a_sentence_in_lower_case() {
     let r = report(&["--lang", "en", "--as-of", "2025-12-31", path.to_str().expect("utf-8")]);
     let v = verdict(&r, "legal.advisor_per_community", "120112");
     let text = v["explanation"].as_str().unwrap_or_default();
-    assert!(text.contains("1 more of the urban community, village must comply"), "{text}");
+    assert!(text.contains("1 more of the urban communities, villages must comply"), "{text}");
 }
 
 #[test]
@@ -610,4 +610,18 @@ fn a_rule_judged_at_several_levels_lists_each_levels_requirement_once() {
             assert!(v["requirement"].as_str().is_some_and(|t| t.starts_with(">= ")), "{v}");
         }
     }
+}
+
+#[test]
+fn a_subject_ruled_out_by_what_it_lacks_says_so() {
+    // 和平区 has no villages: the village 5G coverage does not apply, and there is no submitted
+    // value to blame; the count its condition reads says why, and the trace is that condition.
+    let r =
+        report(&["--lang", "en", "--only", "digital.village_5g_coverage", "examples/tianjin-2025/120101-和平区.yaml"]);
+    let v = verdict(&r, "digital.village_5g_coverage", "120101");
+    assert_eq!(v["status"], "not_applicable");
+    let explanation = v["explanation"].as_str().unwrap_or_default();
+    assert!(explanation.contains("Decided by: number of villages 0"), "{explanation}");
+    assert_eq!(v["trace"]["title"], "the condition of application", "{v}");
+    assert_eq!(v["trace"]["value"], false, "{v}");
 }

@@ -99,6 +99,8 @@ pub enum Node {
     Aggregate(AggFn, Vec<PartRef>),
     /// A compared value that is a formula, not one metric or field.
     Formula,
+    /// The rule's condition of application (`applies to … where …`) that rules a subject out.
+    Condition,
 }
 
 /// What one part of an aggregate gathers, for naming it.

@@ -602,6 +602,11 @@ fn decide(
             Ok(Val::Bool(true)) => {}
             Ok(_) => {
                 v.status = Status::NotApplicable;
+                // What rules the subject out is its derivation (a count of villages of 0 has no
+                // submitted value to blame).
+                if trace {
+                    v.trace = Some(Box::new(ev.traced(condition, subject, params, Node::Condition).1));
+                }
                 return;
             }
             Err(gaps) => return unjudged(v, gaps),

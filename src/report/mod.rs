@@ -778,10 +778,14 @@ impl Viewer<'_> {
             inputs.push(format!("{dn} {d}"));
         }
         // A pass has no blame: the submitted values its derivation reads say what it rests on,
-        // each with its unit (`view.trace` is made from `v.trace` node for node).
-        if inputs.is_empty() && v.status == Status::Pass {
+        // each with its unit (`view.trace` is made from `v.trace` node for node). Nor has a
+        // subject ruled out by what it lacks (no villages): the values its condition reads,
+        // submitted or not, say why.
+        let ruled_out = v.status == Status::NotApplicable && view.blame.is_empty() && v.gaps.is_empty();
+        if inputs.is_empty() && (v.status == Status::Pass || ruled_out) {
             let raw = v.trace.iter().flat_map(|t| &t.inputs);
-            let read = raw.zip(view.trace.iter().flat_map(|t| &t.inputs)).filter(|(_, i)| i.location.is_some());
+            let read =
+                raw.zip(view.trace.iter().flat_map(|t| &t.inputs)).filter(|(_, i)| ruled_out || i.location.is_some());
             inputs.extend(read.take(4).filter_map(|(raw, i)| {
                 let value = i.value.as_ref()?;
                 let shown = match raw.node {

@@ -49,6 +49,15 @@ impl Names<'_> {
         }
     }
 
+    /// An entity's units for the middle of a sentence, counted: in English, in the plural
+    /// (`number of villages`, `1 more of the urban communities`).
+    pub fn entities_in_sentence(&self, e: EntityId) -> String {
+        match self.lang {
+            Lang::En => plural(&self.entity_in_sentence(e)),
+            Lang::Zh => self.entity(e),
+        }
+    }
+
     /// A field: its label in Chinese, its identifier in words in English.
     pub fn field(&self, e: EntityId, f: FieldId) -> String {
         let def = &self.model.entities[e].fields[f];
@@ -179,6 +188,10 @@ impl Names<'_> {
                 let title = catalog::text(self.lang, "explain.value", &[]).unwrap_or_default();
                 ("value".to_string(), title)
             }
+            Node::Condition => {
+                let title = catalog::text(self.lang, "explain.condition", &[]).unwrap_or_default();
+                ("applies to".to_string(), title)
+            }
         }
     }
 
@@ -228,7 +241,7 @@ impl Names<'_> {
     pub fn units(&self, parts: &[PartRef]) -> String {
         let mut titles: Vec<String> = Vec::new();
         for p in parts {
-            let units = self.entity_in_sentence(p.scope);
+            let units = self.entities_in_sentence(p.scope);
             let title = match p.filter {
                 Some(filter) => {
                     catalog::text(self.lang, "units.where", &[("units", units), ("filter", self.input(filter).1)])
@@ -260,6 +273,20 @@ impl Names<'_> {
 }
 
 /// An identifier in words: `full_time_deputy_directors` → `full time deputy directors`.
+/// An English name in the plural: its last word before any parenthesis (`streets (subdistrict,
+/// town or township)`, `urban communities`); a name that ends in `s` is kept.
+fn plural(name: &str) -> String {
+    let (head, tail) = name.find(" (").map_or((name, ""), |at| name.split_at(at));
+    let consonant_y = head.strip_suffix('y').filter(|h| !h.ends_with(['a', 'e', 'i', 'o', 'u']));
+    let head = match consonant_y {
+        Some(stem) => format!("{stem}ies"),
+        None if head.ends_with('s') => head.to_string(),
+        None if head.ends_with(['x', 'z']) || head.ends_with("ch") || head.ends_with("sh") => format!("{head}es"),
+        None => format!("{head}s"),
+    };
+    format!("{head}{tail}")
+}
+
 /// A unit written with signs only (`%`, `m²`), the same in every language.
 fn symbolic(unit: &Unit) -> bool {
     unit.factors().all(|(n, _)| !n.chars().any(|c| c.is_alphabetic() && !c.is_ascii()))
