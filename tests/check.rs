@@ -421,3 +421,19 @@ fn submissions_of_two_years_give_verdicts_named_apart() {
     let (_, one, _) = plancheck(&["check", "--format", "json", EXAMPLE]);
     assert!(!one.contains("\"year\""), "no year in a report of one year");
 }
+
+/// A parameter given for the run is said where the report begins: the JSON `params` and a line
+/// of the human report (a verdict that reads it says so too: tests/cases).
+#[test]
+fn parameters_given_for_the_run_are_said() {
+    let (_, out, _) = plancheck(&["check", "--format", "json", "--param", "grid_max=300", EXAMPLE]);
+    let report: Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(report["params"], serde_json::json!([{"name": "grid_max", "value": 300}]));
+    let (_, human, _) = plancheck(&["--lang", "en", "check", "--param", "grid_max=300", EXAMPLE]);
+    assert!(
+        human.contains("Parameters given for this run (--param, instead of the rules' defaults): grid_max=300"),
+        "{human}"
+    );
+    let (_, plain, _) = plancheck(&["check", "--format", "json", EXAMPLE]);
+    assert!(!plain.contains("\"params\""), "no parameters given, none said");
+}

@@ -93,6 +93,8 @@ pub struct Explained {
     /// The parameters the requirement uses at their default (a reading of a vague word, not a
     /// figure of the plan), by index in the rule's parameters, with their values.
     pub defaults: Vec<(usize, Decimal)>,
+    /// The parameters the requirement uses as given for the run (`--param`), with their values.
+    pub given: Vec<(usize, Decimal)>,
 }
 
 /// One element of an aggregate part.

@@ -580,7 +580,8 @@ fn judge_one<'a>(
         };
         let mut explained = explained;
         if v.status != Status::NotApplicable {
-            explained.defaults = defaults_used(j, params);
+            explained.defaults = params_read(j, params, Origin::Default);
+            explained.given = params_read(j, params, Origin::Given);
         }
         v.explained = Some(Box::new(explained));
     }
@@ -657,8 +658,9 @@ fn decide(
     };
 }
 
-/// The parameters a judgement reads that hold their default, with their values.
-fn defaults_used(j: &Judgement, params: &[Param]) -> Vec<(usize, Decimal)> {
+/// The parameters a judgement reads whose value comes from `origin` (their default, or the
+/// run's `--param`), with their values.
+fn params_read(j: &Judgement, params: &[Param], origin: Origin) -> Vec<(usize, Decimal)> {
     fn reads(e: &Expr, i: usize) -> bool {
         matches!(e.kind, ExprKind::Param(p) if p == i) || e.children().into_iter().any(|c| reads(c, i))
     }
@@ -666,7 +668,7 @@ fn defaults_used(j: &Judgement, params: &[Param]) -> Vec<(usize, Decimal)> {
         .iter()
         .enumerate()
         .filter(|(i, p)| {
-            p.origin == Origin::Default && (reads(&j.require, *i) || j.condition.as_ref().is_some_and(|c| reads(c, *i)))
+            p.origin == origin && (reads(&j.require, *i) || j.condition.as_ref().is_some_and(|c| reads(c, *i)))
         })
         .filter_map(|(i, p)| Some((i, p.value?)))
         .collect()

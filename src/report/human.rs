@@ -319,7 +319,7 @@ fn furthest_first(named: &[Next]) -> bool {
         && named.first().zip(named.last()).is_some_and(|(first, last)| first.rank.distance > last.rank.distance)
 }
 
-pub fn write(groups: &[Group], as_of: &str, lang: Lang) -> String {
+pub fn write(groups: &[Group], as_of: &str, params: &[(String, rust_decimal::Decimal)], lang: Lang) -> String {
     let t = |key: &str, args: &[(&str, String)]| catalog::text(lang, key, args).unwrap_or_default();
     let sep = t("list.separator", &[]);
     let mut out = String::new();
@@ -370,6 +370,11 @@ pub fn write(groups: &[Group], as_of: &str, lang: Lang) -> String {
     }
     if !as_of.is_empty() {
         let _ = writeln!(out, "{} {as_of}", t("report.as_of", &[]));
+    }
+    // Figures given for this run instead of the rules' own.
+    if !params.is_empty() {
+        let given: Vec<String> = params.iter().map(|(name, value)| format!("{name}={}", value.normalize())).collect();
+        let _ = writeln!(out, "{}", t("report.params", &[("params", given.join(" "))]));
     }
     let name_width =
         groups.iter().map(|g| columns(&g.name)).chain([columns(&t("report.group", &[])), 8]).max().unwrap_or(8);

@@ -856,6 +856,18 @@ impl Viewer<'_> {
             ];
             out.push_str(&text("explain.param_default", &args));
         }
+        // A value given for this run is not the rules': say so, with the rules' own.
+        for (i, value) in v.explained.iter().flat_map(|e| &e.given) {
+            let Some(p) = rule.params.get(*i) else { continue };
+            let unit = (!p.unit.is_one()).then_some(&p.unit);
+            let default = p.default.map_or_else(
+                || text("explain.param_no_default", &[]),
+                |d| text("explain.param_rules_default", &[("default", names.quantity(&number(d), unit))]),
+            );
+            let args =
+                [("name", p.name.clone()), ("value", names.quantity(&number(*value), unit)), ("default", default)];
+            out.push_str(&text("explain.param_given", &args));
+        }
         // The units that fall short, each with its own numbers.
         let mut units: Vec<(&UnitView, String)> = Vec::new();
         for b in &view.blame {

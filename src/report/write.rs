@@ -83,7 +83,7 @@ pub fn write(
 pub fn unusable(settings: &Settings, problems: &[Problem], out: &mut dyn Write) -> io::Result<()> {
     match settings.format {
         Format::Json => {
-            let header = json::Header { lang: settings.lang, as_of: "", rules: &[], problems };
+            let header = json::Header { lang: settings.lang, as_of: "", rules: &[], problems, params: &[] };
             json::begin(out, &header)
                 .and_then(|()| json::after_subjects(out, &header, false))
                 .and_then(|()| json::end(out, false, &[0; 6]))
@@ -239,7 +239,9 @@ impl Report<'_> {
         let problems = self.problems();
         let as_of = self.engine.judge(self.submissions, self.options).latest_date();
         let as_of = as_of.map_or(String::new(), |d| d.to_string());
-        let header = json::Header { lang: self.settings.lang, as_of: &as_of, rules: &rules, problems: &problems };
+        let params = &self.options.params;
+        let header =
+            json::Header { lang: self.settings.lang, as_of: &as_of, rules: &rules, problems: &problems, params };
         // Subjects are described on every thread, in runs, and written in order; of each, only
         // its code is kept, for the passes (`index`: per instance, where its code is, or
         // `u32::MAX` for no subject). The codes, rule ids and levels of passes are kept as JSON,
@@ -508,7 +510,7 @@ impl Report<'_> {
             findings
         };
         let (groups, as_of) = digest.finish(self.viewer, explain);
-        let text = super::human::write(&groups, &as_of, self.settings.lang);
+        let text = super::human::write(&groups, &as_of, &self.options.params, self.settings.lang);
         Written { failed, result: out.write_all(text.as_bytes()) }
     }
 }

@@ -26,6 +26,8 @@ pub struct Header<'a> {
     pub as_of: &'a str,
     pub rules: &'a [RuleView],
     pub problems: &'a [Problem],
+    /// The parameters given for the run (`--param`), as given.
+    pub params: &'a [(String, Decimal)],
 }
 
 /// Writes the opening of the report: format, tool, language, date, the rules, and opens the
@@ -45,6 +47,14 @@ pub fn begin(out: &mut (impl Write + ?Sized), h: &Header<'_>) -> io::Result<()> 
     out.write_all(b"  \"as_of\": ")?;
     out.write_all(&as_of)?;
     out.write_all(b",\n")?;
+    if !h.params.is_empty() {
+        list(out, "params", h.params.iter(), |buf, (name, value)| {
+            let mut m = Object::new(buf);
+            m.str("name", name);
+            emit::number(m.key("value"), *value);
+            m.end();
+        })?;
+    }
     list(out, "rules", h.rules.iter(), rule)?;
     out.write_all(b"  \"subjects\": [")
 }
