@@ -518,7 +518,7 @@ fn an_enum_word_is_shown_by_its_name_for_people() {
     let zh = report(&[EXAMPLE]);
     let v = verdict(&zh, "facilities.operation_mechanism", "何庄子村");
     let text = v["explanation"].as_str().unwrap_or_default();
-    assert!(text.contains("设施运营方式为自主，未达到不等于自主的要求"), "{text}");
+    assert!(text.contains("设施运营方式为自主，而要求不等于自主"), "{text}");
     assert!(!text.contains("self"), "{text}");
     assert_eq!(v["blame"][0]["value"], "self", "machines get the word as submitted: {v}");
     let en = report(&["--lang", "en", EXAMPLE]);
@@ -624,4 +624,18 @@ fn a_subject_ruled_out_by_what_it_lacks_says_so() {
     assert!(explanation.contains("Decided by: number of villages 0"), "{explanation}");
     assert_eq!(v["trace"]["title"], "the condition of application", "{v}");
     assert_eq!(v["trace"]["value"], false, "{v}");
+}
+
+#[test]
+fn a_word_that_is_not_allowed_names_the_words_that_are() {
+    // 何庄子村 runs its facility itself (`self`); the rule wants any other way.
+    let r = report(&["--only", "facilities.operation_mechanism", EXAMPLE]);
+    let v = verdict(&r, "facilities.operation_mechanism", "120112103201");
+    assert_eq!(v["status"], "fail");
+    let explanation = v["explanation"].as_str().unwrap_or_default();
+    assert!(explanation.contains("设施运营方式为自主，而要求不等于自主"), "{explanation}");
+    assert!(explanation.contains("应为居民协商管理、轮值轮管、委托社会组织或其他（现为自主）"), "{explanation}");
+    let change = &v["to_pass"][0];
+    assert_eq!(change["from"], "self");
+    assert_eq!(change["one_of"], serde_json::json!(["resident_council", "rotation", "entrusted_social_org", "other"]));
 }

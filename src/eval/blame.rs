@@ -76,6 +76,8 @@ pub enum Quantity {
     Total(Input),
     /// How many units of the aggregate's parts comply (or, where fewer must, count).
     Units(Vec<PartRef>),
+    /// A word of a field of the instance (an `enum`'s): any of these passes (`to` is the first).
+    Choice(FieldId, Vec<std::sync::Arc<str>>),
 }
 
 /// Why a verdict is what it is.
@@ -298,6 +300,7 @@ impl<'a> Evaluator<'a> {
             }
             // What may be changed to pass decides most: it comes first.
             out.blame[before..].sort_by_key(|b| !fields.contains(&(b.instance, b.field)));
+            self.word_to_pass(op, (a, b), at, params, out);
             for (instance, field) in fields {
                 let key = Override::Field(instance, field);
                 let Slot::Scalar(Scalar::Number(from), _) = &self.dataset.get(instance).slots[field] else { continue };
@@ -315,6 +318,42 @@ impl<'a> Evaluator<'a> {
             }
         }
         self.leaves(b, at, each, params, Role::Threshold, out);
+    }
+
+    /// Where `a` is a word of a field (an `enum`'s) and `a op b` does not hold: the words that
+    /// would make it hold, the field's others as they are declared.
+    fn word_to_pass(
+        &mut self,
+        op: BinOp,
+        (a, b): (&'a Expr, &'a Expr),
+        at: InstanceId,
+        params: &[Param],
+        out: &mut Explained,
+    ) {
+        let ExprKind::Value(steps) = &a.kind else { return };
+        let Some((Step::Field(_, field), init)) = steps.split_last() else { return };
+        let Ok(holder) = self.walk(init, at) else { return };
+        let inst = self.dataset.get(holder);
+        let (Ty::Enum(words), Slot::Scalar(Scalar::Text(now), _)) =
+            (&self.model.entities[inst.entity].fields[*field].ty, &inst.slots[*field])
+        else {
+            return;
+        };
+        let key = Override::Field(holder, *field);
+        let mut passing = Vec::new();
+        for word in words.iter().filter(|w| w.as_str() != now.as_ref()) {
+            let word: std::sync::Arc<str> = word.as_str().into();
+            let (l, r) = self.with_override(key, Val::Text(word.clone()), |ev| {
+                (ev.eval_in(a, at, None, params), ev.eval_in(b, at, None, params))
+            });
+            if matches!((l, r), (Ok(l), Ok(r)) if compare(op, &l, &r) == Some(true)) {
+                passing.push(word);
+            }
+        }
+        if let Some(first) = passing.first().cloned() {
+            let (from, to) = (Val::Text(now.clone()), Val::Text(first));
+            out.to_pass.push(ToPass { instance: holder, quantity: Quantity::Choice(*field, passing), from, to });
+        }
     }
 
     /// The units of an aggregate that fall short on their own, largest shortfall first, and
@@ -855,7 +894,7 @@ fn finish(out: &mut Explained) {
         .to_pass
         .iter()
         .filter_map(|t| match t.quantity {
-            Quantity::Field(f) | Quantity::Item(f, _) => Some((t.instance, f)),
+            Quantity::Field(f) | Quantity::Item(f, _) | Quantity::Choice(f, _) => Some((t.instance, f)),
             _ => None,
         })
         .collect();

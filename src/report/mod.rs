@@ -107,6 +107,8 @@ pub struct ToPassView {
     pub record: Option<String>,
     /// Where the value to change is, for a value of another record or an item of a list.
     pub location: Option<Location>,
+    /// Every value that would pass, where any of several words does (`to` is the first).
+    pub one_of: Vec<Val>,
     /// The sentence that says it.
     pub sentence: String,
     /// Whether it is a total or a count of units, not one submitted value.
@@ -265,7 +267,7 @@ pub(crate) fn locate(sources: &SourceMap, span: Span) -> Location {
 fn names_value(t: &ToPass, b: &Blame) -> bool {
     t.instance == b.instance
         && match t.quantity {
-            Quantity::Field(f) => f == b.field,
+            Quantity::Field(f) | Quantity::Choice(f, _) => f == b.field,
             Quantity::Item(f, span) => f == b.field && b.span == Some(span),
             Quantity::Total(_) | Quantity::Units(_) => false,
         }
@@ -559,8 +561,12 @@ impl Viewer<'_> {
     /// A value of a field for people: in Chinese, an `enum` word by the name the rules give it
     /// (`镇` for `town`); any other value as [`Viewer::value_text`] shows it.
     fn field_value_text(&self, v: &Val, unit: Option<&Unit>, words: &[(String, String)]) -> String {
+        // A word of an `enum`: its Chinese name, or in English the word in words.
         let named = match v {
-            Val::Text(t) if self.lang == Lang::Zh => words.iter().find(|(w, _)| **w == **t).map(|(_, l)| l.clone()),
+            Val::Text(t) => words.iter().find(|(w, _)| **w == **t).map(|(w, l)| match self.lang {
+                Lang::Zh => l.clone(),
+                Lang::En => names::humane(w),
+            }),
             _ => None,
         };
         named.unwrap_or_else(|| self.value_text(v, unit))
@@ -677,7 +683,7 @@ impl Viewer<'_> {
         let names = self.names();
         let entity = self.dataset.get(t.instance).entity;
         let (input, title, unit) = match &t.quantity {
-            Quantity::Field(f) | Quantity::Item(f, _) => {
+            Quantity::Field(f) | Quantity::Item(f, _) | Quantity::Choice(f, _) => {
                 let name = self.model.entities[entity].fields[*f].name.clone();
                 (name, names.field(entity, *f), names.field_unit(entity, *f))
             }
@@ -697,12 +703,29 @@ impl Viewer<'_> {
         // The place of a value the change alone does not say: one of another record (a unit)
         // or an item of a list. The subject's own field is its `input`, placed in the blame.
         let span = match t.quantity {
-            Quantity::Field(f) if record.is_some() => self.dataset.get(t.instance).slots[f].span(),
+            Quantity::Field(f) | Quantity::Choice(f, _) if record.is_some() => {
+                self.dataset.get(t.instance).slots[f].span()
+            }
             Quantity::Item(_, span) => Some(span),
-            Quantity::Field(_) | Quantity::Total(_) | Quantity::Units(_) => None,
+            Quantity::Field(_) | Quantity::Choice(..) | Quantity::Total(_) | Quantity::Units(_) => None,
         };
-        let text = |v: &Val| self.value_text(v, unit.as_ref());
+        let text = |v: &Val| match &t.quantity {
+            Quantity::Choice(f, _) => self.submitted_text(v, entity, *f),
+            _ => self.value_text(v, unit.as_ref()),
+        };
         let mut args = vec![("what", what), ("from", text(&t.from)), ("to", text(&t.to))];
+        // Any of several words passes: `应为居民协商管理、轮值轮管或其他`.
+        let one_of: Vec<Val> = match &t.quantity {
+            Quantity::Choice(_, words) if words.len() > 1 => words.iter().map(|w| Val::Text(w.clone())).collect(),
+            _ => Vec::new(),
+        };
+        if !one_of.is_empty() {
+            let shown: Vec<String> = one_of.iter().map(text).collect();
+            let (last, rest) = shown.split_last().map_or((String::new(), &[][..]), |(l, r)| (l.clone(), r));
+            let sep = catalog::text(self.lang, "list.separator", &[]).unwrap_or_default();
+            let or = catalog::text(self.lang, "list.or", &[]).unwrap_or_default();
+            args[2].1 = format!("{}{or}{last}", rest.join(&sep));
+        }
         let key = match (&t.quantity, &t.from, &t.to) {
             (quantity, Val::Num(from), Val::Num(to)) => {
                 let diff = to.checked_sub(*from).map_or(String::new(), |d| d.abs().normalize().to_string());
@@ -725,7 +748,8 @@ impl Viewer<'_> {
             record,
             location: span.map(|s| locate(self.sources, s)),
             sentence: catalog::text(self.lang, key, &args).unwrap_or_default(),
-            whole: !matches!(t.quantity, Quantity::Field(_) | Quantity::Item(..)),
+            whole: !matches!(t.quantity, Quantity::Field(_) | Quantity::Item(..) | Quantity::Choice(..)),
+            one_of,
         }
     }
 
@@ -825,8 +849,11 @@ impl Viewer<'_> {
             ("baseline", v.start.as_deref().map_or(String::new(), |s| self.start(s, &quantity))),
             ("basis", basis),
         ];
+        let word = matches!(v.op, Some(BinOp::Eq | BinOp::Ne)) && !matches!(v.actual, Some(Val::Num(_)));
         let key = match (v.status, v.op, v.path) {
             (Status::Behind, Some(_), None) => "explain.behind_no_baseline".to_string(),
+            // A word is not short of another: it is not the one required.
+            (Status::Fail, Some(_), _) if word => "explain.fail_is".to_string(),
             (status, None, _) if matches!(status, Status::Pass | Status::Fail | Status::OnTrack | Status::Behind) => {
                 format!("explain.{}_condition", status_word(status))
             }

@@ -349,6 +349,9 @@ fn change(out: &mut Vec<u8>, t: &ToPassView) {
     m.str("title", &t.title);
     m.value("from", Some(&t.from));
     m.value("to", Some(&t.to));
+    if !t.one_of.is_empty() {
+        m.array("one_of", &t.one_of, |out, v| emit::value(out, Some(v)));
+    }
     if let Some(unit) = &t.unit {
         m.str("unit", unit);
     }
