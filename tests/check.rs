@@ -437,3 +437,17 @@ fn parameters_given_for_the_run_are_said() {
     let (_, plain, _) = plancheck(&["check", "--format", "json", EXAMPLE]);
     assert!(!plain.contains("\"params\""), "no parameters given, none said");
 }
+
+/// With `--strict` a district's heading counts what is behind as failing too, and says so: it
+/// is not the table's column of failures.
+#[test]
+fn a_strict_heading_says_what_it_counts() {
+    let (code, out, _) = plancheck(&["check", "--strict", "--only", "police.mass_prevention_share", EXAMPLE]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("■ 津南区：1 条规则未通过，共 1 项判定未通过（--strict：进度落后和无法判断也计为未通过）"),
+        "{out}"
+    );
+    let (_, plain, _) = plancheck(&["check", "--only", "police.mass_prevention_share", EXAMPLE]);
+    assert!(!plain.contains("■"), "behind is no failure without --strict: {plain}");
+}

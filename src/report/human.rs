@@ -319,7 +319,13 @@ fn furthest_first(named: &[Next]) -> bool {
         && named.first().zip(named.last()).is_some_and(|(first, last)| first.rank.distance > last.rank.distance)
 }
 
-pub fn write(groups: &[Group], as_of: &str, params: &[(String, rust_decimal::Decimal)], lang: Lang) -> String {
+pub fn write(
+    groups: &[Group],
+    as_of: &str,
+    params: &[(String, rust_decimal::Decimal)],
+    strict: bool,
+    lang: Lang,
+) -> String {
     let t = |key: &str, args: &[(&str, String)]| catalog::text(lang, key, args).unwrap_or_default();
     let sep = t("list.separator", &[]);
     let mut out = String::new();
@@ -331,7 +337,10 @@ pub fn write(groups: &[Group], as_of: &str, params: &[(String, rust_decimal::Dec
                 ("rules", (group.shown.len() + group.others.len()).to_string()),
                 ("count", failing.to_string()),
             ];
-            let _ = writeln!(out, "{}\n", t("report.group_heading", &args));
+            // With `--strict`, what is behind or unknown fails too: the heading's count is not the
+            // table's column of failures, and says so.
+            let heading = if strict { "report.group_heading_strict" } else { "report.group_heading" };
+            let _ = writeln!(out, "{}\n", t(heading, &args));
         }
         for f in &group.shown {
             out.push_str(&f.finding);

@@ -510,7 +510,7 @@ impl Report<'_> {
             findings
         };
         let (groups, as_of) = digest.finish(self.viewer, explain);
-        let text = super::human::write(&groups, &as_of, &self.options.params, self.settings.lang);
+        let text = super::human::write(&groups, &as_of, &self.options.params, strict, self.settings.lang);
         Written { failed, result: out.write_all(text.as_bytes()) }
     }
 }
