@@ -639,3 +639,12 @@ fn a_word_that_is_not_allowed_names_the_words_that_are() {
     assert_eq!(change["from"], "self");
     assert_eq!(change["one_of"], serde_json::json!(["resident_council", "rotation", "entrusted_social_org", "other"]));
 }
+
+#[test]
+fn english_names_of_identifiers_read_as_words() {
+    // `resident_activity_area_m2` and `facility_total_area_m2`: the value carries the unit.
+    let r = report(&["--lang", "en", "--only", "facilities.activity_area_share", EXAMPLE]);
+    let text = verdict(&r, "facilities.activity_area_share", "仁和园社区")["explanation"].as_str().unwrap_or_default();
+    assert!(text.contains("resident activity area 390m²") && text.contains("facility total area 690m²"), "{text}");
+    assert!(!text.contains(" m2"), "{text}");
+}

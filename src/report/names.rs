@@ -292,8 +292,26 @@ fn symbolic(unit: &Unit) -> bool {
     unit.factors().all(|(n, _)| !n.chars().any(|c| c.is_alphabetic() && !c.is_ascii()))
 }
 
+/// An identifier in English words: `facility_total_area_m2` → `facility total area`,
+/// `workers_per_10k_urban` → `workers per 10,000 urban`.
 pub fn humane(name: &str) -> String {
-    name.replace('_', " ")
+    // A unit at the end is said by the value's own unit (`facility total area 690m²`); figures
+    // are written as numbers are.
+    let words: Vec<&str> = name.split('_').filter(|w| !w.is_empty()).collect();
+    let kept = match words.split_last() {
+        Some((&"m2", rest)) if !rest.is_empty() => rest,
+        _ => &words[..],
+    };
+    let spelt: Vec<&str> = kept
+        .iter()
+        .map(|w| match *w {
+            "10k" => "10,000",
+            "1000" => "1,000",
+            "pct" => "%",
+            w => w,
+        })
+        .collect();
+    spelt.join(" ")
 }
 
 /// A number for people: at most two decimals, no trailing zeros.
