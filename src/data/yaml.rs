@@ -30,7 +30,7 @@ pub fn parse(file: FileId, text: &str, limits: &Limits) -> Result<Node<'static>,
             Err(e) => {
                 let at = byte(e.marker().index());
                 let d = Diagnostic::new(Code::YamlSyntax, Span::new(file, at, (at + 1).min(text.len()).max(at)))
-                    .arg("problem", e.info().to_string());
+                    .arg("problem", scan_problem(e.info()));
                 return Err(vec![d]);
             }
         };
@@ -198,6 +198,46 @@ fn tagged(text: &str, tag: &Tag) -> Result<Value<'static>, String> {
     if fits { Ok(plain) } else { Err(problem("value_not_of_tag")) }
 }
 
+/// The YAML reader's messages the catalogs have words for (`yaml.scan.KEY`), by key.
+const SCAN_PROBLEMS: &[(&str, &str)] = &[
+    ("while scanning a quoted scalar, found unexpected end of stream", "unclosed_quote"),
+    ("while scanning a quoted scalar, found unexpected document indicator", "quote_runs_on"),
+    ("invalid trailing content after double-quoted scalar", "after_quote"),
+    ("mapping values are not allowed in this context", "colon_here"),
+    ("while parsing a block mapping, did not find expected key", "expected_key"),
+    ("while parsing a block collection, did not find expected '-' indicator", "expected_dash"),
+    ("while parsing a node, did not find expected node content", "expected_value"),
+    ("block sequence entries are not allowed in this context", "dash_here"),
+    ("mapping keys are not allowed in this context", "key_here"),
+    ("invalid indentation", "indentation"),
+    ("invalid indentation in quoted scalar", "quote_runs_on"),
+    ("invalid indentation in flow construct", "indentation"),
+    ("invalid indentation for anchor", "indentation"),
+    ("tabs disallowed within this context (block indentation)", "tab_indent"),
+    ("tabs disallowed in this context", "tab"),
+    ("while scanning a plain scalar, found a tab", "tab"),
+    ("while parsing a flow mapping, did not find expected ',' or '}'", "flow_map"),
+    ("while parsing a flow sequence, expected ',' or ']'", "flow_list"),
+    ("unexpected end of plain scalar", "plain_end"),
+    ("while parsing node, found unknown anchor", "unknown_anchor"),
+    ("while parsing anchor, found duplicated anchor", "duplicate_anchor"),
+    ("while parsing a quoted scalar, found unknown escape character", "unknown_escape"),
+    ("found unprintable character", "unprintable"),
+    ("unexpected eof", "eof"),
+    ("invalid content after document end marker", "after_end"),
+    ("a byte order mark must not appear inside a document", "bom"),
+];
+
+/// What the YAML reader says is wrong, as a catalog reference in the user's language where
+/// the catalogs have words for it (the mistakes a hand-edited file makes), else as the reader
+/// says it.
+fn scan_problem(info: &str) -> String {
+    match SCAN_PROBLEMS.iter().find(|(said, _)| *said == info) {
+        Some((_, key)) => format!("@yaml.scan.{key}"),
+        None => info.to_string(),
+    }
+}
+
 /// A collection may carry its own core tag (`!!map`, `!!seq`); any other tag is a problem.
 fn collection_tag(tag: Option<&Tag>, own: &str, span: Span, errors: &mut Vec<Diagnostic>) {
     if let Some(tag) = tag.filter(|t| !(t.is_yaml_core_schema() && t.suffix == own)) {
@@ -249,6 +289,18 @@ fn is_number(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_readers_messages_are_said_in_either_language() {
+        for (said, key) in SCAN_PROBLEMS {
+            for lang in [crate::diagnostics::Lang::Zh, crate::diagnostics::Lang::En] {
+                let text = crate::diagnostics::catalog::text(lang, &format!("yaml.scan.{key}"), &[]);
+                assert!(text.is_some_and(|t| !t.is_empty()), "{said}: no words for yaml.scan.{key}");
+            }
+        }
+        let errors = parse(FileId(0), "a: \"open\n", &Limits::default()).expect_err("an unclosed quote");
+        assert!(format!("{:?}", errors[0]).contains("@yaml.scan.unclosed_quote"), "{:?}", errors[0]);
+    }
 
     #[test]
     fn core_tags_decide_the_type_and_other_tags_are_reported() {
