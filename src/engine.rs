@@ -141,6 +141,7 @@ impl Engine {
         if !diagnostics.has_errors() {
             crate::eval::whole::add_wholes(self.model(), &mut dataset);
         }
+        crate::eval::whole::note_years(self.model(), &mut dataset);
         let (diagnostics, hidden) = cap(diagnostics);
         Submissions { dataset, diagnostics, hidden }
     }

@@ -106,6 +106,9 @@ pub struct Dataset {
     /// Each whole (全市) made over fewer parts than the plan has, with the indices (in the plan
     /// header's `part` list) of the parts it lacks; a whole of all its parts is not here.
     pub incomplete: Vec<(InstanceId, Vec<usize>)>,
+    /// The reporting years of the submissions, each once, in order (noted by the engine when
+    /// it loads them): with more than one, a subject's code alone does not name it.
+    pub years: Vec<i64>,
 }
 
 impl Dataset {

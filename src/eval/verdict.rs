@@ -179,9 +179,7 @@ impl<'a> Judge<'a> {
             .iter()
             .map(|rule| rule.judgements.iter().map(|j| compared_unit(model, &j.require).map(Arc::new)).collect())
             .collect();
-        let years_given: std::collections::BTreeSet<i64> =
-            dataset.documents.iter().filter_map(|d| super::whole::reporting_year(model, dataset, d.root)).collect();
-        let several_years = years_given.len() > 1;
+        let several_years = dataset.years.len() > 1;
         Judge {
             ev,
             options,

@@ -138,6 +138,13 @@ fn records_of_the_whole(model: &Model, dataset: &Dataset, by_year: &ByYear) -> V
     out
 }
 
+/// Notes in the dataset the reporting years of its submissions.
+pub fn note_years(model: &Model, dataset: &mut Dataset) {
+    let years: std::collections::BTreeSet<i64> =
+        dataset.documents.iter().filter_map(|d| reporting_year(model, dataset, d.root)).collect();
+    dataset.years = years.into_iter().collect();
+}
+
 /// Adds one whole per reporting year of the parts' submissions, and notes in the dataset
 /// the parts each whole lacks; returns the wholes made. Without a list of the parts in the
 /// plan header, a year with fewer than `parts` submissions makes no whole.

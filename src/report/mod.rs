@@ -466,10 +466,7 @@ impl Viewer<'_> {
     /// where the run holds submissions of more than one year.
     fn year_of(&self, id: InstanceId) -> Option<i64> {
         let (model, dataset) = (self.model, self.dataset);
-        let mut years =
-            dataset.documents.iter().filter_map(|d| crate::eval::whole::reporting_year(model, dataset, d.root));
-        let first = years.next()?;
-        if years.all(|y| y == first) {
+        if dataset.years.len() < 2 {
             return None;
         }
         let mut at = id;
