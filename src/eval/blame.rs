@@ -754,42 +754,43 @@ impl<'a> Evaluator<'a> {
     /// The one aggregate a compared value is computed from (through metrics and arithmetic),
     /// with the instance it is computed for.
     fn find_aggregate(&self, e: &'a Expr, at: InstanceId) -> Option<(&'a Expr, InstanceId)> {
-        match &e.kind {
-            ExprKind::Aggregate(..) => Some((e, at)),
-            ExprKind::Metric(steps, m) => {
-                let target = self.walk(steps, at).ok()?;
-                self.find_aggregate(&self.model.metrics[*m].expr, target)
-            }
-            ExprKind::Binary(BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div, x, y) => {
-                match (self.find_aggregate(x, at), self.find_aggregate(y, at)) {
-                    (Some(found), None) | (None, Some(found)) => Some(found),
-                    _ => None,
-                }
-            }
-            ExprKind::Neg(x) => self.find_aggregate(x, at),
-            ExprKind::Call(Function::RoundHalfUp | Function::Abs, args) => self.find_aggregate(args.first()?, at),
-            _ => None,
-        }
+        self.find_one(e, at, &|e, at| matches!(e.kind, ExprKind::Aggregate(..)).then_some((e, at)))
     }
 
     /// The one quotient of two sums a compared value is computed from (through metrics and
     /// arithmetic), with the instance it is computed for.
     fn find_quotient(&self, e: &'a Expr, at: InstanceId) -> Option<(&'a Expr, &'a Expr, InstanceId)> {
         let sum = |x: &Expr| matches!(x.kind, ExprKind::Aggregate(AggFn::Sum, _));
+        self.find_one(e, at, &|e, at| match &e.kind {
+            ExprKind::Binary(BinOp::Div, x, y) if sum(x) && sum(y) => Some((&**x, &**y, at)),
+            _ => None,
+        })
+    }
+
+    /// The one part of a compared value that `found` takes, looked for through metrics and
+    /// arithmetic (none where two sides hold one).
+    fn find_one<T>(
+        &self,
+        e: &'a Expr,
+        at: InstanceId,
+        found: &impl Fn(&'a Expr, InstanceId) -> Option<T>,
+    ) -> Option<T> {
+        if let Some(t) = found(e, at) {
+            return Some(t);
+        }
         match &e.kind {
-            ExprKind::Binary(BinOp::Div, x, y) if sum(x) && sum(y) => Some((x, y, at)),
             ExprKind::Metric(steps, m) => {
                 let target = self.walk(steps, at).ok()?;
-                self.find_quotient(&self.model.metrics[*m].expr, target)
+                self.find_one(&self.model.metrics[*m].expr, target, found)
             }
             ExprKind::Binary(BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div, x, y) => {
-                match (self.find_quotient(x, at), self.find_quotient(y, at)) {
-                    (Some(found), None) | (None, Some(found)) => Some(found),
+                match (self.find_one(x, at, found), self.find_one(y, at, found)) {
+                    (Some(t), None) | (None, Some(t)) => Some(t),
                     _ => None,
                 }
             }
-            ExprKind::Neg(x) => self.find_quotient(x, at),
-            ExprKind::Call(Function::RoundHalfUp | Function::Abs, args) => self.find_quotient(args.first()?, at),
+            ExprKind::Neg(x) => self.find_one(x, at, found),
+            ExprKind::Call(Function::RoundHalfUp | Function::Abs, args) => self.find_one(args.first()?, at, found),
             _ => None,
         }
     }
