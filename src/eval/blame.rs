@@ -386,13 +386,7 @@ impl<'a> Evaluator<'a> {
                     if self.holds_with(cmp, key, Val::Num(own)) {
                         continue;
                     }
-                    let shortfall = level
-                        .and_then(|l| l.checked_mul(d))
-                        .and_then(|l| if up { l.checked_sub(n) } else { n.checked_sub(l) });
-                    let mut e = Explained::default();
-                    self.leaves(x, m.instance, scalar, &params, Role::Decides, &mut e);
-                    tag(&mut e.blame, m.instance, Some((n, Some(d))));
-                    units.push((shortfall, e));
+                    units.push(self.short_unit(x, m, &params, (n, d), (level, up)));
                 }
                 if let Some(total) = total_of(parts) {
                     let step = self.step_of_total(total, num);
@@ -497,6 +491,26 @@ impl<'a> Evaluator<'a> {
         true
     }
 
+    /// A unit whose own ratio `n / d` falls short of the ratio `level` that passes (from below
+    /// where `up`): how far, in the numerator's terms, and the values `numerator` reads for it,
+    /// tagged with its numbers.
+    fn short_unit(
+        &mut self,
+        numerator: &'a Expr,
+        m: &Member,
+        params: &[Param],
+        (n, d): (Decimal, Decimal),
+        (level, up): (Option<Decimal>, bool),
+    ) -> (Option<Decimal>, Explained) {
+        let shortfall =
+            level.and_then(|l| l.checked_mul(d)).and_then(|l| if up { l.checked_sub(n) } else { n.checked_sub(l) });
+        let mut e = Explained::default();
+        let scalar = m.each.as_ref().map(|(s, _, _)| s);
+        self.leaves(numerator, m.instance, scalar, params, Role::Decides, &mut e);
+        tag(&mut e.blame, m.instance, Some((n, Some(d))));
+        (shortfall, e)
+    }
+
     /// Whether raising the aggregate `key` stands for helps the comparison, and the
     /// aggregate's value at the threshold, from the compared value at 0 and 1 (the formulas
     /// around an aggregate are linear); `None` where it does not change the compared value.
@@ -566,14 +580,8 @@ impl<'a> Evaluator<'a> {
             if like.is_none_or(|x| self.holds_with(cmp, key, Val::Num(x))) {
                 continue;
             }
-            let shortfall = level
-                .and_then(|l| l.checked_div(den_total))
-                .and_then(|l| l.checked_mul(d))
-                .and_then(|l| if up { l.checked_sub(n) } else { n.checked_sub(l) });
-            let mut e = Explained::default();
-            self.leaves(dividend, m.instance, None, &params, Role::Decides, &mut e);
-            tag(&mut e.blame, m.instance, Some((n, Some(d))));
-            units.push((shortfall, e));
+            let level = level.and_then(|l| l.checked_div(den_total));
+            units.push(self.short_unit(dividend, &m, &params, (n, d), (level, up)));
         }
         if n_sum != num_total || d_sum != den_total {
             return false;
