@@ -139,45 +139,54 @@ fn usage_errors(args: &CheckArgs, model: &crate::check::model::Model) -> (Chosen
         date
     });
     let mut chosen = Chosen { as_of, params: Vec::new() };
-    let declared = |name| declared(model, name);
-    let names: Vec<String> = model
-        .rules
-        .iter()
-        .flat_map(|r| r.params.iter().flat_map(move |p| [p.name.clone(), format!("{}.{}", r.id, p.name)]))
-        .collect();
-    let naming = crate::report::names::Names { model, lang: args.lang };
     for text in &args.params {
-        let Some((name, value)) = text.split_once('=').map(|(n, v)| (n.trim(), v.trim())) else {
-            usage("cli.param_not_pair", &[("text", text.clone())]);
-            continue;
-        };
-        let Some(first) = declared(name).next() else {
-            let suggestion =
-                suggest(args.lang, crate::diagnostics::suggest::did_you_mean(name, names.iter().map(String::as_str)));
-            usage("cli.param_names_nothing", &[("name", name.to_string()), ("suggestion", suggestion)]);
-            continue;
-        };
-        let unit = first.unit.to_string();
-        let number = value.strip_suffix(unit.as_str()).filter(|_| !first.unit.is_one()).unwrap_or(value);
-        let example = format!("{name}={}", first.default.unwrap_or(Decimal::ONE));
-        let words = || {
-            let unit = ("unit", naming.unit(&first.unit));
-            [("name", name.to_string()), ("value", value.to_string()), ("example", example.clone()), unit]
-        };
-        let Some(number) = crate::data::bind::parse_decimal(number.trim()) else {
-            usage("cli.param_not_number", &words());
-            continue;
-        };
-        let percent = |p: &crate::check::model::ParamDef| p.unit == crate::check::units::Unit::named(PERCENT);
-        if number.is_sign_negative() && !number.is_zero() {
-            usage("cli.param_negative", &words());
-        } else if number > Decimal::ONE_HUNDRED && declared(name).any(percent) {
-            usage("cli.param_over_100", &words());
-        } else {
-            chosen.params.push((name.to_string(), number));
+        match param(model, args.lang, text) {
+            Ok(given) => chosen.params.push(given),
+            Err(message) => out.push(Problem::usage(message)),
         }
     }
     (chosen, out)
+}
+
+/// One `--param NAME=VALUE`, read: the name of a parameter some rule declares, and a number
+/// in its unit (which it may carry: `90%`, `2人`) that the unit can have — not negative, a
+/// percentage not above 100. Else what is wrong, with the nearest name.
+fn param(model: &crate::check::model::Model, lang: Lang, text: &str) -> Result<(String, Decimal), String> {
+    let usage = |key: &str, params: &[(&str, String)]| catalog::text(lang, key, params).unwrap_or_default();
+    let Some((name, value)) = text.split_once('=').map(|(n, v)| (n.trim(), v.trim())) else {
+        return Err(usage("cli.param_not_pair", &[("text", text.to_string())]));
+    };
+    let Some(first) = declared(model, name).next() else {
+        let names = model
+            .rules
+            .iter()
+            .flat_map(|r| r.params.iter().flat_map(move |p| [p.name.clone(), format!("{}.{}", r.id, p.name)]));
+        let names: Vec<String> = names.collect();
+        let nearest = crate::diagnostics::suggest::did_you_mean(name, names.iter().map(String::as_str));
+        return Err(usage(
+            "cli.param_names_nothing",
+            &[("name", name.to_string()), ("suggestion", suggest(lang, nearest))],
+        ));
+    };
+    let unit = first.unit.to_string();
+    let number = value.strip_suffix(unit.as_str()).filter(|_| !first.unit.is_one()).unwrap_or(value);
+    let words = [
+        ("name", name.to_string()),
+        ("value", value.to_string()),
+        ("example", format!("{name}={}", first.default.unwrap_or(Decimal::ONE))),
+        ("unit", crate::report::names::Names { model, lang }.unit(&first.unit)),
+    ];
+    let Some(number) = crate::data::bind::parse_decimal(number.trim()) else {
+        return Err(usage("cli.param_not_number", &words));
+    };
+    let percent = |p: &crate::check::model::ParamDef| p.unit == crate::check::units::Unit::named(PERCENT);
+    if number.is_sign_negative() && !number.is_zero() {
+        Err(usage("cli.param_negative", &words))
+    } else if number > Decimal::ONE_HUNDRED && declared(model, name).any(percent) {
+        Err(usage("cli.param_over_100", &words))
+    } else {
+        Ok((name.to_string(), number))
+    }
 }
 
 /// The parameters `--param NAME` sets: every rule's `NAME`, or one rule's (`RULE.NAME`).
