@@ -414,14 +414,11 @@ impl<'a> Judge<'a> {
         let (model, dataset) = (self.ev.model, self.ev.dataset);
         if self.by_subject.is_none() {
             let mut by_subject = BySubject::new();
-            for (entity, of) in self.instances.clone().iter().enumerate() {
-                if model.entities[entity].key.is_none() {
-                    continue;
-                }
-                for &i in of {
-                    if let (Some(key), Some(year)) = (super::cases::key_of(model, dataset, i), self.year(i)) {
-                        by_subject.entry((entity, key)).or_default().push((year, i));
-                    }
+            let keyed = (0..model.entities.len()).filter(|&e| model.entities[e].key.is_some());
+            let keyed: Vec<InstanceId> = keyed.flat_map(|e| self.instances[e].iter().copied()).collect();
+            for i in keyed {
+                if let (Some(key), Some(year)) = (super::cases::key_of(model, dataset, i), self.year(i)) {
+                    by_subject.entry((dataset.get(i).entity, key)).or_default().push((year, i));
                 }
             }
             self.by_subject = Some(by_subject);
