@@ -168,6 +168,19 @@ fn numbers_never_contradict_the_status() {
 }
 
 #[test]
+fn a_number_that_is_not_whole_is_never_shown_whole() {
+    // 57,999.9 m² of 100,000 m² is 57.9999%: short of 60% either way, but not 58%.
+    let path = variant("not-whole", |doc| {
+        community(doc, "仁和园社区")["facility_total_area_m2"] = 100_000.into();
+        community(doc, "仁和园社区")["resident_activity_area_m2"] = serde_json::json!(57_999.9);
+    });
+    let r = report(&[path.to_str().expect("utf-8")]);
+    let text = verdict(&r, "facilities.activity_area_share", "仁和园社区")["explanation"].as_str().unwrap_or("");
+    assert!(text.contains("57.9999%"), "{text}");
+    assert!(!text.contains("58%"), "{text}");
+}
+
+#[test]
 fn machine_numbers_never_contradict_the_status_either() {
     // 2.69998 per thousand against 2.7 and 99.99996 % against 100 %: four decimals would put
     // both on their threshold.

@@ -314,9 +314,10 @@ pub fn humane(name: &str) -> String {
     spelt.join(" ")
 }
 
-/// A number for people: at most two decimals, no trailing zeros.
+/// A number for people: two decimals, more where two would show a number that is not whole as
+/// whole (57.9999, not 58); no trailing zeros.
 pub fn number(n: Decimal) -> String {
-    n.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero).normalize().to_string()
+    fewest_places(n, 2, |r| keeps_fraction(n, r)).to_string()
 }
 
 /// A derived number in a derivation: at most four decimals, no trailing zeros.
@@ -329,15 +330,19 @@ pub fn precise(n: Decimal) -> String {
 /// whole as whole (0.9999997, not 1) or, next to the `threshold` it is compared with, on the
 /// threshold or across it (99.99997 against 100; 2.69999 against 2.7).
 pub fn derived(n: Decimal, threshold: Option<Decimal>) -> Decimal {
-    let whole = n.fract().is_zero();
-    fewest_places(n, 4, |r| (whole || !r.fract().is_zero()) && threshold.is_none_or(|t| r.cmp(&t) == n.cmp(&t)))
+    fewest_places(n, 4, |r| keeps_fraction(n, r) && threshold.is_none_or(|t| r.cmp(&t) == n.cmp(&t)))
 }
 
 /// A number shown next to a threshold it is compared with: with as many decimals as it takes
 /// to stay on its side of the threshold (99.9973, not 100; 2.6996, not 2.7).
 pub fn number_against(n: Decimal, threshold: Option<Decimal>) -> String {
     let Some(t) = threshold else { return number(n) };
-    fewest_places(n, 2, |r| r.cmp(&t) == n.cmp(&t)).to_string()
+    fewest_places(n, 2, |r| r.cmp(&t) == n.cmp(&t) && keeps_fraction(n, r)).to_string()
+}
+
+/// Whether `r`, `n` rounded, is whole only where `n` is: 57.9999 is not shown as 58.
+fn keeps_fraction(n: Decimal, r: &Decimal) -> bool {
+    n.fract().is_zero() || !r.fract().is_zero()
 }
 
 /// `n` rounded half away from zero to the fewest decimals, `least` or more, at which it `keeps`
