@@ -451,3 +451,16 @@ fn a_strict_heading_says_what_it_counts() {
     let (_, plain, _) = plancheck(&["check", "--only", "police.mass_prevention_share", EXAMPLE]);
     assert!(!plain.contains("■"), "behind is no failure without --strict: {plain}");
 }
+
+/// An `unknown` for want of a parameter is placed at its subject's record, not at a value its
+/// derivation reads (the reoffending count is there and decides nothing).
+#[test]
+fn an_unknown_for_want_of_a_parameter_points_at_its_subject() {
+    let (_, out, _) =
+        plancheck(&["check", "--format", "sarif", "--only", "safety.reoffending_below_national", EXAMPLE]);
+    let sarif: Value = serde_json::from_str(&out).expect("SARIF");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    let district = results.iter().find(|r| r["properties"]["subject"] == "120112").expect("the district's result");
+    assert_eq!(district["properties"]["status"], "unknown");
+    assert_eq!(district["locations"][0]["physicalLocation"]["region"]["startLine"], 8, "{district}");
+}

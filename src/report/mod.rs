@@ -324,13 +324,14 @@ impl Viewer<'_> {
         self.tell_apart(&mut blame);
         let to_pass =
             explained.map(|e| e.to_pass.iter().map(|t| self.to_pass(t, v.subject)).collect()).unwrap_or_default();
-        let location =
-            blame.iter().find_map(|b| b.location.clone()).or_else(|| trace.as_ref().and_then(first_location)).or_else(
-                || {
-                    let span = self.dataset.get(v.subject).span;
-                    (span.end > 0).then(|| locate(self.sources, span))
-                },
-            );
+        // The first blamed value; else the first value the derivation reads — but not for an
+        // `unknown`, whose derivation reads what is there, not what is missing (an unsupplied
+        // parameter): then the subject's own record.
+        let read = || trace.as_ref().filter(|_| v.status != Status::Unknown).and_then(first_location);
+        let location = blame.iter().find_map(|b| b.location.clone()).or_else(read).or_else(|| {
+            let span = self.dataset.get(v.subject).span;
+            (span.end > 0).then(|| locate(self.sources, span))
+        });
         let citation = rule.citations.first();
         let mut view = View {
             rule: rule.id.clone(),
