@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use super::verdict::{JudgeOptions, Verdict, judge};
 use crate::check::model::{Model, Status, TestDef};
 use crate::data::bind::{self, parse_decimal};
-use crate::data::instance::{Dataset, Date, InstanceId, Scalar, Slot};
+use crate::data::instance::{Dataset, Date};
 use crate::data::tree::{Entry, Node, Value};
 use crate::syntax::ast;
 
@@ -63,7 +63,7 @@ fn run_one(model: &Model, t: usize, test: &TestDef) -> Vec<CaseResult> {
         };
         let verdicts = judge(model, &dataset, &options);
         let chosen = verdicts.into_iter().find(|v| match &x.subject {
-            Some(code) => key_of(model, &dataset, v.subject).as_deref() == Some(code.as_str()),
+            Some(code) => super::key_of(model, &dataset, v.subject).as_deref() == Some(code.as_str()),
             None => v.subject == root || !model.rules[x.rule].judgements.iter().any(|j| j.level == test.entity),
         });
         results.push(CaseResult {
@@ -75,17 +75,6 @@ fn run_one(model: &Model, t: usize, test: &TestDef) -> Vec<CaseResult> {
         });
     }
     results
-}
-
-/// The key value of an instance, if its entity has a key.
-pub fn key_of(model: &Model, dataset: &Dataset, id: InstanceId) -> Option<String> {
-    let inst = dataset.get(id);
-    let key = model.entities[inst.entity].key?;
-    match &inst.slots[key] {
-        Slot::Scalar(Scalar::Text(t), _) => Some(t.to_string()),
-        Slot::Scalar(s, _) => Some(super::Val::from(s).to_string()),
-        _ => None,
-    }
 }
 
 /// A test record as the same tree a submission file gives.

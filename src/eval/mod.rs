@@ -822,3 +822,14 @@ struct Item {
     field: FieldId,
     span: Span,
 }
+
+/// The key value of an instance, if its entity has a key.
+pub fn key_of(model: &Model, dataset: &Dataset, id: InstanceId) -> Option<String> {
+    let inst = dataset.get(id);
+    let key = model.entities[inst.entity].key?;
+    match &inst.slots[key] {
+        Slot::Scalar(Scalar::Text(t), _) => Some(t.to_string()),
+        Slot::Scalar(s, _) => Some(Val::from(s).to_string()),
+        _ => None,
+    }
+}

@@ -417,13 +417,13 @@ impl<'a> Judge<'a> {
             let keyed = (0..model.entities.len()).filter(|&e| model.entities[e].key.is_some());
             let keyed: Vec<InstanceId> = keyed.flat_map(|e| self.instances[e].iter().copied()).collect();
             for i in keyed {
-                if let (Some(key), Some(year)) = (super::cases::key_of(model, dataset, i), self.year(i)) {
+                if let (Some(key), Some(year)) = (super::key_of(model, dataset, i), self.year(i)) {
                     by_subject.entry((dataset.get(i).entity, key)).or_default().push((year, i));
                 }
             }
             self.by_subject = Some(by_subject);
         }
-        let key = super::cases::key_of(model, dataset, subject)?;
+        let key = super::key_of(model, dataset, subject)?;
         let year = self.year(subject)?;
         let entity = dataset.get(subject).entity;
         let all = self.by_subject.as_ref()?.get(&(entity, key))?;

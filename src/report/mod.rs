@@ -505,7 +505,7 @@ impl Viewer<'_> {
     }
 
     fn key(&self, id: InstanceId) -> Option<String> {
-        crate::eval::cases::key_of(self.model, self.dataset, id)
+        crate::eval::key_of(self.model, self.dataset, id)
     }
 
     fn is_whole(&self, id: InstanceId) -> bool {
