@@ -82,6 +82,12 @@ fn load_and_validate() -> usize {
 #[divan::bench(sample_count = 10)]
 fn check_json() -> bool {
     let (engine, submissions) = loaded();
-    let settings = Settings { format: Format::Json, lang: Lang::Zh, strict: false, trace: TraceLevel::Failing };
+    let settings = Settings {
+        format: Format::Json,
+        lang: Lang::Zh,
+        strict: false,
+        trace: TraceLevel::Failing,
+        warnings_listed: false,
+    };
     write(&engine, &submissions, &JudgeOptions::default(), &settings, &mut std::io::sink()).failed
 }

@@ -263,6 +263,19 @@ fn warnings_of_a_run_that_judges_reach_every_machine_format() {
         assert_eq!(code, 1, "{format}");
         assert!(out.contains("W1101") && out.contains(&place) && out.contains("housholds"), "{format}:\n{out}");
     }
+    // The human report written to a file keeps them (it is read and forwarded without standard
+    // error); on standard output they are on standard error only, not twice on the terminal.
+    let report = dir.join("report.txt");
+    let (code, _, err) = plancheck(&["--lang", "en", "check", "-o", &report.to_string_lossy(), &file]);
+    assert_eq!(code, 1);
+    assert!(err.contains("W1101"), "{err}");
+    let text = std::fs::read_to_string(&report).expect("report written");
+    let warned = text.find("W1101").expect("the file lists the warning");
+    assert!(text.contains(&place) && text.contains("housholds"), "{text}");
+    assert!(text.contains("Warnings about the submissions"), "under their heading:\n{text}");
+    assert!(warned < text.find("staffing.four_plus_n_core").expect("verdicts"), "before the verdicts:\n{text}");
+    let (_, out, _) = plancheck(&["--lang", "en", "check", &file]);
+    assert!(!out.contains("W1101") && out.contains("staffing.four_plus_n_core"), "{out}");
 }
 
 #[test]

@@ -231,7 +231,13 @@ fn suggest(lang: Lang, name: Option<String>) -> String {
 }
 
 pub fn run(args: &CheckArgs) -> u8 {
-    let settings = Settings { format: args.format, lang: args.lang, strict: args.strict, trace: args.trace };
+    let settings = Settings {
+        format: args.format,
+        lang: args.lang,
+        strict: args.strict,
+        trace: args.trace,
+        warnings_listed: args.output.is_some(),
+    };
     let prepared = match prepare(args) {
         Ok(p) => p,
         // A human report on the terminal: standard error has shown the problems already.

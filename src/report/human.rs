@@ -439,7 +439,21 @@ pub fn finding(v: &View, lang: Lang, sources: &SourceMap) -> String {
 /// The problems of a run that could not judge (exit 2), one a line with its place and help,
 /// safe for a terminal.
 pub fn problems(problems: &[super::problems::Problem], lang: Lang) -> String {
-    let mut out = catalog::text(lang, "report.unusable", &[]).unwrap_or_default();
+    listed("report.unusable", problems, lang)
+}
+
+/// The warnings of a run that judged, listed as [`problems`] lists what stopped one, under their
+/// heading and before the verdicts; nothing where there are none.
+pub fn warnings(problems: &[super::problems::Problem], lang: Lang) -> String {
+    match problems.is_empty() {
+        true => String::new(),
+        false => listed("report.warnings", problems, lang) + "\n",
+    }
+}
+
+/// Problems one to a line, under the heading `key`: the code, the place and the message.
+fn listed(key: &str, problems: &[super::problems::Problem], lang: Lang) -> String {
+    let mut out = catalog::text(lang, key, &[]).unwrap_or_default();
     out.push('\n');
     for p in problems {
         let place = p.location.as_ref().map_or(String::new(), |l| format!(" {}:{}:{}", l.file, l.line, l.column));

@@ -46,6 +46,9 @@ pub struct Settings {
     /// `behind` and `unknown` count as failures.
     pub strict: bool,
     pub trace: TraceLevel,
+    /// The human report lists the warnings about the submissions before its verdicts: it is
+    /// written to a file, read and forwarded without the standard error that showed them.
+    pub warnings_listed: bool,
 }
 
 /// What writing a report came to.
@@ -510,7 +513,12 @@ impl Report<'_> {
             findings
         };
         let (groups, as_of) = digest.finish(self.viewer, explain);
-        let text = super::human::write(&groups, &as_of, &self.options.params, strict, self.settings.lang);
+        let lang = self.settings.lang;
+        let mut text = match self.settings.warnings_listed {
+            true => super::human::warnings(&self.problems(), lang),
+            false => String::new(),
+        };
+        text.push_str(&super::human::write(&groups, &as_of, &self.options.params, strict, lang));
         Written { failed, result: out.write_all(text.as_bytes()) }
     }
 }
