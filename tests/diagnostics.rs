@@ -107,3 +107,22 @@ fn docs_describe_every_code_in_registry_order() {
         }
     }
 }
+
+#[test]
+fn chinese_diagnostics_name_their_help_in_chinese_and_keep_it_aligned() {
+    let mut helped = 0;
+    for path in fixtures() {
+        let (rendered, _) = render_fixture(&path);
+        let zh = &rendered[rendered.find("----- --lang zh -----").expect("a Chinese part")..];
+        assert!(!zh.contains("help:") && !zh.contains("Advice:"), "{}:\n{zh}", path.display());
+        let lines: Vec<&str> = zh.lines().collect();
+        for (i, line) in lines.iter().enumerate().filter(|(_, l)| l.starts_with("  提示：")) {
+            helped += 1;
+            // A wrapped help goes on under its first character (`  提示：` is eight columns wide).
+            for next in lines[i + 1..].iter().take_while(|l| l.starts_with("        ")) {
+                assert!(!next[8..].starts_with(' '), "{}: `{line}` then `{next}`", path.display());
+            }
+        }
+    }
+    assert!(helped > 20, "the fixtures show help lines: {helped}");
+}

@@ -259,7 +259,7 @@ fn the_human_report_shows_the_unit_furthest_from_passing() {
     let dir = example_dir();
     let (_, out, _) =
         common::plancheck(&["check", "--only", rule, "--district", "120101", dir.to_str().unwrap_or_default()]);
-    let headline = out.lines().find(|l| l.contains("办公经费每年每户40元:")).unwrap_or_default();
+    let headline = out.lines().find(|l| l.contains("办公经费每年每户40元：")).unwrap_or_default();
     assert!(headline.contains(name.as_str()), "shows {name}: {headline}");
     // The others named are the next worst, worst first (of equals, the one met first).
     let mut ranked: Vec<_> =

@@ -168,7 +168,9 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, lang: Lang) -> String {
     let texts = texts(d, lang);
     if on_long_line(sources, d.primary) {
         let error = d.code.severity() == Severity::Error;
-        return compact(d.code.code(), &texts.message, error, sources, d.primary, &texts.label, texts.help.as_deref());
+        let out =
+            compact(d.code.code(), &texts.message, error, sources, d.primary, &texts.label, texts.help.as_deref());
+        return in_language(&out, lang);
     }
     let mut labels = vec![LabeledSpan::new_primary_with_span(Some(texts.label.clone()), source_span(d.primary))];
     let mut related = Vec::new();
@@ -217,9 +219,16 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, lang: Lang) -> String {
     if handler.render_report(&mut out, &report).is_err() {
         out = format!("{}: {}\n", d.code.code(), report.message);
     }
-    // miette heads each further place "Advice:", in English: say it in the user's language.
+    in_language(&out, lang)
+}
+
+/// miette heads the help line "help:" and each further place "Advice:", in English: both are
+/// said in the user's language. The help's label keeps its width (`  提示：` is as wide as
+/// `  help: `), so that the help's wrapped lines stay under its first.
+fn in_language(out: &str, lang: Lang) -> String {
     let see_also = catalog::text(lang, "render.see_also", &[]).unwrap_or_default();
-    out.replace("\nAdvice: \n", &format!("\n{see_also}\n"))
+    let help = catalog::text(lang, "render.help", &[]).unwrap_or_default();
+    out.replace("\nAdvice: \n", &format!("\n{see_also}\n")).replace("\n  help: ", &format!("\n  {help}"))
 }
 
 /// A finding that is not a diagnostic of the registry (a failed obligation): a headline,
@@ -232,6 +241,7 @@ pub struct Finding<'a> {
     pub related: Vec<(Span, String)>,
     pub help: Option<String>,
     pub sources: &'a SourceMap,
+    pub lang: Lang,
 }
 
 /// Renders a finding like a diagnostic.
@@ -239,7 +249,7 @@ pub fn render_finding(f: &Finding<'_>) -> String {
     if let Some((span, label)) = &f.primary
         && on_long_line(f.sources, *span)
     {
-        return compact(&f.code, &f.message, f.error, f.sources, *span, label, f.help.as_deref());
+        return in_language(&compact(&f.code, &f.message, f.error, f.sources, *span, label, f.help.as_deref()), f.lang);
     }
     let snippet = |span: Span, label: String, primary: bool| Report {
         code: None,
@@ -275,7 +285,7 @@ pub fn render_finding(f: &Finding<'_>) -> String {
     if handler.render_report(&mut out, &report).is_err() {
         out = format!("{}: {}\n", f.code, f.message);
     }
-    out
+    in_language(&out, f.lang)
 }
 
 fn source_span(span: Span) -> SourceSpan {

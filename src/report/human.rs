@@ -423,16 +423,21 @@ fn pad(text: &str, width: usize) -> String {
 pub fn finding(v: &View, lang: Lang, sources: &SourceMap) -> String {
     let label =
         catalog::text(lang, "report.value_here", &[("status", status_label(v.status, lang))]).unwrap_or_default();
-    let sep = catalog::text(lang, "list.separator", &[]).unwrap_or_default();
-    let help = format!("{} — «{}» ({})", v.section, v.quote, v.departments.join(&sep));
+    let t = |key: &str, args: &[(&str, String)]| catalog::text(lang, key, args).unwrap_or_default();
+    let departments = v.departments.join(&t("list.separator", &[]));
+    let help = t(
+        "report.finding_help",
+        &[("section", v.section.clone()), ("quote", v.quote.clone()), ("departments", departments)],
+    );
     render_finding(&Finding {
         code: v.rule.clone(),
         error: v.status == Status::Fail,
-        message: format!("{}: {}", v.title, v.explanation),
+        message: t("report.finding", &[("title", v.title.clone()), ("explanation", v.explanation.clone())]),
         primary: v.location.as_ref().map(|l| (l.span, label)),
         related: Vec::new(),
         help: Some(help),
         sources,
+        lang,
     })
 }
 
