@@ -248,6 +248,25 @@ fn a_diagnostic_far_along_a_long_line_shows_a_window_of_it() {
     );
 }
 
+#[test]
+fn a_mark_on_a_long_line_stands_under_its_value_after_wide_characters() {
+    // A long line with Chinese before the problem: each character takes two columns of the
+    // terminal, so the mark is placed by width, not by count of characters.
+    let set = rules();
+    let name = "天津市和平区劝业场街道".repeat(40);
+    let text = format!("{{\"name\": \"{name}\", \"bogus_key\": 1}}");
+    let mut sources = plancheck::source::SourceMap::new();
+    let loaded = data::load_text("wide.json", &text, Format::Json, &set.checked, &Options::default(), &mut sources);
+    let shown = render::render_all(&loaded.diagnostics, &sources, Lang::En);
+    let lines: Vec<&str> = shown.lines().collect();
+    let snippet = lines.iter().position(|l| l.contains("│ …") && l.contains("bogus_key")).expect("a window");
+    let mark = lines[snippet + 1];
+    let column = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+    let key = lines[snippet].find("\"bogus_key").expect("the key");
+    let caret = mark.find('^').expect("a mark");
+    assert_eq!(column(&mark[..caret]), column(&lines[snippet][..key]), "\n{}\n{mark}", lines[snippet]);
+}
+
 /// CSV tables hold every text exactly: list items with `;` or `；`, spaces at their ends, an
 /// empty text, quotes, commas and line breaks come back as they were; converting again into
 /// the same directory leaves no table of the earlier submission behind; a directory holding

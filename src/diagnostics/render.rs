@@ -155,8 +155,12 @@ fn compact(
     let clean = |s: &str| s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>();
     let glyph = if error { "×" } else { "⚠" };
     let mut out = format!("  {glyph} {code}: {message}\n   ╭─[{}:{line}:{column}]\n", file.name);
-    out.push_str(&format!("   │ …{}{}…\n", clean(&before), clean(&after)));
-    out.push_str(&format!("   · {}^ {label}\n", " ".repeat(before.chars().count() + 1)));
+    let before = clean(&before);
+    out.push_str(&format!("   │ …{before}{}…\n", clean(&after)));
+    // The mark goes under the value by the columns a terminal gives what is before it: a
+    // Chinese character takes two.
+    let columns = unicode_width::UnicodeWidthStr::width(format!("…{before}").as_str());
+    out.push_str(&format!("   · {}^ {label}\n", " ".repeat(columns)));
     if let Some(help) = help {
         out.push_str(&format!("  help: {help}\n"));
     }
