@@ -422,6 +422,51 @@ fn submissions_of_two_years_give_verdicts_named_apart() {
     assert!(!one.contains("\"year\""), "no year in a report of one year");
 }
 
+/// A target not yet due says in JSON where its path starts and where it stands now, as its
+/// explanation does in words: the baseline's value and date, and the earlier submission it is
+/// taken from (a subject of `subjects`); none where there is no baseline (`behind`).
+#[test]
+fn a_target_not_yet_due_names_its_baseline_in_json() {
+    let text = std::fs::read_to_string(common::root().join(EXAMPLE)).expect("example");
+    let earlier = common::fresh_dir("baseline-json").join("jinnan-2023.json");
+    let moved = [
+        ("\"reporting_year\": 2024", "\"reporting_year\": 2023"),
+        ("\"2024-", "\"2023-"),
+        ("\"active_community_social_orgs\": 10,", "\"active_community_social_orgs\": 6,"),
+    ];
+    let text_2023 = moved.iter().fold(text.clone(), |t, (from, to)| t.replacen(from, to, usize::MAX));
+    assert!(text.contains(moved[2].0));
+    std::fs::write(&earlier, text_2023).expect("write");
+    let earlier = earlier.to_string_lossy().into_owned();
+    let rule = "social_org.urban_per_community";
+    let (_, out, err) = plancheck(&["check", "--format", "json", "--only", rule, EXAMPLE, &earlier]);
+    let report: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
+    let verdicts = report["verdicts"].as_array().expect("verdicts");
+    let of = |year: i64| {
+        verdicts
+            .iter()
+            .find(|v| v["subject"]["code"] == "120112103004" && v["subject"]["year"] == year)
+            .unwrap_or_else(|| panic!("仁和园社区 {year}"))
+    };
+    let now = of(2024);
+    assert_eq!(now["status"], "on_track", "{now}");
+    let progress = &now["progress"];
+    let expected = progress["expected"].as_f64().expect("the value on the path today");
+    assert!((9.0..9.01).contains(&expected), "{progress}");
+    assert_eq!(
+        progress["baseline"],
+        serde_json::json!({"value": 6, "date": "2023-12-31",
+            "subject": {"level": "community", "code": "120112103004", "year": 2023}}),
+        "{progress}"
+    );
+    let before = of(2023);
+    assert_eq!(before["status"], "behind", "{before}");
+    assert_eq!(before["progress"], serde_json::json!({"expected": null, "baseline": null}), "{before}");
+    for v in verdicts.iter().filter(|v| v["status"] != "on_track" && v["status"] != "behind") {
+        assert!(v.get("progress").is_none(), "only a target not yet due and not met has a path: {v}");
+    }
+}
+
 /// A parameter given for the run is said where the report begins: the JSON `params` and a line
 /// of the human report (a verdict that reads it says so too: tests/cases).
 #[test]

@@ -93,6 +93,24 @@ pub struct UnitView {
     pub own: Option<Own>,
 }
 
+/// Where a target not yet due and not met stands on its way (`on_track`, `behind`).
+#[derive(Clone, Debug)]
+pub struct ProgressView {
+    /// The value on the straight path from the baseline at the as-of date; `None` without a
+    /// baseline.
+    pub expected: Option<rust_decimal::Decimal>,
+    pub baseline: Option<BaselineView>,
+}
+
+/// Where the path of a target starts: a value at a date, declared by the rules or taken from
+/// the subject's earlier submission (`subject`, as `subjects` lists it).
+#[derive(Clone, Debug)]
+pub struct BaselineView {
+    pub value: rust_decimal::Decimal,
+    pub date: String,
+    pub subject: Option<Subject>,
+}
+
 /// The smallest change of one input that would pass, named for people.
 #[derive(Clone, Debug)]
 pub struct ToPassView {
@@ -146,6 +164,8 @@ pub struct View {
     /// Blamed values not listed.
     pub blame_more: usize,
     pub to_pass: Vec<ToPassView>,
+    /// For a target not yet due and not met: its path.
+    pub progress: Option<ProgressView>,
     /// The place in a submission the verdict is best pointed at: the most decisive value.
     pub location: Option<Location>,
     /// The rule in the rules files.
@@ -353,6 +373,14 @@ impl Viewer<'_> {
             blame,
             blame_more: explained.map_or(0, |e| e.more),
             to_pass,
+            progress: matches!(v.status, Status::OnTrack | Status::Behind).then(|| ProgressView {
+                expected: v.path,
+                baseline: v.start.as_deref().map(|s| BaselineView {
+                    value: s.value,
+                    date: s.date.to_string(),
+                    subject: s.from.map(|id| self.subject(id)),
+                }),
+            }),
             location,
             rule_location: locate(self.sources, rule.id_span),
             subject,

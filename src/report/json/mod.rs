@@ -123,6 +123,9 @@ pub fn verdict(out: &mut Vec<u8>, v: &View, explained: bool, first: bool) {
         }
         m.array("to_pass", &v.to_pass, change);
     }
+    if let Some(p) = &v.progress {
+        progress(m.key("progress"), p, v.actual.as_ref());
+    }
     if let Some(trace) = &v.trace {
         node_against(m.key("trace"), trace, threshold);
     }
@@ -282,6 +285,34 @@ fn reference(out: &mut Vec<u8>, s: &Subject) {
     m.str("code", &s.code);
     if let Some(year) = s.year {
         emit::number(m.key("year"), Decimal::from(year));
+    }
+    m.end();
+}
+
+/// Where a target not yet due stands: `{"expected", "baseline": {"value", "date", "subject"}}`,
+/// `null` for each where there is no baseline.
+fn progress(out: &mut Vec<u8>, p: &super::ProgressView, actual: Option<&Val>) {
+    let mut m = Object::new(out);
+    // The path's value with the digits it takes not to meet the actual value it is not.
+    let actual = match actual {
+        Some(Val::Num(n)) => Some(*n),
+        _ => None,
+    };
+    match p.expected {
+        Some(e) => emit::number_against(m.key("expected"), e, actual),
+        None => m.value("expected", None),
+    }
+    match &p.baseline {
+        Some(b) => {
+            let mut o = Object::new(m.key("baseline"));
+            emit::number(o.key("value"), b.value);
+            o.str("date", &b.date);
+            if let Some(s) = &b.subject {
+                reference(o.key("subject"), s);
+            }
+            o.end();
+        }
+        None => m.value("baseline", None),
     }
     m.end();
 }
