@@ -13,10 +13,20 @@ pub fn json_special(bytes: &[u8], from: usize) -> Option<usize> {
         }
         at += 16;
     }
-    // The last few bytes, padded with spaces (which are not special).
-    let mut padded = [b' '; 16];
-    padded[..rest.len()].copy_from_slice(rest);
-    let mask = special_mask(&padded);
+    if rest.is_empty() {
+        return None;
+    }
+    // The last few bytes: the sixteen that end the bytes, less those scanned already (bytes
+    // before `from` too); fewer than sixteen bytes in all, padded with spaces (not special).
+    let (mask, skip) = match bytes.last_chunk::<16>() {
+        Some(last) => (special_mask(last), at - (bytes.len() - 16)),
+        None => {
+            let mut padded = [b' '; 16];
+            padded[..rest.len()].copy_from_slice(rest);
+            (special_mask(&padded), 0)
+        }
+    };
+    let mask = mask >> skip;
     (mask != 0).then(|| at + mask.trailing_zeros() as usize)
 }
 
