@@ -11,7 +11,16 @@ use crate::source::{FileId, Span};
 
 /// The tree of a well-formed JSON text, or `None` when the careful path must look at it.
 pub fn parse(file: FileId, text: &str, max_depth: usize) -> Option<Node<'_>> {
-    let mut r = Reader { bytes: text.as_bytes(), text, at: 0, file, depth: 0, max_depth };
+    let mut r = Reader {
+        bytes: text.as_bytes(),
+        text,
+        at: 0,
+        file,
+        depth: 0,
+        max_depth,
+        entries: Vec::new(),
+        items: Vec::new(),
+    };
     r.space();
     let node = r.value()?;
     r.space();
@@ -50,6 +59,11 @@ struct Reader<'t> {
     file: FileId,
     depth: usize,
     max_depth: usize,
+    /// The entries of the objects being read, innermost last: an object's are moved into a
+    /// vector of their exact size when it ends, not grown one by one in a vector of its own.
+    entries: Vec<Entry<'t>>,
+    /// The items of the arrays being read, likewise.
+    items: Vec<Node<'t>>,
 }
 
 impl<'t> Reader<'t> {
@@ -109,7 +123,7 @@ impl<'t> Reader<'t> {
     fn object(&mut self) -> Option<Node<'t>> {
         let start = self.at;
         self.eat(b'{')?;
-        let mut entries: Vec<Entry> = Vec::new();
+        let mark = self.entries.len();
         let mut met = Met::default();
         self.space();
         if self.eat(b'}').is_none() {
@@ -118,14 +132,14 @@ impl<'t> Reader<'t> {
                 let key_start = self.at;
                 let key = self.string()?;
                 let key_span = self.span(key_start);
-                if met.maybe_again(&key) && entries.iter().any(|e| e.key == key) {
+                if met.maybe_again(&key) && self.entries[mark..].iter().any(|e| e.key == key) {
                     return None;
                 }
                 self.space();
                 self.eat(b':')?;
                 self.space();
                 let value = self.value()?;
-                entries.push(Entry { key, key_span, value });
+                self.entries.push(Entry { key, key_span, value });
                 self.space();
                 if self.eat(b',').is_none() {
                     self.eat(b'}')?;
@@ -133,18 +147,20 @@ impl<'t> Reader<'t> {
                 }
             }
         }
+        let entries = self.entries.drain(mark..).collect();
         Some(Node::new(Value::Map(entries), self.span(start)))
     }
 
     fn array(&mut self) -> Option<Node<'t>> {
         let start = self.at;
         self.eat(b'[')?;
-        let mut items = Vec::new();
+        let mark = self.items.len();
         self.space();
         if self.eat(b']').is_none() {
             loop {
                 self.space();
-                items.push(self.value()?);
+                let item = self.value()?;
+                self.items.push(item);
                 self.space();
                 if self.eat(b',').is_none() {
                     self.eat(b']')?;
@@ -152,6 +168,7 @@ impl<'t> Reader<'t> {
                 }
             }
         }
+        let items = self.items.drain(mark..).collect();
         Some(Node::new(Value::List(items), self.span(start)))
     }
 
