@@ -675,3 +675,68 @@ fn a_report_to_a_pipe_is_written_into_it_never_over_it() {
     let kind = std::fs::symlink_metadata(&pipe).expect("still there").file_type();
     assert!(kind.is_fifo(), "the pipe (like /dev/null) is not replaced by a file");
 }
+
+/// CSV tables saved with Windows line ends (Excel's CSV) are placed exactly as with Unix ones:
+/// every problem and every blamed value at the same line and column.
+#[test]
+fn csv_tables_with_windows_line_ends_are_placed_as_with_unix_ones() {
+    let example = common::root().join("tests/submissions/example-jinnan-2024-csv");
+    let copy = |name: &str, crlf: bool| {
+        let dir = common::fresh_dir(name).join("tables");
+        std::fs::create_dir_all(&dir).expect("dir");
+        for entry in std::fs::read_dir(&example).expect("example") {
+            let path = entry.expect("entry").path();
+            let mut text = std::fs::read_to_string(&path).expect("table");
+            if path.ends_with("community.csv") {
+                // A number written with its unit, in the fourth row.
+                let row: Vec<&str> = text.lines().collect();
+                let cells: Vec<&str> = row[3].split(',').collect();
+                let bad = format!("{},{},{},12人,{}", cells[0], cells[1], cells[2], cells[4..].join(","));
+                text = text.replacen(row[3], &bad, 1);
+            }
+            if crlf {
+                text = text.replace('\n', "\r\n");
+            }
+            std::fs::write(dir.join(path.file_name().expect("name")), text).expect("copy");
+        }
+        dir
+    };
+    let places = |dir: &std::path::Path, args: &[&str]| {
+        let mut all = vec!["--lang", "en", "check", "--format", "json"];
+        all.extend_from_slice(args);
+        let shown = dir.to_string_lossy().into_owned();
+        all.push(&shown);
+        let (_, out, err) = plancheck(&all);
+        let report: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
+        let mut places = Vec::new();
+        let mut note = |l: &serde_json::Value| {
+            let file = l["file"].as_str().unwrap_or_default();
+            let name = file.rsplit('/').next().unwrap_or_default().to_string();
+            places.push((name, l["line"].as_u64(), l["column"].as_u64()));
+        };
+        for d in report["diagnostics"].as_array().expect("diagnostics") {
+            note(&d["location"]);
+        }
+        for v in report["verdicts"].as_array().expect("verdicts") {
+            for b in v["blame"].as_array().into_iter().flatten() {
+                note(&b["location"]);
+            }
+        }
+        places
+    };
+    let (unix, windows) = (copy("csv-lf", false), copy("csv-crlf", true));
+    let broken = places(&unix, &[]);
+    assert!(broken.iter().any(|(f, line, _)| f == "community.csv" && *line == Some(4)), "{broken:?}");
+    assert_eq!(places(&windows, &[]), broken, "the problem in the fourth row");
+    // The data as it was: every verdict's blame in place.
+    let fixed = |dir: &std::path::Path| {
+        std::fs::copy(example.join("community.csv"), dir.join("community.csv")).expect("the good table");
+    };
+    fixed(&unix);
+    fixed(&windows);
+    let text = std::fs::read_to_string(windows.join("community.csv")).expect("table");
+    std::fs::write(windows.join("community.csv"), text.replace('\n', "\r\n")).expect("crlf");
+    let judged = places(&unix, &[]);
+    assert!(judged.len() > 20, "{judged:?}");
+    assert_eq!(places(&windows, &[]), judged, "blamed values");
+}

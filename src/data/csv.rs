@@ -113,7 +113,11 @@ fn read_table(
     for result in reader.records() {
         match result {
             Ok(record) => {
-                let start = record.position().map_or(0, |p| p.byte() as usize);
+                // After a Windows line end (`\r\n`) the reader places the next record at its
+                // `\n`: a record starts after any line end.
+                let at = record.position().map_or(0, |p| p.byte() as usize);
+                let start = at
+                    + text.as_bytes()[at.min(text.len())..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
                 records.push((start, record));
             }
             Err(e) => {
