@@ -267,6 +267,22 @@ fn a_mark_on_a_long_line_stands_under_its_value_after_wide_characters() {
     assert_eq!(column(&mark[..caret]), column(&lines[snippet][..key]), "\n{}\n{mark}", lines[snippet]);
 }
 
+#[test]
+fn a_json_file_cut_short_is_marked_where_it_ends_and_where_the_unclosed_bracket_opens() {
+    // A file missing its last `}` (an upload cut short): not the whole file underlined.
+    let set = rules();
+    let text =
+        std::fs::read_to_string(common::root().join("tests/submissions/example-jinnan-2024.json")).expect("example");
+    let cut = text.trim_end().strip_suffix('}').expect("ends with }").to_string();
+    let mut sources = plancheck::source::SourceMap::new();
+    let loaded = data::load_text("cut.json", &cut, Format::Json, &set.checked, &Options::default(), &mut sources);
+    let shown = render::render_all(&loaded.diagnostics, &sources, Lang::En);
+    assert!(shown.lines().count() < 30, "{} lines:\n{shown}", shown.lines().count());
+    let last = cut.lines().count();
+    assert!(shown.contains(&format!("cut.json:{last}:")), "at the end:\n{shown}");
+    assert!(shown.contains("cut.json:1:1") && shown.contains("opened here"), "and where it opens:\n{shown}");
+}
+
 /// CSV tables hold every text exactly: list items with `;` or `；`, spaces at their ends, an
 /// empty text, quotes, commas and line breaks come back as they were; converting again into
 /// the same directory leaves no table of the earlier submission behind; a directory holding

@@ -40,8 +40,21 @@ pub fn careful(file: FileId, text: &str, limits: &Limits) -> Result<Node<'static
     };
     let parsed = parse_to_ast(text, &CollectOptions::default(), &options).map_err(|e| {
         let range = e.range();
-        let end = range.end.max(range.start + 1).min(text.len().max(range.start));
-        vec![Diagnostic::new(Code::JsonSyntax, Span::new(file, range.start, end)).arg("problem", problem(e.kind()))]
+        let kind = e.kind();
+        let d = match kind {
+            // An object or list still open where the text ends (a file cut short): marked at
+            // the end, with where it opens; not the whole of it, which may be the whole file.
+            ParseErrorKind::UnterminatedObject | ParseErrorKind::UnterminatedArray => {
+                let (at, last) = text.trim_end().char_indices().last().unwrap_or((range.start, ' '));
+                let opens = Span::new(file, range.start, range.start + 1);
+                Diagnostic::new(Code::JsonSyntax, Span::new(file, at, at + last.len_utf8())).with(opens, "opened")
+            }
+            _ => {
+                let end = range.end.max(range.start + 1).min(text.len().max(range.start));
+                Diagnostic::new(Code::JsonSyntax, Span::new(file, range.start, end))
+            }
+        };
+        vec![d.arg("problem", problem(kind))]
     })?;
     let Some(root) = parsed.value else {
         return Err(vec![Diagnostic::new(Code::JsonSyntax, Span::new(file, 0, 0)).arg("problem", "@json.empty")]);
