@@ -6,6 +6,8 @@ use common::plancheck;
 
 use std::path::Path;
 
+const EXAMPLE_FILE: &str = "tests/submissions/example-jinnan-2024.json";
+
 /// A copy of the shipped rules in a fresh directory, with one file's text changed.
 fn broken_copy(name: &str, file: &str, from: &str, to: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("plancheck-cli-{name}-{}", std::process::id()));
@@ -329,6 +331,20 @@ fn a_reader_that_stops_early_is_no_error() {
             .output()
             .expect("the binary runs");
         assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "test > /dev/full");
+        // Standard error that cannot be written (`2>&1 | head` gone, a full disk): the problems
+        // are lost, the run is not, and its exit code says what it found.
+        let broken = common::fresh_dir("stderr-full").join("broken.json");
+        std::fs::write(&broken, "{\"schema_version\": \"1.0\",").expect("written");
+        for args in [vec!["check", &*broken.to_string_lossy()], vec!["check", "--only", "no.such_rule", EXAMPLE_FILE]] {
+            let status = std::process::Command::new(env!("CARGO_BIN_EXE_plancheck"))
+                .args(&args)
+                .current_dir(common::root())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::fs::File::create("/dev/full").expect("/dev/full"))
+                .status()
+                .expect("the binary runs");
+            assert_eq!(status.code(), Some(2), "{args:?} 2> /dev/full");
+        }
     }
 }
 

@@ -75,17 +75,16 @@ pub fn prepare(args: &CheckArgs) -> Result<Prepared, Unusable> {
     say_usage(args.lang, &usage);
     let submissions = engine.load(&args.submissions, &args.options);
     let diagnostics = &submissions.diagnostics;
-    eprint!("{}", render::render_all(&diagnostics.0, engine.sources(), args.lang));
+    super::complain(&render::render_all(&diagnostics.0, engine.sources(), args.lang));
     let hidden = submissions.hidden.0 + submissions.hidden.1;
     if hidden > 0 {
-        eprintln!(
-            "{}",
-            catalog::text(args.lang, "cli.more_problems", &[("count", hidden.to_string())]).unwrap_or_default()
+        super::complain_line(
+            &catalog::text(args.lang, "cli.more_problems", &[("count", hidden.to_string())]).unwrap_or_default(),
         );
     }
     let (errors, warnings) = submissions.counts();
     if errors + warnings > 0 {
-        eprintln!("{}", summary(args.lang, errors, warnings));
+        super::complain_line(&summary(args.lang, errors, warnings));
     }
     if submissions.usable() {
         let unknown = unknown_districts(args, engine.model(), &submissions);
@@ -204,7 +203,7 @@ fn declared<'m>(
 fn say_usage(lang: Lang, usage: &[Problem]) {
     for p in usage {
         let line = catalog::text(lang, "cli.usage_error", &[("message", p.message.clone())]);
-        eprintln!("{}", line.unwrap_or_default());
+        super::complain_line(&line.unwrap_or_default());
     }
 }
 

@@ -24,12 +24,12 @@ pub fn run(rules: &Path, input: &Path, to: Target, output: &Path, options: &Opti
         Err(code) => return code,
     };
     let loaded = engine.load(&[input.to_path_buf()], options);
-    eprint!("{}", render::render_all(&loaded.diagnostics.0, engine.sources(), lang));
+    super::complain(&render::render_all(&loaded.diagnostics.0, engine.sources(), lang));
     if loaded.diagnostics.has_errors() {
         return UNUSABLE;
     }
     let [document] = loaded.dataset.documents.as_slice() else {
-        eprintln!("{}", catalog::text(lang, "convert.one_submission", &[]).unwrap_or_default());
+        super::complain_line(&catalog::text(lang, "convert.one_submission", &[]).unwrap_or_default());
         return UNUSABLE;
     };
     let (checked, dataset, root) = (&engine.rules().checked, &loaded.dataset, document.root);

@@ -26,7 +26,7 @@ pub fn run(rules: &Path, out: &Path, lang: Lang) -> u8 {
         }
         Err(e) => {
             let args = [("path", out.display().to_string()), ("reason", e.to_string())];
-            eprintln!("{}", catalog::text(lang, "cli.unwritable", &args).unwrap_or_default());
+            super::complain_line(&catalog::text(lang, "cli.unwritable", &args).unwrap_or_default());
             UNUSABLE
         }
     }

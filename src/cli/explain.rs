@@ -18,7 +18,7 @@ pub fn run(args: &CheckArgs, rule: &str, subject: Option<&str>) -> u8 {
         let suggestion =
             suggestion.and_then(|s| catalog::text(args.lang, "cli.suggest", &[("suggestion", s)])).unwrap_or_default();
         let params = [("rule", rule.to_string()), ("suggestion", suggestion)];
-        eprintln!("{}", catalog::text(args.lang, "explain.no_rule", &params).unwrap_or_default());
+        super::complain_line(&catalog::text(args.lang, "explain.no_rule", &params).unwrap_or_default());
         return UNUSABLE;
     }
     prepared.options.only = vec![rule.to_string()];
@@ -56,7 +56,7 @@ pub fn run(args: &CheckArgs, rule: &str, subject: Option<&str>) -> u8 {
         let suggestion =
             suggestion.and_then(|s| catalog::text(args.lang, "cli.suggest", &[("suggestion", s)])).unwrap_or_default();
         let params = [("rule", rule.to_string()), ("subject", wanted.to_string()), ("suggestion", suggestion)];
-        eprintln!("{}", catalog::text(args.lang, "explain.no_subject", &params).unwrap_or_default());
+        super::complain_line(&catalog::text(args.lang, "explain.no_subject", &params).unwrap_or_default());
         return UNUSABLE;
     }
     match emit(&crate::diagnostics::render::terminal_safe(&trees.join("\n")), args.output.as_deref(), args.lang) {

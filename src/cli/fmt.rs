@@ -20,7 +20,7 @@ pub fn run(paths: &[PathBuf], check: bool, keywords: Option<Keywords>, lang: Lan
             Ok(files) => files,
             Err(e) => {
                 let args = [("path", path.display().to_string()), ("reason", e.to_string())];
-                eprintln!("{}", catalog::text(lang, "cli.unreadable", &args).unwrap_or_default());
+                super::complain_line(&catalog::text(lang, "cli.unreadable", &args).unwrap_or_default());
                 code = UNUSABLE;
                 continue;
             }
@@ -38,7 +38,7 @@ fn one(file: &Path, check: bool, keywords: Option<Keywords>, lang: Lang) -> u8 {
         Ok(text) => text,
         Err(e) => {
             let args = [("path", name), ("reason", super::io_reason(lang, &e))];
-            eprintln!("{}", catalog::text(lang, "cli.unreadable", &args).unwrap_or_default());
+            super::complain_line(&catalog::text(lang, "cli.unreadable", &args).unwrap_or_default());
             return UNUSABLE;
         }
     };
@@ -54,17 +54,17 @@ fn one(file: &Path, check: bool, keywords: Option<Keywords>, lang: Lang) -> u8 {
             Ok(()) => OK,
             Err(e) => {
                 let args = [("path", name), ("reason", super::io_reason(lang, &e))];
-                eprintln!("{}", catalog::text(lang, "cli.unwritable", &args).unwrap_or_default());
+                super::complain_line(&catalog::text(lang, "cli.unwritable", &args).unwrap_or_default());
                 UNUSABLE
             }
         },
         Err(FmtError::Syntax(diagnostics)) => {
-            eprint!("{}", render::render_all(&diagnostics, &sources, lang));
+            super::complain(&render::render_all(&diagnostics, &sources, lang));
             UNUSABLE
         }
         Err(FmtError::CommentLost(comment)) => {
             let args = [("path", name), ("comment", comment)];
-            eprintln!("{}", catalog::text(lang, "fmt.comment_lost", &args).unwrap_or_default());
+            super::complain_line(&catalog::text(lang, "fmt.comment_lost", &args).unwrap_or_default());
             UNUSABLE
         }
     }

@@ -34,7 +34,7 @@ pub fn run(path: &Path, format: GraphFormat, rule: Option<&str>, output: Option<
                         .and_then(|s| catalog::text(lang, "cli.suggest", &[("suggestion", s)]))
                         .unwrap_or_default();
                 let params = [("rule", id.to_string()), ("suggestion", suggestion)];
-                eprintln!("{}", catalog::text(lang, "explain.no_rule", &params).unwrap_or_default());
+                super::complain_line(&catalog::text(lang, "explain.no_rule", &params).unwrap_or_default());
                 return UNUSABLE;
             }
         },

@@ -13,7 +13,7 @@ pub fn run(path: &Path, lang: Lang) -> u8 {
     };
     match report(&set, lang) {
         Ok(()) if set.diagnostics.0.is_empty() => {
-            eprintln!("{}", summary(lang, 0, 0));
+            super::complain_line(&summary(lang, 0, 0));
             OK
         }
         Ok(()) => OK,

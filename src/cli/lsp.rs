@@ -11,11 +11,11 @@ pub fn run(lang: Lang) -> u8 {
     match (served, threads.join()) {
         (Ok(()), Ok(())) => OK,
         (Err(e), _) => {
-            eprintln!("plancheck lsp: {e}");
+            super::complain_line(&format!("plancheck lsp: {e}"));
             UNUSABLE
         }
         (_, Err(e)) => {
-            eprintln!("plancheck lsp: {e}");
+            super::complain_line(&format!("plancheck lsp: {e}"));
             UNUSABLE
         }
     }

@@ -44,7 +44,7 @@ pub fn rules_path(given: Option<PathBuf>) -> PathBuf {
 pub fn open(path: &Path, lang: Lang, threads: usize) -> Result<RuleSet, u8> {
     load::load(path, threads).map_err(|e| {
         let args = [("path", path.display().to_string()), ("reason", io_reason(lang, &e))];
-        eprintln!("{}", catalog::text(lang, "cli.unreadable", &args).unwrap_or_default());
+        complain_line(&catalog::text(lang, "cli.unreadable", &args).unwrap_or_default());
         UNUSABLE
     })
 }
@@ -53,6 +53,17 @@ pub fn open(path: &Path, lang: Lang, threads: usize) -> Result<RuleSet, u8> {
 /// loses the line, never the run (no panic, the exit code still says how it went).
 pub fn say(line: &str) {
     let _ = writeln!(std::io::stdout().lock(), "{line}");
+}
+
+/// Writes on standard error: a standard error that is closed (`2>&1 | head`) loses the text,
+/// never the run (no panic: the exit code still says how it went).
+pub fn complain(text: &str) {
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// A line on standard error, as [`complain`] writes.
+pub fn complain_line(line: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 /// Writes a report to standard output or to a file. A reader of standard output that stops
@@ -124,7 +135,7 @@ pub fn written(result: std::io::Result<()>, output: Option<&Path>, lang: Lang) -
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             let path = output.map_or("-".to_string(), |p| p.display().to_string());
             let params = [("path", path), ("reason", io_reason(lang, &e))];
-            eprintln!("{}", catalog::text(lang, "cli.unwritable", &params).unwrap_or_default());
+            complain_line(&catalog::text(lang, "cli.unwritable", &params).unwrap_or_default());
             Err(UNUSABLE)
         }
         _ => Ok(()),

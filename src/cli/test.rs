@@ -27,7 +27,7 @@ pub fn run(rules: &Path, only: &[String], list: bool, lang: Lang) -> u8 {
                 &[("pattern", pattern.clone()), ("suggestion", suggestion)],
             )
             .unwrap_or_default();
-            eprintln!("{}", catalog::text(lang, "cli.usage_error", &[("message", message)]).unwrap_or_default());
+            super::complain_line(&catalog::text(lang, "cli.usage_error", &[("message", message)]).unwrap_or_default());
             return super::UNUSABLE;
         }
     }
