@@ -212,7 +212,11 @@ impl Reading {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let raw: Vec<String> = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect();
+    let args = match Args::try_parse_from(&raw) {
+        Ok(args) => args,
+        Err(e) => return ExitCode::from(cli::usage::refused(&e, &raw)),
+    };
     if !matches!(args.command, Command::Lsp) {
         plancheck::allocator::keep_until_exit();
     }

@@ -756,3 +756,37 @@ fn csv_tables_with_windows_line_ends_are_placed_as_with_unix_ones() {
     assert!(judged.len() > 20, "{judged:?}");
     assert_eq!(places(&windows, &[]), judged, "blamed values");
 }
+
+/// A command line the parser refuses (a value not among an option's values, an option that
+/// does not exist, a number out of range) is a usage error like the others: in the user's
+/// language, exit 2, and the report asked for is written with the problem, so that CI never
+/// publishes what an earlier run left under `-o`.
+#[test]
+fn a_command_line_that_cannot_be_read_is_a_usage_error_in_the_report_asked_for() {
+    let dir = common::fresh_dir("refused");
+    let report = dir.join("r.sarif");
+    std::fs::write(&report, "an earlier run's report").expect("written");
+    let report = report.to_string_lossy().into_owned();
+    let (code, _, err) = plancheck(&["check", "--format", "sarif", "--trace", "bogus", "-o", &report, EXAMPLE_FILE]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("`bogus` 不是它的取值") && err.contains("failing, all, none"), "in Chinese:\n{err}");
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("the report is replaced");
+    let text = sarif["runs"][0]["results"][0]["message"]["text"].as_str().unwrap_or_default();
+    assert!(text.contains("--trace bogus"), "{sarif}");
+    let (code, out, err) = plancheck(&["--lang", "en", "check", "--format", "json", "--formt", "x", EXAMPLE_FILE]);
+    assert_eq!(code, 2);
+    assert!(err.contains("there is no option `--formt` (did you mean `--format`?)"), "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("JSON on standard output");
+    assert!(json["verdicts"].as_array().is_some_and(Vec::is_empty) && json["as_of"].is_null(), "{json}");
+    assert!(json["diagnostics"][0]["message"].as_str().is_some_and(|m| m.contains("--formt")), "{json}");
+    let (code, _, err) = plancheck(&["--lang", "en", "check", "--threads", "0", EXAMPLE_FILE]);
+    assert_eq!(code, 2);
+    assert!(err.starts_with("error: `--threads 0`: that value cannot be used"), "{err}");
+    let (code, _, err) = plancheck(&["chek", EXAMPLE_FILE]);
+    assert_eq!(code, 2);
+    assert!(err.contains("没有命令 `chek`（是否应为 `check`？）"), "{err}");
+    let (code, out, _) = plancheck(&["check", "--help"]);
+    assert_eq!(code, 0, "help is no error");
+    assert!(out.contains("--format"), "{out}");
+}

@@ -12,6 +12,7 @@ pub mod lint;
 pub mod lsp;
 pub mod progress;
 pub mod test;
+pub mod usage;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -42,8 +42,12 @@ pub fn begin(out: &mut (impl Write + ?Sized), h: &Header<'_>) -> io::Result<()> 
     writeln!(out, "  \"format\": \"plancheck-report/2\",")?;
     writeln!(out, "  \"tool\": {{\"name\": \"plancheck\", \"version\": \"{}\"}},", env!("CARGO_PKG_VERSION"))?;
     writeln!(out, "  \"lang\": \"{lang}\",")?;
+    // No date where nothing was judged (a run that could not be used).
     let mut as_of = Vec::new();
-    emit::string(&mut as_of, h.as_of);
+    match h.as_of {
+        "" => as_of.extend_from_slice(b"null"),
+        date => emit::string(&mut as_of, date),
+    }
     out.write_all(b"  \"as_of\": ")?;
     out.write_all(&as_of)?;
     out.write_all(b",\n")?;
