@@ -41,6 +41,7 @@ fn materialize(fixture: &Path) -> Fixture {
     let mut limits = Limits::default();
     let mut edits: Vec<(String, String)> = Vec::new();
     let mut copies = Vec::new();
+    let mut keep_lines = None;
     for line in text.lines().filter(|l| !l.starts_with('#')) {
         let Some((key, value)) = line.split_once(": ").or_else(|| line.strip_suffix(':').map(|k| (k, ""))) else {
             continue;
@@ -53,6 +54,7 @@ fn materialize(fixture: &Path) -> Fixture {
             "find" => edits.push((value, String::new())),
             "replace" => edits.last_mut().expect("find before replace").1 = value,
             "copy" => copies.push(value),
+            "keep_lines" => keep_lines = Some(value.parse::<usize>().expect("a count of lines")),
             other => panic!("unknown patch directive {other}"),
         }
     }
@@ -84,6 +86,9 @@ fn materialize(fixture: &Path) -> Fixture {
         for (find, replace) in edits {
             assert_eq!(text.matches(&find).count(), 1, "{}: `{find}` must occur exactly once", fixture.display());
             text = text.replacen(&find, &replace, 1);
+        }
+        if let Some(n) = keep_lines {
+            text = text.split_inclusive('\n').take(n).collect();
         }
         std::fs::write(&patched, text).expect("write");
     }

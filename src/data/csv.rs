@@ -245,6 +245,24 @@ impl Builder<'_> {
             let Some(entity) = self.model.entity(name) else { continue };
             let parents: Vec<EntityId> = self.schema.parents[entity].iter().copied().collect();
             let link = parents.iter().find_map(|&p| link_column(self.model, p).map(|c| (p, c)));
+            // A parent table without rows leaves every row of this one without its parent:
+            // said once, at that table, not once a row.
+            let parent = link.as_ref().map(|(p, _)| &self.model.entities[*p].name);
+            if let Some((parent, empty)) =
+                parent.and_then(|p| self.tables.get(p).map(|t| (p, t))).filter(|(_, t)| t.rows.is_empty())
+            {
+                let unplaced =
+                    table.rows.iter().filter(|r| !self.placed.contains(&(r.span.file, r.span.start))).count();
+                if unplaced > 0 {
+                    self.diagnostics.push(
+                        Diagnostic::new(Code::EmptyParentTable, Span::new(empty.file, 0, 0))
+                            .arg("table", parent)
+                            .arg("child", name)
+                            .arg("count", unplaced),
+                    );
+                }
+                continue;
+            }
             for row in &table.rows {
                 if self.placed.contains(&(row.span.file, row.span.start)) {
                     continue;
