@@ -288,6 +288,32 @@ fn a_json_file_cut_short_is_marked_where_it_ends_and_where_the_unclosed_bracket_
     assert!(shown.contains("cut.json:1:1") && shown.contains("opened here"), "and where it opens:\n{shown}");
 }
 
+#[test]
+fn a_number_written_with_its_unit_or_in_full_width_digits_is_told_what_to_write() {
+    let set = rules();
+    let text =
+        std::fs::read_to_string(common::root().join("tests/submissions/example-jinnan-2024.json")).expect("example");
+    let from = "\"households\": 3150,";
+    assert_eq!(text.matches(from).count(), 1);
+    for (written, meant) in
+        [("\"3150户\"", "3150"), ("\"３１５０\"", "3150"), ("\"3,150\"", "3150"), ("\"约3150户\"", "3150")]
+    {
+        let changed = text.replacen(from, &format!("\"households\": {written},"), 1);
+        let mut sources = plancheck::source::SourceMap::new();
+        let loaded =
+            data::load_text("typed.json", &changed, Format::Json, &set.checked, &Options::default(), &mut sources);
+        let shown = render::render_all(&loaded.diagnostics, &sources, Lang::En);
+        assert!(shown.contains("E1102"), "{written}:\n{shown}");
+        assert!(shown.contains(&format!("write the number alone: `{meant}`")), "{written}:\n{shown}");
+    }
+    // Two numbers: which one is meant cannot be told.
+    let changed = text.replacen(from, "\"households\": \"3100-3200\",", 1);
+    let mut sources = plancheck::source::SourceMap::new();
+    let loaded = data::load_text("typed.json", &changed, Format::Json, &set.checked, &Options::default(), &mut sources);
+    let shown = render::render_all(&loaded.diagnostics, &sources, Lang::En);
+    assert!(shown.contains("E1102") && !shown.contains("write the number alone"), "{shown}");
+}
+
 /// CSV tables hold every text exactly: list items with `;` or `；`, spaces at their ends, an
 /// empty text, quotes, commas and line breaks come back as they were; converting again into
 /// the same directory leaves no table of the earlier submission behind; a directory holding

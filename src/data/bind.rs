@@ -261,21 +261,20 @@ impl Binder<'_> {
             Value::Bool(b) => b.to_string(),
             other => other.kind().to_string(),
         };
+        let numeric = matches!(expected, "@type.count" | "@type.decimal" | "@type.percent");
+        let number = match &node.value {
+            Value::Text(t) if numeric => number_in(t),
+            _ => None,
+        };
         let hint = match (&node.value, expected) {
-            (Value::Text(t), "@type.count" | "@type.decimal" | "@type.percent") if parse_decimal(t).is_some() => {
-                "@hint.unquote"
-            }
+            (Value::Text(t), _) if numeric && parse_decimal(t).is_some() => "@hint.unquote",
+            (Value::Text(_), _) if number.is_some() => "@hint.number_only",
             (Value::Number(_), "@type.text" | "@type.code" | "@type.date") => "@hint.quote",
-            (Value::Text(t), "@type.bool") if matches!(&**t, "true" | "false" | "是" | "否") => "@hint.bool",
+            (Value::Text(t), "@type.bool") if is_yes_or_no(t) => "@hint.bool",
             _ => "@hint.type",
         };
-        self.diagnostics.push(
-            field
-                .args(Diagnostic::new(Code::WrongType, node.span))
-                .arg("expected", expected)
-                .arg("found", shown)
-                .arg("hint", hint),
-        );
+        let d = field.args(Diagnostic::new(Code::WrongType, node.span)).arg("expected", expected).arg("found", shown);
+        self.diagnostics.push(d.arg("hint", hint).arg("number", number.unwrap_or_default()));
     }
 
     fn out_of_range(&mut self, span: Span, field: Named, value: &str, problem: &str) {
@@ -397,4 +396,35 @@ fn shown(value: &Scalar) -> String {
         Scalar::Text(t) => t.to_string(),
         Scalar::Date(d) => d.to_string(),
     }
+}
+
+/// The one number a text holds, as a number is written (`12` in `12人`, `约12户`; `1368` in
+/// `1,368` or in full-width `１３６８`): what was meant where a number is asked for. `None`
+/// where the text holds no number or several (`12-15`).
+fn number_in(text: &str) -> Option<String> {
+    let ascii: String = text
+        .chars()
+        .filter(|c| !matches!(c, ',' | '，' | ' ' | '\u{3000}'))
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '．' => '.',
+            '－' => '-',
+            other => other,
+        })
+        .collect();
+    let is_part = |c: char| c.is_ascii_digit() || c == '.' || c == '-';
+    let runs: Vec<&str> =
+        ascii.split(|c: char| !is_part(c)).filter(|r| r.chars().any(|c| c.is_ascii_digit())).collect();
+    match runs.as_slice() {
+        [one] if parse_decimal(one).is_some() => Some((*one).to_string()),
+        _ => None,
+    }
+}
+
+/// Whether a text says yes or no in words a person writes for a truth value (`是`, `yes`, `TRUE`).
+fn is_yes_or_no(text: &str) -> bool {
+    matches!(
+        text.trim().to_lowercase().as_str(),
+        "true" | "false" | "yes" | "no" | "y" | "n" | "是" | "否" | "有" | "无" | "对" | "错"
+    )
 }
