@@ -36,7 +36,7 @@ pub fn run(args: &CheckArgs, rule: &str, subject: Option<&str>) -> u8 {
         let each = |v: crate::eval::verdict::Verdict| {
             let s = viewer.subject(v.subject);
             match subject.is_none_or(|wanted| s.code == wanted || s.name == wanted) {
-                true => Made::Tree(tree::write(&viewer.view(&judge.retrace(&v)), args.lang)),
+                true => Made::Tree(tree::write(&viewer, &viewer.view(&judge.retrace(&v)))),
                 false => Made::Other([s.code, s.name]),
             }
         };

@@ -7,28 +7,33 @@ use crate::diagnostics::{Lang, catalog};
 use crate::eval::Val;
 use rust_decimal::Decimal;
 
-pub fn write(v: &View, lang: Lang) -> String {
+/// The verdict `v` explained in full for `plancheck explain`: its facts one a line, the
+/// explanation, the deciding values, what would pass and the derivation.
+pub fn write(viewer: &super::Viewer<'_>, v: &View) -> String {
+    let lang = viewer.lang;
     let t = |key: &str| catalog::text(lang, key, &[]).unwrap_or_default();
+    let line = |label: &str, value: String| {
+        catalog::text(lang, "tree.line", &[("label", t(label)), ("value", value)]).unwrap_or_default()
+    };
+    let heading = |label: &str| catalog::text(lang, "tree.heading", &[("label", t(label))]).unwrap_or_default();
     let mut out = String::new();
     let _ = writeln!(out, "{} — {}", v.rule, v.title);
+    let level = viewer.model.entity(&v.subject.level).map_or(v.subject.level.clone(), |e| viewer.names().entity(e));
+    let args = [("path", v.subject.path.join(" › ")), ("level", level), ("code", v.subject.code.clone())];
     let _ =
-        writeln!(out, "{}: {} ({} {})", t("tree.subject"), v.subject.path.join(" › "), v.subject.level, v.subject.code);
-    let _ = writeln!(out, "{}: {}", t("tree.status"), status_label(v.status, lang));
+        writeln!(out, "{}", line("tree.subject", catalog::text(lang, "tree.subject_is", &args).unwrap_or_default()));
+    let _ = writeln!(out, "{}", line("tree.status", status_label(v.status, lang)));
     if let Some(req) = &v.requirement {
-        let _ = writeln!(out, "{}: {req}{}", t("tree.requirement"), v.unit.clone().unwrap_or_default());
+        let _ = writeln!(out, "{}", line("tree.requirement", format!("{req}{}", v.unit.clone().unwrap_or_default())));
     }
-    let _ = writeln!(out, "{}: {}", t("tree.due"), v.due.clone().unwrap_or_else(|| t("report.standing")));
-    let _ = writeln!(out, "{}: {}", t("tree.departments"), v.departments.join(&t("list.separator")));
-    let _ = writeln!(out, "{}: {} «{}»", t("tree.source"), v.section, v.quote);
-    let _ = writeln!(
-        out,
-        "{}: {}",
-        t("tree.rule_at"),
-        format_args!("{}:{}:{}", v.rule_location.file, v.rule_location.line, v.rule_location.column)
-    );
+    let _ = writeln!(out, "{}", line("tree.due", v.due.clone().unwrap_or_else(|| t("report.standing"))));
+    let _ = writeln!(out, "{}", line("tree.departments", v.departments.join(&t("list.separator"))));
+    let _ = writeln!(out, "{}", line("tree.source", format!("{} «{}»", v.section, v.quote)));
+    let at = v.rule_location.clone();
+    let _ = writeln!(out, "{}", line("tree.rule_at", format!("{}:{}:{}", at.file, at.line, at.column)));
     let _ = writeln!(out, "\n{}", v.explanation);
     if !v.blame.is_empty() {
-        let _ = writeln!(out, "\n{}:", t("tree.blame"));
+        let _ = writeln!(out, "\n{}", heading("tree.blame"));
         for b in &v.blame {
             let place =
                 b.location.as_ref().map_or(String::new(), |l| format!("  [{}:{}:{}]", l.file, l.line, l.column));
@@ -42,13 +47,13 @@ pub fn write(v: &View, lang: Lang) -> String {
         }
     }
     if !v.to_pass.is_empty() {
-        let _ = writeln!(out, "\n{}:", t("tree.to_pass"));
+        let _ = writeln!(out, "\n{}", heading("tree.to_pass"));
         for c in &v.to_pass {
             let _ = writeln!(out, "  - {}", c.sentence);
         }
     }
     if let Some(trace) = &v.trace {
-        let _ = writeln!(out, "\n{}:", t("tree.derivation"));
+        let _ = writeln!(out, "\n{}", heading("tree.derivation"));
         node(trace, v.threshold_number(), "", true, &mut out, lang);
     }
     out
