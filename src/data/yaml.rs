@@ -29,6 +29,14 @@ pub fn parse(file: FileId, text: &str, limits: &Limits) -> Result<Node<'static>,
             Ok(e) => e,
             Err(e) => {
                 let at = byte(e.marker().index());
+                // Brackets nested past the reader's own limit (it looks ahead for a key, so it
+                // stops before the builder counts them): nesting too deep, at the bracket that
+                // goes past ours.
+                if e.info() == "recursion limit exceeded" {
+                    let at = super::json::too_deep(text, limits.max_depth).unwrap_or(at);
+                    let span = Span::new(file, at, (at + 1).min(text.len()).max(at));
+                    return Err(vec![Diagnostic::new(Code::TooDeep, span).arg("limit", limits.max_depth)]);
+                }
                 let d = Diagnostic::new(Code::YamlSyntax, Span::new(file, at, (at + 1).min(text.len()).max(at)))
                     .arg("problem", scan_problem(e.info()));
                 return Err(vec![d]);
@@ -300,6 +308,20 @@ mod tests {
         }
         let errors = parse(FileId(0), "a: \"open\n", &Limits::default()).expect_err("an unclosed quote");
         assert!(format!("{:?}", errors[0]).contains("@yaml.scan.unclosed_quote"), "{:?}", errors[0]);
+    }
+
+    #[test]
+    fn brackets_nested_too_deep_are_nesting_too_deep_at_the_bracket_past_the_limit() {
+        let limits = Limits::default();
+        for depth in [limits.max_depth + 1, 300] {
+            let text = format!("a: {}1{}\n", "[".repeat(depth), "]".repeat(depth));
+            let errors = parse(FileId(0), &text, &limits).expect_err("too deep");
+            assert_eq!(errors[0].code, Code::TooDeep, "{depth}: {:?}", errors[0]);
+            // At a bracket, no later than the one past the limit (the mapping around them
+            // counts as a level where the reader gets that far).
+            let at = errors[0].primary.start as usize;
+            assert!(text.as_bytes()[at] == b'[' && at <= 3 + limits.max_depth, "{depth}: at {at}");
+        }
     }
 
     #[test]
