@@ -160,7 +160,13 @@ fn an_option_value_that_cannot_be_read_is_a_usage_error_in_every_format() {
     let file = "tests/submissions/example-jinnan-2024.json";
     let (code, _, err) = plancheck(&["check", "--as-of", "2025-13-01", file]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("`--as-of 2025-13-01` 不是日期"), "in the user's language: {err}");
+    assert!(err.contains("`--as-of 2025-13-01`：日历上没有这一天"), "in the user's language: {err}");
+    let (code, _, err) = plancheck(&["--lang", "en", "check", "--as-of", "2025-02-30", file]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("`--as-of 2025-02-30`: the calendar has no such day"), "{err}");
+    let (code, _, err) = plancheck(&["--lang", "en", "check", "--as-of", "31/12/2025", file]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("`--as-of 31/12/2025` is not a date: write YYYY-MM-DD"), "{err}");
     let cases = [
         ("tolerance=abc", "`--param tolerance=abc`: `abc` is not a number"),
         ("tolerance", "`--param tolerance`: write NAME=VALUE"),
@@ -789,4 +795,16 @@ fn a_command_line_that_cannot_be_read_is_a_usage_error_in_the_report_asked_for()
     let (code, out, _) = plancheck(&["check", "--help"]);
     assert_eq!(code, 0, "help is no error");
     assert!(out.contains("--format"), "{out}");
+}
+
+/// A report that cannot be written says why in the terms of writing: the directory that is not
+/// there (not "no such file": the file is the one to be made).
+#[test]
+fn a_report_into_a_missing_directory_names_the_directory() {
+    let missing = common::fresh_dir("no-dir").join("not-here");
+    let target = missing.join("r.json");
+    let (code, _, err) =
+        plancheck(&["--lang", "en", "check", "--format", "json", "-o", &target.to_string_lossy(), EXAMPLE_FILE]);
+    assert_eq!(code, 2);
+    assert!(err.contains(&format!("the directory `{}` does not exist", missing.display())), "{err}");
 }

@@ -132,8 +132,17 @@ fn usage_errors(args: &CheckArgs, model: &crate::check::model::Model) -> (Chosen
     }
     let as_of = args.as_of.as_ref().and_then(|text| {
         let date = Date::parse(text.trim());
-        if date.is_none() {
-            usage("cli.as_of_not_a_date", &[("text", text.clone())]);
+        // Written as a date, but a day the calendar does not have (2025-02-30).
+        let shaped = text.trim().len() == 10
+            && text
+                .trim()
+                .bytes()
+                .enumerate()
+                .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+        match (&date, shaped) {
+            (None, true) => usage("cli.as_of_no_such_day", &[("text", text.clone())]),
+            (None, false) => usage("cli.as_of_not_a_date", &[("text", text.clone())]),
+            (Some(_), _) => {}
         }
         date
     });

@@ -135,7 +135,17 @@ pub fn written(result: std::io::Result<()>, output: Option<&Path>, lang: Lang) -
     match result {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             let path = output.map_or("-".to_string(), |p| p.display().to_string());
-            let params = [("path", path), ("reason", io_reason(lang, &e))];
+            // What stops a write: a directory that is not there (not the file, which is to
+            // be made), no permission to write (not to read).
+            let missing = output.and_then(Path::parent).filter(|d| !d.as_os_str().is_empty() && !d.exists());
+            let reason = match (e.kind(), missing) {
+                (std::io::ErrorKind::NotFound, Some(dir)) => {
+                    catalog::text(lang, "io.no_directory", &[("dir", dir.display().to_string())])
+                }
+                (std::io::ErrorKind::PermissionDenied, _) => catalog::text(lang, "io.no_write_permission", &[]),
+                _ => None,
+            };
+            let params = [("path", path), ("reason", reason.unwrap_or_else(|| io_reason(lang, &e)))];
             complain_line(&catalog::text(lang, "cli.unwritable", &params).unwrap_or_default());
             Err(UNUSABLE)
         }
