@@ -30,8 +30,9 @@ pub fn root() -> &'static Path {
 }
 
 /// The shipped rules, checked once per process.
-static RULES: LazyLock<RuleSet> =
-    LazyLock::new(|| load::load(&root().join("rules"), plancheck::parallel::threads()).expect("the shipped rules are readable"));
+static RULES: LazyLock<RuleSet> = LazyLock::new(|| {
+    load::load(&root().join("rules"), plancheck::parallel::threads()).expect("the shipped rules are readable")
+});
 
 /// An engine over the shipped rules, for the targets that load files.
 static ENGINE: LazyLock<Mutex<Engine>> =
@@ -171,7 +172,8 @@ fn judge_files(paths: &[PathBuf], every_format: bool) {
             &[write::Format::Json]
         };
         for &format in formats {
-            let settings = Settings { format, lang: Lang::En, strict: false, trace: TraceLevel::Failing };
+            let settings =
+                Settings { format, lang: Lang::En, strict: false, trace: TraceLevel::Failing, warnings_listed: true };
             let mut out = Vec::new();
             let written = write::write(&engine, &submissions, &JudgeOptions::default(), &settings, &mut out);
             assert!(written.result.is_ok(), "writing to memory failed");
