@@ -100,7 +100,7 @@ fn read_table(
     let text = match decode(bytes, encoding) {
         Ok(decoded) => decoded.text,
         Err(super::text::Undecodable { error: super::text::DecodeError::Invalid { offset, encoding }, bytes }) => {
-            let (file, at) = super::lossy_source(path, shown, &bytes, offset, sources);
+            let (file, at) = super::lossy_source(path, shown, (&bytes, offset, encoding), sources);
             let d = Diagnostic::new(Code::Undecodable, Span::new(file, at, at + 1)).arg("encoding", encoding);
             diagnostics.push(d);
             return None;

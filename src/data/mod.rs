@@ -193,8 +193,8 @@ fn parse_file(file: FileId, path: &Path, format: Format, checked: &Checked, opti
     let (text, verbatim) = match text::decode(bytes, options.encoding) {
         Ok(decoded) => (decoded.text, decoded.verbatim),
         Err(text::Undecodable { error: text::DecodeError::Invalid { offset, encoding }, bytes }) => {
-            let at = String::from_utf8_lossy(&bytes[..offset.min(bytes.len())]).len();
-            parsed.text = crate::source::Text::new(String::from_utf8_lossy(&bytes).into_owned());
+            let (shown, at) = text::shown_as(&bytes, offset, encoding);
+            parsed.text = crate::source::Text::new(shown);
             parsed
                 .diagnostics
                 .push(Diagnostic::new(Code::Undecodable, Span::new(file, at, at + 1)).arg("encoding", encoding));
@@ -328,9 +328,16 @@ pub fn read_limited(
         .ok()
 }
 
-pub fn lossy_source(path: &Path, shown: &str, bytes: &[u8], offset: usize, sources: &mut SourceMap) -> (FileId, usize) {
-    let at = String::from_utf8_lossy(&bytes[..offset.min(bytes.len())]).len();
-    (sources.add(shown, path, String::from_utf8_lossy(bytes).into_owned()), at)
+/// A file that does not decode, added to `sources` as it reads in the encoding it failed in
+/// (bad bytes replaced), and where its first bad byte is in that text.
+pub fn lossy_source(
+    path: &Path,
+    shown: &str,
+    (bytes, offset, encoding): (&[u8], usize, &str),
+    sources: &mut SourceMap,
+) -> (FileId, usize) {
+    let (text, at) = text::shown_as(bytes, offset, encoding);
+    (sources.add(shown, path, text), at)
 }
 
 /// Loads a submission from text already in memory (for tests and fuzzing).

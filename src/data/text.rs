@@ -88,13 +88,33 @@ pub fn decode(mut bytes: Vec<u8>, choice: TextEncoding) -> Result<Decoded, Undec
         return Ok(Decoded { text: text.into_owned(), encoding: name, verbatim: false });
     }
     if choice == TextEncoding::Auto && bom_encoding.is_none() {
-        // Neither UTF-8 nor GB18030: the file was most likely meant as UTF-8; say where it breaks.
-        let offset = std::str::from_utf8(body).err().map_or(0, |e| e.valid_up_to());
-        return undecodable(offset, "UTF-8", bytes);
+        // Neither UTF-8 nor GB18030: the file was most likely meant as the one that reads
+        // further (a GB18030 file with one bad byte is not "not UTF-8" at its first Chinese
+        // character); say where that one breaks.
+        let as_utf8 = std::str::from_utf8(body).err().map_or(0, |e| e.valid_up_to());
+        let as_gb18030 = first_bad_offset(GB18030, body);
+        return match as_gb18030 > as_utf8 {
+            true => undecodable(as_gb18030, "GB18030", bytes),
+            false => undecodable(as_utf8, "UTF-8", bytes),
+        };
     }
     let (_, had_errors) = encoding.decode_without_bom_handling(body);
     let offset = if had_errors { first_bad_offset(encoding, body) } else { 0 };
     undecodable(offset, name, bytes)
+}
+
+/// Bytes that do not decode as `encoding` (a name [`decode`] gives), shown as text for a
+/// diagnostic: decoded with a replacement character for each bad sequence, and where the
+/// byte at `offset` lands in that text.
+pub fn shown_as(bytes: &[u8], offset: usize, encoding: &str) -> (String, usize) {
+    let encoding = match encoding {
+        "GB18030" => GB18030,
+        "UTF-16LE" => UTF_16LE,
+        "UTF-16BE" => UTF_16BE,
+        _ => UTF_8,
+    };
+    let decoded = |b: &[u8]| encoding.decode_without_bom_handling(b).0.into_owned();
+    (decoded(bytes), decoded(&bytes[..offset.min(bytes.len())]).len())
 }
 
 /// The offset of the first byte that does not decode.
@@ -125,6 +145,25 @@ mod tests {
         let d = decode(bytes.into_owned(), TextEncoding::Auto).expect("decodes");
         assert_eq!(d.text, "津南区,双港镇");
         assert_eq!(d.encoding, "GB18030");
+    }
+
+    #[test]
+    fn a_gb18030_file_with_one_bad_byte_is_reported_as_gb18030_at_that_byte() {
+        let (good, _, _) = GB18030.encode("津南区,双港镇\n仁和园社区,");
+        let mut bytes = good.into_owned();
+        let bad = bytes.len();
+        bytes.extend_from_slice(b"\x81\x20,12\n");
+        let err = decode(bytes.clone(), TextEncoding::Auto).expect_err("invalid in both");
+        assert_eq!(err.error, DecodeError::Invalid { offset: bad, encoding: "GB18030" });
+        // Shown as GB18030 reads it, the bad byte after the text before it.
+        let (shown, at) = shown_as(&bytes, bad, "GB18030");
+        assert!(shown.starts_with("津南区,双港镇\n仁和园社区,"), "{shown}");
+        assert_eq!(at, "津南区,双港镇\n仁和园社区,".len());
+        // A UTF-8 file with a bad byte stays UTF-8's.
+        let mut utf8 = "津南区,".as_bytes().to_vec();
+        utf8.extend_from_slice(b"\xFF1");
+        let err = decode(utf8, TextEncoding::Auto).expect_err("invalid in both");
+        assert!(matches!(err.error, DecodeError::Invalid { encoding: "UTF-8", .. }), "{:?}", err.error);
     }
 
     #[test]
