@@ -786,6 +786,9 @@ fn a_command_line_that_cannot_be_read_is_a_usage_error_in_the_report_asked_for()
     let json: serde_json::Value = serde_json::from_str(&out).expect("JSON on standard output");
     assert!(json["verdicts"].as_array().is_some_and(Vec::is_empty) && json["as_of"].is_null(), "{json}");
     assert!(json["diagnostics"][0]["message"].as_str().is_some_and(|m| m.contains("--formt")), "{json}");
+    // A problem with no place is named by what it says (a dashboard lists cases by name).
+    let (_, junit, _) = plancheck(&["--lang", "en", "check", "--format", "junit", "--trace", "bogus", EXAMPLE_FILE]);
+    assert!(junit.contains("<testcase classname=\"usage\" name=\"`--trace bogus`: "), "{junit}");
     let (code, _, err) = plancheck(&["--lang", "en", "check", "--threads", "0", EXAMPLE_FILE]);
     assert_eq!(code, 2);
     assert!(err.starts_with("error: `--threads 0`: that value cannot be used"), "{err}");

@@ -122,7 +122,9 @@ fn suite(name: &str, problems: &[Problem], lang: Lang) -> String {
             Some(help) => format!("{}{} ({help})", p.message, p.also(lang, |place| place)),
             None => format!("{}{}", p.message, p.also(lang, |place| place)),
         };
-        let _ = writeln!(out, "    <testcase classname=\"{}\" name=\"{}\">", escape(p.code), escape(&place));
+        // A case is named by its place, or by what it says where it has none (an option).
+        let name = if place.is_empty() { &p.message } else { &place };
+        let _ = writeln!(out, "    <testcase classname=\"{}\" name=\"{}\">", escape(p.code), escape(name));
         match p.error {
             true => {
                 let _ = writeln!(out, "      <failure type=\"{}\" message=\"{}\"/>", escape(p.code), escape(&text));
