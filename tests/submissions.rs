@@ -314,6 +314,29 @@ fn a_number_written_with_its_unit_or_in_full_width_digits_is_told_what_to_write(
     assert!(shown.contains("E1102") && !shown.contains("write the number alone"), "{shown}");
 }
 
+#[test]
+fn a_quote_never_closed_in_a_csv_table_is_pointed_at_where_it_opens() {
+    let dir = common::fresh_dir("csv-open-quote").join("tables");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let example = common::root().join("tests/submissions/example-jinnan-2024-csv");
+    for entry in std::fs::read_dir(&example).expect("example") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(&path, dir.join(path.file_name().expect("name"))).expect("copy");
+    }
+    // A stray quote before the code of the second community.
+    let table = dir.join("community.csv");
+    let text = std::fs::read_to_string(&table).expect("table");
+    let from = "120112103,120112103004,";
+    assert_eq!(text.matches(from).count(), 1);
+    std::fs::write(&table, text.replacen(from, "120112103,\"120112103004,", 1)).expect("write");
+    let line = text[..text.find(from).expect("there")].matches('\n').count() + 1;
+    let mut engine = Engine::new(rules());
+    let loaded = engine.load(std::slice::from_ref(&dir), &Options::default());
+    let shown = render::render_all(&loaded.diagnostics.0, engine.sources(), Lang::En);
+    assert!(shown.contains("this quote is never closed"), "{shown}");
+    assert!(shown.contains(&format!("community.csv:{line}:11")), "at the quote:\n{shown}");
+}
+
 /// CSV tables hold every text exactly: list items with `;` or `；`, spaces at their ends, an
 /// empty text, quotes, commas and line breaks come back as they were; converting again into
 /// the same directory leaves no table of the earlier submission behind; a directory holding

@@ -161,6 +161,16 @@ fn read_table(
     }
     for row in &rows {
         if row.cells.len() != header.len() {
+            // A quote never closed takes the lines after it into one cell: the row is short
+            // because of it, so it is pointed at, with how many lines it took.
+            let runaway = row.cells.iter().find(|c| c.quoted && text[c.span.range()].contains('\n'));
+            if let Some(cell) = runaway {
+                let lines = text[cell.span.range()].matches('\n').count();
+                let at = Span::new(file, cell.span.start as usize, cell.span.start as usize + 1);
+                diagnostics
+                    .push(Diagnostic::new(Code::CsvSyntax, at).arg("problem", "@csv.open_quote").arg("lines", lines));
+                continue;
+            }
             // Point at the first cell too many, or at the end of a short row.
             let at = row
                 .cells
