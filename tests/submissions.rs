@@ -314,15 +314,20 @@ fn a_number_written_with_its_unit_or_in_full_width_digits_is_told_what_to_write(
     assert!(shown.contains("E1102") && !shown.contains("write the number alone"), "{shown}");
 }
 
-#[test]
-fn a_quote_never_closed_in_a_csv_table_is_pointed_at_where_it_opens() {
-    let dir = common::fresh_dir("csv-open-quote").join("tables");
+/// A fresh copy of the example CSV submission (a directory of tables), to break.
+fn csv_example_copy(name: &str) -> PathBuf {
+    let dir = common::fresh_dir(name).join("tables");
     std::fs::create_dir_all(&dir).expect("dir");
-    let example = common::root().join("tests/submissions/example-jinnan-2024-csv");
-    for entry in std::fs::read_dir(&example).expect("example") {
+    for entry in std::fs::read_dir(common::root().join("tests/submissions/example-jinnan-2024-csv")).expect("example") {
         let path = entry.expect("entry").path();
         std::fs::copy(&path, dir.join(path.file_name().expect("name"))).expect("copy");
     }
+    dir
+}
+
+#[test]
+fn a_quote_never_closed_in_a_csv_table_is_pointed_at_where_it_opens() {
+    let dir = csv_example_copy("csv-open-quote");
     // A stray quote before the code of the second community.
     let table = dir.join("community.csv");
     let text = std::fs::read_to_string(&table).expect("table");
@@ -389,13 +394,7 @@ fn csv_tables_keep_every_text_exactly() {
 /// no cascade of missing fields in the tables that needed it.
 #[test]
 fn an_unreadable_csv_table_is_one_problem_not_a_cascade() {
-    let dir = common::fresh_dir("csv-unreadable").join("tables");
-    std::fs::create_dir_all(&dir).expect("dir");
-    let example = common::root().join("tests/submissions/example-jinnan-2024-csv");
-    for entry in std::fs::read_dir(&example).expect("example") {
-        let path = entry.expect("entry").path();
-        std::fs::copy(&path, dir.join(path.file_name().expect("name"))).expect("copy");
-    }
+    let dir = csv_example_copy("csv-unreadable");
     std::fs::remove_file(dir.join("village.csv")).expect("remove");
     std::fs::create_dir(dir.join("village.csv")).expect("a directory named like a table");
     let mut engine = Engine::new(rules());
