@@ -84,7 +84,7 @@ pub fn describe(model: &Model, dataset: &Dataset, subject: InstanceId, reads: &[
         let field = &entity.fields[r.field].name;
         let own = r.instance == subject;
         let name = if own { field.clone() } else { format!("{}.{field}", entity.name) };
-        let part = (!own, format!("{name} = {}", r.shown));
+        let part = (!own, format!("{name} = {}", r.shown(dataset)));
         if !parts.contains(&part) {
             parts.push(part);
         }

@@ -79,9 +79,28 @@ pub struct Read {
     pub field: FieldId,
     /// The value read; `None` when it was missing or null, or is a list.
     pub value: Option<Val>,
-    /// The value as shown to people (`2380`, `null`, `[420, 410]`).
-    pub shown: String,
     pub span: Option<Span>,
+}
+
+impl Read {
+    /// The value as shown to people (`2380`, `null`, `[420, 410]`, `?` for a field not given).
+    /// Made only where it is shown: blame reads many values and shows none this way.
+    pub fn shown(&self, dataset: &Dataset) -> String {
+        if let Some(v) = &self.value {
+            return v.to_string();
+        }
+        match &dataset.get(self.instance).slots[self.field] {
+            Slot::Scalars(values, _) => {
+                let items: Vec<String> = values
+                    .iter()
+                    .map(|(v, _)| v.as_ref().map_or("null".to_string(), |s| Val::from(s).to_string()))
+                    .collect();
+                format!("[{}]", items.join(", "))
+            }
+            Slot::Null(_) => "null".to_string(),
+            _ => "?".to_string(),
+        }
+    }
 }
 
 /// What a derivation node stands for. Nodes are data: naming them for people (in either
@@ -471,12 +490,7 @@ impl<'a> Evaluator<'a> {
             return out;
         }
         if let Some(reads) = &mut self.reads {
-            let shown = match (&out, slot) {
-                (Ok(v), _) => v.to_string(),
-                (Err(_), Slot::Null(_)) => "null".to_string(),
-                _ => "?".to_string(),
-            };
-            reads.push(Read { instance: holder.0, field: holder.1, value: out.as_ref().ok().cloned(), shown, span });
+            reads.push(Read { instance: holder.0, field: holder.1, value: out.as_ref().ok().cloned(), span });
         }
         if self.trace.is_some() {
             self.trace_leaf(Trace::read(holder.1, holder.0, out.as_ref().ok().cloned(), span));
@@ -608,12 +622,7 @@ impl<'a> Evaluator<'a> {
                     Slot::Records(ids, _) => Ok(records(ids.clone())),
                     Slot::Scalars(values, span) => {
                         if let Some(reads) = &mut self.reads {
-                            let items: Vec<String> = values
-                                .iter()
-                                .map(|(v, _)| v.as_ref().map_or("null".to_string(), |s| Val::from(s).to_string()))
-                                .collect();
-                            let shown = format!("[{}]", items.join(", "));
-                            reads.push(Read { instance: holder, field: *f, value: None, shown, span: Some(*span) });
+                            reads.push(Read { instance: holder, field: *f, value: None, span: Some(*span) });
                         }
                         let item = |(value, span): &(Option<Scalar>, Span)| Element {
                             instance: holder,
