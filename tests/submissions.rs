@@ -464,3 +464,41 @@ fn consistency_findings_are_the_same_on_any_number_of_threads() {
     assert_eq!(found(2), one);
     assert_eq!(found(3), one);
 }
+
+/// A CSV column that is not there is one problem of the table, said once at its header: not
+/// one missing field per row, and not also an unknown column where its header is misspelt.
+#[test]
+fn a_column_missing_from_a_csv_table_is_reported_once_at_its_header() {
+    let codes_and_places = |dir: &Path| {
+        let mut engine = Engine::new(rules());
+        let loaded = engine.load(&[dir.to_path_buf()], &Options::default());
+        let shown = render::render_all(&loaded.diagnostics.0, engine.sources(), Lang::En);
+        let codes: Vec<&str> = loaded.diagnostics.0.iter().map(|d| d.code.code()).collect();
+        (codes.join(" "), shown)
+    };
+    // A misspelt header: the column is named, at its header cell, with the right spelling.
+    let dir = csv_example_copy("csv-misspelt-header");
+    let table = dir.join("community.csv");
+    let text = std::fs::read_to_string(&table).expect("table");
+    std::fs::write(&table, text.replacen(",households,", ",houshold,", 1)).expect("write");
+    let (codes, shown) = codes_and_places(&dir);
+    assert_eq!(codes, "E1107", "{shown}");
+    assert!(shown.contains("community.csv:1:23") && shown.contains("`houshold`"), "at the header cell:\n{shown}");
+    assert!(shown.contains("`households`") && shown.contains("3 rows"), "{shown}");
+    // A column deleted: the header is marked, with the field and how to add it.
+    let dir = csv_example_copy("csv-deleted-column");
+    let table = dir.join("community.csv");
+    let text = std::fs::read_to_string(&table).expect("table");
+    let cut: Vec<String> = text
+        .lines()
+        .map(|line| {
+            let mut cells: Vec<&str> = line.split(',').collect();
+            cells.remove(3);
+            cells.join(",")
+        })
+        .collect();
+    std::fs::write(&table, cut.join("\n") + "\n").expect("write");
+    let (codes, shown) = codes_and_places(&dir);
+    assert_eq!(codes, "E1107", "{shown}");
+    assert!(shown.contains("community.csv:1:1") && shown.contains("`households`"), "at the header:\n{shown}");
+}

@@ -12,10 +12,10 @@ use rust_decimal::Decimal;
 
 use super::instance::{Dataset, Date, Instance, InstanceId, Scalar, Slot};
 use super::tree::{Node, Value};
-use crate::check::model::{EntityId, FieldDef, Model, Ty};
+use crate::check::model::{EntityId, FieldDef, FieldId, Model, Ty};
 use crate::diagnostics::suggest::did_you_mean;
 use crate::diagnostics::{Code, Diagnostic, Lang, catalog};
-use crate::source::Span;
+use crate::source::{FileId, Span};
 
 /// Where a missing field is reported once for many records.
 const MISSING_SHOWN: usize = 3;
@@ -67,8 +67,21 @@ pub fn bind(
     entity: EntityId,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> InstanceId {
+    bind_reported(model, dataset, node, entity, &[], diagnostics)
+}
+
+/// [`bind`], where the fields `reported` lack in a file are reported already (a CSV table
+/// without their column): its records are not said to miss them again.
+pub fn bind_reported(
+    model: &Model,
+    dataset: &mut Dataset,
+    node: &Node,
+    entity: EntityId,
+    reported: &[(EntityId, FieldId, FileId)],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> InstanceId {
     let from = dataset.instances.len();
-    let mut b = Binder { model, dataset, diagnostics, missing: BTreeMap::new() };
+    let mut b = Binder { model, dataset, diagnostics, missing: BTreeMap::new(), reported };
     let name = model.entities[entity].name.clone();
     let root = b.record(node, entity, None, Named { key: &name, def: None });
     b.report_missing();
@@ -97,6 +110,8 @@ struct Binder<'a> {
     diagnostics: &'a mut Vec<Diagnostic>,
     /// (entity, field) → the records that lack it: (record span, file-level key).
     missing: BTreeMap<(EntityId, usize), Vec<Span>>,
+    /// Fields whose lack in a file is reported already.
+    reported: &'a [(EntityId, FieldId, FileId)],
 }
 
 impl Binder<'_> {
@@ -141,6 +156,9 @@ impl Binder<'_> {
             }
         }
         for (f, _) in given.iter().enumerate().filter(|(f, given)| !**given && !def.fields[*f].optional) {
+            if self.reported.contains(&(entity, f, node.span.file)) {
+                continue;
+            }
             self.missing.entry((entity, f)).or_default().push(node.span);
         }
         id

@@ -15,10 +15,10 @@ use std::path::Path;
 
 use super::text::{TextEncoding, decode};
 use super::tree::{Entry, Node, Value};
-use crate::check::model::{EntityId, Model, Ty};
+use crate::check::model::{EntityId, FieldId, Model, Ty};
 use crate::check::schema::Schema;
 use crate::diagnostics::suggest::did_you_mean;
-use crate::diagnostics::{Code, Diagnostic};
+use crate::diagnostics::{Code, Diagnostic, Lang, catalog};
 use crate::source::{FileId, SourceMap, Span};
 
 /// Whether a directory holds a CSV submission (a table named after a root entity).
@@ -48,6 +48,10 @@ struct Table {
     rows: Vec<Row>,
 }
 
+/// The fields whose column a table lacks, reported once at its header (E1107): binding does
+/// not report them again at every row. Each is the field of an entity in a file.
+pub type ColumnsReported = Vec<(EntityId, FieldId, FileId)>;
+
 /// Reads the tables of `dir` into one tree for the root entity.
 pub fn load(
     dir: &Path,
@@ -57,7 +61,7 @@ pub fn load(
     max_bytes: u64,
     sources: &mut SourceMap,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<(Node<'static>, EntityId)> {
+) -> Option<(Node<'static>, EntityId, ColumnsReported)> {
     let first_new = diagnostics.len();
     let mut tables: HashMap<String, Table> = HashMap::new();
     let mut entries: Vec<_> = std::fs::read_dir(dir).ok()?.filter_map(Result::ok).map(|e| e.path()).collect();
@@ -81,11 +85,20 @@ pub fn load(
         return None;
     }
     let root = model.entities.iter().position(|e| e.root && tables.contains_key(&e.name))?;
-    let mut builder =
-        Builder { model, schema, tables: &tables, diagnostics, reported: HashSet::new(), placed: HashSet::new() };
+    let mut builder = Builder {
+        model,
+        schema,
+        tables: &tables,
+        diagnostics,
+        reported: HashSet::new(),
+        placed: HashSet::new(),
+        absent: BTreeMap::new(),
+        unknown: Vec::new(),
+    };
     let node = builder.single_row(root)?;
     builder.orphans();
-    Some((node, root))
+    let columns = builder.columns();
+    Some((node, root, columns))
 }
 
 fn read_table(
@@ -225,6 +238,12 @@ struct Builder<'a> {
     reported: HashSet<(FileId, usize)>,
     /// Rows that found their place in the tree, by (file, row start).
     placed: HashSet<(FileId, u32)>,
+    /// Fields a table has no column for, by file, entity and field: the column's name and
+    /// how many rows lack it.
+    absent: BTreeMap<(FileId, EntityId, FieldId), (String, usize)>,
+    /// Header cells no field took (not the link column): the table's entity, the header, its
+    /// place.
+    unknown: Vec<(EntityId, String, Span)>,
 }
 
 impl Builder<'_> {
@@ -338,19 +357,67 @@ impl Builder<'_> {
                 value: Node::new(Value::List(items), span),
             });
         }
-        // Columns no field took: the link column is expected, anything else is reported once.
+        // Columns no field took: the link column is expected, anything else is reported once
+        // (`columns`), with the columns the table lacks.
         for (header, (index, span)) in columns {
             if Some(header) != link && self.reported.insert((table.file, index)) {
-                let suggestion = did_you_mean(header, def.fields.iter().map(|f| f.name.as_str()));
-                self.diagnostics.push(
-                    Diagnostic::new(Code::UnknownField, span)
-                        .arg("field", header)
-                        .arg("entity", &def.name)
-                        .suggest(suggestion),
-                );
+                self.unknown.push((entity, header.to_string(), span));
             }
         }
         Node::new(Value::Map(entries), row.span)
+    }
+
+    /// Reports the columns tables lack, once a table (E1107): at a header that is a near
+    /// spelling of one (that header is not reported again as unknown), else at the start of
+    /// the header. Then the other headers no field took (W1101). Hands back the fields
+    /// reported, for binding not to report them at every row.
+    fn columns(&mut self) -> ColumnsReported {
+        let mut unknown = std::mem::take(&mut self.unknown);
+        let mut reported = Vec::new();
+        for (&(file, entity, field), (column, rows)) in &self.absent {
+            let def = &self.model.entities[entity];
+            let label = def.fields[field].label.as_deref();
+            // A header of this table written for this column: near its name or its label.
+            let misspelt = unknown.iter().position(|(_, header, span)| {
+                span.file == file && did_you_mean(header, std::iter::once(column.as_str()).chain(label)).is_some()
+            });
+            let header = misspelt.map(|i| unknown.remove(i));
+            let table = self.tables.iter().find(|(_, t)| t.file == file);
+            let start = table.and_then(|(_, t)| t.headers.first()).map_or(Span::new(file, 0, 0), |(_, s)| *s);
+            let (span, mark, fix) = match &header {
+                Some((_, _, span)) => (*span, "@E1107.misspelt", "@E1107.rename"),
+                None => {
+                    (Span::new(file, start.start as usize, start.start as usize + 1), "@E1107.absent", "@E1107.add")
+                }
+            };
+            let labelled = |lang| {
+                label
+                    .and_then(|l| catalog::text(lang, "field.labelled", &[("label", l.to_string())]))
+                    .unwrap_or_default()
+            };
+            self.diagnostics.push(
+                Diagnostic::new(Code::MissingColumn, span)
+                    .arg("table", table.map_or("", |(name, _)| name.as_str()))
+                    .arg("field", column)
+                    .arg_in("label", (labelled(Lang::Zh), labelled(Lang::En)))
+                    .arg("count", rows)
+                    .arg("header", header.as_ref().map_or("", |(_, h, _)| h.as_str()))
+                    .arg("mark", mark)
+                    .arg("fix", fix),
+            );
+            reported.push((entity, field, file));
+        }
+        for (entity, header, span) in unknown {
+            let def = &self.model.entities[entity];
+            let suggestion = did_you_mean(&header, def.fields.iter().map(|f| f.name.as_str()));
+            self.diagnostics.push(
+                Diagnostic::new(Code::UnknownField, span)
+                    .arg("field", &header)
+                    .arg("entity", &def.name)
+                    .suggest(suggestion),
+            );
+        }
+        reported
     }
 
     /// The entries of `entity`'s scalar fields and flattened nested records, taking the
@@ -364,7 +431,7 @@ impl Builder<'_> {
     ) -> Vec<Entry<'static>> {
         let def = &self.model.entities[entity];
         let mut entries = Vec::new();
-        for field in &def.fields {
+        for (f, field) in def.fields.iter().enumerate() {
             let name = format!("{prefix}{}", field.name);
             if let Ty::Record(child) = field.ty {
                 if !self.tables.contains_key(&self.model.entities[child].name) {
@@ -389,7 +456,13 @@ impl Builder<'_> {
                 .copied()
                 .find(|h| *h == name || label.as_deref() == Some(*h))
                 .and_then(|h| columns.remove(h).map(|c| (h, c)));
-            let Some((_, (index, header_span))) = column else { continue };
+            let Some((_, (index, header_span))) = column else {
+                // No column for a field every record must give: the table lacks it.
+                if !field.optional {
+                    self.absent.entry((row.span.file, entity, f)).or_insert((name, 0)).1 += 1;
+                }
+                continue;
+            };
             let Some(Cell { text, span, quoted }) = row.cells.get(index) else { continue };
             let given = !text.is_empty() || (*quoted && matches!(field.ty, Ty::Text | Ty::List(_)));
             if !given {

@@ -15,6 +15,7 @@ pub mod yaml;
 use std::path::{Path, PathBuf};
 
 use crate::check::Checked;
+use crate::check::model::{EntityId, FieldId};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, SourceMap, Span};
 use instance::{Dataset, Document};
@@ -255,18 +256,26 @@ pub fn load_one(
             return;
         }
     };
-    let Some((node, root)) = tree else {
+    let Some((node, root, reported)) = tree else {
         if !diagnostics.iter().any(|d| d.is_error()) {
             let file = sources.add(crate::load::display_name(path), path, String::new());
             diagnostics.push(Diagnostic::new(Code::NoTables, Span::new(file, 0, 0)));
         }
         return;
     };
-    bind_document(&node, root, checked, loaded);
+    bind_document(&node, root, &reported, checked, loaded);
 }
 
-fn bind_document(node: &Node, root: usize, checked: &Checked, loaded: &mut Loaded) {
-    let id = bind::bind(&checked.model, &mut loaded.dataset, node, root, &mut loaded.diagnostics);
+/// Binds a document's tree, but for the fields whose lack is `reported` already.
+fn bind_document(
+    node: &Node,
+    root: usize,
+    reported: &[(EntityId, FieldId, FileId)],
+    checked: &Checked,
+    loaded: &mut Loaded,
+) {
+    let dataset = &mut loaded.dataset;
+    let id = bind::bind_reported(&checked.model, dataset, node, root, reported, &mut loaded.diagnostics);
     loaded.dataset.documents.push(Document { file: node.span.file, root: id });
 }
 
@@ -358,7 +367,7 @@ pub fn load_text(
     match parsed {
         Ok(node) => {
             if let Some(root) = bind::root_entity(&checked.model, &node) {
-                bind_document(&node, root, checked, &mut loaded);
+                bind_document(&node, root, &[], checked, &mut loaded);
             }
         }
         Err(ds) => loaded.diagnostics.extend(ds),

@@ -97,6 +97,7 @@ codes! {
     InvalidFormat         "E1104" "invalid-format"          Error;
     UnknownEnumValue      "E1105" "unknown-enum-value"      Error;
     NullNotAllowed        "E1106" "null-not-allowed"        Error;
+    MissingColumn         "E1107" "missing-column"          Error;
     DuplicateKeyValue     "E1201" "duplicate-key-value"     Error;
     Inconsistent          "E1301" "inconsistent"            Error;
     DuplicateSubmission   "E1302" "duplicate-submission"    Error;
