@@ -502,3 +502,20 @@ fn a_column_missing_from_a_csv_table_is_reported_once_at_its_header() {
     assert_eq!(codes, "E1107", "{shown}");
     assert!(shown.contains("community.csv:1:1") && shown.contains("`households`"), "at the header:\n{shown}");
 }
+
+/// A row repeated in a CSV table is one problem: its rows in other tables belong to the first
+/// of the two, not to both (their ids would be repeats too), and the message shows both rows.
+#[test]
+fn a_repeated_csv_row_does_not_repeat_the_rows_that_belong_to_it() {
+    let dir = csv_example_copy("csv-repeated-row");
+    let table = dir.join("community.csv");
+    let text = std::fs::read_to_string(&table).expect("table");
+    let first = text.lines().nth(1).expect("a community").to_string();
+    std::fs::write(&table, format!("{}{first}\n", text)).expect("write");
+    let mut engine = Engine::new(rules());
+    let loaded = engine.load(&[dir.clone()], &Options::default());
+    let shown = render::render_all(&loaded.diagnostics.0, engine.sources(), Lang::En);
+    let codes: Vec<&str> = loaded.diagnostics.0.iter().map(|d| d.code.code()).collect();
+    assert_eq!(codes, ["E1201"], "{shown}");
+    assert!(shown.contains("community.csv:5:11") && shown.contains("community.csv:2:11"), "both rows:\n{shown}");
+}

@@ -338,6 +338,11 @@ impl Builder<'_> {
             let link_column = link_column(self.model, entity);
             let mut items = Vec::new();
             for child_row in &child_table.rows {
+                // A row belongs to one parent: where the parent's key is repeated (reported as
+                // such), to the first row that has it.
+                if self.placed.contains(&(child_row.span.file, child_row.span.start)) {
+                    continue;
+                }
                 let belongs = match (&link_column, &key_value) {
                     (Some(column), Some(value)) => {
                         cell(child_table, child_row, column).is_some_and(|(v, _)| v == *value)

@@ -132,16 +132,30 @@ fn on_long_line(sources: &SourceMap, span: Span) -> bool {
     end.saturating_sub(start) > LONG_LINE
 }
 
-/// A diagnostic on a long line: its place and a window of the line around the span.
+/// A diagnostic on a long line: its places, each with a window of its line around the span
+/// (the first is the primary place).
 fn compact(
     code: &str,
     message: &str,
     error: bool,
     sources: &SourceMap,
-    span: Span,
-    label: &str,
+    places: &[(Span, &str)],
     help: Option<&str>,
 ) -> String {
+    let glyph = if error { "×" } else { "⚠" };
+    let mut out = format!("  {glyph} {code}: {message}\n");
+    for (i, (span, label)) in places.iter().enumerate() {
+        out.push_str(&window(sources, *span, label, if i == 0 { "╭" } else { "├" }));
+    }
+    if let Some(help) = help {
+        out.push_str(&format!("  help: {help}\n"));
+    }
+    out
+}
+
+/// One place of a [`compact`] diagnostic: the file, line and column after `corner`, the
+/// characters around the span on its line, and the mark under it with its label.
+fn window(sources: &SourceMap, span: Span, label: &str, corner: &str) -> String {
     let file = sources.get(span.file);
     let (line, column) = file.line_col(span.start as usize);
     let text = sources.shown(span.file, span.range());
@@ -153,17 +167,13 @@ fn compact(
     let before: String = before.chars().rev().collect();
     let after: String = text[at..].chars().take_while(|c| *c != '\n').take(WINDOW).collect();
     let clean = |s: &str| s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>();
-    let glyph = if error { "×" } else { "⚠" };
-    let mut out = format!("  {glyph} {code}: {message}\n   ╭─[{}:{line}:{column}]\n", file.name);
+    let mut out = format!("   {corner}─[{}:{line}:{column}]\n", file.name);
     let before = clean(&before);
     out.push_str(&format!("   │ …{before}{}…\n", clean(&after)));
     // The mark goes under the value by the columns a terminal gives what is before it: a
     // Chinese character takes two.
     let columns = unicode_width::UnicodeWidthStr::width(format!("…{before}").as_str());
     out.push_str(&format!("   · {}^ {label}\n", " ".repeat(columns)));
-    if let Some(help) = help {
-        out.push_str(&format!("  help: {help}\n"));
-    }
     out
 }
 
@@ -172,8 +182,10 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, lang: Lang) -> String {
     let texts = texts(d, lang);
     if on_long_line(sources, d.primary) {
         let error = d.code.severity() == Severity::Error;
-        let out =
-            compact(d.code.code(), &texts.message, error, sources, d.primary, &texts.label, texts.help.as_deref());
+        // Each further place in a window of its own: a row of a table, too, is a long line.
+        let further = d.secondary.iter().zip(&texts.secondary).map(|((span, _), text)| (*span, text.as_str()));
+        let places: Vec<(Span, &str)> = std::iter::once((d.primary, texts.label.as_str())).chain(further).collect();
+        let out = compact(d.code.code(), &texts.message, error, sources, &places, texts.help.as_deref());
         return in_language(&out, lang);
     }
     let mut labels = vec![LabeledSpan::new_primary_with_span(Some(texts.label.clone()), source_span(d.primary))];
@@ -253,7 +265,8 @@ pub fn render_finding(f: &Finding<'_>) -> String {
     if let Some((span, label)) = &f.primary
         && on_long_line(f.sources, *span)
     {
-        return in_language(&compact(&f.code, &f.message, f.error, f.sources, *span, label, f.help.as_deref()), f.lang);
+        let places = [(*span, label.as_str())];
+        return in_language(&compact(&f.code, &f.message, f.error, f.sources, &places, f.help.as_deref()), f.lang);
     }
     let snippet = |span: Span, label: String, primary: bool| Report {
         code: None,
