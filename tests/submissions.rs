@@ -513,7 +513,7 @@ fn a_repeated_csv_row_does_not_repeat_the_rows_that_belong_to_it() {
     let first = text.lines().nth(1).expect("a community").to_string();
     std::fs::write(&table, format!("{}{first}\n", text)).expect("write");
     let mut engine = Engine::new(rules());
-    let loaded = engine.load(&[dir.clone()], &Options::default());
+    let loaded = engine.load(std::slice::from_ref(&dir), &Options::default());
     let shown = render::render_all(&loaded.diagnostics.0, engine.sources(), Lang::En);
     let codes: Vec<&str> = loaded.diagnostics.0.iter().map(|d| d.code.code()).collect();
     assert_eq!(codes, ["E1201"], "{shown}");
