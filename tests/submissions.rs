@@ -519,3 +519,29 @@ fn a_repeated_csv_row_does_not_repeat_the_rows_that_belong_to_it() {
     assert_eq!(codes, ["E1201"], "{shown}");
     assert!(shown.contains("community.csv:5:11") && shown.contains("community.csv:2:11"), "both rows:\n{shown}");
 }
+
+/// What a hand-edited or cut JSON file gets wrong is said as such: a file that ends inside a
+/// string (marked at the end, with where the string opens), a number in full-width digits or
+/// with a unit, a truth value in words, a text without quotes.
+#[test]
+fn json_values_that_are_not_json_are_named_for_what_they_are() {
+    let dir = common::fresh_dir("json-bare-values");
+    let said = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("write");
+        let mut engine = Engine::new(rules());
+        let loaded = engine.load(std::slice::from_ref(&path), &Options::default());
+        render::render_all(&loaded.diagnostics.0, engine.sources(), Lang::En)
+    };
+    let cut = said("cut.json", "{\n  \"district\": {\n    \"name\": \"津南");
+    assert!(cut.contains("the file ends inside a string") && cut.contains("cut.json:3:15"), "{cut}");
+    assert!(cut.contains("opened here"), "where the string opens:\n{cut}");
+    let full_width = said("full-width.json", "{\"households\": ３１５０}");
+    assert!(full_width.contains("`３１５０` is not a JSON number: write `3150`"), "{full_width}");
+    let unit = said("unit.json", "{\"households\": 3150户, \"x\": 1}");
+    assert!(unit.contains("`3150户` is not a JSON number: write `3150`"), "{unit}");
+    let word = said("word.json", "{\"has_5g_coverage\": 是}");
+    assert!(word.contains("`是` is not a JSON truth value: write true or false"), "{word}");
+    let text = said("text.json", "{\"items\": [甲, 乙]}");
+    assert!(text.contains("`甲` is not a JSON value: a text is written in double quotes"), "{text}");
+}

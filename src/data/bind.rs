@@ -419,7 +419,7 @@ fn shown(value: &Scalar) -> String {
 /// The one number a text holds, as a number is written (`12` in `12人`, `约12户`; `1368` in
 /// `1,368` or in full-width `１３６８`): what was meant where a number is asked for. `None`
 /// where the text holds no number or several (`12-15`).
-fn number_in(text: &str) -> Option<String> {
+pub(super) fn number_in(text: &str) -> Option<String> {
     let ascii: String = text
         .chars()
         .filter(|c| !matches!(c, ',' | '，' | ' ' | '\u{3000}'))
@@ -440,7 +440,7 @@ fn number_in(text: &str) -> Option<String> {
 }
 
 /// Whether a text says yes or no in words a person writes for a truth value (`是`, `yes`, `TRUE`).
-fn is_yes_or_no(text: &str) -> bool {
+pub(super) fn is_yes_or_no(text: &str) -> bool {
     matches!(
         text.trim().to_lowercase().as_str(),
         "true" | "false" | "yes" | "no" | "y" | "n" | "是" | "否" | "有" | "无" | "对" | "错"

@@ -49,8 +49,24 @@ pub fn careful(file: FileId, text: &str, limits: &Limits) -> Result<Node<'static
                 let opens = Span::new(file, range.start, range.start + 1);
                 Diagnostic::new(Code::JsonSyntax, Span::new(file, at, at + last.len_utf8())).with(opens, "opened")
             }
+            // A string still open where the text ends: the same, marked at the end.
+            ParseErrorKind::String(_) if !closes(text, range.start) => {
+                let (at, last) = text.trim_end().char_indices().last().unwrap_or((range.start, ' '));
+                let opens = Span::new(file, range.start, range.start + 1);
+                let d = Diagnostic::new(Code::JsonSyntax, Span::new(file, at, at + last.len_utf8()));
+                return vec![d.with(opens, "opened").arg("problem", "@json.cut_in_string")];
+            }
             _ => {
                 let end = range.end.max(range.start + 1).min(text.len().max(range.start));
+                // A value written as people write it, not as JSON does: said for what it is.
+                let vague =
+                    matches!(problem(kind), "@json.unexpected" | "@json.key_not_string" | "@json.expected_value");
+                if let Some((start, word, problem)) = bare_value(text, range.start).filter(|_| vague) {
+                    let span = Span::new(file, start, start + word.len());
+                    let number = super::bind::number_in(word).unwrap_or_default();
+                    let d = Diagnostic::new(Code::JsonSyntax, span).arg("problem", problem);
+                    return vec![d.arg("word", word).arg("number", number)];
+                }
                 Diagnostic::new(Code::JsonSyntax, Span::new(file, range.start, end))
             }
         };
@@ -62,6 +78,45 @@ pub fn careful(file: FileId, text: &str, limits: &Limits) -> Result<Node<'static
     let mut diagnostics = Vec::new();
     let node = convert(file, &root, &mut diagnostics);
     if diagnostics.is_empty() { Ok(node) } else { Err(diagnostics) }
+}
+
+/// Whether the string that opens at `at` closes before the text ends.
+fn closes(text: &str, at: usize) -> bool {
+    let mut escaped = false;
+    for b in text.bytes().skip(at + 1) {
+        match b {
+            _ if escaped => escaped = false,
+            b'\\' => escaped = true,
+            b'"' => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// A value around `at` that is a word, not JSON (`３１５０`, `3150户`, `是`, `甲`), where a
+/// value is expected (after `:`, `[` or an item's `,`): where it starts, the word, and what
+/// is wrong with it.
+fn bare_value(text: &str, at: usize) -> Option<(usize, &str, &'static str)> {
+    let edge = |c: char| matches!(c, ',' | '[' | ']' | '{' | '}' | ':' | '"') || c.is_whitespace();
+    let head = text.get(..at)?;
+    // The word starts after the last edge before `at` (`3150户` is reported at `户`).
+    let start = head.rfind(edge).map_or(0, |i| i + head[i..].chars().next().map_or(1, char::len_utf8));
+    let before = text[..start].trim_end().chars().last()?;
+    let rest = &text[start..];
+    let word = &rest[..rest.find(edge).unwrap_or(rest.len())];
+    let key = rest[word.len()..].trim_start().starts_with(':');
+    if word.is_empty() || key || !matches!(before, ':' | '[' | ',') {
+        return None;
+    }
+    let problem = if super::bind::number_in(word).is_some() {
+        "@json.bare_number"
+    } else if super::bind::is_yes_or_no(word) {
+        "@json.bare_truth"
+    } else {
+        "@json.bare_word"
+    };
+    Some((start, word, problem))
 }
 
 /// The byte offset where nesting first exceeds `limit`, ignoring brackets inside strings.
