@@ -5,12 +5,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::sync::Arc;
 
 use crate::source::Span;
 
-/// A product of named units with integer exponents; empty means a plain number.
+/// A product of named units with integer exponents; empty means a plain number. Shared: every
+/// verdict carries the unit of its compared value.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Unit(BTreeMap<String, i32>);
+pub struct Unit(Arc<BTreeMap<String, i32>>);
 
 impl Unit {
     /// A plain number (no unit).
@@ -19,7 +21,7 @@ impl Unit {
     }
 
     pub fn named(name: &str) -> Self {
-        Unit(BTreeMap::from([(name.to_string(), 1)]))
+        Unit(Arc::new(BTreeMap::from([(name.to_string(), 1)])))
     }
 
     pub fn is_one(&self) -> bool {
@@ -35,12 +37,12 @@ impl Unit {
     }
 
     fn combine(&self, other: &Unit, sign: i32) -> Unit {
-        let mut out = self.0.clone();
-        for (name, exp) in &other.0 {
+        let mut out = (*self.0).clone();
+        for (name, exp) in other.0.iter() {
             *out.entry(name.clone()).or_insert(0) += sign * exp;
         }
         out.retain(|_, e| *e != 0);
-        Unit(out)
+        Unit(Arc::new(out))
     }
 
     pub fn factors(&self) -> impl Iterator<Item = (&str, i32)> {

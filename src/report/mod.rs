@@ -422,40 +422,9 @@ impl Viewer<'_> {
     pub fn subject(&self, id: InstanceId) -> Subject {
         let inst = self.dataset.get(id);
         let def = &self.model.entities[inst.entity];
-        let text = |inst_id: InstanceId, f: Option<usize>| -> Option<String> {
-            match &self.dataset.get(inst_id).slots[f?] {
-                Slot::Scalar(Scalar::Text(t), _) => Some(t.to_string()),
-                Slot::Scalar(s, _) => Some(crate::eval::Val::from(s).to_string()),
-                _ => None,
-            }
-        };
-        // A name is shown shortened when it is absurdly long; a code stays whole (it selects).
-        let name_of = |inst_id: InstanceId| {
-            let shown = |t: &str| crate::diagnostics::render::shortened(self.lang, t, NAME_CHARS);
-            let i = self.dataset.get(inst_id);
-            match &i.slots[self.model.entities[i.entity].display?] {
-                Slot::Scalar(Scalar::Text(t), _) => Some(shown(t)),
-                Slot::Scalar(s, _) => Some(shown(&crate::eval::Val::from(s).to_string())),
-                _ => None,
-            }
-        };
         let whole = self.is_whole(id);
-        let code = match def.key {
-            Some(k) => text(id, Some(k)).unwrap_or_default(),
-            None if whole => self.whole_code(id),
-            None => {
-                // A record without a key of its own: RECORD-ID@UNIT-CODE.
-                let first_text = def.fields.iter().position(|f| matches!(f.ty, crate::check::model::Ty::Text));
-                let first_code = def.fields.iter().position(|f| matches!(f.ty, crate::check::model::Ty::Code(_)));
-                let unit = text(id, first_code).or_else(|| inst.parent.and_then(|p| self.key(p)));
-                match (text(id, first_text), unit) {
-                    (Some(r), Some(u)) => format!("{r}@{u}"),
-                    (Some(r), None) => r,
-                    (None, u) => u.unwrap_or_default(),
-                }
-            }
-        };
-        let own = name_of(id);
+        let code = self.code(id);
+        let own = self.display_name(id);
         let name = own.clone().unwrap_or_else(|| self.names().entity(inst.entity));
         // The names from the subject up to its district (the topmost named ancestor below
         // the whole), then turned to read downwards.
@@ -463,7 +432,7 @@ impl Viewer<'_> {
         let mut top = (!path.is_empty()).then_some(id);
         let mut at = inst.parent.filter(|p| !self.is_whole(*p));
         while let Some(i) = at {
-            if let Some(n) = name_of(i) {
+            if let Some(n) = self.display_name(i) {
                 path.push(n);
                 top = Some(i);
             }
@@ -489,6 +458,46 @@ impl Viewer<'_> {
             path.push(name.clone());
         }
         Subject { level: def.name.clone(), code, name, path, group, group_order, year }
+    }
+
+    /// A record's own name for people, shortened when it is absurdly long; `None` where its
+    /// entity has no name field or it gives none.
+    fn display_name(&self, id: InstanceId) -> Option<String> {
+        let shown = |t: &str| crate::diagnostics::render::shortened(self.lang, t, NAME_CHARS);
+        let inst = self.dataset.get(id);
+        match &inst.slots[self.model.entities[inst.entity].display?] {
+            Slot::Scalar(Scalar::Text(t), _) => Some(shown(t)),
+            Slot::Scalar(s, _) => Some(shown(&crate::eval::Val::from(s).to_string())),
+            _ => None,
+        }
+    }
+
+    /// A subject's code (`subject.code` of cli.md): its key, the whole's code, or for a record
+    /// without a key of its own `RECORD-ID@UNIT-CODE`. A code stays whole (it selects).
+    fn code(&self, id: InstanceId) -> String {
+        let inst = self.dataset.get(id);
+        let def = &self.model.entities[inst.entity];
+        let text = |inst_id: InstanceId, f: Option<usize>| -> Option<String> {
+            match &self.dataset.get(inst_id).slots[f?] {
+                Slot::Scalar(Scalar::Text(t), _) => Some(t.to_string()),
+                Slot::Scalar(s, _) => Some(crate::eval::Val::from(s).to_string()),
+                _ => None,
+            }
+        };
+        match def.key {
+            Some(k) => text(id, Some(k)).unwrap_or_default(),
+            None if self.is_whole(id) => self.whole_code(id),
+            None => {
+                let first_text = def.fields.iter().position(|f| matches!(f.ty, crate::check::model::Ty::Text));
+                let first_code = def.fields.iter().position(|f| matches!(f.ty, crate::check::model::Ty::Code(_)));
+                let unit = text(id, first_code).or_else(|| inst.parent.and_then(|p| self.key(p)));
+                match (text(id, first_text), unit) {
+                    (Some(r), Some(u)) => format!("{r}@{u}"),
+                    (Some(r), None) => r,
+                    (None, u) => u.unwrap_or_default(),
+                }
+            }
+        }
     }
 
     /// The reporting year of the submission `id` belongs to (a whole: that of its first part),
@@ -640,9 +649,29 @@ impl Viewer<'_> {
         }
     }
 
-    /// The name of a record for people: its own name, else the last step of its path.
+    /// The name of a record for people: the last step of its path ([`Viewer::subject`]) —
+    /// its own name; for a record of an entity without names, its code; else the name of its
+    /// nearest named record; else its entity's name. Found without the rest of the path: blame
+    /// names a record for each unit it lists.
     fn record_name(&self, id: InstanceId) -> String {
-        self.subject(id).path.last().cloned().unwrap_or_default()
+        if let Some(own) = self.display_name(id) {
+            return own;
+        }
+        let inst = self.dataset.get(id);
+        if self.model.entities[inst.entity].display.is_none() && !self.is_whole(id) {
+            let code = self.code(id);
+            if !code.is_empty() {
+                return code;
+            }
+        }
+        let mut at = inst.parent.filter(|p| !self.is_whole(*p));
+        while let Some(i) = at {
+            if let Some(name) = self.display_name(i) {
+                return name;
+            }
+            at = self.dataset.get(i).parent.filter(|p| !self.is_whole(*p));
+        }
+        self.names().entity(inst.entity)
     }
 
     fn blame(&self, b: &Blame, subject: InstanceId) -> BlameView {
