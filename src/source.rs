@@ -41,8 +41,9 @@ impl Span {
 /// One loaded source file.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
-    /// The name shown to users (the path as given, with `/` separators).
-    pub name: String,
+    /// The name shown to users (the path as given, with `/` separators); shared by every
+    /// place a report names in the file.
+    pub name: std::sync::Arc<str>,
     pub path: PathBuf,
     /// The text; empty once let go ([`Text::let_go`]): [`SourceFile::held`] says which, and
     /// [`SourceMap::shown`] reads the lines of a snippet again.
@@ -235,7 +236,7 @@ impl SourceMap {
     pub fn add(&mut self, name: impl Into<String>, path: impl AsRef<Path>, text: String) -> FileId {
         let id = FileId(self.files.len() as u32);
         self.files.push(SourceFile {
-            name: name.into().replace('\\', "/"),
+            name: name.into().replace('\\', "/").into(),
             path: path.as_ref().to_path_buf(),
             len: text.len(),
             line_starts: line_starts(&text),

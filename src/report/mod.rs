@@ -44,7 +44,7 @@ pub struct Subject {
 /// A place in a file, for people.
 #[derive(Clone, Debug)]
 pub struct Location {
-    pub file: String,
+    pub file: std::sync::Arc<str>,
     pub line: usize,
     pub column: usize,
     pub span: Span,
@@ -586,7 +586,7 @@ impl Viewer<'_> {
     /// A value for people: numbers exactly as submitted, with their unit; yes/no in words.
     fn value_text(&self, v: &Val, unit: Option<&Unit>) -> String {
         match v {
-            Val::Num(n) => self.names().quantity(&n.normalize().to_string(), unit),
+            Val::Num(n) => self.names().quantity(&names::text(n.normalize()), unit),
             Val::Bool(b) => catalog::text(self.lang, if *b { "value.true" } else { "value.false" }, &[])
                 .unwrap_or_else(|| b.to_string()),
             other => other.to_string(),
@@ -783,7 +783,7 @@ impl Viewer<'_> {
         }
         let key = match (&t.quantity, &t.from, &t.to) {
             (quantity, Val::Num(from), Val::Num(to)) => {
-                let diff = to.checked_sub(*from).map_or(String::new(), |d| d.abs().normalize().to_string());
+                let diff = to.checked_sub(*from).map_or(String::new(), |d| names::text(d.abs().normalize()));
                 args.push(("diff", names.quantity(&diff, unit.as_ref())));
                 match (to > from, quantity) {
                     (true, Quantity::Units(_)) => "topass.units",

@@ -317,12 +317,12 @@ pub fn humane(name: &str) -> String {
 /// A number for people: two decimals, more where two would show a number that is not whole as
 /// whole (57.9999, not 58); no trailing zeros.
 pub fn number(n: Decimal) -> String {
-    fewest_places(n, 2, |r| keeps_fraction(n, r)).to_string()
+    text(fewest_places(n, 2, |r| keeps_fraction(n, r)))
 }
 
 /// A derived number in a derivation: at most four decimals, no trailing zeros.
 pub fn precise(n: Decimal) -> String {
-    derived(n, None).to_string()
+    text(derived(n, None))
 }
 
 /// A derived number as derivations and the JSON report give it: rounded half away from zero to
@@ -337,7 +337,37 @@ pub fn derived(n: Decimal, threshold: Option<Decimal>) -> Decimal {
 /// to stay on its side of the threshold (99.9973, not 100; 2.6996, not 2.7).
 pub fn number_against(n: Decimal, threshold: Option<Decimal>) -> String {
     let Some(t) = threshold else { return number(n) };
-    fewest_places(n, 2, |r| r.cmp(&t) == n.cmp(&t) && keeps_fraction(n, r)).to_string()
+    text(fewest_places(n, 2, |r| r.cmp(&t) == n.cmp(&t) && keeps_fraction(n, r)))
+}
+
+/// `n` as `Decimal` writes itself (`3.100`, `-0.05`), without the formatting machinery where
+/// its digits fit in 64 bits: reports write some hundred thousand numbers.
+pub fn text(n: Decimal) -> String {
+    let digits = match i64::try_from(n.mantissa()) {
+        Ok(m) if m != 0 => m.unsigned_abs(),
+        _ => return n.to_string(),
+    };
+    let mut buf = itoa::Buffer::new();
+    let digits = buf.format(digits);
+    let scale = n.scale() as usize;
+    let mut out = String::with_capacity(digits.len() + scale + 3);
+    if n.is_sign_negative() {
+        out.push('-');
+    }
+    match digits.len().checked_sub(scale) {
+        Some(0) | None => {
+            out.push_str("0.");
+            out.extend(std::iter::repeat_n('0', scale - digits.len()));
+            out.push_str(digits);
+        }
+        Some(whole) if scale > 0 => {
+            out.push_str(&digits[..whole]);
+            out.push('.');
+            out.push_str(&digits[whole..]);
+        }
+        Some(_) => out.push_str(digits),
+    }
+    out
 }
 
 /// Whether `r`, `n` rounded, is whole only where `n` is: 57.9999 is not shown as 58.
@@ -353,4 +383,22 @@ fn fewest_places(n: Decimal, least: u32, keeps: impl Fn(&Decimal) -> bool) -> De
         .find(|r| keeps(r))
         .unwrap_or(n)
         .normalize()
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    proptest! {
+        #[test]
+        fn numbers_are_written_as_decimal_writes_them(m in any::<i64>(), wide in any::<i128>(), scale in 0u32..=28) {
+            for mantissa in [i128::from(m), wide % 10i128.pow(28), i128::from(m % 1000), 0] {
+                if let Ok(n) = Decimal::try_from_i128_with_scale(mantissa, scale) {
+                    prop_assert_eq!(super::text(n), n.to_string());
+                    prop_assert_eq!(super::text(-n), (-n).to_string());
+                }
+            }
+        }
+    }
 }
