@@ -41,6 +41,7 @@ fn materialize(fixture: &Path) -> Fixture {
     let mut limits = Limits::default();
     let mut edits: Vec<(String, String)> = Vec::new();
     let mut copies = Vec::new();
+    let mut renames = Vec::new();
     let mut keep_lines = None;
     for line in text.lines().filter(|l| !l.starts_with('#')) {
         let Some((key, value)) = line.split_once(": ").or_else(|| line.strip_suffix(':').map(|k| (k, ""))) else {
@@ -54,6 +55,7 @@ fn materialize(fixture: &Path) -> Fixture {
             "find" => edits.push((value, String::new())),
             "replace" => edits.last_mut().expect("find before replace").1 = value,
             "copy" => copies.push(value),
+            "rename" => renames.push(value),
             "keep_lines" => keep_lines = Some(value.parse::<usize>().expect("a count of lines")),
             other => panic!("unknown patch directive {other}"),
         }
@@ -72,6 +74,10 @@ fn materialize(fixture: &Path) -> Fixture {
         for copy in copies {
             let (from, to) = copy.split_once(' ').expect("copy: FROM TO");
             std::fs::copy(target.join(from), target.join(to)).expect("copy");
+        }
+        for rename in renames {
+            let (from, to) = rename.split_once(' ').expect("rename: FROM TO");
+            std::fs::rename(target.join(from), target.join(to)).expect("rename");
         }
         let patched = file.map(|f| target.join(f));
         (target, patched)
@@ -484,7 +490,7 @@ fn a_column_missing_from_a_csv_table_is_reported_once_at_its_header() {
     let (codes, shown) = codes_and_places(&dir);
     assert_eq!(codes, "E1107", "{shown}");
     assert!(shown.contains("community.csv:1:23") && shown.contains("`houshold`"), "at the header cell:\n{shown}");
-    assert!(shown.contains("`households`") && shown.contains("3 rows"), "{shown}");
+    assert!(shown.contains("`households`") && shown.contains("rows (3)"), "{shown}");
     // A column deleted: the header is marked, with the field and how to add it.
     let dir = csv_example_copy("csv-deleted-column");
     let table = dir.join("community.csv");
@@ -544,4 +550,37 @@ fn json_values_that_are_not_json_are_named_for_what_they_are() {
     assert!(word.contains("`是` is not a JSON truth value: write true or false"), "{word}");
     let text = said("text.json", "{\"items\": [甲, 乙]}");
     assert!(text.contains("`甲` is not a JSON value: a text is written in double quotes"), "{text}");
+}
+
+/// A link column or a table missing from a CSV submission is one problem, said once: not an
+/// orphan row for each of its rows and of the rows below them, nor a missing field for each row
+/// of the table above.
+#[test]
+fn a_csv_table_without_its_link_column_or_a_missing_table_is_one_problem() {
+    let codes_and_shown = |dir: &Path| {
+        let mut engine = Engine::new(rules());
+        let loaded = engine.load(&[dir.to_path_buf()], &Options::default());
+        let shown = render::render_all(&loaded.diagnostics.0, engine.sources(), Lang::En);
+        let codes: Vec<&str> = loaded.diagnostics.0.iter().map(|d| d.code.code()).collect();
+        (codes.join(" "), shown)
+    };
+    let dir = csv_example_copy("csv-link-column");
+    let table = dir.join("community.csv");
+    let text = std::fs::read_to_string(&table).expect("table");
+    std::fs::write(&table, text.replacen("street.code,", "street_code,", 1)).expect("write");
+    let (codes, shown) = codes_and_shown(&dir);
+    assert_eq!(codes, "E1107", "{shown}");
+    assert!(shown.contains("rename the header `street_code` to `street.code`"), "{shown}");
+
+    let dir = csv_example_copy("csv-table-renamed");
+    std::fs::rename(dir.join("community.csv"), dir.join("community (2).csv")).expect("rename");
+    let (codes, shown) = codes_and_shown(&dir);
+    assert_eq!(codes, "E1405", "{shown}");
+    assert!(shown.contains("rename `community (2).csv` to `community.csv`"), "{shown}");
+
+    let dir = csv_example_copy("csv-table-deleted");
+    std::fs::remove_file(dir.join("owners_committee.csv")).expect("remove");
+    let (codes, shown) = codes_and_shown(&dir);
+    assert_eq!(codes, "E1405", "{shown}");
+    assert!(shown.contains("the table `owners_committee.csv`") && shown.contains("community.csv:1:1"), "{shown}");
 }

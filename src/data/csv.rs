@@ -64,6 +64,9 @@ pub fn load(
 ) -> Option<(Node<'static>, EntityId, ColumnsReported)> {
     let first_new = diagnostics.len();
     let mut tables: HashMap<String, Table> = HashMap::new();
+    // Tables named after no entity: reported last, but for one that is meant for a table the
+    // submission lacks (`community (2).csv`).
+    let mut strays: Vec<(String, FileId)> = Vec::new();
     let mut entries: Vec<_> = std::fs::read_dir(dir).ok()?.filter_map(Result::ok).map(|e| e.path()).collect();
     entries.sort();
     for path in entries.into_iter().filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv"))) {
@@ -71,9 +74,7 @@ pub fn load(
         let shown = crate::load::display_name(&path);
         let Some(table) = read_table(&path, &shown, encoding, max_bytes, sources, diagnostics) else { continue };
         if model.entity(&name).is_none() {
-            let suggestion = did_you_mean(&name, model.entities.iter().map(|e| e.name.as_str()));
-            let span = Span::new(table.file, 0, 0);
-            diagnostics.push(Diagnostic::new(Code::UnknownTable, span).arg("table", &name).suggest(suggestion));
+            strays.push((name, table.file));
             continue;
         }
         tables.insert(name, table);
@@ -81,10 +82,12 @@ pub fn load(
     // A table that cannot be read (not a file, too large, undecodable) would make every row
     // that needs it a cascade of missing fields and orphans; rows of the wrong length shift
     // every cell after them. Either way: report those problems, bind nothing.
-    if diagnostics[first_new..].iter().any(Diagnostic::is_error) {
+    let root = model.entities.iter().position(|e| e.root && tables.contains_key(&e.name));
+    let (Some(root), false) = (root, diagnostics[first_new..].iter().any(Diagnostic::is_error)) else {
+        stray_tables(model, &strays, diagnostics);
         return None;
-    }
-    let root = model.entities.iter().position(|e| e.root && tables.contains_key(&e.name))?;
+    };
+    let unlinked = unlinked(model, schema, &tables, diagnostics);
     let mut builder = Builder {
         model,
         schema,
@@ -94,11 +97,81 @@ pub fn load(
         placed: HashSet::new(),
         absent: BTreeMap::new(),
         unknown: Vec::new(),
+        unlinked,
+        missing_tables: BTreeMap::new(),
     };
-    let node = builder.single_row(root)?;
+    let node = builder.single_row(root);
     builder.orphans();
-    let columns = builder.columns();
-    Some((node, root, columns))
+    let mut reported = builder.columns();
+    reported.extend(builder.tables_missing(&mut strays));
+    stray_tables(model, &strays, builder.diagnostics);
+    Some((node?, root, reported))
+}
+
+/// Whether a table named `name` is meant for the entity `def`: a near spelling of its name, its
+/// name with something added (`community (2)`, `community_2024`), or its Chinese title.
+fn meant_for(name: &str, def: &crate::check::model::EntityDef) -> bool {
+    let title = def.title.as_deref().filter(|t| !t.is_empty());
+    did_you_mean(name, std::iter::once(def.name.as_str())).is_some()
+        || name.starts_with(def.name.as_str())
+        || title.is_some_and(|t| name == t || name.starts_with(t))
+}
+
+/// Tables that are not part of the data model (W1401), with the entity they may be meant for.
+fn stray_tables(model: &Model, strays: &[(String, FileId)], diagnostics: &mut Vec<Diagnostic>) {
+    for (name, file) in strays {
+        let suggestion = did_you_mean(name, model.entities.iter().map(|e| e.name.as_str()));
+        let span = Span::new(*file, 0, 0);
+        diagnostics.push(Diagnostic::new(Code::UnknownTable, span).arg("table", name).suggest(suggestion));
+    }
+}
+
+/// The column that links each row of a table to its parent row (`street.code`), where the
+/// table has rows: one that lacks it is reported once (E1107), at a header that is a near
+/// spelling of it or else at the start of the header, and its rows are placed nowhere — nor
+/// reported one by one as rows without a parent. The names of those tables.
+fn unlinked(
+    model: &Model,
+    schema: &Schema,
+    tables: &HashMap<String, Table>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> HashSet<String> {
+    let mut unlinked = HashSet::new();
+    let mut names: Vec<&String> = tables.keys().collect();
+    names.sort();
+    for name in names {
+        let (Some(entity), Some(table)) = (model.entity(name), tables.get(name)) else { continue };
+        let link = schema.parents[entity].iter().find_map(|&p| link_column(model, p).map(|c| (p, c)));
+        let Some((parent, column)) = link else { continue };
+        if table.rows.is_empty() || table.headers.iter().any(|(h, _)| *h == column) {
+            continue;
+        }
+        let def = &model.entities[entity];
+        let field = |h: &str| def.fields.iter().any(|f| f.name == h || f.label.as_deref() == Some(h));
+        let misspelt = table
+            .headers
+            .iter()
+            .find(|(h, _)| !field(h) && did_you_mean(h, std::iter::once(column.as_str())).is_some());
+        let start = table.headers.first().map_or(0, |(_, s)| s.start as usize);
+        let (span, mark, fix) = match misspelt {
+            Some((_, span)) => (*span, "@E1107.misspelt", "@E1107.rename"),
+            None => (Span::new(table.file, start, start + 1), "@E1107.absent", "@E1107.add_link"),
+        };
+        let parent = &model.entities[parent];
+        diagnostics.push(
+            Diagnostic::new(Code::MissingColumn, span)
+                .arg("table", name)
+                .arg("field", &column)
+                .arg("label", "")
+                .arg("count", table.rows.len())
+                .arg("header", misspelt.map_or("", |(h, _)| h.as_str()))
+                .arg("parent", &parent.name)
+                .arg("mark", mark)
+                .arg("fix", fix),
+        );
+        unlinked.insert(name.clone());
+    }
+    unlinked
 }
 
 fn read_table(
@@ -244,6 +317,11 @@ struct Builder<'a> {
     /// Header cells no field took (not the link column): the table's entity, the header, its
     /// place.
     unknown: Vec<(EntityId, String, Span)>,
+    /// Tables without the column that links their rows to their parents (reported).
+    unlinked: HashSet<String>,
+    /// Entities whose table the submission lacks, though rows of a parent table hold a list of
+    /// them: the parent's entity, the list field, the parent's file, how many of its rows.
+    missing_tables: BTreeMap<EntityId, (EntityId, FieldId, FileId, usize)>,
 }
 
 impl Builder<'_> {
@@ -292,8 +370,27 @@ impl Builder<'_> {
                 }
                 continue;
             }
+            // Rows of a table without its link column, or whose parent table is missing, are
+            // reported with the table.
+            let parent_table = parent.map(|p| self.tables.get(p));
+            if self.unlinked.contains(name) || matches!(parent_table, Some(None)) {
+                continue;
+            }
             for row in &table.rows {
                 if self.placed.contains(&(row.span.file, row.span.start)) {
+                    continue;
+                }
+                // A row whose parent row is there, though not placed itself (a row without its
+                // own parent, a repeated key), is that row's problem, reported there.
+                let parent_key = link.as_ref().and_then(|(p, _)| self.model.entities[*p].key);
+                let parent_there = match (&link, parent_key, parent_table.flatten()) {
+                    (Some((p, column)), Some(k), Some(t)) => cell(table, row, column).is_some_and(|(value, _)| {
+                        let key = &self.model.entities[*p].fields[k].name;
+                        t.rows.iter().any(|r| cell(t, r, key).is_some_and(|(v, _)| v == value))
+                    }),
+                    _ => false,
+                };
+                if parent_there {
                     continue;
                 }
                 let (column, value, span, parent) = match &link {
@@ -326,7 +423,12 @@ impl Builder<'_> {
         for (field, child, is_list) in self.schema.children[entity].clone() {
             let field_name = &self.model.entities[entity].fields[field].name;
             let child_name = &self.model.entities[child].name;
-            let Some(child_table) = self.tables.get(child_name) else { continue };
+            let Some(child_table) = self.tables.get(child_name) else {
+                if is_list {
+                    self.missing_tables.entry(child).or_insert((entity, field, table.file, 0)).3 += 1;
+                }
+                continue;
+            };
             if !is_list {
                 if let Some(node) = self.single_row(child) {
                     entries.push(Entry { key: field_name.clone().into(), key_span: node.span, value: node });
@@ -370,6 +472,37 @@ impl Builder<'_> {
             }
         }
         Node::new(Value::Map(entries), row.span)
+    }
+
+    /// Reports the tables the submission lacks though rows of another table hold a list of
+    /// their records, once a table (E1405): at a stray table that is meant for it (taken out
+    /// of `strays`), else at the parent table. Hands back the list fields, for binding not to
+    /// report them missing at every parent row.
+    fn tables_missing(&mut self, strays: &mut Vec<(String, FileId)>) -> ColumnsReported {
+        let mut reported = Vec::new();
+        for (&child, &(parent, field, file, rows)) in &self.missing_tables {
+            let def = &self.model.entities[child];
+            let meant = strays.iter().position(|(name, _)| meant_for(name, def));
+            let stray = meant.map(|i| strays.remove(i));
+            let (span, mark, fix) = match &stray {
+                Some((_, file)) => (Span::new(*file, 0, 0), "@E1405.stray", "@E1405.rename"),
+                None => (Span::new(file, 0, 0), "@E1405.needed", "@E1405.add"),
+            };
+            let link = link_column(self.model, parent).unwrap_or_default();
+            self.diagnostics.push(
+                Diagnostic::new(Code::MissingTable, span)
+                    .arg("table", &def.name)
+                    .arg_in("title", def.names())
+                    .arg("parent", &self.model.entities[parent].name)
+                    .arg("count", rows)
+                    .arg("stray", stray.as_ref().map_or("", |(name, _)| name.as_str()))
+                    .arg("link", link)
+                    .arg("mark", mark)
+                    .arg("fix", fix),
+            );
+            reported.push((parent, field, file));
+        }
+        reported
     }
 
     /// Reports the columns tables lack, once a table (E1107): at a header that is a near

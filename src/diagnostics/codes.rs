@@ -107,6 +107,7 @@ codes! {
     NoTables              "E1402" "no-tables"               Error;
     NotASubmission        "E1403" "not-a-submission"        Error;
     EmptyParentTable      "E1404" "empty-parent-table"      Error;
+    MissingTable          "E1405" "missing-table"           Error;
     UnusedMetric          "W0101" "unused-metric"           Warning;
     RuleWithoutTest       "W0201" "rule-without-test"       Warning;
     TestedOneWay          "W0202" "tested-one-way"          Warning;
