@@ -548,6 +548,12 @@ fn json_values_that_are_not_json_are_named_for_what_they_are() {
     assert!(unit.contains("`3150户` is not a JSON number: write `3150`"), "{unit}");
     let word = said("word.json", "{\"has_5g_coverage\": 是}");
     assert!(word.contains("`是` is not a JSON truth value: write true or false"), "{word}");
+    let cut_word = said("cut-word.json", "{\n  \"district\": {\n    \"has_plan\": tru");
+    assert!(cut_word.contains("is not closed") && cut_word.contains("opened here"), "{cut_word}");
+    let cut_key = said("cut-key.json", "{\n  \"district\": {\n    \"has_plan\": ");
+    assert!(cut_key.contains("is not closed") && cut_key.contains("opened here"), "{cut_key}");
+    let grouped = said("grouped.json", "{\"resident_population\": 1,111,534, \"x\": 1}");
+    assert!(grouped.contains("`1,111,534` is not a JSON number: write `1111534`"), "{grouped}");
     let text = said("text.json", "{\"items\": [甲, 乙]}");
     assert!(text.contains("`甲` is not a JSON value: a text is written in double quotes"), "{text}");
 }

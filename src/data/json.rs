@@ -41,36 +41,7 @@ pub fn careful(file: FileId, text: &str, limits: &Limits) -> Result<Node<'static
     let parsed = parse_to_ast(text, &CollectOptions::default(), &options).map_err(|e| {
         let range = e.range();
         let kind = e.kind();
-        let d = match kind {
-            // An object or list still open where the text ends (a file cut short): marked at
-            // the end, with where it opens; not the whole of it, which may be the whole file.
-            ParseErrorKind::UnterminatedObject | ParseErrorKind::UnterminatedArray => {
-                let (at, last) = text.trim_end().char_indices().last().unwrap_or((range.start, ' '));
-                let opens = Span::new(file, range.start, range.start + 1);
-                Diagnostic::new(Code::JsonSyntax, Span::new(file, at, at + last.len_utf8())).with(opens, "opened")
-            }
-            // A string still open where the text ends: the same, marked at the end.
-            ParseErrorKind::String(_) if !closes(text, range.start) => {
-                let (at, last) = text.trim_end().char_indices().last().unwrap_or((range.start, ' '));
-                let opens = Span::new(file, range.start, range.start + 1);
-                let d = Diagnostic::new(Code::JsonSyntax, Span::new(file, at, at + last.len_utf8()));
-                return vec![d.with(opens, "opened").arg("problem", "@json.cut_in_string")];
-            }
-            _ => {
-                let end = range.end.max(range.start + 1).min(text.len().max(range.start));
-                // A value written as people write it, not as JSON does: said for what it is.
-                let vague =
-                    matches!(problem(kind), "@json.unexpected" | "@json.key_not_string" | "@json.expected_value");
-                if let Some((start, word, problem)) = bare_value(text, range.start).filter(|_| vague) {
-                    let span = Span::new(file, start, start + word.len());
-                    let number = super::bind::number_in(word).unwrap_or_default();
-                    let d = Diagnostic::new(Code::JsonSyntax, span).arg("problem", problem);
-                    return vec![d.arg("word", word).arg("number", number)];
-                }
-                Diagnostic::new(Code::JsonSyntax, Span::new(file, range.start, end))
-            }
-        };
-        vec![d.arg("problem", problem(kind))]
+        vec![syntax_error(file, text, kind, range.start, range.end)]
     })?;
     let Some(root) = parsed.value else {
         return Err(vec![Diagnostic::new(Code::JsonSyntax, Span::new(file, 0, 0)).arg("problem", "@json.empty")]);
@@ -78,6 +49,70 @@ pub fn careful(file: FileId, text: &str, limits: &Limits) -> Result<Node<'static
     let mut diagnostics = Vec::new();
     let node = convert(file, &root, &mut diagnostics);
     if diagnostics.is_empty() { Ok(node) } else { Err(diagnostics) }
+}
+
+/// The diagnostic of the first syntax error, of `kind` at `start..end`.
+fn syntax_error(file: FileId, text: &str, kind: &ParseErrorKind, start: usize, end: usize) -> Diagnostic {
+    // A text still open where it ends (a file cut short) is marked at its end, with where the
+    // unclosed part opens; not the whole of it, which may be the whole file.
+    let (last_at, last) = text.trim_end().char_indices().last().unwrap_or((start, ' '));
+    let at_end = Span::new(file, last_at, last_at + last.len_utf8());
+    let opened = |at: usize| Span::new(file, at, at + 1);
+    match kind {
+        ParseErrorKind::UnterminatedObject | ParseErrorKind::UnterminatedArray => {
+            return Diagnostic::new(Code::JsonSyntax, at_end)
+                .with(opened(start), "opened")
+                .arg("problem", problem(kind));
+        }
+        ParseErrorKind::String(_) if !closes(text, start) => {
+            return Diagnostic::new(Code::JsonSyntax, at_end)
+                .with(opened(start), "opened")
+                .arg("problem", "@json.cut_in_string");
+        }
+        _ => {}
+    }
+    let vague = matches!(problem(kind), "@json.unexpected" | "@json.key_not_string" | "@json.expected_value");
+    // Cut after a key's colon or inside a word (`tru`): nothing but that word follows.
+    let rest = text.get(start..).unwrap_or_default().trim();
+    let cut = rest.is_empty() || !rest.contains(|c: char| matches!(c, ',' | '[' | ']' | '{' | '}' | ':' | '"'));
+    if let (true, true, Some(open)) = (vague, cut, innermost_open(text)) {
+        return Diagnostic::new(Code::JsonSyntax, at_end)
+            .with(opened(open), "opened")
+            .arg("problem", "@json.unterminated");
+    }
+    // A value written as people write it, not as JSON does: said for what it is.
+    if let Some((start, word, problem)) = bare_value(text, start).filter(|_| vague) {
+        let number = super::bind::number_in(word).unwrap_or_default();
+        let d = Diagnostic::new(Code::JsonSyntax, Span::new(file, start, start + word.len())).arg("problem", problem);
+        return d.arg("word", word).arg("number", number);
+    }
+    let end = end.max(start + 1).min(text.len().max(start));
+    Diagnostic::new(Code::JsonSyntax, Span::new(file, start, end)).arg("problem", problem(kind))
+}
+
+/// Where the innermost list or record still open at the end of the text opens.
+fn innermost_open(text: &str) -> Option<usize> {
+    let (mut open, mut in_string, mut escaped) = (Vec::new(), false, false);
+    for (i, b) in text.bytes().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => open.push(i),
+            b']' | b'}' => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    open.pop()
 }
 
 /// Whether the string that opens at `at` closes before the text ends.
@@ -102,9 +137,24 @@ fn bare_value(text: &str, at: usize) -> Option<(usize, &str, &'static str)> {
     let head = text.get(..at)?;
     // The word starts after the last edge before `at` (`3150户` is reported at `户`).
     let start = head.rfind(edge).map_or(0, |i| i + head[i..].chars().next().map_or(1, char::len_utf8));
+    // A number written with thousands separators (`1,111,534`) reads as `1`, then a key
+    // `111`: the whole of it is the word.
+    let grouped = |c: char| c.is_ascii_digit() || c == ',';
+    let first = head.trim_end_matches(grouped).len();
+    let last = text[at..].find(|c: char| !grouped(c)).map_or(text.len(), |i| at + i);
+    let run = text[first..last].trim_end_matches(',');
+    let groups: Vec<&str> = run.split(',').collect();
+    let thousands = groups.len() > 1
+        && (1..=3).contains(&groups[0].len())
+        && groups[1..].iter().all(|g| g.len() == 3)
+        && (first..=last).contains(&at);
+    let start = if thousands { first } else { start };
     let before = text[..start].trim_end().chars().last()?;
     let rest = &text[start..];
-    let word = &rest[..rest.find(edge).unwrap_or(rest.len())];
+    let word = match thousands {
+        true => run,
+        false => &rest[..rest.find(edge).unwrap_or(rest.len())],
+    };
     let key = rest[word.len()..].trim_start().starts_with(':');
     if word.is_empty() || key || !matches!(before, ':' | '[' | ',') {
         return None;
