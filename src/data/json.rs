@@ -74,7 +74,7 @@ fn syntax_error(file: FileId, text: &str, kind: &ParseErrorKind, start: usize, e
     let vague = matches!(problem(kind), "@json.unexpected" | "@json.key_not_string" | "@json.expected_value");
     // Cut after a key's colon or inside a word (`tru`): nothing but that word follows.
     let rest = text.get(start..).unwrap_or_default().trim();
-    let cut = rest.is_empty() || !rest.contains(|c: char| matches!(c, ',' | '[' | ']' | '{' | '}' | ':' | '"'));
+    let cut = rest.is_empty() || !rest.contains([',', '[', ']', '{', '}', ':', '"']);
     if let (true, true, Some(open)) = (vague, cut, innermost_open(text)) {
         return Diagnostic::new(Code::JsonSyntax, at_end)
             .with(opened(open), "opened")
