@@ -247,8 +247,8 @@ fn main() -> ExitCode {
                 as_of,
                 params,
                 strict,
-                only,
-                districts,
+                only: cli::listed(only),
+                districts: cli::listed(districts),
                 trace,
                 output,
                 threads: threads.map(|n| n as usize),
@@ -289,7 +289,7 @@ fn main() -> ExitCode {
             cli::generate::run(&cli::rules_path(rules), &options, lang)
         }
         Command::Doc { rules, output } => cli::doc::run(&cli::rules_path(rules), &output, lang),
-        Command::Test { rules, only, list } => cli::test::run(&cli::rules_path(rules), &only, list, lang),
+        Command::Test { rules, only, list } => cli::test::run(&cli::rules_path(rules), &cli::listed(only), list, lang),
         Command::Lint { rules } => cli::lint::run(&cli::rules_path(rules), lang),
         Command::Graph { rules, format, rule, output } => {
             cli::graph::run(&cli::rules_path(rules), format, rule.as_deref(), output.as_deref(), lang)

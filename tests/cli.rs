@@ -153,6 +153,9 @@ fn an_only_pattern_or_a_param_that_selects_nothing_is_a_usage_error() {
     assert!(err.contains("`--district 津南` names no district") && err.contains("did you mean `津南区`?"), "{err}");
     let (code, _, err) = plancheck(&["check", "--district", "津南区", file]);
     assert_eq!(code, 1, "{err}");
+    // Items as people type them: spaces after the commas, a full-width comma, a comma at the end.
+    let (code, _, err) = plancheck(&["check", "--district", "120112, 津南区，", "--only", "police.*, grid.*", file]);
+    assert_eq!(code, 1, "{err}");
 }
 
 #[test]
@@ -810,4 +813,9 @@ fn a_report_into_a_missing_directory_names_the_directory() {
         plancheck(&["--lang", "en", "check", "--format", "json", "-o", &target.to_string_lossy(), EXAMPLE_FILE]);
     assert_eq!(code, 2);
     assert!(err.contains(&format!("the directory `{}` does not exist", missing.display())), "{err}");
+    // A directory given as the report's file: said in the user's language, not the system's.
+    let dir = common::fresh_dir("dir-as-output");
+    let (code, _, err) = plancheck(&["check", "-o", &dir.to_string_lossy(), EXAMPLE_FILE]);
+    assert_eq!(code, 2);
+    assert!(err.contains("这是一个目录，不是文件"), "{err}");
 }

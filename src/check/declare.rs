@@ -513,6 +513,10 @@ pub fn io_reason(e: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound => "@io.not_found".to_string(),
         std::io::ErrorKind::PermissionDenied => "@io.permission_denied".to_string(),
         std::io::ErrorKind::InvalidData => "@io.not_utf8".to_string(),
+        std::io::ErrorKind::IsADirectory => "@io.is_a_directory".to_string(),
+        std::io::ErrorKind::NotADirectory => "@io.not_a_directory".to_string(),
+        std::io::ErrorKind::StorageFull => "@io.storage_full".to_string(),
+        std::io::ErrorKind::ReadOnlyFilesystem => "@io.read_only".to_string(),
         _ => e.to_string(),
     }
 }

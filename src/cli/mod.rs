@@ -67,6 +67,13 @@ pub fn complain_line(line: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
+/// The items of a list option as people type them (`--district '120103, 河西区'`, a
+/// full-width comma `，` too): each trimmed, the empty ones left out.
+pub fn listed(items: Vec<String>) -> Vec<String> {
+    let items = items.iter().flat_map(|item| item.split('，')).map(str::trim);
+    items.filter(|item| !item.is_empty()).map(String::from).collect()
+}
+
 /// Writes a report to standard output or to a file. A reader of standard output that stops
 /// early (`| head`) is no error.
 pub fn emit(text: &str, output: Option<&Path>, lang: Lang) -> Result<(), u8> {
