@@ -590,3 +590,28 @@ fn a_csv_table_without_its_link_column_or_a_missing_table_is_one_problem() {
     assert_eq!(codes, "E1405", "{shown}");
     assert!(shown.contains("the table `owners_committee.csv`") && shown.contains("community.csv:1:1"), "{shown}");
 }
+
+/// Each kind of CSV table error says how to mend that kind.
+#[test]
+fn a_csv_table_error_says_how_to_mend_its_kind() {
+    let shown = |dir: &Path| {
+        let mut engine = Engine::new(rules());
+        let loaded = engine.load(&[dir.to_path_buf()], &Options::default());
+        render::render_all(&loaded.diagnostics.0, engine.sources(), Lang::En)
+    };
+    let dir = csv_example_copy("csv-two-district-rows");
+    let table = dir.join("district.csv");
+    let text = std::fs::read_to_string(&table).expect("table");
+    let row = text.lines().nth(1).expect("the district").to_string();
+    std::fs::write(&table, format!("{text}{row}\n")).expect("write");
+    let said = shown(&dir);
+    assert!(said.contains("must have exactly one row") && said.contains("delete the extra rows"), "{said}");
+    assert!(!said.contains("quote cells"), "{said}");
+    let dir = csv_example_copy("csv-duplicate-column");
+    let table = dir.join("police_station.csv");
+    let text = std::fs::read_to_string(&table).expect("table");
+    let twice: Vec<String> = text.lines().map(|l| format!("{l},{}", l.split(',').nth(1).unwrap_or(""))).collect();
+    std::fs::write(&table, twice.join("\n") + "\n").expect("write");
+    let said = shown(&dir);
+    assert!(said.contains("appears twice") && said.contains("remove one of the two columns"), "{said}");
+}

@@ -208,7 +208,9 @@ fn read_table(
             }
             Err(e) => {
                 let at = e.position().map_or(0, |p| p.byte() as usize);
-                let d = Diagnostic::new(Code::CsvSyntax, Span::new(file, at, at + 1)).arg("problem", e.to_string());
+                let d = Diagnostic::new(Code::CsvSyntax, Span::new(file, at, at + 1))
+                    .arg("problem", e.to_string())
+                    .arg("fix", "@csv.fix_rows");
                 diagnostics.push(d);
                 return None;
             }
@@ -240,6 +242,7 @@ fn read_table(
         if let Some((_, first)) = header[..i].iter().find(|(n, _)| n == name && !n.is_empty()) {
             let d = Diagnostic::new(Code::CsvSyntax, *span)
                 .arg("problem", "@csv.duplicate_column")
+                .arg("fix", "@csv.fix_duplicate")
                 .arg("column", name)
                 .with(*first, "related");
             diagnostics.push(d);
@@ -253,8 +256,8 @@ fn read_table(
             if let Some(cell) = runaway {
                 let lines = text[cell.span.range()].matches('\n').count();
                 let at = Span::new(file, cell.span.start as usize, cell.span.start as usize + 1);
-                diagnostics
-                    .push(Diagnostic::new(Code::CsvSyntax, at).arg("problem", "@csv.open_quote").arg("lines", lines));
+                let d = Diagnostic::new(Code::CsvSyntax, at).arg("problem", "@csv.open_quote").arg("lines", lines);
+                diagnostics.push(d.arg("fix", "@csv.fix_open_quote"));
                 continue;
             }
             // Point at the first cell too many, or at the end of a short row.
@@ -264,6 +267,7 @@ fn read_table(
                 .map_or(Span::new(file, row.span.end as usize, row.span.end as usize + 1), |c| c.span);
             let d = Diagnostic::new(Code::CsvSyntax, at)
                 .arg("problem", "@csv.row_length")
+                .arg("fix", "@csv.fix_rows")
                 .arg("found", row.cells.len())
                 .arg("expected", header.len());
             diagnostics.push(d);
@@ -330,10 +334,12 @@ impl Builder<'_> {
         let name = &self.model.entities[entity].name;
         let table = self.tables.get(name)?;
         if table.rows.len() != 1 {
-            let span = table.rows.get(1).map_or(Span::new(table.file, 0, 0), |r| r.span);
+            // Marked at the start of the first row too many: a whole row is too long to underline.
+            let start = table.rows.get(1).map_or(0, |r| r.span.start as usize);
             self.diagnostics.push(
-                Diagnostic::new(Code::CsvSyntax, span)
+                Diagnostic::new(Code::CsvSyntax, Span::new(table.file, start, start + 1))
                     .arg("problem", "@csv.one_row")
+                    .arg("fix", "@csv.fix_one_row")
                     .arg("table", name)
                     .arg("found", table.rows.len()),
             );
