@@ -507,6 +507,27 @@ fn a_column_missing_from_a_csv_table_is_reported_once_at_its_header() {
     let (codes, shown) = codes_and_places(&dir);
     assert_eq!(codes, "E1107", "{shown}");
     assert!(shown.contains("community.csv:1:1") && shown.contains("`households`"), "at the header:\n{shown}");
+    // The Chinese label cut short is the column too.
+    let dir = csv_example_copy("csv-short-label");
+    let table = dir.join("community.csv");
+    let text = std::fs::read_to_string(&table).expect("table");
+    std::fs::write(&table, text.replacen(",households,", ",户数,", 1)).expect("write");
+    let (codes, shown) = codes_and_places(&dir);
+    assert_eq!(codes, "E1107", "{shown}");
+    assert!(shown.contains("rename the header `户数` to `households`"), "{shown}");
+    // A column given twice, by its key and by its label, is repeated, not unknown.
+    let dir = csv_example_copy("csv-key-and-label");
+    let table = dir.join("community.csv");
+    let text = std::fs::read_to_string(&table).expect("table");
+    let twice: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| format!("{l},{}", if i == 0 { "户数（常住户）" } else { l.split(',').nth(3).unwrap_or("") }))
+        .collect();
+    std::fs::write(&table, twice.join("\n") + "\n").expect("write");
+    let (codes, shown) = codes_and_places(&dir);
+    assert_eq!(codes, "E1003", "{shown}");
+    assert!(shown.contains("is the field `households` again") && shown.contains("first here"), "{shown}");
 }
 
 /// A row repeated in a CSV table is one problem: its rows in other tables belong to the first

@@ -522,8 +522,11 @@ impl Builder<'_> {
             let def = &self.model.entities[entity];
             let label = def.fields[field].label.as_deref();
             // A header of this table written for this column: near its name or its label.
+            // (Or the label cut short: `户数` for `户数（常住户）`.)
             let misspelt = unknown.iter().position(|(_, header, span)| {
-                span.file == file && did_you_mean(header, std::iter::once(column.as_str()).chain(label)).is_some()
+                let short = header.chars().count() >= 2 && label.is_some_and(|l| l.starts_with(header.as_str()));
+                span.file == file
+                    && (short || did_you_mean(header, std::iter::once(column.as_str()).chain(label)).is_some())
             });
             let header = misspelt.map(|i| unknown.remove(i));
             let table = self.tables.iter().find(|(_, t)| t.file == file);
@@ -553,6 +556,24 @@ impl Builder<'_> {
         }
         for (entity, header, span) in unknown {
             let def = &self.model.entities[entity];
+            // A field's column twice, once by its key and once by its label: as for a column
+            // repeated under one name (its values would be ignored without a word).
+            let field = def.fields.iter().find(|f| f.name == header || f.label.as_deref() == Some(header.as_str()));
+            if let Some(field) = field {
+                let table = self.tables.values().find(|t| t.file == span.file);
+                let names = |h: &str| h == field.name || Some(h) == field.label.as_deref();
+                let first = table.and_then(|t| t.headers.iter().find(|(h, s)| *s != span && names(h)));
+                let mut d = Diagnostic::new(Code::CsvSyntax, span)
+                    .arg("problem", "@csv.duplicate_field")
+                    .arg("column", &header)
+                    .arg("field", &field.name)
+                    .arg("fix", "@csv.fix_duplicate");
+                if let Some((_, first)) = first {
+                    d = d.with(*first, "related");
+                }
+                self.diagnostics.push(d);
+                continue;
+            }
             let suggestion = did_you_mean(&header, def.fields.iter().map(|f| f.name.as_str()));
             self.diagnostics.push(
                 Diagnostic::new(Code::UnknownField, span)
