@@ -331,6 +331,28 @@ fn csv_example_copy(name: &str) -> PathBuf {
     dir
 }
 
+/// Loads a submission as `check` does: the codes of its diagnostics, and what it shows in English.
+fn checked(path: &Path) -> (String, String) {
+    let mut engine = Engine::new(rules());
+    let loaded = engine.load(&[path.to_path_buf()], &Options::default());
+    let shown = render::render_all(&loaded.diagnostics.0, engine.sources(), Lang::En);
+    let codes: Vec<&str> = loaded.diagnostics.0.iter().map(|d| d.code.code()).collect();
+    (codes.join(" "), shown)
+}
+
+/// A text with each line (and its index) changed by `edit`.
+fn each_line(text: &str, edit: impl Fn(usize, &str) -> String) -> String {
+    text.lines().enumerate().map(|(i, line)| edit(i, line) + "\n").collect()
+}
+
+/// A copy of the example CSV submission with one table's text changed by `edit`.
+fn csv_edited(name: &str, table: &str, edit: impl FnOnce(&str) -> String) -> PathBuf {
+    let dir = csv_example_copy(name);
+    let text = std::fs::read_to_string(dir.join(table)).expect("table");
+    std::fs::write(dir.join(table), edit(&text)).expect("write");
+    dir
+}
+
 #[test]
 fn a_quote_never_closed_in_a_csv_table_is_pointed_at_where_it_opens() {
     let dir = csv_example_copy("csv-open-quote");
@@ -475,57 +497,35 @@ fn consistency_findings_are_the_same_on_any_number_of_threads() {
 /// one missing field per row, and not also an unknown column where its header is misspelt.
 #[test]
 fn a_column_missing_from_a_csv_table_is_reported_once_at_its_header() {
-    let codes_and_places = |dir: &Path| {
-        let mut engine = Engine::new(rules());
-        let loaded = engine.load(&[dir.to_path_buf()], &Options::default());
-        let shown = render::render_all(&loaded.diagnostics.0, engine.sources(), Lang::En);
-        let codes: Vec<&str> = loaded.diagnostics.0.iter().map(|d| d.code.code()).collect();
-        (codes.join(" "), shown)
-    };
     // A misspelt header: the column is named, at its header cell, with the right spelling.
-    let dir = csv_example_copy("csv-misspelt-header");
-    let table = dir.join("community.csv");
-    let text = std::fs::read_to_string(&table).expect("table");
-    std::fs::write(&table, text.replacen(",households,", ",houshold,", 1)).expect("write");
-    let (codes, shown) = codes_and_places(&dir);
+    let dir = csv_edited("csv-misspelt-header", "community.csv", |text| text.replacen(",households,", ",houshold,", 1));
+    let (codes, shown) = checked(&dir);
     assert_eq!(codes, "E1107", "{shown}");
     assert!(shown.contains("community.csv:1:23") && shown.contains("`houshold`"), "at the header cell:\n{shown}");
     assert!(shown.contains("`households`") && shown.contains("rows (3)"), "{shown}");
     // A column deleted: the header is marked, with the field and how to add it.
-    let dir = csv_example_copy("csv-deleted-column");
-    let table = dir.join("community.csv");
-    let text = std::fs::read_to_string(&table).expect("table");
-    let cut: Vec<String> = text
-        .lines()
-        .map(|line| {
+    let dir = csv_edited("csv-deleted-column", "community.csv", |text| {
+        each_line(text, |_, line| {
             let mut cells: Vec<&str> = line.split(',').collect();
             cells.remove(3);
             cells.join(",")
         })
-        .collect();
-    std::fs::write(&table, cut.join("\n") + "\n").expect("write");
-    let (codes, shown) = codes_and_places(&dir);
+    });
+    let (codes, shown) = checked(&dir);
     assert_eq!(codes, "E1107", "{shown}");
     assert!(shown.contains("community.csv:1:1") && shown.contains("`households`"), "at the header:\n{shown}");
     // The Chinese label cut short is the column too.
-    let dir = csv_example_copy("csv-short-label");
-    let table = dir.join("community.csv");
-    let text = std::fs::read_to_string(&table).expect("table");
-    std::fs::write(&table, text.replacen(",households,", ",户数,", 1)).expect("write");
-    let (codes, shown) = codes_and_places(&dir);
+    let dir = csv_edited("csv-short-label", "community.csv", |text| text.replacen(",households,", ",户数,", 1));
+    let (codes, shown) = checked(&dir);
     assert_eq!(codes, "E1107", "{shown}");
     assert!(shown.contains("rename the header `户数` to `households`"), "{shown}");
     // A column given twice, by its key and by its label, is repeated, not unknown.
-    let dir = csv_example_copy("csv-key-and-label");
-    let table = dir.join("community.csv");
-    let text = std::fs::read_to_string(&table).expect("table");
-    let twice: Vec<String> = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| format!("{l},{}", if i == 0 { "户数（常住户）" } else { l.split(',').nth(3).unwrap_or("") }))
-        .collect();
-    std::fs::write(&table, twice.join("\n") + "\n").expect("write");
-    let (codes, shown) = codes_and_places(&dir);
+    let dir = csv_edited("csv-key-and-label", "community.csv", |text| {
+        each_line(text, |i, l| {
+            format!("{l},{}", if i == 0 { "户数（常住户）" } else { l.split(',').nth(3).unwrap_or("") })
+        })
+    });
+    let (codes, shown) = checked(&dir);
     assert_eq!(codes, "E1003", "{shown}");
     assert!(shown.contains("is the field `households` again") && shown.contains("first here"), "{shown}");
 }
@@ -534,16 +534,11 @@ fn a_column_missing_from_a_csv_table_is_reported_once_at_its_header() {
 /// of the two, not to both (their ids would be repeats too), and the message shows both rows.
 #[test]
 fn a_repeated_csv_row_does_not_repeat_the_rows_that_belong_to_it() {
-    let dir = csv_example_copy("csv-repeated-row");
-    let table = dir.join("community.csv");
-    let text = std::fs::read_to_string(&table).expect("table");
-    let first = text.lines().nth(1).expect("a community").to_string();
-    std::fs::write(&table, format!("{}{first}\n", text)).expect("write");
-    let mut engine = Engine::new(rules());
-    let loaded = engine.load(std::slice::from_ref(&dir), &Options::default());
-    let shown = render::render_all(&loaded.diagnostics.0, engine.sources(), Lang::En);
-    let codes: Vec<&str> = loaded.diagnostics.0.iter().map(|d| d.code.code()).collect();
-    assert_eq!(codes, ["E1201"], "{shown}");
+    let dir = csv_edited("csv-repeated-row", "community.csv", |text| {
+        format!("{text}{}\n", text.lines().nth(1).expect("a community"))
+    });
+    let (codes, shown) = checked(&dir);
+    assert_eq!(codes, "E1201", "{shown}");
     assert!(shown.contains("community.csv:5:11") && shown.contains("community.csv:2:11"), "both rows:\n{shown}");
 }
 
@@ -556,9 +551,7 @@ fn json_values_that_are_not_json_are_named_for_what_they_are() {
     let said = |name: &str, text: &str| {
         let path = dir.join(name);
         std::fs::write(&path, text).expect("write");
-        let mut engine = Engine::new(rules());
-        let loaded = engine.load(std::slice::from_ref(&path), &Options::default());
-        render::render_all(&loaded.diagnostics.0, engine.sources(), Lang::En)
+        checked(&path).1
     };
     let cut = said("cut.json", "{\n  \"district\": {\n    \"name\": \"津南");
     assert!(cut.contains("the file ends inside a string") && cut.contains("cut.json:3:15"), "{cut}");
@@ -584,30 +577,20 @@ fn json_values_that_are_not_json_are_named_for_what_they_are() {
 /// of the table above.
 #[test]
 fn a_csv_table_without_its_link_column_or_a_missing_table_is_one_problem() {
-    let codes_and_shown = |dir: &Path| {
-        let mut engine = Engine::new(rules());
-        let loaded = engine.load(&[dir.to_path_buf()], &Options::default());
-        let shown = render::render_all(&loaded.diagnostics.0, engine.sources(), Lang::En);
-        let codes: Vec<&str> = loaded.diagnostics.0.iter().map(|d| d.code.code()).collect();
-        (codes.join(" "), shown)
-    };
-    let dir = csv_example_copy("csv-link-column");
-    let table = dir.join("community.csv");
-    let text = std::fs::read_to_string(&table).expect("table");
-    std::fs::write(&table, text.replacen("street.code,", "street_code,", 1)).expect("write");
-    let (codes, shown) = codes_and_shown(&dir);
+    let dir = csv_edited("csv-link-column", "community.csv", |text| text.replacen("street.code,", "street_code,", 1));
+    let (codes, shown) = checked(&dir);
     assert_eq!(codes, "E1107", "{shown}");
     assert!(shown.contains("rename the header `street_code` to `street.code`"), "{shown}");
 
     let dir = csv_example_copy("csv-table-renamed");
     std::fs::rename(dir.join("community.csv"), dir.join("community (2).csv")).expect("rename");
-    let (codes, shown) = codes_and_shown(&dir);
+    let (codes, shown) = checked(&dir);
     assert_eq!(codes, "E1405", "{shown}");
     assert!(shown.contains("rename `community (2).csv` to `community.csv`"), "{shown}");
 
     let dir = csv_example_copy("csv-table-deleted");
     std::fs::remove_file(dir.join("owners_committee.csv")).expect("remove");
-    let (codes, shown) = codes_and_shown(&dir);
+    let (codes, shown) = checked(&dir);
     assert_eq!(codes, "E1405", "{shown}");
     assert!(shown.contains("the table `owners_committee.csv`") && shown.contains("community.csv:1:1"), "{shown}");
 }
@@ -615,24 +598,15 @@ fn a_csv_table_without_its_link_column_or_a_missing_table_is_one_problem() {
 /// Each kind of CSV table error says how to mend that kind.
 #[test]
 fn a_csv_table_error_says_how_to_mend_its_kind() {
-    let shown = |dir: &Path| {
-        let mut engine = Engine::new(rules());
-        let loaded = engine.load(&[dir.to_path_buf()], &Options::default());
-        render::render_all(&loaded.diagnostics.0, engine.sources(), Lang::En)
-    };
-    let dir = csv_example_copy("csv-two-district-rows");
-    let table = dir.join("district.csv");
-    let text = std::fs::read_to_string(&table).expect("table");
-    let row = text.lines().nth(1).expect("the district").to_string();
-    std::fs::write(&table, format!("{text}{row}\n")).expect("write");
-    let said = shown(&dir);
+    let dir = csv_edited("csv-two-district-rows", "district.csv", |text| {
+        format!("{text}{}\n", text.lines().nth(1).expect("the district"))
+    });
+    let (_, said) = checked(&dir);
     assert!(said.contains("must have exactly one row") && said.contains("delete the extra rows"), "{said}");
     assert!(!said.contains("quote cells"), "{said}");
-    let dir = csv_example_copy("csv-duplicate-column");
-    let table = dir.join("police_station.csv");
-    let text = std::fs::read_to_string(&table).expect("table");
-    let twice: Vec<String> = text.lines().map(|l| format!("{l},{}", l.split(',').nth(1).unwrap_or(""))).collect();
-    std::fs::write(&table, twice.join("\n") + "\n").expect("write");
-    let said = shown(&dir);
+    let dir = csv_edited("csv-duplicate-column", "police_station.csv", |text| {
+        each_line(text, |_, l| format!("{l},{}", l.split(',').nth(1).unwrap_or("")))
+    });
+    let (_, said) = checked(&dir);
     assert!(said.contains("appears twice") && said.contains("remove one of the two columns"), "{said}");
 }

@@ -92,8 +92,22 @@ fn syntax_error(file: FileId, text: &str, kind: &ParseErrorKind, start: usize, e
 
 /// Where the innermost list or record still open at the end of the text opens.
 fn innermost_open(text: &str) -> Option<usize> {
-    let (mut open, mut in_string, mut escaped) = (Vec::new(), false, false);
-    for (i, b) in text.bytes().enumerate() {
+    let mut open = Vec::new();
+    for (i, b) in brackets(text) {
+        match b {
+            b'[' | b'{' => open.push(i),
+            _ => {
+                open.pop();
+            }
+        }
+    }
+    open.pop()
+}
+
+/// The brackets of a JSON text outside its strings, with their offsets.
+fn brackets(text: &str) -> impl Iterator<Item = (usize, u8)> + '_ {
+    let (mut in_string, mut escaped) = (false, false);
+    text.bytes().enumerate().filter(move |&(_, b)| {
         if in_string {
             match b {
                 _ if escaped => escaped = false,
@@ -101,18 +115,11 @@ fn innermost_open(text: &str) -> Option<usize> {
                 b'"' => in_string = false,
                 _ => {}
             }
-            continue;
+            return false;
         }
-        match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => open.push(i),
-            b']' | b'}' => {
-                open.pop();
-            }
-            _ => {}
-        }
-    }
-    open.pop()
+        in_string = b == b'"';
+        matches!(b, b'[' | b'{' | b']' | b'}')
+    })
 }
 
 /// Whether the string that opens at `at` closes before the text ends.
@@ -171,27 +178,16 @@ fn bare_value(text: &str, at: usize) -> Option<(usize, &str, &'static str)> {
 
 /// The byte offset where nesting first exceeds `limit`, ignoring brackets inside strings.
 pub fn too_deep(text: &str, limit: usize) -> Option<usize> {
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    for (i, b) in text.bytes().enumerate() {
-        if in_string {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
+    let mut depth = 0usize;
+    for (i, b) in brackets(text) {
         match b {
-            b'"' => in_string = true,
             b'[' | b'{' => {
                 depth += 1;
                 if depth > limit {
                     return Some(i);
                 }
             }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
+            _ => depth = depth.saturating_sub(1),
         }
     }
     None
