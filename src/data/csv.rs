@@ -382,20 +382,25 @@ impl Builder<'_> {
             if self.unlinked.contains(name) || matches!(parent_table, Some(None)) {
                 continue;
             }
+            // The keys of the parent table's rows: a row whose parent row is there, though not
+            // placed itself (a row without its own parent, a repeated key), is that row's
+            // problem, reported there.
+            let parent_key = link.as_ref().and_then(|(p, _)| {
+                let def = &self.model.entities[*p];
+                def.key.map(|k| def.fields[k].name.as_str())
+            });
+            let keys: HashSet<&str> = match (parent_key, parent_table.flatten()) {
+                (Some(key), Some(t)) => t.rows.iter().filter_map(|r| cell(t, r, key)).map(|(v, _)| v).collect(),
+                _ => HashSet::new(),
+            };
             for row in &table.rows {
                 if self.placed.contains(&(row.span.file, row.span.start)) {
                     continue;
                 }
-                // A row whose parent row is there, though not placed itself (a row without its
-                // own parent, a repeated key), is that row's problem, reported there.
-                let parent_key = link.as_ref().and_then(|(p, _)| self.model.entities[*p].key);
-                let parent_there = match (&link, parent_key, parent_table.flatten()) {
-                    (Some((p, column)), Some(k), Some(t)) => cell(table, row, column).is_some_and(|(value, _)| {
-                        let key = &self.model.entities[*p].fields[k].name;
-                        t.rows.iter().any(|r| cell(t, r, key).is_some_and(|(v, _)| v == value))
-                    }),
-                    _ => false,
-                };
+                let parent_there = link
+                    .as_ref()
+                    .and_then(|(_, column)| cell(table, row, column))
+                    .is_some_and(|(v, _)| keys.contains(v));
                 if parent_there {
                     continue;
                 }
