@@ -610,3 +610,26 @@ fn a_csv_table_error_says_how_to_mend_its_kind() {
     let (_, said) = checked(&dir);
     assert!(said.contains("appears twice") && said.contains("remove one of the two columns"), "{said}");
 }
+
+/// A date or a code not in its form is told how to write it: the date as it should be, a day
+/// the calendar does not have, a code's length.
+#[test]
+fn a_value_not_in_its_form_is_told_how_to_write_it() {
+    let dir = common::fresh_dir("formats");
+    let example =
+        std::fs::read_to_string(common::root().join("tests/submissions/example-jinnan-2024.json")).expect("x");
+    let said = |name: &str, from: &str, to: &str| {
+        assert_eq!(example.matches(from).count(), 1, "{from}");
+        let path = dir.join(name);
+        std::fs::write(&path, example.replacen(from, to, 1)).expect("write");
+        checked(&path).1
+    };
+    let slashes = said("slashes.json", "\"as_of\": \"2024-12-31\"", "\"as_of\": \"2024/12/31\"");
+    assert!(slashes.contains("help: write `2024-12-31`"), "{slashes}");
+    let chinese = said("chinese.json", "\"as_of\": \"2024-12-31\"", "\"as_of\": \"2024年12月31日\"");
+    assert!(chinese.contains("help: write `2024-12-31`"), "{chinese}");
+    let no_day = said("no-day.json", "\"as_of\": \"2024-12-31\"", "\"as_of\": \"2024-02-30\"");
+    assert!(no_day.contains("the calendar has no such day"), "{no_day}");
+    let code = said("code.json", "\"code\": \"120112\"", "\"code\": \"12011\"");
+    assert!(code.contains("a code has 6 digits (this one has 5 characters)"), "{code}");
+}

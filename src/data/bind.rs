@@ -236,7 +236,16 @@ impl Binder<'_> {
             (Ty::Date, Value::Text(t)) => match Date::parse(t) {
                 Some(d) => Scalar::Date(d),
                 None => {
-                    self.invalid_format(span, field, t, "@format.date");
+                    let shaped = t.len() == 10 && t.bytes().enumerate().all(|(i, b)| (b == b'-') == (i == 4 || i == 7));
+                    let fix = match date_in(t) {
+                        Some(date) => ("@fix.date_as", date),
+                        // `2025-02-30`: the form is right, the day is not.
+                        None if shaped && t.bytes().all(|b| b == b'-' || b.is_ascii_digit()) => {
+                            ("@fix.no_such_day", String::new())
+                        }
+                        None => ("@fix.date", String::new()),
+                    };
+                    self.invalid_format(span, field, t, "@format.date", fix);
                     return Slot::Missing;
                 }
             },
@@ -246,7 +255,11 @@ impl Binder<'_> {
                     && size.is_none_or(|n| t.len() == n as usize);
                 if !ok {
                     let what = size.map_or("@format.code".to_string(), |n| format!("@format.code_{n}"));
-                    self.invalid_format(span, field, t, &what);
+                    let fix = match size {
+                        Some(n) => ("@fix.code_length", n.to_string()),
+                        None => ("@fix.code", String::new()),
+                    };
+                    self.invalid_format(span, field, t, &what, fix);
                     return Slot::Missing;
                 }
                 Scalar::Text(Arc::from(&**t))
@@ -300,9 +313,12 @@ impl Binder<'_> {
             .push(field.args(Diagnostic::new(Code::OutOfRange, span)).arg("value", value).arg("problem", problem));
     }
 
-    fn invalid_format(&mut self, span: Span, field: Named, value: &str, expected: &str) {
-        self.diagnostics
-            .push(field.args(Diagnostic::new(Code::InvalidFormat, span)).arg("value", value).arg("expected", expected));
+    /// A value not in its field's form, with how to write it: `fix` is a catalog key and its
+    /// argument (the date as it should be written, a code's length).
+    fn invalid_format(&mut self, span: Span, field: Named, value: &str, expected: &str, fix: (&str, String)) {
+        let d = field.args(Diagnostic::new(Code::InvalidFormat, span)).arg("value", value).arg("expected", expected);
+        let d = d.arg("fix", fix.0).arg("written", fix.1).arg("length", value.chars().count());
+        self.diagnostics.push(d);
     }
 
     /// No two records of one entity in the document share their key, or the values of a
@@ -437,6 +453,20 @@ pub(super) fn number_in(text: &str) -> Option<String> {
         [one] if parse_decimal(one).is_some() => Some((*one).to_string()),
         _ => None,
     }
+}
+
+/// A date written as people write it (`2025/12/31`, `2025.12.31`, `2025年12月31日`, `20251231`,
+/// `2025-1-5`) as `YYYY-MM-DD`, where it names a day of the calendar.
+fn date_in(text: &str) -> Option<String> {
+    let t = text.trim();
+    let parts: Vec<&str> = match t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
+        true => vec![&t[..4], &t[4..6], &t[6..]],
+        false => t.split(['/', '.', '-', '年', '月', '日']).filter(|p| !p.is_empty()).collect(),
+    };
+    let [y, m, d] = parts.as_slice() else { return None };
+    let (y, m, d) = (y.parse::<u32>().ok()?, m.parse::<u32>().ok()?, d.parse::<u32>().ok()?);
+    let date = format!("{y:04}-{m:02}-{d:02}");
+    ((1000..10000).contains(&y) && Date::parse(&date).is_some()).then_some(date)
 }
 
 /// Whether a text says yes or no in words a person writes for a truth value (`是`, `yes`, `TRUE`).
