@@ -59,7 +59,7 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
         /// Parse the rules, read and judge on this many threads (default: one per core)
-        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+        #[arg(long, value_parser = cli::check::parse_threads)]
         threads: Option<u32>,
         #[command(flatten)]
         reading: Reading,

@@ -794,7 +794,13 @@ fn a_command_line_that_cannot_be_read_is_a_usage_error_in_the_report_asked_for()
     assert!(junit.contains("<testcase classname=\"usage\" name=\"`--trace bogus`: "), "{junit}");
     let (code, _, err) = plancheck(&["--lang", "en", "check", "--threads", "0", EXAMPLE_FILE]);
     assert_eq!(code, 2);
-    assert!(err.starts_with("error: `--threads 0`: that value cannot be used"), "{err}");
+    assert!(
+        err.starts_with("error: `--threads 0`: that value cannot be used (a whole number from 1 to 1024)"),
+        "{err}"
+    );
+    let (code, _, err) = plancheck(&["check", "--max-depth", "0", EXAMPLE_FILE]);
+    assert_eq!(code, 2);
+    assert!(err.contains("`--max-depth 0`：不能用这个取值（须为 1 到"), "in the user's language: {err}");
     let (code, _, err) = plancheck(&["chek", EXAMPLE_FILE]);
     assert_eq!(code, 2);
     assert!(err.contains("没有命令 `chek`（是否应为 `check`？）"), "{err}");

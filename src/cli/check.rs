@@ -277,10 +277,35 @@ pub fn run(args: &CheckArgs) -> u8 {
 
 /// Parses `--max-depth`: a nesting a submission may have, bounded so that reading it cannot
 /// exhaust the stack.
-pub fn parse_depth(text: &str) -> Result<usize, String> {
-    let most = crate::data::Limits::DEEPEST;
-    match text.parse::<usize>() {
-        Ok(d) if (1..=most).contains(&d) => Ok(d),
-        _ => Err(format!("`{text}` is not a depth from 1 to {most}")),
+pub fn parse_depth(text: &str) -> Result<usize, OutOfRange> {
+    whole_number(text, 1, crate::data::Limits::DEEPEST)
+}
+
+/// Parses `--threads`: how many threads judge.
+pub fn parse_threads(text: &str) -> Result<u32, OutOfRange> {
+    whole_number(text, 1, 1024).map(|n| n as u32)
+}
+
+/// A whole number from `least` to `most`.
+fn whole_number(text: &str, least: usize, most: usize) -> Result<usize, OutOfRange> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if (least..=most).contains(&n) => Ok(n),
+        _ => Err(OutOfRange { least, most }),
     }
 }
+
+/// An option's value that is not a whole number in its range: the usage error says the range
+/// in the user's language ([`super::usage`]).
+#[derive(Debug)]
+pub struct OutOfRange {
+    pub least: usize,
+    pub most: usize,
+}
+
+impl std::fmt::Display for OutOfRange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a whole number from {} to {}", self.least, self.most)
+    }
+}
+
+impl std::error::Error for OutOfRange {}

@@ -73,7 +73,11 @@ fn message(error: &clap::Error, lang: Lang) -> String {
         }
         (ErrorKind::ValueValidation, Some(option), Some(value)) => {
             use std::error::Error;
-            let reason = error.source().map(ToString::to_string).unwrap_or_default();
+            let range = error.source().and_then(|e| e.downcast_ref::<super::check::OutOfRange>());
+            let reason = match range {
+                Some(r) => t("cli.whole_number", &[("least", r.least.to_string()), ("most", r.most.to_string())]),
+                None => error.source().map(ToString::to_string).unwrap_or_default(),
+            };
             t("cli.option_value_refused", &[("option", option), ("value", value), ("reason", reason)])
         }
         (ErrorKind::UnknownArgument, Some(option), _) => {
