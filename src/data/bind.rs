@@ -236,16 +236,7 @@ impl Binder<'_> {
             (Ty::Date, Value::Text(t)) => match Date::parse(t) {
                 Some(d) => Scalar::Date(d),
                 None => {
-                    let shaped = t.len() == 10 && t.bytes().enumerate().all(|(i, b)| (b == b'-') == (i == 4 || i == 7));
-                    let fix = match date_in(t) {
-                        Some(date) => ("@fix.date_as", date),
-                        // `2025-02-30`: the form is right, the day is not.
-                        None if shaped && t.bytes().all(|b| b == b'-' || b.is_ascii_digit()) => {
-                            ("@fix.no_such_day", String::new())
-                        }
-                        None => ("@fix.date", String::new()),
-                    };
-                    self.invalid_format(span, field, t, "@format.date", fix);
+                    self.invalid_format(span, field, t, "@format.date", date_fix(t));
                     return Slot::Missing;
                 }
             },
@@ -455,18 +446,25 @@ pub(super) fn number_in(text: &str) -> Option<String> {
     }
 }
 
-/// A date written as people write it (`2025/12/31`, `2025.12.31`, `2025年12月31日`, `20251231`,
-/// `2025-1-5`) as `YYYY-MM-DD`, where it names a day of the calendar.
-fn date_in(text: &str) -> Option<String> {
+/// How to write a date that does not read as one: written as people write it (`2025/12/31`,
+/// `2025.12.31`, `2025年12月31日`, `20251231`, `2025-1-5`), as `YYYY-MM-DD`; in that form already
+/// (`2025-02-30`), a day the calendar does not have; else the form. A catalog key and its value.
+fn date_fix(text: &str) -> (&'static str, String) {
     let t = text.trim();
     let parts: Vec<&str> = match t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
         true => vec![&t[..4], &t[4..6], &t[6..]],
         false => t.split(['/', '.', '-', '年', '月', '日']).filter(|p| !p.is_empty()).collect(),
     };
-    let [y, m, d] = parts.as_slice() else { return None };
-    let (y, m, d) = (y.parse::<u32>().ok()?, m.parse::<u32>().ok()?, d.parse::<u32>().ok()?);
+    let numbers: Option<Vec<u32>> = parts.iter().map(|p| p.parse().ok()).collect();
+    let Some(&[y, m, d]) = numbers.as_deref() else {
+        return ("@fix.date", String::new());
+    };
     let date = format!("{y:04}-{m:02}-{d:02}");
-    ((1000..10000).contains(&y) && Date::parse(&date).is_some()).then_some(date)
+    match ((1000..10000).contains(&y) && Date::parse(&date).is_some(), date == t) {
+        (true, _) => ("@fix.date_as", date),
+        (false, true) => ("@fix.no_such_day", String::new()),
+        (false, false) => ("@fix.date", String::new()),
+    }
 }
 
 /// Whether a text says yes or no in words a person writes for a truth value (`是`, `yes`, `TRUE`).
