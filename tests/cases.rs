@@ -66,8 +66,7 @@ fn every_case_file_holds() {
         let loaded = engine.load(&inputs, &Options::default());
         let problems = &loaded.diagnostics.0;
         assert!(problems.is_empty(), "{}", render::render_all(problems, engine.sources(), Lang::En));
-        let viewer =
-            Viewer { model: engine.model(), dataset: &loaded.dataset, sources: engine.sources(), lang: Lang::En };
+        let viewer = Viewer::new(engine.model(), &loaded.dataset, engine.sources(), Lang::En);
         let mut views = Vec::new();
         engine.verdicts(&loaded, &options, |v| views.push((v.as_of.year, viewer.view(&v))));
         // A subject by code, or `CODE:YEAR` for the verdict of one reporting year's submission

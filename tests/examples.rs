@@ -94,12 +94,7 @@ fn verdicts_of(engine: &mut Engine, paths: &[PathBuf]) -> Vec<String> {
     let loaded = engine.load(paths, &Options::default());
     let problems = &loaded.diagnostics.0;
     assert!(problems.is_empty(), "{}", render::render_all(problems, engine.sources(), Lang::En));
-    let viewer = plancheck::report::Viewer {
-        model: engine.model(),
-        dataset: &loaded.dataset,
-        sources: engine.sources(),
-        lang: Lang::En,
-    };
+    let viewer = plancheck::report::Viewer::new(engine.model(), &loaded.dataset, engine.sources(), Lang::En);
     let mut out = Vec::new();
     engine.verdicts(&loaded, &Default::default(), |v| {
         let view = viewer.view(&v);
@@ -167,12 +162,7 @@ fn examples_loaded() -> (Engine, Submissions) {
 
 /// Names and places of the examples' subjects, in Chinese.
 fn viewer<'a>(engine: &'a Engine, loaded: &'a Submissions) -> plancheck::report::Viewer<'a> {
-    plancheck::report::Viewer {
-        model: engine.model(),
-        dataset: &loaded.dataset,
-        sources: engine.sources(),
-        lang: Lang::Zh,
-    }
+    plancheck::report::Viewer::new(engine.model(), &loaded.dataset, engine.sources(), Lang::Zh)
 }
 
 #[test]

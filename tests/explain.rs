@@ -382,7 +382,7 @@ mod never_panics {
             let model = &set.checked.model;
             let options = JudgeOptions { trace: true, ..JudgeOptions::default() };
             for lang in [Lang::Zh, Lang::En] {
-                let viewer = Viewer { model, dataset: &loaded.dataset, sources: &sources, lang };
+                let viewer = Viewer::new(model, &loaded.dataset, &sources, lang);
                 let mut unexplained = Vec::new();
                 Judge::new(model, &loaded.dataset, &options).each(true, |v| {
                     let view = viewer.view(&v);

@@ -10,9 +10,22 @@ use std::sync::Arc;
 use crate::source::Span;
 
 /// A product of named units with integer exponents; empty means a plain number. Shared: every
-/// verdict carries the unit of its compared value.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Unit(Arc<BTreeMap<String, i32>>);
+/// verdict carries the unit of its compared value, and reports show it for every number.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Unit(Arc<Factors>);
+
+/// A unit's factors and how it is written, made once (reports write it for every number).
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct Factors {
+    exponents: BTreeMap<String, i32>,
+    shown: Box<str>,
+}
+
+impl Default for Unit {
+    fn default() -> Self {
+        Unit::of(BTreeMap::new())
+    }
+}
 
 impl Unit {
     /// A plain number (no unit).
@@ -21,11 +34,16 @@ impl Unit {
     }
 
     pub fn named(name: &str) -> Self {
-        Unit(Arc::new(BTreeMap::from([(name.to_string(), 1)])))
+        Unit::of(BTreeMap::from([(name.to_string(), 1)]))
+    }
+
+    fn of(exponents: BTreeMap<String, i32>) -> Self {
+        let shown = written(&exponents).into_boxed_str();
+        Unit(Arc::new(Factors { exponents, shown }))
     }
 
     pub fn is_one(&self) -> bool {
-        self.0.is_empty()
+        self.0.exponents.is_empty()
     }
 
     pub fn mul(&self, other: &Unit) -> Unit {
@@ -37,42 +55,56 @@ impl Unit {
     }
 
     fn combine(&self, other: &Unit, sign: i32) -> Unit {
-        let mut out = (*self.0).clone();
-        for (name, exp) in other.0.iter() {
+        let mut out = self.0.exponents.clone();
+        for (name, exp) in &other.0.exponents {
             *out.entry(name.clone()).or_insert(0) += sign * exp;
         }
         out.retain(|_, e| *e != 0);
-        Unit(Arc::new(out))
+        Unit::of(out)
+    }
+
+    /// How the unit is written: `m²/户`, `人/万人`, `1` for a plain number.
+    pub fn as_str(&self) -> &str {
+        &self.0.shown
     }
 
     pub fn factors(&self) -> impl Iterator<Item = (&str, i32)> {
-        self.0.iter().map(|(n, e)| (n.as_str(), *e))
+        self.0.exponents.iter().map(|(n, e)| (n.as_str(), *e))
     }
 }
 
 impl fmt::Display for Unit {
     /// `m²/户`, `人/万人`, `1` for a plain number.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let power = |f: &mut fmt::Formatter<'_>, n: &str, e: i32| {
-            f.write_str(n)?;
-            if e != 1 { write!(f, "^{e}") } else { Ok(()) }
-        };
-        let mut over = self.0.iter().filter(|(_, e)| **e > 0).peekable();
-        if over.peek().is_none() {
-            f.write_str("1")?;
-        }
-        for (i, (n, e)) in over.enumerate() {
-            if i > 0 {
-                f.write_str("·")?;
-            }
-            power(f, n, *e)?;
-        }
-        for (n, e) in self.0.iter().filter(|(_, e)| **e < 0) {
-            f.write_str("/")?;
-            power(f, n, -*e)?;
-        }
-        Ok(())
+        f.write_str(&self.0.shown)
     }
+}
+
+/// How a unit of these factors is written: `m²/户`, `人/万人`, `1` for a plain number.
+fn written(exponents: &BTreeMap<String, i32>) -> String {
+    let power = |out: &mut String, n: &str, e: i32| {
+        out.push_str(n);
+        if e != 1 {
+            out.push('^');
+            out.push_str(&e.to_string());
+        }
+    };
+    let mut out = String::new();
+    let mut over = exponents.iter().filter(|(_, e)| **e > 0).peekable();
+    if over.peek().is_none() {
+        out.push('1');
+    }
+    for (i, (n, e)) in over.enumerate() {
+        if i > 0 {
+            out.push('·');
+        }
+        power(&mut out, n, *e);
+    }
+    for (n, e) in exponents.iter().filter(|(_, e)| **e < 0) {
+        out.push('/');
+        power(&mut out, n, -*e);
+    }
+    out
 }
 
 /// A dimension: exponents over base units.

@@ -22,7 +22,7 @@ pub fn run(args: &CheckArgs, rule: &str, subject: Option<&str>) -> u8 {
         return UNUSABLE;
     }
     prepared.options.only = vec![rule.to_string()];
-    let viewer = Viewer { model, dataset: &submissions.dataset, sources: engine.sources(), lang: args.lang };
+    let viewer = Viewer::new(model, &submissions.dataset, engine.sources(), args.lang);
     // Every verdict of the rule is judged and explained on every core; with `--subject`, only
     // that subject's is explained (the others named for a suggestion).
     enum Made {

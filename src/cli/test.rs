@@ -85,7 +85,7 @@ pub fn run(rules: &Path, only: &[String], list: bool, lang: Lang) -> u8 {
         super::say(&catalog::text(lang, "test.failed", &args).unwrap_or_default());
         // And how it was computed, from the test's own record.
         if let Some(v) = &r.verdict {
-            let viewer = crate::report::Viewer { model, dataset: &r.dataset, sources: &set.sources, lang };
+            let viewer = crate::report::Viewer::new(model, &r.dataset, &set.sources, lang);
             let derivation = crate::report::tree::derivation(&viewer.view(v), "    ", lang);
             super::say(crate::diagnostics::render::terminal_safe(&derivation).trim_end());
         }

@@ -13,6 +13,8 @@ pub mod sarif;
 pub mod tree;
 pub mod write;
 
+use std::sync::Arc;
+
 use crate::check::model::{EntityId, FieldId, Kind, Model, RuleId, RuleSeverity, Status};
 use crate::check::units::Unit;
 use crate::data::instance::{Dataset, InstanceId, Scalar, Slot};
@@ -54,9 +56,9 @@ pub struct Location {
 #[derive(Clone, Debug)]
 pub struct TraceView {
     /// The node as written in the rules: `community.households`, `sum(community: households)`.
-    pub label: String,
+    pub label: Arc<str>,
     /// The field's or metric's name for people (`专职社区民警人数`).
-    pub title: String,
+    pub title: Arc<str>,
     pub value: Option<Val>,
     pub location: Option<Location>,
     pub inputs: Vec<TraceView>,
@@ -299,6 +301,14 @@ pub struct Viewer<'a> {
     pub dataset: &'a Dataset,
     pub sources: &'a SourceMap,
     pub lang: Lang,
+    /// The derivation nodes named so far.
+    nodes: names::NodeNames,
+}
+
+impl<'a> Viewer<'a> {
+    pub fn new(model: &'a Model, dataset: &'a Dataset, sources: &'a SourceMap, lang: Lang) -> Self {
+        Viewer { model, dataset, sources, lang, nodes: names::NodeNames::default() }
+    }
 }
 
 impl Viewer<'_> {
@@ -568,7 +578,7 @@ impl Viewer<'_> {
     fn trace(&self, rule: RuleId, t: &Trace) -> TraceView {
         let names = self.names();
         let entity = self.dataset.get(t.instance).entity;
-        let (label, title) = names.node(rule, t, entity);
+        let (label, title) = self.nodes.get(&names, rule, t, entity);
         let sums = t.sums.zip(names.ratio_sums(t)).map(|((n, d), ((nn, nu), (dn, du)))| {
             ((nn, self.value_text(&Val::Num(n), nu.as_ref())), (dn, self.value_text(&Val::Num(d), du.as_ref())))
         });
@@ -843,7 +853,7 @@ impl Viewer<'_> {
         };
         let threshold =
             v.threshold.as_ref().map_or(String::new(), |t| self.field_value_text(t, unit, self.compared_words(v)));
-        let what = view.trace.as_ref().map_or_else(|| view.title.clone(), |t| t.title.clone());
+        let what = view.trace.as_ref().map_or_else(|| view.title.clone(), |t| t.title.to_string());
         let deadline = match &view.due {
             Some(d) => text("explain.by", &[("due", d.clone())]),
             None => String::new(),

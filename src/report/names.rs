@@ -3,6 +3,8 @@
 //! words; Chinese names come from the rules (titles, labels), English ones from the rules'
 //! English names, else from the identifiers the rules declare.
 
+use std::sync::{Arc, RwLock};
+
 use rust_decimal::Decimal;
 
 use crate::check::model::{EntityId, FieldId, MetricId, Model, RuleId};
@@ -10,6 +12,49 @@ use crate::check::units::Unit;
 use crate::diagnostics::{Lang, catalog};
 use crate::eval::{Input, Node, PartRef, Trace};
 use crate::syntax::ast::AggFn;
+
+/// A derivation node's label and name for people, shared by every trace that shows it.
+pub type NodeName = (Arc<str>, Arc<str>);
+
+/// The names of the derivation nodes named so far: every trace of a rule shows the same few
+/// nodes, named once for a report and shared by the threads that view verdicts.
+#[derive(Default)]
+pub struct NodeNames(RwLock<foldhash::HashMap<NodeKey, NodeName>>);
+
+/// What a node's name depends on.
+#[derive(PartialEq, Eq, Hash)]
+enum NodeKey {
+    Field(EntityId, FieldId),
+    Metric(MetricId),
+    Param(RuleId, usize),
+    Aggregate(AggFn, Vec<PartRef>),
+    Formula,
+    Condition,
+}
+
+impl NodeNames {
+    /// The names of node `t` of a trace of `rule` on an instance of `entity`, as
+    /// [`Names::node`] makes them.
+    pub fn get(&self, names: &Names<'_>, rule: RuleId, t: &Trace, entity: EntityId) -> NodeName {
+        let key = match &t.node {
+            Node::Field(f) => NodeKey::Field(entity, *f),
+            Node::Metric(m) => NodeKey::Metric(*m),
+            Node::Param(i, _) => NodeKey::Param(rule, *i),
+            Node::Aggregate(f, parts) => NodeKey::Aggregate(*f, parts.clone()),
+            Node::Formula => NodeKey::Formula,
+            Node::Condition => NodeKey::Condition,
+        };
+        if let Some(named) = self.0.read().ok().and_then(|known| known.get(&key).cloned()) {
+            return named;
+        }
+        let (label, title) = names.node(rule, t, entity);
+        let named: NodeName = (label.into(), title.into());
+        if let Ok(mut known) = self.0.write() {
+            known.insert(key, named.clone());
+        }
+        named
+    }
+}
 
 /// A total named for people (`x合计`), with its unit.
 pub type Total = (String, Option<Unit>);
@@ -105,7 +150,7 @@ impl Names<'_> {
         let Some(unit) = unit.filter(|u| !u.is_one()) else { return number.to_string() };
         match self.lang == Lang::En && !symbolic(unit) {
             true => format!("{number} {}", self.english_unit(unit, number != "1")),
-            false => format!("{number}{unit}"),
+            false => [number, unit.as_str()].concat(),
         }
     }
 
@@ -113,7 +158,7 @@ impl Names<'_> {
     pub fn unit(&self, unit: &Unit) -> String {
         match self.lang == Lang::En && !symbolic(unit) {
             true => self.english_unit(unit, true),
-            false => unit.to_string(),
+            false => unit.as_str().to_string(),
         }
     }
 

@@ -66,8 +66,7 @@ pub fn write(
     settings: &Settings,
     out: &mut dyn Write,
 ) -> Written {
-    let viewer =
-        Viewer { model: engine.model(), dataset: &submissions.dataset, sources: engine.sources(), lang: settings.lang };
+    let viewer = Viewer::new(engine.model(), &submissions.dataset, engine.sources(), settings.lang);
     let report = Report { engine, submissions, options, settings, viewer: &viewer };
     match settings.format {
         Format::Json => report.json(out),

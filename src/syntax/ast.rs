@@ -400,7 +400,7 @@ pub enum UnaryOp {
     Neg,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum AggFn {
     Sum,
     Count,
