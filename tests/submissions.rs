@@ -572,6 +572,56 @@ fn json_values_that_are_not_json_are_named_for_what_they_are() {
     assert!(text.contains("`甲` is not a JSON value: a text is written in double quotes"), "{text}");
 }
 
+/// A value of the wrong type is told how to be written in its own file's form: no `!!str`
+/// tag in JSON (only YAML has tags), no quotes to take off a CSV cell (which reads 是 and 否).
+#[test]
+fn a_wrong_type_is_told_how_to_write_it_in_its_files_form() {
+    let dir = common::fresh_dir("wrong-type-forms");
+    let json = dir.join("quoted.json");
+    std::fs::write(&json, "{\"reporting_year\": \"2024\"}").expect("write");
+    let (_, shown) = checked(&json);
+    assert!(shown.contains("write the number as a number, without quotes") && !shown.contains("!!str"), "{shown}");
+    let yaml = dir.join("tagged.yaml");
+    std::fs::write(&yaml, "reporting_year: !!str 2024\n").expect("write");
+    let (_, shown) = checked(&yaml);
+    assert!(shown.contains("without a `!!str` tag"), "{shown}");
+
+    let dir = csv_edited("csv-truth-as-one", "community.csv", |text| {
+        let column = text.lines().next().and_then(|h| h.split(',').position(|c| c == "in_central_urban_area"));
+        let column = column.expect("the column");
+        each_line(text, |i, line| match i {
+            1 => line
+                .split(',')
+                .enumerate()
+                .map(|(k, c)| if k == column { "1" } else { c })
+                .collect::<Vec<_>>()
+                .join(","),
+            _ => line.to_string(),
+        })
+    });
+    let (codes, shown) = checked(&dir);
+    assert_eq!(codes, "E1102", "{shown}");
+    assert!(shown.contains("write `true` or `false` (`是` and `否` are read too)"), "{shown}");
+}
+
+/// A wrong item of a list is said as an item, not as the list: «each item of `communities`
+/// must be a record», with the fields a record holds; one value where a list belongs is told
+/// to be written as a list of one, in its file's form.
+#[test]
+fn a_wrong_item_of_a_list_is_said_as_an_item() {
+    let dir = common::fresh_dir("wrong-item");
+    let json = dir.join("item.json");
+    let item = "{\"district\": {\"code\": \"120112\", \"streets\": [{\"code\": \"120112103\", \"communities\": [\"盛同社区\"]}]}}";
+    std::fs::write(&json, item).expect("write");
+    let (_, shown) = checked(&json);
+    assert!(shown.contains("each item of `communities` must be a record, found \"盛同社区\""), "{shown}");
+    assert!(shown.contains("write a record with its fields (`code`, `name`"), "{shown}");
+    let yaml = dir.join("one.yaml");
+    std::fs::write(&yaml, "district:\n  code: \"120112\"\n  streets: 甲\n").expect("write");
+    let (_, shown) = checked(&yaml);
+    assert!(shown.contains("`streets` must be a list") && shown.contains("one `- ` item a line"), "{shown}");
+}
+
 /// A link column or a table missing from a CSV submission is one problem, said once: not an
 /// orphan row for each of its rows and of the rows below them, nor a missing field for each row
 /// of the table above.

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
+use super::Format;
 use super::instance::{Dataset, Date, Instance, InstanceId, Scalar, Slot};
 use super::tree::{Node, Value};
 use crate::check::model::{EntityId, FieldDef, FieldId, Model, Ty};
@@ -20,6 +21,9 @@ use crate::source::{FileId, Span};
 /// Where a missing field is reported once for many records.
 const MISSING_SHOWN: usize = 3;
 
+/// The fields named to say what a record holds.
+const RECORD_FIELDS_SHOWN: usize = 3;
+
 /// A field as messages about a submission name it: the key the submission writes, and the
 /// label the rules give it (`户数（常住户）`), which Chinese messages add.
 #[derive(Clone, Copy)]
@@ -27,11 +31,18 @@ struct Named<'a> {
     key: &'a str,
     /// The declared field (none for a document's root record).
     def: Option<&'a FieldDef>,
+    /// The value is one item of the field's list, not the field's value.
+    item: bool,
 }
 
 impl<'a> Named<'a> {
     fn of(field: &'a FieldDef) -> Named<'a> {
-        Named { key: &field.name, def: Some(field) }
+        Named { key: &field.name, def: Some(field), item: false }
+    }
+
+    /// An item of this field's list.
+    fn item(self) -> Named<'a> {
+        Named { item: true, ..self }
     }
 
     /// The words of an `enum` listed for a message, each with the name the rules give it as
@@ -55,7 +66,8 @@ impl<'a> Named<'a> {
             Some(l) => catalog::text(lang, "field.labelled", &[("label", l.to_string())]).unwrap_or_default(),
             None => String::new(),
         };
-        d.arg("field", self.key).arg_in("label", (label(Lang::Zh), label(Lang::En)))
+        let d = d.arg("field", self.key).arg_in("label", (label(Lang::Zh), label(Lang::En)));
+        d.arg("item", if self.item { "@field.item" } else { "" })
     }
 }
 
@@ -65,9 +77,10 @@ pub fn bind(
     dataset: &mut Dataset,
     node: &Node,
     entity: EntityId,
+    format: Format,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> InstanceId {
-    bind_reported(model, dataset, node, entity, &[], diagnostics)
+    bind_reported(model, dataset, node, entity, format, &[], diagnostics)
 }
 
 /// [`bind`], where the fields `reported` lack in a file are reported already (a CSV table
@@ -77,13 +90,14 @@ pub fn bind_reported(
     dataset: &mut Dataset,
     node: &Node,
     entity: EntityId,
+    format: Format,
     reported: &[(EntityId, FieldId, FileId)],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> InstanceId {
     let from = dataset.instances.len();
-    let mut b = Binder { model, dataset, diagnostics, missing: BTreeMap::new(), reported };
+    let mut b = Binder { model, dataset, diagnostics, missing: BTreeMap::new(), reported, format };
     let name = model.entities[entity].name.clone();
-    let root = b.record(node, entity, None, Named { key: &name, def: None });
+    let root = b.record(node, entity, None, Named { key: &name, def: None, item: false });
     b.report_missing();
     b.unique_records(from);
     root
@@ -112,6 +126,8 @@ struct Binder<'a> {
     missing: BTreeMap<(EntityId, usize), Vec<Span>>,
     /// Fields whose lack in a file is reported already.
     reported: &'a [(EntityId, FieldId, FileId)],
+    /// The form the values were written in, for how to write one right.
+    format: Format,
 }
 
 impl Binder<'_> {
@@ -182,14 +198,14 @@ impl Binder<'_> {
                 match **inner {
                     Ty::Record(e) => {
                         let ids: Vec<InstanceId> =
-                            items.iter().map(|item| self.record(item, e, Some(owner), field)).collect();
+                            items.iter().map(|item| self.record(item, e, Some(owner), field.item())).collect();
                         Slot::Records(ids, node.span)
                     }
                     ref element => {
                         let values = items
                             .iter()
                             .map(|item| {
-                                let value = match self.scalar(element, item, field) {
+                                let value = match self.scalar(element, item, field.item()) {
                                     Slot::Scalar(s, _) => Some(s),
                                     _ => None,
                                 };
@@ -284,19 +300,49 @@ impl Binder<'_> {
             other => other.kind().to_string(),
         };
         let numeric = matches!(expected, "@type.count" | "@type.decimal" | "@type.percent");
+        // A record's first fields, to say what one holds (`code`, `name`, …).
+        let fields = field.def.and_then(|d| match &d.ty {
+            Ty::Record(e) => Some(*e),
+            Ty::List(inner) => match **inner {
+                Ty::Record(e) => Some(e),
+                _ => None,
+            },
+            _ => None,
+        });
+        let fields = fields.map(|e| {
+            let required = self.model.entities[e].fields.iter().filter(|f| !f.optional);
+            required.take(RECORD_FIELDS_SHOWN).map(|f| format!("`{}`", f.name)).collect::<Vec<_>>()
+        });
         let number = match &node.value {
             Value::Text(t) if numeric => number_in(t),
             _ => None,
         };
         let hint = match (&node.value, expected) {
-            (Value::Text(t), _) if numeric && parse_decimal(t).is_some() => "@hint.unquote",
+            // Only YAML writes a text without quotes, with a tag (`!!str 2024`).
+            (Value::Text(t), _) if numeric && parse_decimal(t).is_some() => match self.format {
+                Format::Yaml => "@hint.unquote_yaml",
+                _ => "@hint.unquote",
+            },
             (Value::Text(_), _) if number.is_some() => "@hint.number_only",
             (Value::Number(_), "@type.text" | "@type.code" | "@type.date") => "@hint.quote",
-            (Value::Text(t), "@type.bool") if is_yes_or_no(t) => "@hint.bool",
+            // A CSV cell has no quotes to take off, and reads 是 and 否 too.
+            (_, "@type.bool") if self.format == Format::CsvTables => "@hint.bool_csv",
+            (_, "@type.bool") => "@hint.bool",
+            (_, "@type.record") if fields.is_some() => "@hint.record",
+            (_, "@type.list") => match self.format {
+                Format::Yaml => "@hint.list_yaml",
+                _ => "@hint.list",
+            },
             _ => "@hint.type",
         };
         let d = field.args(Diagnostic::new(Code::WrongType, node.span)).arg("expected", expected).arg("found", shown);
-        self.diagnostics.push(d.arg("hint", hint).arg("number", number.unwrap_or_default()));
+        let d = d.arg("hint", hint).arg("number", number.unwrap_or_default());
+        let listed = |lang| {
+            fields
+                .as_ref()
+                .map_or(String::new(), |f| f.join(&catalog::text(lang, "list.separator", &[]).unwrap_or_default()))
+        };
+        self.diagnostics.push(d.arg_in("fields", (listed(Lang::Zh), listed(Lang::En))));
     }
 
     fn out_of_range(&mut self, span: Span, field: Named, value: &str, problem: &str) {

@@ -210,7 +210,7 @@ fn parse_file(file: FileId, path: &Path, format: Format, checked: &Checked, opti
     match tree {
         Ok(node) => {
             if let Some(root) = bind::root_entity(&checked.model, &node) {
-                let id = bind::bind(&checked.model, &mut parsed.bound, &node, root, &mut parsed.diagnostics);
+                let id = bind::bind(&checked.model, &mut parsed.bound, &node, root, format, &mut parsed.diagnostics);
                 parsed.bound.documents.push(Document { file, root: id });
             }
         }
@@ -275,7 +275,8 @@ fn bind_document(
     loaded: &mut Loaded,
 ) {
     let dataset = &mut loaded.dataset;
-    let id = bind::bind_reported(&checked.model, dataset, node, root, reported, &mut loaded.diagnostics);
+    let id =
+        bind::bind_reported(&checked.model, dataset, node, root, Format::CsvTables, reported, &mut loaded.diagnostics);
     loaded.dataset.documents.push(Document { file: node.span.file, root: id });
 }
 

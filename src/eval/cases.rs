@@ -42,7 +42,7 @@ fn run_one(model: &Model, t: usize, test: &TestDef) -> Vec<CaseResult> {
     let mut dataset = Dataset::default();
     let node = record_node(&test.record);
     let mut diagnostics = Vec::new();
-    let root = bind::bind(model, &mut dataset, &node, test.entity, &mut diagnostics);
+    let root = bind::bind(model, &mut dataset, &node, test.entity, crate::data::Format::Json, &mut diagnostics);
     dataset.documents.push(crate::data::instance::Document { file: test.record.span.file, root });
     let end = model.plan.as_ref().and_then(|p| p.period).map_or(2025, |(_, to)| to as i32);
     let as_of = test.as_of.as_deref().and_then(Date::parse).unwrap_or(Date::end_of_year(end));

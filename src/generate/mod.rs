@@ -78,7 +78,7 @@ fn write(checked: &Checked, tree: &Node<'static>, format: OutputFormat, stem: &P
     let Some(root) = bind::root_entity(&checked.model, tree) else {
         return Err(std::io::Error::other("the rules declare no root entity"));
     };
-    let id = bind::bind(&checked.model, &mut dataset, tree, root, &mut diagnostics);
+    let id = bind::bind(&checked.model, &mut dataset, tree, root, crate::data::Format::Json, &mut diagnostics);
     if let Some(d) = diagnostics.iter().find(|d| d.is_error()) {
         return Err(std::io::Error::other(format!(
             "generated data does not fit the schema: {:?} {:?}",
