@@ -72,6 +72,7 @@ enum Command {
         /// Only the subject with this code (or name)
         #[arg(long)]
         subject: Option<String>,
+        /// Submission files (JSON, YAML) or directories (of files, or of CSV tables)
         #[arg(required = true)]
         submissions: Vec<PathBuf>,
         /// A `.rules` file or a directory of them (default: `rules/` here, else the shipped rules)
@@ -83,6 +84,7 @@ enum Command {
         /// A rule parameter, `NAME=VALUE` or `RULE.NAME=VALUE`, in the parameter's unit (repeatable)
         #[arg(long = "param")]
         params: Vec<String>,
+        /// Write the explanation to this file instead of standard output
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
@@ -104,6 +106,7 @@ enum Command {
     },
     /// Write seeded synthetic district submissions (examples, benchmarks)
     Gen {
+        /// Seed of the random choices: the same seed writes the same submissions
         #[arg(long, default_value_t = 2025)]
         seed: u64,
         /// District codes, comma-separated (default: all 16 of Tianjin)
@@ -112,6 +115,7 @@ enum Command {
         /// Units relative to Tianjin (100 ≈ 500,000 communities and villages)
         #[arg(long, default_value_t = 1.0)]
         scale: f64,
+        /// The reporting year the submissions are for
         #[arg(long, default_value_t = 2025)]
         year: i32,
         /// Share of units made to fail a rule
@@ -123,6 +127,7 @@ enum Command {
         /// Districts to write as directories of CSV tables, comma-separated codes
         #[arg(long, value_delimiter = ',')]
         csv: Vec<String>,
+        /// The directory to write the submissions into
         #[arg(short, long)]
         output: PathBuf,
         /// A `.rules` file or a directory of them (default: `rules/` here, else the shipped rules)

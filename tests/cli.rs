@@ -809,6 +809,48 @@ fn a_command_line_that_cannot_be_read_is_a_usage_error_in_the_report_asked_for()
     assert!(out.contains("--format"), "{out}");
 }
 
+/// Every argument and option of every command says what it is for in `--help`: none is listed
+/// bare (`-o, --output <OUTPUT>` with nothing after it, in either layout clap chooses).
+#[test]
+fn every_option_of_every_command_is_described_in_its_help() {
+    let (_, top, _) = plancheck(&["--help"]);
+    let commands: Vec<&str> = top
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    assert!(commands.len() >= 10, "{top}");
+    let names = |l: &str| {
+        let l = l.trim_start();
+        l.starts_with("--") || l.starts_with('<') || (l.starts_with('-') && !l.starts_with("- "))
+    };
+    for command in commands {
+        let (code, out, _) = plancheck(&[command, "--help"]);
+        assert_eq!(code, 0, "{command}");
+        let lines: Vec<&str> =
+            out.lines().skip_while(|l| !l.starts_with("Arguments:") && !l.starts_with("Options:")).collect();
+        for (i, line) in lines.iter().enumerate() {
+            // A possible value of an option says what it means too (`- all: Every verdict`).
+            if let Some(value) = line.trim_start().strip_prefix("- ") {
+                assert!(value.contains(": "), "`plancheck {command} --help`: `{value}` has no description:\n{out}");
+                continue;
+            }
+            if !line.starts_with("  ") || !names(line) {
+                continue;
+            }
+            // The description: on the same line after the names, else on the next line, deeper.
+            let words = line.trim().split("  ").filter(|w| !w.trim().is_empty()).count();
+            let next = lines.get(i + 1).copied().unwrap_or("");
+            let below = next.len() - next.trim_start().len() > line.len() - line.trim_start().len() && !names(next);
+            assert!(words > 1 || below, "`plancheck {command} --help`: `{}` has no description:\n{out}", line.trim());
+        }
+    }
+}
+
 /// A report that cannot be written says why in the terms of writing: the directory that is not
 /// there (not "no such file": the file is the one to be made).
 #[test]

@@ -9,9 +9,11 @@ pub enum TextEncoding {
     /// A byte-order mark if present, else UTF-8 if the bytes are valid UTF-8, else GB18030.
     #[default]
     Auto,
+    /// UTF-8 only: bytes that are not UTF-8 are an error.
     Utf8,
     /// GB18030, a superset of GBK and GB2312.
     Gb18030,
+    /// GBK, read as GB18030 (which holds all of it).
     Gbk,
 }
 

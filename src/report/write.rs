@@ -34,7 +34,9 @@ pub enum Format {
 pub enum TraceLevel {
     /// Verdicts that are not a pass.
     Failing,
+    /// Every verdict.
     All,
+    /// No verdict.
     None,
 }
 
