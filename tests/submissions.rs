@@ -622,6 +622,27 @@ fn a_wrong_item_of_a_list_is_said_as_an_item() {
     assert!(shown.contains("`streets` must be a list") && shown.contains("one `- ` item a line"), "{shown}");
 }
 
+/// A comma that splits a cell (a number with a thousands separator, a name with a comma, not
+/// quoted) is pointed at where the cells shift, not at the end of the row: the cells after it
+/// no longer fit their columns as the other rows' do.
+#[test]
+fn an_unquoted_comma_in_a_csv_cell_is_pointed_at_where_the_row_shifts() {
+    let second_row = |from: &'static str, to: &'static str| {
+        move |text: &str| each_line(text, |i, line| if i == 1 { line.replacen(from, to, 1) } else { line.to_string() })
+    };
+    let dir = csv_edited("csv-thousands", "community.csv", second_row(",3150,", ",3,150,"));
+    let (codes, shown) = checked(&dir);
+    assert_eq!(codes, "E1003", "{shown}");
+    assert!(shown.contains("community.csv:2:30"), "at the number:\n{shown}");
+    assert!(shown.contains("`3,150`") && shown.contains("write `3150`"), "{shown}");
+
+    let dir = csv_edited("csv-comma-in-name", "community.csv", second_row(",鑫港园社区,", ",鑫港园,社区,"));
+    let (codes, shown) = checked(&dir);
+    assert_eq!(codes, "E1003", "{shown}");
+    assert!(shown.contains("community.csv:2:24"), "at the name:\n{shown}");
+    assert!(shown.contains("`鑫港园,社区`") && shown.contains("put it in double quotes: `\"鑫港园,社区\"`"), "{shown}");
+}
+
 /// A link column or a table missing from a CSV submission is one problem, said once: not an
 /// orphan row for each of its rows and of the rows below them, nor a missing field for each row
 /// of the table above.

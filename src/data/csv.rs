@@ -13,6 +13,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
+use super::csv_split;
 use super::text::{TextEncoding, decode};
 use super::tree::{Entry, Node, Value};
 use crate::check::model::{EntityId, FieldId, Model, Ty};
@@ -20,6 +21,9 @@ use crate::check::schema::Schema;
 use crate::diagnostics::suggest::did_you_mean;
 use crate::diagnostics::{Code, Diagnostic, Lang, catalog};
 use crate::source::{FileId, SourceMap, Span};
+
+/// Rows of a table read to learn the shapes of its columns.
+const SHAPE_ROWS: usize = 200;
 
 /// Whether a directory holds a CSV submission (a table named after a root entity).
 pub fn is_csv_submission(dir: &Path, model: &Model) -> bool {
@@ -248,6 +252,9 @@ fn read_table(
             diagnostics.push(d);
         }
     }
+    // The shapes of the columns in the rows of the header's length, to find where a comma not in
+    // quotes split a cell of a longer row (learnt once a table has such a row).
+    let mut shapes = None;
     for row in &rows {
         if row.cells.len() != header.len() {
             // A quote never closed takes the lines after it into one cell: the row is short
@@ -258,6 +265,14 @@ fn read_table(
                 let at = Span::new(file, cell.span.start as usize, cell.span.start as usize + 1);
                 let d = Diagnostic::new(Code::CsvSyntax, at).arg("problem", "@csv.open_quote").arg("lines", lines);
                 diagnostics.push(d.arg("fix", "@csv.fix_open_quote"));
+                continue;
+            }
+            let shapes = shapes.get_or_insert_with(|| {
+                let whole = rows.iter().filter(|r| r.cells.len() == header.len()).take(SHAPE_ROWS);
+                csv_split::column_shapes(whole.map(|r| r.cells.iter().map(|c| c.text.as_str()).collect()), header.len())
+            });
+            if let Some(d) = split_cell(row, shapes, header.len()) {
+                diagnostics.push(d);
                 continue;
             }
             // Point at the first cell too many, or at the end of a short row.
@@ -275,6 +290,26 @@ fn read_table(
     }
     rows.retain(|r| r.cells.iter().any(|c| !c.text.is_empty() || c.quoted));
     Some(Table { file, headers: header, rows })
+}
+
+/// A row longer than the header because a comma not in quotes split one of its cells: at the
+/// cell split, with how to write it (a number without its thousands separators, else the cell
+/// in quotes); `None` where no one cell is.
+fn split_cell(row: &Row, shapes: &[Option<csv_split::Shape>], width: usize) -> Option<Diagnostic> {
+    let extra = row.cells.len().checked_sub(width).filter(|&n| n > 0)?;
+    let texts: Vec<&str> = row.cells.iter().map(|c| c.text.as_str()).collect();
+    let at = csv_split::split_at(&texts, shapes, extra)?;
+    let (first, last) = (&row.cells[at], &row.cells[at + extra]);
+    let cell = texts[at..=at + extra].join(",");
+    let span = Span::new(first.span.file, first.span.start as usize, last.span.end as usize);
+    let d = Diagnostic::new(Code::CsvSyntax, span).arg("found", row.cells.len()).arg("expected", width);
+    Some(
+        match csv_split::grouped_number(&cell) {
+            Some(number) => d.arg("problem", "@csv.thousands").arg("fix", "@csv.fix_thousands").arg("number", number),
+            None => d.arg("problem", "@csv.comma_in_cell").arg("fix", "@csv.fix_comma_in_cell"),
+        }
+        .arg("cell", cell),
+    )
 }
 
 /// Byte ranges of the cells of the record starting at `start` (quotes included).

@@ -4,6 +4,7 @@
 
 pub mod bind;
 pub mod csv;
+mod csv_split;
 pub mod export;
 pub mod instance;
 pub mod json;
