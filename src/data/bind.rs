@@ -62,13 +62,18 @@ impl<'a> Named<'a> {
 
     /// The arguments `field` (the key) and `label` (in Chinese, the label in brackets).
     fn args(self, d: Diagnostic) -> Diagnostic {
-        let label = |lang| match self.def.and_then(|d| d.label.as_deref()) {
-            Some(l) => catalog::text(lang, "field.labelled", &[("label", l.to_string())]).unwrap_or_default(),
-            None => String::new(),
-        };
-        let d = d.arg("field", self.key).arg_in("label", (label(Lang::Zh), label(Lang::En)));
+        let d = d.arg("field", self.key).arg_in("label", labelled(self.def.and_then(|d| d.label.as_deref())));
         d.arg("item", if self.item { "@field.item" } else { "" })
     }
+}
+
+/// A field's label as messages add it after its key, in Chinese and in English (Chinese
+/// messages show it in brackets); nothing for a field without one.
+pub(super) fn labelled(label: Option<&str>) -> (String, String) {
+    let shown = |lang| {
+        label.and_then(|l| catalog::text(lang, "field.labelled", &[("label", l.to_string())])).unwrap_or_default()
+    };
+    (shown(Lang::Zh), shown(Lang::En))
 }
 
 /// Binds one document's tree as an instance of `entity`.

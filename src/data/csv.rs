@@ -19,7 +19,7 @@ use super::tree::{Entry, Node, Value};
 use crate::check::model::{EntityId, FieldId, Model, Ty};
 use crate::check::schema::Schema;
 use crate::diagnostics::suggest::did_you_mean;
-use crate::diagnostics::{Code, Diagnostic, Lang, catalog};
+use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, SourceMap, Span};
 
 /// Rows of a table read to learn the shapes of its columns.
@@ -577,16 +577,11 @@ impl Builder<'_> {
                     (Span::new(file, start.start as usize, start.start as usize + 1), "@E1107.absent", "@E1107.add")
                 }
             };
-            let labelled = |lang| {
-                label
-                    .and_then(|l| catalog::text(lang, "field.labelled", &[("label", l.to_string())]))
-                    .unwrap_or_default()
-            };
             self.diagnostics.push(
                 Diagnostic::new(Code::MissingColumn, span)
                     .arg("table", table.map_or("", |(name, _)| name.as_str()))
                     .arg("field", column)
-                    .arg_in("label", (labelled(Lang::Zh), labelled(Lang::En)))
+                    .arg_in("label", super::bind::labelled(label))
                     .arg("count", rows)
                     .arg("header", header.as_ref().map_or("", |(_, h, _)| h.as_str()))
                     .arg("mark", mark)
