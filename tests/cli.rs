@@ -443,12 +443,21 @@ fn test_reports_a_wrong_expectation_and_exits_1() {
 fn a_formula_nested_too_deep_is_a_diagnostic_not_a_stack_overflow() {
     let dir = common::root().join("target/plancheck-fixtures/deep");
     std::fs::create_dir_all(&dir).expect("dir");
+    let nested = "nested at most 100 levels deep";
+    let operators = "at most 1000 operators in one item";
     let forms = [
-        ("parens", format!("{}1{} > 0", "(".repeat(5000), ")".repeat(5000))),
-        ("minus", format!("{}1 > 0", "-".repeat(100_000))),
-        ("ifs", format!("{}1{} > 0", "if true then ".repeat(10_000), " else 2".repeat(10_000))),
+        ("parens", format!("{}1{} > 0", "(".repeat(5000), ")".repeat(5000)), nested),
+        ("minus", format!("{}1 > 0", "-".repeat(100_000)), nested),
+        ("ifs", format!("{}1{} > 0", "if true then ".repeat(10_000), " else 2".repeat(10_000)), nested),
+        // The Chinese keywords nest as the English ones do.
+        ("not-zh", format!("{}真", "非 ".repeat(5000)), nested),
+        ("ifs-zh", format!("{}1{} > 0", "如果 真 则 ".repeat(5000), " 否则 2".repeat(5000)), nested),
+        // A flat chain is as deep as it is long once parsed.
+        ("chain", format!("1{} > 0", " + 1".repeat(10_000)), operators),
+        ("ands", format!("true{}", " and true".repeat(100_000)), operators),
+        ("ands-zh", format!("真{}", " 且 真".repeat(100_000)), operators),
     ];
-    for (name, formula) in forms {
+    for (name, formula, said) in forms {
         let path = dir.join(format!("{name}.rules"));
         std::fs::write(&path, format!("rule a.b \"x\" {{\n    applies to district\n    require {formula}\n}}\n"))
             .expect("write");
@@ -456,7 +465,7 @@ fn a_formula_nested_too_deep_is_a_diagnostic_not_a_stack_overflow() {
         for args in [vec!["--lang", "en", "lint", "--rules", &shown], vec!["--lang", "en", "fmt", "--check", &shown]] {
             let (code, _, err) = plancheck(&args);
             assert_eq!(code, 2, "{name} {args:?}: {err}");
-            assert!(err.contains("nested at most 100 levels deep"), "{name}: {err}");
+            assert!(err.contains(said), "{name}: {err}");
         }
     }
     let (code, _, err) = plancheck(&["check", "--max-depth", "100000", "tests/submissions/example-jinnan-2024.json"]);

@@ -35,9 +35,13 @@ pub fn parse_item(
     offset: usize,
     comments: &[std::ops::Range<usize>],
 ) -> Result<Option<Item>, PestFailure> {
-    if let Some(at) = too_deep(text) {
-        let found = "@syntax.nested_too_deeply".to_string();
-        return Err(PestFailure { at: offset + at, end: offset + at + 1, expected: vec!["syntax.shallower"], found });
+    if let Some((at, limit)) = too_deep(text) {
+        let (expected, found) = match limit {
+            Limit::Nesting => ("syntax.shallower", "@syntax.nested_too_deeply"),
+            Limit::Operators => ("syntax.fewer_operators", "@syntax.too_many_operators"),
+        };
+        let (at, end) = (offset + at, offset + at + 1);
+        return Err(PestFailure { at, end, expected: vec![expected], found: found.to_string() });
     }
     let mut pairs = Grammar::parse(Rule::item_only, text).map_err(|e| failure(e, text, offset))?;
     let lower = Lower { file, offset, text, comments };
@@ -50,9 +54,20 @@ pub fn parse_item(
 /// and a hostile file must not exhaust the stack.
 pub const MAX_NESTING: usize = 100;
 
-/// Where an item nests deeper than [`MAX_NESTING`] (outside strings and comments).
-fn too_deep(text: &str) -> Option<usize> {
-    let (mut brackets, mut prefixes, mut ifs) = (0usize, 0usize, 0usize);
+/// How many operators an item may hold: a chain `a + b + c …` is as deep as it is long once
+/// parsed (each operator takes the chain before it as its left side).
+pub const MAX_OPERATORS: usize = 1000;
+
+/// Which limit an item goes beyond.
+enum Limit {
+    Nesting,
+    Operators,
+}
+
+/// Where an item nests deeper than [`MAX_NESTING`] or holds more than [`MAX_OPERATORS`]
+/// (outside strings and comments), in English or Chinese keywords.
+fn too_deep(text: &str) -> Option<(usize, Limit)> {
+    let (mut brackets, mut prefixes, mut ifs, mut operators) = (0usize, 0usize, 0usize, 0usize);
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         match c {
@@ -72,7 +87,20 @@ fn too_deep(text: &str) -> Option<usize> {
             }
             '(' | '[' | '{' => brackets += 1,
             ')' | ']' | '}' => brackets = brackets.saturating_sub(1),
-            '-' => prefixes += 1,
+            '-' => {
+                prefixes += 1;
+                operators += 1;
+            }
+            '+' | '*' | '/' => {
+                operators += 1;
+                prefixes = 0;
+            }
+            // A comparison, however many characters it takes (`>=`, `!=`).
+            '<' | '>' | '=' | '!' => {
+                while chars.next_if(|(_, d)| matches!(d, '<' | '>' | '=')).is_some() {}
+                operators += 1;
+                prefixes = 0;
+            }
             c if c.is_whitespace() => {}
             c if c.is_alphanumeric() || c == '_' => {
                 let start = i;
@@ -81,15 +109,22 @@ fn too_deep(text: &str) -> Option<usize> {
                     end = j + d.len_utf8();
                 }
                 match &text[start..end] {
-                    "not" => prefixes += 1,
-                    "if" => ifs += 1,
+                    "not" | "非" => prefixes += 1,
+                    "if" | "如果" => ifs += 1,
+                    "and" | "or" | "且" | "或" => {
+                        operators += 1;
+                        prefixes = 0;
+                    }
                     _ => prefixes = 0,
                 }
             }
             _ => prefixes = 0,
         }
         if brackets.max(prefixes).max(ifs) > MAX_NESTING {
-            return Some(i);
+            return Some((i, Limit::Nesting));
+        }
+        if operators > MAX_OPERATORS {
+            return Some((i, Limit::Operators));
         }
     }
     None
