@@ -338,6 +338,36 @@ pub struct Judgement {
     pub require: Expr,
 }
 
+impl Judgement {
+    /// The unit of the value the requirement compares, where it is a metric or a field.
+    pub fn compared_unit(&self, model: &Model) -> Option<Unit> {
+        let unit = match &self.compared()?.kind {
+            ExprKind::Metric(_, m) => model.metrics[*m].unit.clone(),
+            _ => self.compared_field().and_then(|(entity, f)| model.entities[entity].fields[f].ty.unit()),
+        }?;
+        (!unit.is_one()).then_some(unit)
+    }
+
+    /// The submitted field the requirement compares, where its compared side is one.
+    pub fn compared_field(&self) -> Option<(EntityId, FieldId)> {
+        match &self.compared()?.kind {
+            ExprKind::Value(steps) => match steps.last() {
+                Some(Step::Field(entity, f)) => Some((*entity, *f)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The compared side of a requirement that is a comparison.
+    fn compared(&self) -> Option<&Expr> {
+        match &self.require.kind {
+            ExprKind::Binary(op, a, _) if op.is_comparison() => Some(a),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct RuleDef {
     pub id: String,

@@ -125,8 +125,7 @@ impl<'a> Checker<'a> {
         for clause in &rule.clauses {
             match &clause.kind {
                 ClauseKind::Target { due, baseline } => {
-                    let levels: Vec<EntityId> = def.judgements.iter().map(|j| j.level).collect();
-                    def.timing = self.target(due, baseline.as_ref(), &levels);
+                    def.timing = self.target(due, baseline.as_ref(), &def.judgements);
                 }
                 ClauseKind::Kind(word) => {
                     if let Some(k) = self.word(word, KINDS, "kind") {
@@ -324,7 +323,9 @@ impl<'a> Checker<'a> {
         ir
     }
 
-    fn target(&mut self, due: &ast::DateLit, baseline: Option<&ast::Baseline>, levels: &[EntityId]) -> Timing {
+    fn target(&mut self, due: &ast::DateLit, baseline: Option<&ast::Baseline>, judgements: &[Judgement]) -> Timing {
+        let levels: Vec<EntityId> = judgements.iter().map(|j| j.level).collect();
+        let levels = levels.as_slice();
         let due_date = self.check_date(&due.text, due.span);
         let due_year: u16 = due.text.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
         if let Some((_, end)) = self.model.plan.as_ref().and_then(|p| p.period)
@@ -351,6 +352,17 @@ impl<'a> Checker<'a> {
                 }
                 None => None,
             };
+            // The figure is where the compared value started: in its unit (a bare number fits any).
+            let judged = judgements.iter().find(|j| level.is_none_or(|l| j.level == l));
+            if let (Some(written), Some(compared)) = (&b.value.unit, judged.and_then(|j| j.compared_unit(&self.model)))
+                && !self.model.units.compatible(&unit, &compared)
+            {
+                self.error(
+                    Diagnostic::new(Code::UnitMismatch, written.span)
+                        .arg("left", compared.to_string())
+                        .arg("right", unit.to_string()),
+                );
+            }
             super::model::Baseline { value: self.number(&b.value.number, b.value.span), unit, year: b.year, level }
         });
         Timing::Target { due: due_date, baseline }

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use super::blame::Explained;
 use super::{Evaluator, Gap, Node, Origin, Param, Trace, Val, compare};
-use crate::check::model::{EntityId, Expr, ExprKind, FieldId, Judgement, Model, RuleId, Status, Step, Timing};
+use crate::check::model::{EntityId, Expr, ExprKind, Judgement, Model, RuleId, Status, Timing};
 use crate::data::instance::{Dataset, Date, InstanceId, Scalar, Slot};
 use crate::syntax::ast::BinOp;
 
@@ -177,7 +177,7 @@ impl<'a> Judge<'a> {
         let units = model
             .rules
             .iter()
-            .map(|rule| rule.judgements.iter().map(|j| compared_unit(model, &j.require).map(Arc::new)).collect())
+            .map(|rule| rule.judgements.iter().map(|j| j.compared_unit(model).map(Arc::new)).collect())
             .collect();
         let several_years = dataset.years.len() > 1;
         Judge {
@@ -701,34 +701,6 @@ fn path(start: Start, v: &Verdict, due: Date) -> Option<Decimal> {
     }
     let done = Decimal::from(now - from).checked_div(Decimal::from(end - from))?;
     target.checked_sub(start.value)?.checked_mul(done)?.checked_add(start.value)
-}
-
-/// The unit of the value a requirement compares, where it is a metric or a field.
-pub fn compared_unit(model: &Model, require: &Expr) -> Option<crate::check::units::Unit> {
-    let unit = match &compared(require)?.kind {
-        ExprKind::Metric(_, m) => model.metrics[*m].unit.clone(),
-        _ => compared_field(require).and_then(|(entity, f)| model.entities[entity].fields[f].ty.unit()),
-    }?;
-    (!unit.is_one()).then_some(unit)
-}
-
-/// The submitted field a requirement compares, where its compared side is one.
-pub fn compared_field(require: &Expr) -> Option<(EntityId, FieldId)> {
-    match &compared(require)?.kind {
-        ExprKind::Value(steps) => match steps.last() {
-            Some(Step::Field(entity, f)) => Some((*entity, *f)),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-/// The compared side of a requirement that is a comparison.
-fn compared(require: &Expr) -> Option<&Expr> {
-    match &require.kind {
-        ExprKind::Binary(op, a, _) if op.is_comparison() => Some(a),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

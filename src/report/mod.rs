@@ -215,7 +215,7 @@ pub struct LevelView {
 /// The unit of a rule's compared value in its judgement `j`.
 fn listed_unit(model: &Model, rule: RuleId, j: usize) -> Option<String> {
     let judgement = model.rules[rule].judgements.get(j)?;
-    crate::eval::verdict::compared_unit(model, &judgement.require).map(|u| u.to_string())
+    judgement.compared_unit(model).map(|u| u.to_string())
 }
 
 /// The requirement of a rule in its judgement `j`, as the rule is listed once, where it
@@ -628,7 +628,7 @@ impl Viewer<'_> {
     fn compared_words(&self, v: &Verdict) -> &[(String, String)] {
         let rule = &self.model.rules[v.rule];
         rule.judgement_of(self.dataset.get(v.subject).entity)
-            .and_then(|j| crate::eval::verdict::compared_field(&rule.judgements[j].require))
+            .and_then(|j| rule.judgements[j].compared_field())
             .map_or(&[], |(entity, f)| &self.model.entities[entity].fields[f].words)
     }
 
