@@ -509,3 +509,36 @@ fn an_unknown_for_want_of_a_parameter_points_at_its_subject() {
     assert_eq!(district["properties"]["status"], "unknown");
     assert_eq!(district["locations"][0]["physicalLocation"]["region"]["startLine"], 8, "{district}");
 }
+
+/// An explanation says the same whichever traces the report writes (`--trace` only decides
+/// whether `trace` is attached), and the HTML report explains a verdict in the words of the
+/// JSON report: an explanation once named the rule instead of the value («…配置1名社区工作者为
+/// 7人») and lost the values it rests on where no trace was kept.
+#[test]
+fn the_explanation_does_not_depend_on_which_traces_are_written() {
+    let explanations = |report: &Value| -> Vec<(String, String, String)> {
+        let verdicts = report["verdicts"].as_array().expect("verdicts");
+        let explained = verdicts.iter().filter(|v| v["status"] != "pass");
+        explained
+            .map(|v| {
+                let text = |k: &str| v[k].as_str().unwrap_or_default().to_string();
+                (text("rule"), v["subject"]["code"].as_str().unwrap_or_default().to_string(), text("explanation"))
+            })
+            .collect()
+    };
+    for lang in ["zh", "en"] {
+        let traced = explanations(&json(&["--lang", lang, EXAMPLE]));
+        let untraced = explanations(&json(&["--lang", lang, "--trace", "none", EXAMPLE]));
+        assert!(traced.len() > 10, "{traced:?}");
+        for (a, b) in traced.iter().zip(&untraced) {
+            assert_eq!(a, b, "--lang {lang}: the explanation changed with `--trace none`");
+        }
+        let (_, html, err) = plancheck(&["check", "--lang", lang, "--format", "html", EXAMPLE]);
+        let escaped =
+            |t: &str| t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+        let shown = traced.iter().filter(|(_, _, e)| html.contains(&escaped(e))).count();
+        let households = traced.iter().find(|(r, _, _)| r == "staffing.households_per_worker").expect("a verdict");
+        assert!(html.contains(&escaped(&households.2)), "--lang {lang}: {}\n{err}", households.2);
+        assert!(shown >= 10, "--lang {lang}: the HTML explains in the JSON's words ({shown})");
+    }
+}

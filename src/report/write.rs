@@ -307,11 +307,12 @@ impl Report<'_> {
                     json::brief(&mut out, &rule_ids[v.rule], (level, code), v.actual.as_ref(), own.as_deref(), first);
                     continue;
                 }
-                let mut v = self.explained(judge, v);
+                // The explanation is made from the derivation whether or not the report shows it.
+                let mut view = self.viewer.view(&self.explained(judge, v));
                 if trace == TraceLevel::None {
-                    v.trace = None;
+                    view.trace = None;
                 }
-                json::verdict(&mut out, &self.viewer.view(&v), trace == TraceLevel::All, first);
+                json::verdict(&mut out, &view, trace == TraceLevel::All, first);
             }
             Ok(out)
         };
@@ -363,10 +364,12 @@ impl Report<'_> {
                     .map(|v| {
                         let group = group_of[v.subject as usize];
                         let (rule, status, date) = (v.rule, v.status, v.as_of);
+                        // The page shows no derivation: it is dropped once the explanation is made.
                         let view = (status != Status::Pass && status != Status::NotApplicable).then(|| {
-                            let mut v = self.explained(judge, v);
-                            v.trace = None;
-                            (super::distance(&v), self.viewer.view(&v))
+                            let v = self.explained(judge, v);
+                            let mut view = self.viewer.view(&v);
+                            view.trace = None;
+                            (super::distance(&v), view)
                         });
                         (group, rule, status, date, view)
                     })
