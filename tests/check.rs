@@ -228,6 +228,19 @@ fn sarif_has_the_required_structure() {
     }
     let base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"].as_str().expect("the base");
     assert!(base.starts_with("file:///") && base.ends_with('/'), "{base}");
+    // Each rule carries its requirement once (cli.md), with its unit, as the rules write it.
+    let judged = rules.iter().filter(|r| r["id"].as_str().is_some_and(|id| id.contains('.')));
+    for rule in judged {
+        let requirement = rule["properties"]["requirement"].as_str().unwrap_or_default();
+        assert!(!requirement.is_empty(), "no requirement: {rule}");
+        let full = rule["fullDescription"]["text"].as_str().unwrap_or_default();
+        assert!(full.contains(requirement), "{rule}");
+    }
+    let instructors = rules.iter().find(|r| r["id"] == "sports.instructors_per_1000").expect("the rule");
+    assert!(
+        instructors["properties"]["requirement"].as_str().is_some_and(|r| r.contains(">= 2.7 人/千人")),
+        "{instructors}"
+    );
 }
 
 #[test]

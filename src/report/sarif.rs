@@ -13,6 +13,7 @@ use super::names::Names;
 use super::problems::Problem;
 use super::{View, is_failure, status_word};
 use crate::check::model::{RuleId, RuleSeverity, Status};
+use crate::diagnostics::catalog;
 
 /// Whether a verdict of this status is a result: every verdict that is not a pass.
 pub fn reported(status: Status) -> bool {
@@ -36,13 +37,20 @@ pub fn begin(
             let (section, quote) =
                 citation.map_or((String::new(), ""), |c| (names.section(&c.section), c.quote.as_str()));
             let departments: Vec<String> = rule.departments.iter().map(|&d| names.department(d)).collect();
+            // The requirement as the rules write it — code, with the names the rules declare,
+            // units included (`workers_per_10k_urban >= 18 人/万人`) — also where the threshold is
+            // not a constant.
+            let requirement = &rule.require_text;
+            let args =
+                [("requirement", requirement.clone()), ("section", section.clone()), ("quote", quote.to_string())];
+            let description = catalog::text(names.lang, "sarif.description", &args).unwrap_or_default();
             json!({
                 "id": rule.id,
                 "name": rule.id.replace('.', "_"),
                 "shortDescription": {"text": names.rule(r)},
-                "fullDescription": {"text": format!("{section} — {quote}")},
+                "fullDescription": {"text": description},
                 "help": {"text": format!("{section}: {quote}")},
-                "properties": {"departments": departments, "tags": [section]},
+                "properties": {"requirement": requirement, "departments": departments, "tags": [section]},
             })
         })
         .collect();
