@@ -180,6 +180,26 @@ fn a_number_that_is_not_whole_is_never_shown_whole() {
     assert!(!text.contains("58%"), "{text}");
 }
 
+/// What would pass is the smallest value at the precision the value is submitted in: 713.999 m²
+/// short of 714 m² needs 714 (short by 0.001), not 714.009 — a step of the field's usual
+/// precision (0.01) added to a finer value overshoots the threshold, and the difference said
+/// was false too.
+#[test]
+fn what_would_pass_is_not_overshot_by_a_value_finer_than_its_step() {
+    let path = variant("finer-than-step", |doc| {
+        community(doc, "仁和园社区")["households"] = 2380.into();
+        community(doc, "仁和园社区")["facility_total_area_m2"] = serde_json::json!(713.999);
+        community(doc, "仁和园社区")["resident_activity_area_m2"] = 400.into();
+    });
+    let r = report(&[path.to_str().expect("utf-8")]);
+    let v = verdict(&r, "facilities.urban_area_per_100_households", "仁和园社区");
+    let change = v["to_pass"].as_array().into_iter().flatten().find(|t| t["input"] == "facility_total_area_m2");
+    let change = change.unwrap_or_else(|| panic!("{v}"));
+    assert_eq!((change["from"].as_f64(), change["to"].as_f64()), (Some(713.999), Some(714.0)), "{v}");
+    let text = v["explanation"].as_str().unwrap_or_default();
+    assert!(text.contains("714m²") && text.contains("0.001m²"), "{text}");
+}
+
 #[test]
 fn machine_numbers_never_contradict_the_status_either() {
     // 2.69998 per thousand against 2.7 and 99.99996 % against 100 %: four decimals would put

@@ -12,6 +12,10 @@ use crate::data::instance::{InstanceId, Scalar, Slot};
 use crate::source::Span;
 use crate::syntax::ast::{AggFn, BinOp};
 
+/// The most decimal places a search for what would pass steps in (searches go at most 2⁶²
+/// steps: a step of 10⁻⁶ still reaches 4.6 × 10¹²).
+const FINEST_STEP_DIGITS: u32 = 6;
+
 /// Most blamed values kept for a verdict; the rest are counted.
 pub const BLAME: usize = 20;
 
@@ -630,7 +634,9 @@ impl<'a> Evaluator<'a> {
         v.is_ok_and(|v| compare(cmp.op, &v, &cmp.threshold) == Some(true))
     }
 
-    /// The value nearest to `from`, in steps of `step`, at which `holds` (a monotone test)
+    /// The value nearest to `from`, in steps of `step` (or of the last digit of `from`, where it
+    /// is written finer: 713.999 is short of 714 by one step of 0.001, where a step of 0.01
+    /// would overshoot to 714.009), at which `holds` (a monotone test)
     /// is true: searched upwards and downwards (never below zero, nor above `ceiling`),
     /// doubling the distance, then halving it; not searched towards zero or the ceiling where
     /// it fails there (most of the probes of a search were those that could not pass).
@@ -653,6 +659,7 @@ impl<'a> Evaluator<'a> {
         test: Test,
         mut holds: impl FnMut(&mut Self, Decimal) -> bool,
     ) -> Option<Val> {
+        let step = step.min(Decimal::new(1, from.normalize().scale().min(FINEST_STEP_DIGITS)));
         let mut best: Option<(u64, Decimal)> = None;
         for up in [true, false] {
             let at = |k: u64| -> Option<Decimal> {
