@@ -586,19 +586,7 @@ fn a_wrong_type_is_told_how_to_write_it_in_its_files_form() {
     let (_, shown) = checked(&yaml);
     assert!(shown.contains("without a `!!str` tag"), "{shown}");
 
-    let dir = csv_edited("csv-truth-as-one", "community.csv", |text| {
-        let column = text.lines().next().and_then(|h| h.split(',').position(|c| c == "in_central_urban_area"));
-        let column = column.expect("the column");
-        each_line(text, |i, line| match i {
-            1 => line
-                .split(',')
-                .enumerate()
-                .map(|(k, c)| if k == column { "1" } else { c })
-                .collect::<Vec<_>>()
-                .join(","),
-            _ => line.to_string(),
-        })
-    });
+    let dir = csv_edited("csv-truth-as-one", "community.csv", second_row_cell("in_central_urban_area", "1"));
     let (codes, shown) = checked(&dir);
     assert_eq!(codes, "E1102", "{shown}");
     assert!(shown.contains("write `true` or `false` (`是` and `否` are read too)"), "{shown}");
@@ -641,6 +629,33 @@ fn an_unquoted_comma_in_a_csv_cell_is_pointed_at_where_the_row_shifts() {
     assert_eq!(codes, "E1003", "{shown}");
     assert!(shown.contains("community.csv:2:24"), "at the name:\n{shown}");
     assert!(shown.contains("`鑫港园,社区`") && shown.contains("put it in double quotes: `\"鑫港园,社区\"`"), "{shown}");
+}
+
+/// An empty cell of a field every record must give is marked at the cell, said as an empty
+/// cell: the column is there (it was «this record has no …» at the start of the row).
+#[test]
+fn an_empty_required_csv_cell_is_marked_at_the_cell() {
+    let dir = csv_edited("csv-empty-cell", "community.csv", second_row_cell("households", ""));
+    let (codes, shown) = checked(&dir);
+    assert_eq!(codes, "E1101", "{shown}");
+    assert!(shown.contains("community.csv:2:30"), "at the cell:\n{shown}");
+    assert!(shown.contains("this cell is empty") && shown.contains("fill in"), "{shown}");
+}
+
+/// The second row of a table with the cell of `column` replaced by `value`.
+fn second_row_cell(column: &'static str, value: &'static str) -> impl FnOnce(&str) -> String {
+    move |text: &str| {
+        let index = text.lines().next().and_then(|h| h.split(',').position(|c| c == column)).expect("the column");
+        each_line(text, |i, line| match i {
+            1 => line
+                .split(',')
+                .enumerate()
+                .map(|(k, c)| if k == index { value } else { c })
+                .collect::<Vec<_>>()
+                .join(","),
+            _ => line.to_string(),
+        })
+    }
 }
 
 /// A link column or a table missing from a CSV submission is one problem, said once: not an

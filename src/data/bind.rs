@@ -162,6 +162,11 @@ impl Binder<'_> {
                     next = f + 1;
                     given[f] = true;
                     let field = &def.fields[f];
+                    // An empty cell of a field that must have a value lacks it, there.
+                    if self.format == Format::CsvTables && !field.nullable && matches!(entry.value.value, Value::Null) {
+                        self.missing.entry((entity, f)).or_default().push(entry.value.span);
+                        continue;
+                    }
                     let slot = self.slot(&field.ty, field.nullable, &entry.value, Named::of(field), id);
                     self.dataset.instances[id as usize].slots[f] = slot;
                 }
@@ -411,12 +416,22 @@ impl Binder<'_> {
             for (i, span) in spans.iter().enumerate().take(MISSING_SHOWN) {
                 let more =
                     if i + 1 == MISSING_SHOWN && spans.len() > MISSING_SHOWN { spans.len() - MISSING_SHOWN } else { 0 };
-                let record_start = Span::new(span.file, span.start as usize, span.start as usize + 1);
+                // A record of a CSV table lacks a value at its empty cell; another at its start.
+                let (at, place, fix) = match self.format {
+                    Format::CsvTables => (*span, "@E1101.cell", "@E1101.fill"),
+                    _ => (
+                        Span::new(span.file, span.start as usize, span.start as usize + 1),
+                        "@E1101.record",
+                        "@E1101.add",
+                    ),
+                };
                 let d = named
-                    .args(Diagnostic::new(Code::MissingField, record_start))
+                    .args(Diagnostic::new(Code::MissingField, at))
                     .arg_in("entity", (def.names().0, def.name.as_str()))
                     .arg("more", if more > 0 { "@E1101.more" } else { "" })
-                    .arg("count", more);
+                    .arg("count", more)
+                    .arg("place", place)
+                    .arg("fix", fix);
                 self.diagnostics.push(d);
             }
         }

@@ -666,7 +666,9 @@ impl Builder<'_> {
             let Some(Cell { text, span, quoted }) = row.cells.get(index) else { continue };
             let given = !text.is_empty() || (*quoted && matches!(field.ty, Ty::Text | Ty::List(_)));
             if !given {
-                if field.nullable {
+                // An empty cell is a null where the field may be null, and one that binding
+                // reports at the cell where the field must have a value.
+                if field.nullable || !field.optional {
                     entries.push(Entry {
                         key: field.name.clone().into(),
                         key_span: header_span,
