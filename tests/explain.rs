@@ -200,6 +200,33 @@ fn what_would_pass_is_not_overshot_by_a_value_finer_than_its_step() {
     assert!(text.contains("714m²") && text.contains("0.001m²"), "{text}");
 }
 
+/// A threshold taken from a submitted record (the national reoffending rate, in the city
+/// record) is one of the values a verdict rests on: blamed at its place, and named in the
+/// explanation, so that a reader can check where 3.5% came from.
+#[test]
+fn a_threshold_taken_from_a_submission_is_named_with_its_place() {
+    let path = variant("threshold-submitted", |doc| {
+        doc["district"]["released_persons_cohort"] = 1000.into();
+        doc["district"]["cohort_reoffended"] = 40.into();
+    });
+    let city = root().join("tests/submissions/example-city-record-2024.json");
+    let r = report(&[
+        "--only",
+        "safety.reoffending_below_national",
+        path.to_str().expect("utf-8"),
+        city.to_str().expect("utf-8"),
+    ]);
+    let v = verdict(&r, "safety.reoffending_below_national", "120112");
+    assert_eq!(v["status"], "fail", "{v}");
+    let blamed =
+        v["blame"].as_array().into_iter().flatten().find(|b| b["input"] == "national_average_reoffending_rate");
+    let blamed = blamed.unwrap_or_else(|| panic!("the national rate is not blamed: {v}"));
+    assert_eq!((blamed["role"].as_str(), blamed["value"].as_f64()), (Some("threshold"), Some(3.5)), "{v}");
+    assert_eq!(blamed["location"]["line"], 15, "{v}");
+    let text = v["explanation"].as_str().unwrap_or_default();
+    assert!(text.contains("3.5%"), "{text}");
+}
+
 #[test]
 fn machine_numbers_never_contradict_the_status_either() {
     // 2.69998 per thousand against 2.7 and 99.99996 % against 100 %: four decimals would put

@@ -392,6 +392,11 @@ impl<'a> Evaluator<'a> {
             ExprKind::Param(i) => {
                 let Some(p) = params.get(*i).copied() else { return Err(vec![Gap::Undefined(span)]) };
                 let Some(value) = p.value else { return Err(vec![Gap::Unsupplied(*i)]) };
+                // A value taken from a submitted field is read there, like the field itself.
+                if let (Origin::Submitted(inst, f), Some(reads)) = (p.origin, &mut self.reads) {
+                    let span = self.dataset.get(inst).slots[f].span();
+                    reads.push(Read { instance: inst, field: f, value: Some(Val::Num(value)), span });
+                }
                 if self.trace.is_some() {
                     let location = match p.origin {
                         Origin::Submitted(inst, f) => self.dataset.get(inst).slots[f].span(),
