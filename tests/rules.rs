@@ -648,3 +648,15 @@ fn an_enum_word_may_be_written_by_its_name_in_a_formula() {
     let codes: Vec<&str> = wrong.diagnostics.0.iter().map(|d| d.code.code()).collect();
     assert_eq!(codes, ["E0108"], "{}", render::render_all(&wrong.diagnostics.0, &wrong.sources, Lang::En));
 }
+
+/// A long word a syntax error found is shown cut with `…`, so that its end is not taken for a
+/// misspelling (`disaster_officer_rat` for `disaster_officer_rate`).
+#[test]
+fn a_long_word_found_by_a_syntax_error_is_shown_cut() {
+    let text = "rule disaster_officer_rate \"x\" {\n}\n";
+    let parsed = parse_file(FileId(0), text);
+    let mut sources = plancheck::source::SourceMap::new();
+    sources.add("f.rules", "f.rules", text.to_string());
+    let shown = render::render_all(&parsed.diagnostics, &sources, Lang::En);
+    assert!(shown.contains("`disaster_officer_rat…`"), "{shown}");
+}

@@ -49,6 +49,9 @@ pub fn parse_item(
     Ok(top.into_inner().find(|p| p.as_rule() != Rule::EOI).map(|p| lower.item(p)))
 }
 
+/// How much of the text a syntax error found is shown.
+const FOUND_CHARS: usize = 20;
+
 /// How deep a formula may nest — brackets, a run of `-` or `not`, chained `if` — before it is
 /// refused rather than parsed: parsing, checking and evaluating all recurse over the nesting,
 /// and a hostile file must not exhaust the stack.
@@ -152,8 +155,10 @@ fn failure(error: pest::error::Error<Rule>, text: &str, offset: usize) -> PestFa
     let found = if found.is_empty() || found.starts_with('\n') || found.starts_with('\r') {
         if at >= text.trim_end().len() { "@syntax.end_of_item".to_string() } else { "@syntax.end_of_line".to_string() }
     } else {
-        let token: String = found.chars().take_while(|c| !c.is_whitespace()).take(20).collect();
-        format!("`{token}`")
+        // A long token is shown cut, and said to be (`disaster_officer_rat…`, not a misspelling).
+        let mut token = found.chars().take_while(|c| !c.is_whitespace());
+        let shown: String = token.by_ref().take(FOUND_CHARS).collect();
+        if token.next().is_some() { format!("`{shown}…`") } else { format!("`{shown}`") }
     };
     let start = offset + at;
     PestFailure { at: start, end: (offset + end).max(start), expected, found }
