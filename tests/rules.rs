@@ -660,3 +660,37 @@ fn a_long_word_found_by_a_syntax_error_is_shown_cut() {
     let shown = render::render_all(&parsed.diagnostics, &sources, Lang::En);
     assert!(shown.contains("`disaster_officer_rat…`"), "{shown}");
 }
+
+/// An entity written by its Chinese title, as a Chinese-speaking author would (`适用于 社区`),
+/// is suggested by the entity's name: `community`, titled 城市社区（居委会）; `街道` is `street`.
+#[test]
+fn an_entity_written_by_its_chinese_title_is_suggested_by_name() {
+    let files = common::shipped_rule_files();
+    let path = files.iter().find(|f| f.ends_with("20-facilities.rules")).expect("the file");
+    let text = std::fs::read_to_string(path).expect("readable");
+    for (written, meant) in [("社区", "community"), ("街道", "street"), ("派出所", "police_station")] {
+        let changed = text.replacen("    applies to community\n", &format!("    applies to {written}\n"), 1);
+        let set = common::check_with(&files, path, &changed);
+        let shown = render::render_all(&set.diagnostics.0, &set.sources, Lang::En);
+        assert!(shown.contains(&format!("did you mean `{meant}`?")), "{written}:\n{shown}");
+    }
+}
+
+/// A full-width form of an ASCII character typed with a Chinese input method (`１００`, `％`,
+/// `：`) is named with the half-width form to write.
+#[test]
+fn a_full_width_character_is_named_with_its_half_width_form() {
+    let files = common::shipped_rule_files();
+    let path = files.iter().find(|f| f.ends_with("20-facilities.rules")).expect("the file");
+    let text = std::fs::read_to_string(path).expect("readable");
+    for (from, to, said) in [
+        (">= 30 m²/百户", ">= ３０ m²/百户", "write the half-width `3`"),
+        ("applies to community\n", "applies to community：\n", "write the half-width `:`"),
+    ] {
+        let changed = text.replacen(from, to, 1);
+        assert_ne!(changed, text, "{from}");
+        let set = common::check_with(&files, path, &changed);
+        let shown = render::render_all(&set.diagnostics.0, &set.sources, Lang::En);
+        assert!(shown.contains(said), "{to}:\n{shown}");
+    }
+}

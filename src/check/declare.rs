@@ -493,8 +493,19 @@ impl<'a> Checker<'a> {
         if self.broken("entity", &name.text) {
             return;
         }
-        let suggestion = did_you_mean(&name.text, self.model.entities.iter().map(|e| e.name.as_str()));
+        let suggestion = did_you_mean(&name.text, self.model.entities.iter().map(|e| e.name.as_str()))
+            .or_else(|| self.entity_titled(&name.text));
         self.error(Diagnostic::new(Code::UnknownEntity, name.span).arg("name", &name.text).suggest(suggestion));
+    }
+
+    /// The entity a name written in Chinese stands for, by its title (`社区` for `community`,
+    /// titled `城市社区（居委会）`; `街道` for `street`, `街道/镇/乡`): of the titles that hold the
+    /// name, the shortest (`城市社区` before `社区定性事项`).
+    fn entity_titled(&self, text: &str) -> Option<String> {
+        let main = |title: &str| title.split(['（', '(']).next().unwrap_or(title).chars().count();
+        let titled = self.model.entities.iter().filter_map(|e| Some((e, e.title.as_deref()?)));
+        let holding = titled.filter(|(_, title)| !text.is_empty() && title.contains(text));
+        holding.min_by_key(|(_, title)| main(title)).map(|(e, _)| e.name.clone())
     }
 }
 

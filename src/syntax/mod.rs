@@ -143,12 +143,22 @@ fn syntax_error(file: FileId, text: &str, failure: &parse::PestFailure) -> Diagn
         if word(found) { crate::diagnostics::suggest::did_you_mean(found, keywords.iter().copied()) } else { None };
     let expected = if expected.is_empty() { "@syntax.valid".to_string() } else { format!("@{}", expected.join("|")) };
     let span = Span::new(file, failure.at, failure.end.max(failure.at));
-    let full_width = text[failure.at..].chars().next().is_some_and(|c| "（），：；“”‘’【】".contains(c));
-    let hint = if full_width { "@E0001.full_width" } else { "@E0001.hint" };
+    // A character typed with a Chinese input method: a full-width form of an ASCII one (`１`,
+    // `％`, `：`) is named with its half-width form; Chinese quotes and brackets with all of them.
+    let first = text[failure.at..].chars().next();
+    let half_width =
+        first.and_then(|c| char::from_u32(u32::from(c).wrapping_sub(0xFEE0)).filter(|_| ('！'..='～').contains(&c)));
+    let hint = match (first, half_width) {
+        (_, Some(_)) => "@E0001.full_width_char",
+        (Some(c), None) if "“”‘’【】".contains(c) => "@E0001.full_width",
+        _ => "@E0001.hint",
+    };
     Diagnostic::new(Code::SyntaxError, widen(text, span))
         .arg("expected", expected)
         .arg("found", failure.found.clone())
         .arg("hint", hint)
+        .arg("char", first.unwrap_or_default())
+        .arg("ascii", half_width.unwrap_or_default())
         .suggest(suggestion)
 }
 
