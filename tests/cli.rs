@@ -468,6 +468,12 @@ fn a_formula_nested_too_deep_is_a_diagnostic_not_a_stack_overflow() {
             assert!(err.contains(said), "{name}: {err}");
         }
     }
+    // A hundred thousand brackets left open are not a hundred thousand errors.
+    let path = dir.join("open.rules");
+    std::fs::write(&path, format!("metric district.z: % = {}1\n", "(".repeat(100_000))).expect("write");
+    let (code, _, err) = plancheck(&["--lang", "en", "lint", "--rules", &path.to_string_lossy()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.matches("E0002").count() <= 3 && err.len() < 10_000, "{} bytes", err.len());
     let (code, _, err) = plancheck(&["check", "--max-depth", "100000", "tests/submissions/example-jinnan-2024.json"]);
     assert_eq!(code, 2, "a depth the readers cannot take is refused: {err}");
 }

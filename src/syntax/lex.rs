@@ -183,7 +183,18 @@ fn check_delimiters(tokens: &[Token], items: &[std::ops::Range<usize>], problems
     if current != usize::MAX {
         flush(&mut stack, current, problems);
     }
+    // A few brackets of one item left open (or closed too often) are each worth a mark; a
+    // hundred thousand are one mistake, or no rules at all.
+    let mut shown: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    problems.retain(|(item, _)| {
+        let n = shown.entry(*item).or_default();
+        *n += 1;
+        *n <= DELIMITER_PROBLEMS_SHOWN
+    });
 }
+
+/// The most bracket problems reported for one item.
+const DELIMITER_PROBLEMS_SHOWN: usize = 3;
 
 /// The closing bracket of an opening one.
 pub fn matching(open: char) -> char {
