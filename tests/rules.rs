@@ -230,11 +230,8 @@ fn closing_delimiters(text: &str) -> Vec<usize> {
 fn assert_deletion_reported(text: &str, at: usize, context: &str) {
     let mut broken = text.to_string();
     broken.remove(at);
-    let parsed = parse_file(FileId(0), &broken);
-    assert!(!parsed.diagnostics.is_empty(), "{context}: deleting the `{}` went unnoticed", &text[at..at + 1]);
-    let mut sources = plancheck::source::SourceMap::new();
-    sources.add("f.rules", "f.rules", broken);
-    let shown = render::render_all(&parsed.diagnostics, &sources, Lang::En);
+    let shown = parsed_shown("f.rules", &broken);
+    assert!(!shown.is_empty(), "{context}: deleting the `{}` went unnoticed", &text[at..at + 1]);
     assert!(shown.contains("[f.rules:"), "{context}: no line and column in:\n{shown}");
 }
 
@@ -617,10 +614,7 @@ fn a_file_with_its_own_plan_header_stands_alone() {
 #[test]
 fn a_missing_comma_in_an_enum_is_found_where_it_is_missing() {
     let text = "entity e {\n    version: enum { \"1.0\" \"2.0\" }\n}\n";
-    let parsed = parse_file(FileId(0), text);
-    let mut sources = plancheck::source::SourceMap::new();
-    sources.add("e.rules", "e.rules", text.to_string());
-    let shown = render::render_all(&parsed.diagnostics, &sources, Lang::En);
+    let shown = parsed_shown("e.rules", text);
     assert!(shown.contains("expected `,`, `}`, found `\"2.0\"`") && shown.contains("e.rules:2:27"), "{shown}");
 }
 
@@ -653,25 +647,36 @@ fn an_enum_word_may_be_written_by_its_name_in_a_formula() {
 /// misspelling (`disaster_officer_rat` for `disaster_officer_rate`).
 #[test]
 fn a_long_word_found_by_a_syntax_error_is_shown_cut() {
-    let text = "rule disaster_officer_rate \"x\" {\n}\n";
+    let shown = parsed_shown("f.rules", "rule disaster_officer_rate \"x\" {\n}\n");
+    assert!(shown.contains("`disaster_officer_rat…`"), "{shown}");
+}
+
+/// The syntax problems of one file's `text` as `lint` shows them in English.
+fn parsed_shown(name: &str, text: &str) -> String {
     let parsed = parse_file(FileId(0), text);
     let mut sources = plancheck::source::SourceMap::new();
-    sources.add("f.rules", "f.rules", text.to_string());
-    let shown = render::render_all(&parsed.diagnostics, &sources, Lang::En);
-    assert!(shown.contains("`disaster_officer_rat…`"), "{shown}");
+    sources.add(name, name, text.to_string());
+    render::render_all(&parsed.diagnostics, &sources, Lang::En)
+}
+
+/// The shipped rules checked with the first `from` in 20-facilities.rules written `to`, as
+/// `lint` shows their problems in English.
+fn facilities_with(from: &str, to: &str) -> String {
+    let files = common::shipped_rule_files();
+    let path = files.iter().find(|f| f.ends_with("20-facilities.rules")).expect("the file");
+    let text = std::fs::read_to_string(path).expect("readable");
+    let changed = text.replacen(from, to, 1);
+    assert_ne!(changed, text, "{from}");
+    let set = common::check_with(&files, path, &changed);
+    render::render_all(&set.diagnostics.0, &set.sources, Lang::En)
 }
 
 /// An entity written by its Chinese title, as a Chinese-speaking author would (`适用于 社区`),
 /// is suggested by the entity's name: `community`, titled 城市社区（居委会）; `街道` is `street`.
 #[test]
 fn an_entity_written_by_its_chinese_title_is_suggested_by_name() {
-    let files = common::shipped_rule_files();
-    let path = files.iter().find(|f| f.ends_with("20-facilities.rules")).expect("the file");
-    let text = std::fs::read_to_string(path).expect("readable");
     for (written, meant) in [("社区", "community"), ("街道", "street"), ("派出所", "police_station")] {
-        let changed = text.replacen("    applies to community\n", &format!("    applies to {written}\n"), 1);
-        let set = common::check_with(&files, path, &changed);
-        let shown = render::render_all(&set.diagnostics.0, &set.sources, Lang::En);
+        let shown = facilities_with("    applies to community\n", &format!("    applies to {written}\n"));
         assert!(shown.contains(&format!("did you mean `{meant}`?")), "{written}:\n{shown}");
     }
 }
@@ -680,17 +685,11 @@ fn an_entity_written_by_its_chinese_title_is_suggested_by_name() {
 /// `：`) is named with the half-width form to write.
 #[test]
 fn a_full_width_character_is_named_with_its_half_width_form() {
-    let files = common::shipped_rule_files();
-    let path = files.iter().find(|f| f.ends_with("20-facilities.rules")).expect("the file");
-    let text = std::fs::read_to_string(path).expect("readable");
     for (from, to, said) in [
         (">= 30 m²/百户", ">= ３０ m²/百户", "write the half-width `3`"),
         ("applies to community\n", "applies to community：\n", "write the half-width `:`"),
     ] {
-        let changed = text.replacen(from, to, 1);
-        assert_ne!(changed, text, "{from}");
-        let set = common::check_with(&files, path, &changed);
-        let shown = render::render_all(&set.diagnostics.0, &set.sources, Lang::En);
+        let shown = facilities_with(from, to);
         assert!(shown.contains(said), "{to}:\n{shown}");
     }
 }
