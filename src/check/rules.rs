@@ -325,7 +325,6 @@ impl<'a> Checker<'a> {
 
     fn target(&mut self, due: &ast::DateLit, baseline: Option<&ast::Baseline>, judgements: &[Judgement]) -> Timing {
         let levels: Vec<EntityId> = judgements.iter().map(|j| j.level).collect();
-        let levels = levels.as_slice();
         let due_date = self.check_date(&due.text, due.span);
         let due_year: u16 = due.text.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
         if let Some((_, end)) = self.model.plan.as_ref().and_then(|p| p.period)
@@ -342,12 +341,12 @@ impl<'a> Checker<'a> {
                 Some(name) => match self.model.entity(&name.text) {
                     Some(e) if levels.contains(&e) => Some(e),
                     _ => {
-                        self.baseline_level(name.span, levels);
+                        self.baseline_level(name.span, &levels);
                         None
                     }
                 },
                 None if levels.len() > 1 => {
-                    self.baseline_level(b.span, levels);
+                    self.baseline_level(b.span, &levels);
                     None
                 }
                 None => None,

@@ -311,12 +311,8 @@ impl Binder<'_> {
         };
         let numeric = matches!(expected, "@type.count" | "@type.decimal" | "@type.percent");
         // A record's first fields, to say what one holds (`code`, `name`, …).
-        let fields = field.def.and_then(|d| match &d.ty {
+        let fields = field.def.and_then(|d| match d.ty.item() {
             Ty::Record(e) => Some(*e),
-            Ty::List(inner) => match **inner {
-                Ty::Record(e) => Some(e),
-                _ => None,
-            },
             _ => None,
         });
         let fields = fields.map(|e| {
