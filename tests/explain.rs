@@ -227,6 +227,26 @@ fn a_threshold_taken_from_a_submission_is_named_with_its_place() {
     assert!(text.contains("3.5%"), "{text}");
 }
 
+/// A subject the rule's condition rules out is told the condition it does not meet, not only
+/// its values: «户数（常住户） 475户» says nothing without «不低于500户».
+#[test]
+fn a_subject_ruled_out_is_told_the_condition_it_does_not_meet() {
+    let path = variant("ruled-out", |doc| {
+        community(doc, "仁和园社区")["households"] = 475.into();
+        community(doc, "仁和园社区")["grid_households"] = serde_json::json!([475]);
+    });
+    for (lang, said) in [
+        ("zh", "适用条件：户数（常住户）不低于500户。"),
+        ("en", "It applies where households is at least 500 households."),
+    ] {
+        let r = report(&["--lang", lang, path.to_str().expect("utf-8")]);
+        let v = verdict(&r, "social_org.urban_per_community", "仁和园社区");
+        assert_eq!(v["status"], "not_applicable", "{v}");
+        let text = v["explanation"].as_str().unwrap_or_default();
+        assert!(text.contains(said) && text.contains("475"), "{text}");
+    }
+}
+
 #[test]
 fn machine_numbers_never_contradict_the_status_either() {
     // 2.69998 per thousand against 2.7 and 99.99996 % against 100 %: four decimals would put

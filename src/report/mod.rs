@@ -913,6 +913,8 @@ impl Viewer<'_> {
             ("path", v.path.map_or(String::new(), |p| quantity(&number_against(p, actual_number)))),
             ("baseline", v.start.as_deref().map_or(String::new(), |s| self.start(s, &quantity))),
             ("basis", basis),
+            // Where a subject is ruled out, the condition it does not meet (`户数不低于500户`).
+            ("condition", if v.status == Status::NotApplicable { self.condition_words(v) } else { String::new() }),
         ];
         let word = matches!(v.op, Some(BinOp::Eq | BinOp::Ne)) && !matches!(v.actual, Some(Val::Num(_)));
         let key = match (v.status, v.op, v.path) {
@@ -1073,6 +1075,58 @@ impl Viewer<'_> {
             true => text("explain.zero_divisor_unnamed", &[subject]),
             false => text("explain.zero_divisor", &[subject, ("divisor", divisors.join(&text("list.separator", &[])))]),
         }
+    }
+
+    /// The condition of application of a verdict's rule at its subject's level, in words
+    /// (`户数（常住户）不低于500户`), where every part of it is a yes/no field or compares a
+    /// field or metric with a number; empty otherwise (a condition said in part would mislead).
+    fn condition_words(&self, v: &Verdict) -> String {
+        use crate::check::model::{Expr, ExprKind, Step};
+        let names = self.names();
+        let rule = &self.model.rules[v.rule];
+        let level = self.dataset.get(v.subject).entity;
+        let Some(condition) = rule.judgement_of(level).and_then(|j| rule.judgements[j].condition.as_ref()) else {
+            return String::new();
+        };
+        // A field or metric, named, with its unit.
+        let named = |e: &Expr| match &e.kind {
+            ExprKind::Value(steps) => match steps.last() {
+                Some(Step::Field(entity, f)) => Some((names.field(*entity, *f), names.field_unit(*entity, *f))),
+                _ => None,
+            },
+            ExprKind::Metric(_, m) => Some((names.metric(*m), self.model.metrics[*m].unit.clone())),
+            _ => None,
+        };
+        let part = |what: String, op: BinOp, value: String| {
+            let args = [("what", what), ("op", op_word(op, self.lang)), ("value", value)];
+            catalog::text(self.lang, "explain.condition_part", &args).unwrap_or_default()
+        };
+        let mut parts = Vec::new();
+        let mut pending = vec![condition];
+        while let Some(e) = pending.pop() {
+            let said = match &e.kind {
+                ExprKind::Binary(BinOp::And, a, b) => {
+                    pending.extend([&**b, &**a]);
+                    continue;
+                }
+                ExprKind::Binary(op, a, b) if op.is_comparison() => match (named(a), &b.kind) {
+                    (Some((what, unit)), ExprKind::Number(n)) => {
+                        Some(part(what, *op, self.value_text(&Val::Num(*n), unit.as_ref())))
+                    }
+                    _ => None,
+                },
+                ExprKind::Not(inner) => {
+                    named(inner).map(|(what, _)| part(what, BinOp::Eq, self.value_text(&Val::Bool(false), None)))
+                }
+                _ => named(e).map(|(what, _)| part(what, BinOp::Eq, self.value_text(&Val::Bool(true), None))),
+            };
+            match said {
+                Some(said) => parts.push(said),
+                None => return String::new(),
+            }
+        }
+        let separator = catalog::text(self.lang, "list.separator", &[]).unwrap_or_default();
+        catalog::text(self.lang, "explain.applies_where", &[("conditions", parts.join(&separator))]).unwrap_or_default()
     }
 
     /// Why a verdict is `unknown`: the fields it lacks, each with its record (from its blame,
