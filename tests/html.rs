@@ -124,3 +124,30 @@ fn an_english_page_says_so() {
     assert!(text.starts_with("<!DOCTYPE html><html lang=\"en\">"));
     assert!(text.contains("Obligations failing in the most districts"));
 }
+
+/// A district's own verdict on an obligation is shown first among its rows, however near
+/// passing it is: it is the verdict the district answers for (it was left out behind ten
+/// communities farther from passing).
+#[test]
+fn a_districts_own_verdict_is_shown_first() {
+    let rule = "elderly.community_service_rate";
+    let args = ["--lang", "en", "check", "--only", rule, "--district", "120112"];
+    let (_, json, _) = plancheck(&[&args[..], &["--format", "json", "examples/tianjin-2025"]].concat());
+    let report: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let verdicts = report["verdicts"].as_array().expect("verdicts");
+    let own = verdicts.iter().find(|v| v["subject"]["code"] == "120112").expect("the district's verdict");
+    assert_ne!(own["status"], "pass", "the example's district fails this obligation: {own}");
+    let failing = verdicts.iter().filter(|v| v["status"] != "pass" && v["status"] != "not_applicable").count();
+    assert!(failing > 10, "more failing units than the page shows ({failing})");
+    let page = work().join("own-verdict.html");
+    let shown = page.to_string_lossy().into_owned();
+    plancheck(&[&args[..], &["--format", "html", "-o", &shown, "examples/tianjin-2025"]].concat());
+    let html = std::fs::read_to_string(&page).expect("the page");
+    let explanation = own["explanation"].as_str().expect("explained");
+    let escaped = explanation.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let at = html.find(&escaped).unwrap_or_else(|| panic!("not shown: {explanation}"));
+    let others = verdicts.iter().filter(|v| v["subject"]["code"] != "120112").filter_map(|v| v["explanation"].as_str());
+    let before =
+        others.filter_map(|e| html.find(&e.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;"))).min();
+    assert!(before.is_none_or(|b| at < b), "the district's verdict is not first");
+}

@@ -68,8 +68,11 @@ impl District {
         if status != Status::Pass && status != Status::NotApplicable {
             let failing = self.failing.entry(rule).or_default();
             failing.count += 1;
-            // Keep the worst: a unit farther from passing replaces the nearest one shown.
+            // Keep the worst: a unit farther from passing replaces the nearest one shown. The
+            // district's own verdict comes first, whatever its distance: it is the one the
+            // district answers for.
             if let Some((gap, view)) = view {
+                let gap = if view.subject.code == self.code { f64::INFINITY } else { gap };
                 let at = failing.shown.partition_point(|(g, _)| *g >= gap);
                 if at < UNITS_SHOWN {
                     failing.shown.insert(at, (gap, view));
