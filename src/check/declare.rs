@@ -502,9 +502,12 @@ impl<'a> Checker<'a> {
     /// titled `城市社区（居委会）`; `街道` for `street`, `街道/镇/乡`): of the titles that hold the
     /// name, the shortest (`城市社区` before `社区定性事项`).
     fn entity_titled(&self, text: &str) -> Option<String> {
+        if text.is_empty() {
+            return None;
+        }
         let main = |title: &str| title.split(['（', '(']).next().unwrap_or(title).chars().count();
         let titled = self.model.entities.iter().filter_map(|e| Some((e, e.title.as_deref()?)));
-        let holding = titled.filter(|(_, title)| !text.is_empty() && title.contains(text));
+        let holding = titled.filter(|(_, title)| title.contains(text));
         holding.min_by_key(|(_, title)| main(title)).map(|(e, _)| e.name.clone())
     }
 }

@@ -360,7 +360,7 @@ impl Judgement {
     }
 
     /// The compared side of a requirement that is a comparison.
-    fn compared(&self) -> Option<&Expr> {
+    pub fn compared(&self) -> Option<&Expr> {
         match &self.require.kind {
             ExprKind::Binary(op, a, _) if op.is_comparison() => Some(a),
             _ => None,

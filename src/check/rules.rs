@@ -353,13 +353,16 @@ impl<'a> Checker<'a> {
             };
             // The figure is where the compared value started: in its unit (a bare number fits any).
             let judged = judgements.iter().find(|j| level.is_none_or(|l| j.level == l));
-            if let (Some(written), Some(compared)) = (&b.value.unit, judged.and_then(|j| j.compared_unit(&self.model)))
+            if let (Some(written), Some(j)) = (&b.value.unit, judged)
+                && let (Some(compared), Some(side)) = (j.compared_unit(&self.model), j.compared())
                 && !self.model.units.compatible(&unit, &compared)
             {
+                // Marked at the baseline's unit, with the compared value whose unit it must have.
                 self.error(
                     Diagnostic::new(Code::UnitMismatch, written.span)
                         .arg("left", compared.to_string())
-                        .arg("right", unit.to_string()),
+                        .arg("right", unit.to_string())
+                        .with(side.span, "related"),
                 );
             }
             super::model::Baseline { value: self.number(&b.value.number, b.value.span), unit, year: b.year, level }
