@@ -259,14 +259,16 @@ fn machine_numbers_never_contradict_the_status_either() {
         community(doc, "鑫港园社区")["resident_unit_party_orgs_reported"] = 29_999_990.into();
     });
     let r = report(&[path.to_str().expect("utf-8")]);
-    for (rule, shown) in [("sports.instructors_per_1000", 2.69998), ("party.double_reporting_orgs", 99.99996)] {
+    for (rule, shown, unit) in
+        [("sports.instructors_per_1000", 2.69998, "人/千人"), ("party.double_reporting_orgs", 99.99996, "%")]
+    {
         let v = verdict(&r, rule, "120112");
         assert_ne!(v["status"], "pass", "{v}");
         let actual = v["actual"].as_f64().unwrap_or_default();
         assert!((actual - shown).abs() < 1e-9, "{rule}: {v}");
         assert_eq!(v["trace"]["value"], v["actual"], "{rule}: the derivation's value is the one compared: {v}");
         let (_, tree, _) = plancheck(&["explain", rule, "--subject", "120112", path.to_str().expect("utf-8")]);
-        assert!(tree.contains(&format!(" = {shown}\n")), "{rule}: {tree}");
+        assert!(tree.contains(&format!(" = {shown}{unit}\n")), "{rule}: {tree}");
     }
     // Below a threshold, a ratio that is not whole is not shown whole either.
     let v = verdict(&r, "party.double_reporting_orgs", "120112");
@@ -739,4 +741,33 @@ fn english_names_of_identifiers_read_as_words() {
     let text = verdict(&r, "facilities.activity_area_share", "仁和园社区")["explanation"].as_str().unwrap_or_default();
     assert!(text.contains("resident activity area 390m²") && text.contains("facility total area 690m²"), "{text}");
     assert!(!text.contains(" m2"), "{text}");
+}
+
+/// The lines of `plancheck explain`'s derivation, after its heading.
+fn derivation_lines(lang: &str, rule: &str, subject: &str, submission: &str) -> Vec<String> {
+    let (code, out, err) = plancheck(&["--lang", lang, "explain", rule, "--subject", subject, submission]);
+    assert!(code <= 1, "{err}");
+    let heading = if lang == "zh" { "计算过程：" } else { "How the value was computed:" };
+    let at = out.find(heading).unwrap_or_else(|| panic!("no derivation in {out}"));
+    out[at..].lines().skip(1).map(str::to_string).collect()
+}
+
+#[test]
+fn a_derivation_shows_each_value_with_its_unit_and_the_unit_it_belongs_to() {
+    let lines = derivation_lines("zh", "party.double_reporting_orgs", "120112", EXAMPLE);
+    assert!(lines[0].ends_with("驻区单位党组织双报到率 = 96.6667%"), "{lines:#?}");
+    // A community's values, read for the district, name their community and keep their unit.
+    let read = |field: &str, owner: &str, value: &str| {
+        lines.iter().any(|l| l.contains(&format!("{field}（{owner}） = {value}  [")))
+    };
+    assert!(read("驻区单位党组织数", "仁和园社区", "9个"), "{lines:#?}");
+    assert!(read("其中已到社区报到数", "仁和园社区", "8个"), "{lines:#?}");
+    let lines = derivation_lines("en", "party.double_reporting_orgs", "120112", EXAMPLE);
+    assert!(lines.iter().any(|l| l.contains("(仁和园社区) = 9 ")), "{lines:#?}");
+    // Yes and no in words, in either language.
+    for (lang, words) in [("zh", ["= 是", "= 否"]), ("en", ["= yes", "= no"])] {
+        let lines = derivation_lines(lang, "digital.interconnection", "120112", EXAMPLE);
+        assert!(lines.iter().all(|l| !l.contains("= true") && !l.contains("= false")), "{lines:#?}");
+        assert!(lines.iter().any(|l| words.iter().any(|w| l.contains(w))), "{lines:#?}");
+    }
 }

@@ -86,7 +86,7 @@ pub fn run(rules: &Path, only: &[String], list: bool, lang: Lang) -> u8 {
         // And how it was computed, from the test's own record.
         if let Some(v) = &r.verdict {
             let viewer = crate::report::Viewer::new(model, &r.dataset, &set.sources, lang);
-            let derivation = crate::report::tree::derivation(&viewer.view(v), "    ", lang);
+            let derivation = crate::report::tree::derivation(&viewer, &viewer.view(v), "    ");
             super::say(crate::diagnostics::render::terminal_safe(&derivation).trim_end());
         }
     }

@@ -60,6 +60,12 @@ pub struct TraceView {
     /// The field's or metric's name for people (`专职社区民警人数`).
     pub title: Arc<str>,
     pub value: Option<Val>,
+    /// The unit of `value`, where it has one.
+    pub unit: Option<Unit>,
+    /// The record the value belongs to.
+    pub instance: InstanceId,
+    /// The field read, for a submitted value.
+    pub field: Option<FieldId>,
     pub location: Option<Location>,
     pub inputs: Vec<TraceView>,
     pub omitted: usize,
@@ -347,7 +353,12 @@ impl Viewer<'_> {
         let rule = &self.model.rules[v.rule];
         let subject = self.subject(v.subject);
         let requirement = self.requirement(v);
-        let trace = v.trace.as_ref().map(|t| self.trace(v.rule, t));
+        // The value compared is in the unit of the verdict, whatever computes it.
+        let trace = v.trace.as_ref().map(|t| {
+            let mut t = self.trace(v.rule, t);
+            t.unit = v.unit.as_deref().cloned().or(t.unit);
+            t
+        });
         let explained = v.explained.as_deref();
         let mut blame: Vec<BlameView> =
             explained.map(|e| e.blame.iter().map(|b| self.blame(b, v.subject)).collect()).unwrap_or_default();
@@ -578,7 +589,7 @@ impl Viewer<'_> {
     fn trace(&self, rule: RuleId, t: &Trace) -> TraceView {
         let names = self.names();
         let entity = self.dataset.get(t.instance).entity;
-        let (label, title) = self.nodes.get(&names, rule, t, entity);
+        let (label, title, unit) = self.nodes.get(&names, rule, t, entity);
         let sums = t.sums.zip(names.ratio_sums(t)).map(|((n, d), ((nn, nu), (dn, du)))| {
             ((nn, self.value_text(&Val::Num(n), nu.as_ref())), (dn, self.value_text(&Val::Num(d), du.as_ref())))
         });
@@ -586,11 +597,38 @@ impl Viewer<'_> {
             label,
             title,
             value: t.value.clone(),
+            unit,
+            instance: t.instance,
+            field: match t.node {
+                Node::Field(f) => Some(f),
+                _ => None,
+            },
             location: t.location.map(|s| locate(self.sources, s)),
             inputs: t.inputs.iter().map(|i| self.trace(rule, i)).collect(),
             omitted: t.omitted,
             sums,
         }
+    }
+
+    /// A derivation node's value for people: a number with its unit, with the digits that tell
+    /// it from `threshold` where it is compared with one; a submitted value as
+    /// [`Viewer::submitted_text`] shows it; yes/no in words.
+    pub fn node_value(&self, t: &TraceView, threshold: Option<rust_decimal::Decimal>) -> String {
+        match (&t.value, t.field) {
+            (Some(Val::Num(n)), _) => self.names().quantity(&derived(*n, threshold).to_string(), t.unit.as_ref()),
+            (Some(v), Some(f)) => self.submitted_text(v, self.dataset.get(t.instance).entity, f),
+            (Some(v), None) => self.value_text(v, t.unit.as_ref()),
+            (None, _) => "?".to_string(),
+        }
+    }
+
+    /// The record a derivation node's value belongs to, named, where it is not that of the
+    /// node above it (`above`) and has a name or code of its own: the community of each value
+    /// a district's ratio reads, not the submission its reporting period is of.
+    pub fn node_owner(&self, t: &TraceView, above: InstanceId) -> Option<String> {
+        let owner = self.owner(t.instance);
+        let named = self.display_name(owner).is_some() || self.key(owner).is_some();
+        (named && owner != self.owner(above)).then(|| self.record_name(owner))
     }
 
     /// A value for people: numbers exactly as submitted, with their unit; yes/no in words.

@@ -13,8 +13,9 @@ use crate::diagnostics::{Lang, catalog};
 use crate::eval::{Input, Node, PartRef, Trace};
 use crate::syntax::ast::AggFn;
 
-/// A derivation node's label and name for people, shared by every trace that shows it.
-pub type NodeName = (Arc<str>, Arc<str>);
+/// A derivation node's label, name for people and the unit of its value, shared by every
+/// trace that shows it.
+pub type NodeName = (Arc<str>, Arc<str>, Option<Unit>);
 
 /// The names of the derivation nodes named so far: every trace of a rule shows the same few
 /// nodes, named once for a report and shared by the threads that view verdicts.
@@ -48,7 +49,7 @@ impl NodeNames {
             return named;
         }
         let (label, title) = names.node(rule, t, entity);
-        let named: NodeName = (label.into(), title.into());
+        let named: NodeName = (label.into(), title.into(), names.node_unit(rule, t, entity));
         if let Ok(mut known) = self.0.write() {
             known.insert(key, named.clone());
         }
@@ -237,6 +238,27 @@ impl Names<'_> {
                 let title = catalog::text(self.lang, "explain.condition", &[]).unwrap_or_default();
                 ("applies to".to_string(), title)
             }
+        }
+    }
+
+    /// The unit of a derivation node's value, where it has one: a field's, a metric's or a
+    /// parameter's; a sum's, least's or greatest's that of what it adds up or compares. Counts,
+    /// shares, ratios, yes/no values and formulas are shown bare.
+    pub fn node_unit(&self, rule: RuleId, t: &Trace, entity: EntityId) -> Option<Unit> {
+        match &t.node {
+            Node::Field(f) => self.field_unit(entity, *f),
+            Node::Metric(m) => self.model.metrics[*m].unit.clone(),
+            Node::Param(i, _) => self.model.rules[rule].params.get(*i).map(|p| p.unit.clone()),
+            Node::Aggregate(AggFn::Sum | AggFn::Min | AggFn::Max, parts) => {
+                let unit_of = |p: &PartRef| match (p.list, p.inputs.as_slice()) {
+                    (Some(list), _) => self.field_unit(p.scope, list),
+                    (None, [input]) => self.input_unit(*input),
+                    _ => None,
+                };
+                let first = parts.first().and_then(unit_of);
+                first.filter(|u| parts.iter().all(|p| unit_of(p).as_ref() == Some(u)))
+            }
+            Node::Aggregate(..) | Node::Formula | Node::Condition => None,
         }
     }
 

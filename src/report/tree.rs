@@ -2,14 +2,14 @@
 
 use std::fmt::Write as _;
 
-use super::{TraceView, View, derived, status_label};
-use crate::diagnostics::{Lang, catalog};
-use crate::eval::Val;
+use super::{TraceView, View, Viewer, status_label};
+use crate::data::instance::InstanceId;
+use crate::diagnostics::catalog;
 use rust_decimal::Decimal;
 
 /// The verdict `v` explained in full for `plancheck explain`: its facts one a line, the
 /// explanation, the deciding values, what would pass and the derivation.
-pub fn write(viewer: &super::Viewer<'_>, v: &View) -> String {
+pub fn write(viewer: &Viewer<'_>, v: &View) -> String {
     let lang = viewer.lang;
     let t = |key: &str| catalog::text(lang, key, &[]).unwrap_or_default();
     let line = |label: &str, value: String| {
@@ -52,61 +52,70 @@ pub fn write(viewer: &super::Viewer<'_>, v: &View) -> String {
             let _ = writeln!(out, "  - {}", c.sentence);
         }
     }
-    if let Some(trace) = &v.trace {
+    if v.trace.is_some() {
         let _ = writeln!(out, "\n{}", heading("tree.derivation"));
-        node(trace, v.threshold_number(), "", true, &mut out, lang);
+        out.push_str(&derivation(viewer, v, ""));
     }
     out
 }
 
-/// The derivation alone, each line indented by `indent` (under a failing test).
-pub fn derivation(v: &View, indent: &str, lang: Lang) -> String {
+/// The derivation alone, each line indented by `indent` (also under a failing test).
+pub fn derivation(viewer: &Viewer<'_>, v: &View, indent: &str) -> String {
     let mut out = String::new();
     if let Some(trace) = &v.trace {
-        node(trace, v.threshold_number(), "", true, &mut out, lang);
+        let root = Node { viewer, above: trace.instance, threshold: v.threshold_number() };
+        root.write(trace, "", true, &mut out);
     }
     out.lines().map(|l| format!("{indent}{l}\n")).collect()
 }
 
-fn value(v: &Option<Val>, threshold: Option<Decimal>) -> String {
-    match v {
-        // Derived values keep four decimals here, more where four would not tell: a ratio of
-        // 0.9992 is not 1, nor is 0.9999997.
-        Some(Val::Num(n)) => derived(*n, threshold).to_string(),
-        Some(other) => other.to_string(),
-        None => "?".to_string(),
-    }
+/// How a derivation node is written: by whom, under which record, against what threshold.
+struct Node<'v> {
+    viewer: &'v Viewer<'v>,
+    /// The record of the node above.
+    above: InstanceId,
+    /// What the node's value is compared with (the root's).
+    threshold: Option<Decimal>,
 }
 
-/// A derivation node and those below it; `threshold`: what the node's value is compared with.
-fn node(t: &TraceView, threshold: Option<Decimal>, prefix: &str, last: bool, out: &mut String, lang: Lang) {
-    let branch = if prefix.is_empty() && last {
-        ""
-    } else if last {
-        "└─ "
-    } else {
-        "├─ "
-    };
-    let title = format!(" {}", t.title);
-    let place = t.location.as_ref().map_or(String::new(), |l| format!("  [{}:{}:{}]", l.file, l.line, l.column));
-    let _ = writeln!(out, "{prefix}{branch}{}{title} = {}{place}", t.label, value(&t.value, threshold));
-    let child_prefix = format!(
-        "{prefix}{}",
-        if prefix.is_empty() && last {
+impl Node<'_> {
+    /// Node `t` and those below it.
+    fn write(&self, t: &TraceView, prefix: &str, last: bool, out: &mut String) {
+        let (viewer, lang) = (self.viewer, self.viewer.lang);
+        let branch = if prefix.is_empty() && last {
             ""
         } else if last {
-            "   "
+            "└─ "
         } else {
-            "│  "
+            "├─ "
+        };
+        let title = match viewer.node_owner(t, self.above) {
+            Some(owner) => catalog::text(lang, "tree.owned", &[("title", t.title.to_string()), ("owner", owner)])
+                .unwrap_or_default(),
+            None => t.title.to_string(),
+        };
+        let place = t.location.as_ref().map_or(String::new(), |l| format!("  [{}:{}:{}]", l.file, l.line, l.column));
+        let value = viewer.node_value(t, self.threshold);
+        let _ = writeln!(out, "{prefix}{branch}{} {title} = {value}{place}", t.label);
+        let child_prefix = format!(
+            "{prefix}{}",
+            if prefix.is_empty() && last {
+                ""
+            } else if last {
+                "   "
+            } else {
+                "│  "
+            }
+        );
+        let below = Node { viewer, above: t.instance, threshold: None };
+        for (i, input) in t.inputs.iter().enumerate() {
+            let is_last = i + 1 == t.inputs.len() && t.omitted == 0;
+            below.write(input, if child_prefix.is_empty() { "  " } else { &child_prefix }, is_last, out);
         }
-    );
-    for (i, input) in t.inputs.iter().enumerate() {
-        let is_last = i + 1 == t.inputs.len() && t.omitted == 0;
-        node(input, None, if child_prefix.is_empty() { "  " } else { &child_prefix }, is_last, out, lang);
-    }
-    if t.omitted > 0 {
-        let more = catalog::text(lang, "explain.more", &[("count", t.omitted.to_string())]).unwrap_or_default();
-        let p = if child_prefix.is_empty() { "  " } else { &child_prefix };
-        let _ = writeln!(out, "{p}└─ … {more}");
+        if t.omitted > 0 {
+            let more = catalog::text(lang, "explain.more", &[("count", t.omitted.to_string())]).unwrap_or_default();
+            let p = if child_prefix.is_empty() { "  " } else { &child_prefix };
+            let _ = writeln!(out, "{p}└─ … {more}");
+        }
     }
 }
