@@ -403,6 +403,12 @@ fn english_reports_are_english_but_for_names_and_plan_quotes() {
         let chinese = chinese_outside_names(&out, &allowed);
         assert!(chinese.is_empty(), "Chinese {chinese:?} in English {format}");
     }
+    // `explain`, with its requirement and derivation: numbers with units in English too.
+    for rule in ["sports.instructors_per_1000", "party.double_reporting_orgs", "elderly.monthly_visit_rate"] {
+        let (_, out, err) = plancheck(&["--lang", "en", "explain", rule, "--subject", "120112", EXAMPLE]);
+        let chinese = chinese_outside_names(&out, &allowed);
+        assert!(chinese.is_empty(), "Chinese {chinese:?} in English explain {rule}: {out}{err}");
+    }
 }
 
 mod never_panics {

@@ -158,8 +158,8 @@ pub struct View {
     /// The requirement of the verdict where it is not the one its rule is listed with at the
     /// subject's level (`rules[]` of the JSON report).
     pub own_requirement: Option<String>,
-    /// The unit of the compared value, as written in the rules.
-    pub unit: Option<String>,
+    /// The unit of the compared value.
+    pub unit: Option<Unit>,
     pub due: Option<String>,
     /// The responsible departments in the report's language, lead first.
     pub departments: Vec<String>,
@@ -384,7 +384,7 @@ impl Viewer<'_> {
             threshold: v.threshold.clone(),
             requirement,
             own_requirement: self.own_requirement(v),
-            unit: v.unit.as_ref().map(ToString::to_string),
+            unit: v.unit.as_deref().cloned(),
             due: v.due.map(|d| d.to_string()),
             departments: rule.departments.iter().map(|&d| names.department(d)).collect(),
             section: citation.map_or(String::new(), |c| names.section(&c.section)),

@@ -24,7 +24,7 @@ pub fn write(viewer: &Viewer<'_>, v: &View) -> String {
         writeln!(out, "{}", line("tree.subject", catalog::text(lang, "tree.subject_is", &args).unwrap_or_default()));
     let _ = writeln!(out, "{}", line("tree.status", status_label(v.status, lang)));
     if let Some(req) = &v.requirement {
-        let _ = writeln!(out, "{}", line("tree.requirement", format!("{req}{}", v.unit.clone().unwrap_or_default())));
+        let _ = writeln!(out, "{}", line("tree.requirement", viewer.names().quantity(req, v.unit.as_ref())));
     }
     let _ = writeln!(out, "{}", line("tree.due", v.due.clone().unwrap_or_else(|| t("report.standing"))));
     let _ = writeln!(out, "{}", line("tree.departments", v.departments.join(&t("list.separator"))));
