@@ -693,3 +693,28 @@ fn a_full_width_character_is_named_with_its_half_width_form() {
         assert!(shown.contains(said), "{to}:\n{shown}");
     }
 }
+
+/// A declaration keyword misspelt at the start of a line (`rul`, `规责`) is an error at that
+/// word, with the keyword meant — not a problem of the metric above it — and the rule it
+/// declares is not reported unknown where a test expects it. An indented declaration is one.
+#[test]
+fn a_misspelt_or_indented_declaration_keyword_is_its_own_item() {
+    let rule = "\nrule facilities.urban_area_per_100_households ";
+    for (written, meant) in [("rul", "rule"), ("规责", "规则"), ("metirc", "metric")] {
+        let shown = match written {
+            "metirc" => {
+                facilities_with("\nmetric community.activity_area_share ", "\nmetirc community.activity_area_share ")
+            }
+            _ => facilities_with(rule, &rule.replacen("rule", written, 1)),
+        };
+        assert_eq!(shown.matches("× ").count(), 1, "{written}: one error:\n{shown}");
+        assert!(shown.contains(&format!("did you mean `{meant}`?")), "{written}:\n{shown}");
+        let marked = format!("{written} ");
+        assert!(shown.lines().any(|l| l.contains("│ ") && l.contains(&marked)), "{written}: at the word:\n{shown}");
+        assert!(!shown.contains("E0104") && !shown.contains("W0"), "{written}: no cascade:\n{shown}");
+    }
+    for indent in ["  ", "\t"] {
+        let shown = facilities_with(rule, &format!("\n{indent}{}", &rule[1..]));
+        assert!(shown.is_empty(), "{indent:?}: an indented declaration is read as one:\n{shown}");
+    }
+}

@@ -52,11 +52,25 @@ pub fn lex(text: &str) -> Lexed {
     let mut item_starts = Vec::new();
     let bytes = text.as_bytes();
     let mut line_start = true;
+    // Brackets open since the last item that began at the start of a line.
+    let mut depth = 0usize;
     let mut i = 0;
     while i < text.len() {
         let c = bytes[i];
-        if line_start && starts_item(&text[i..]) {
-            item_starts.push(i);
+        if line_start {
+            // A declaration at the start of a line; indented, or with its keyword misspelt
+            // (`rul`, `规责`), where no bracket is open: so that it is reported as itself, not
+            // as what follows the item above.
+            let word = text[i..].trim_start_matches([' ', '\t']);
+            let at = text.len() - word.len();
+            match starts_item(word) {
+                Some(Start::Keyword) if at == i => {
+                    item_starts.push(i);
+                    depth = 0;
+                }
+                Some(_) if depth == 0 => item_starts.push(at),
+                _ => {}
+            }
         }
         line_start = false;
         match c {
@@ -102,10 +116,12 @@ pub fn lex(text: &str) -> Lexed {
             }
             b'(' | b'{' | b'[' => {
                 tokens.push(Token::Open(i, c as char));
+                depth += 1;
                 i += 1;
             }
             b')' | b'}' | b']' => {
                 tokens.push(Token::Close(i, c as char));
+                depth = depth.saturating_sub(1);
                 i += 1;
             }
             _ => i += 1,
@@ -126,9 +142,42 @@ pub fn lex(text: &str) -> Lexed {
     out
 }
 
-fn starts_item(rest: &str) -> bool {
-    let Some(end) = rest.find([' ', '\t']) else { return false };
-    ITEM_KEYWORDS.contains(&super::keywords::english(super::keywords::TABLE, &rest[..end]))
+/// How a line's first word starts an item.
+enum Start {
+    Keyword,
+    Misspelt,
+}
+
+/// Whether `rest` begins with a declaration keyword and a space, or with a word one slip away
+/// from one (`rul`, `规责`, at least two Chinese or three other characters) followed by a space
+/// and a name.
+fn starts_item(rest: &str) -> Option<Start> {
+    let end = rest.find(char::is_whitespace).filter(|&e| e > 0 && rest[e..].starts_with([' ', '\t']))?;
+    let word = &rest[..end];
+    if ITEM_KEYWORDS.contains(&super::keywords::english(super::keywords::TABLE, word)) {
+        return Some(Start::Keyword);
+    }
+    let named = rest[end..].trim_start().starts_with(|c: char| c.is_alphabetic() || c == '_');
+    (named && !item_keywords(word).is_empty()).then_some(Start::Misspelt)
+}
+
+/// The declaration keywords (in English) `word` is, or is a slip away from: one where it is
+/// one, else the nearest, several where they are as near (`规责`: `规划` and `规则`).
+pub fn item_keywords(word: &str) -> Vec<&'static str> {
+    let english = super::keywords::english(super::keywords::TABLE, word);
+    if let Some(k) = ITEM_KEYWORDS.iter().find(|k| **k == english) {
+        return vec![k];
+    }
+    if word.chars().count() < if word.is_ascii() { 3 } else { 2 } {
+        return Vec::new();
+    }
+    let forms = |k: &'static str| [k, super::keywords::Keywords::Zh.word(k)];
+    if crate::diagnostics::suggest::did_you_mean(word, ITEM_KEYWORDS.iter().flat_map(|k| forms(k))).is_none() {
+        return Vec::new();
+    }
+    let distance = |k: &'static str| forms(k).map(|f| strsim::damerau_levenshtein(word, f)).into_iter().min();
+    let nearest = ITEM_KEYWORDS.iter().map(|k| distance(k)).min().flatten();
+    ITEM_KEYWORDS.iter().copied().filter(|k| distance(k) == nearest).collect()
 }
 
 fn only_trivia(text: &str, comments: &[Comment]) -> bool {

@@ -39,19 +39,24 @@ pub fn parse_file(file: FileId, text: &str) -> Parsed {
     for (index, range) in lexed.items.iter().enumerate() {
         let item_text = &text[range.clone()];
         let mut parsed = parse::parse_item(file, item_text, range.start, &comment_ranges);
+        let place = Place { file, text, offset: range.start, comments: &comment_ranges };
+        let meant = parsed.as_ref().err().and_then(|_| meant_keyword(&place, item_text));
         // An entity with a few field lines that do not parse keeps its other fields, so that
         // one missing `:` is one error, not a cascade over every rule that reads the entity.
         let entity = declared_name(item_text).filter(|(k, _)| k == "entity").map(|(_, name)| name);
-        if let (Err(failure), false, Some(entity)) = (&parsed, broken[index], entity) {
-            let place = Place { file, text, offset: range.start, comments: &comment_ranges };
-            if let Some(recovered) = recover_entity(&place, item_text, &entity, failure) {
-                diagnostics.extend(recovered.problems);
-                broken_items.extend(recovered.fields);
-                parsed = Ok(recovered.item);
-            }
+        if let (Err(failure), false, Some(entity)) = (&parsed, broken[index], entity)
+            && let Some(recovered) = recover_entity(&place, item_text, &entity, failure)
+        {
+            diagnostics.extend(recovered.problems);
+            broken_items.extend(recovered.fields);
+            parsed = Ok(recovered.item);
         }
         if parsed.is_err() {
-            broken_items.extend(declared_name(item_text));
+            let word = item_text.split_whitespace().next().unwrap_or_default();
+            broken_items.extend(match meant {
+                Some(k) => declared_name(&item_text.replacen(word, k, 1)),
+                None => declared_name(item_text),
+            });
         }
         match parsed {
             Ok(Some(mut item)) => {
@@ -60,7 +65,7 @@ pub fn parse_file(file: FileId, text: &str) -> Parsed {
             }
             Ok(None) => {}
             Err(_) if broken[index] => {}
-            Err(failure) => diagnostics.push(syntax_error(file, text, &failure)),
+            Err(failure) => diagnostics.push(syntax_error(file, text, &failure, meant)),
         }
     }
     Parsed { ast: ast::File { items }, comments: lexed.comments, diagnostics, broken: broken_items }
@@ -103,7 +108,7 @@ fn recover_entity(place: &Place<'_>, item: &str, entity: &str, first: &parse::Pe
         if let Some(word) = patched[line].split_whitespace().find(|w| !keywords::Keywords::is(w, "optional")) {
             fields.push(("field".to_string(), format!("{entity}.{}", word.trim_end_matches(':'))));
         }
-        problems.push(syntax_error(place.file, place.text, &failure));
+        problems.push(syntax_error(place.file, place.text, &failure, None));
         match result {
             Ok(item) => return Some(Recovered { item, problems, fields }),
             Err(next) => (patched, failure) = (t, next),
@@ -112,8 +117,9 @@ fn recover_entity(place: &Place<'_>, item: &str, entity: &str, first: &parse::Pe
     None
 }
 
-/// E0001 where parsing an item stopped.
-fn syntax_error(file: FileId, text: &str, failure: &parse::PestFailure) -> Diagnostic {
+/// E0001 where parsing an item stopped; `meant`: the declaration keyword the item's first word
+/// is a slip of.
+fn syntax_error(file: FileId, text: &str, failure: &parse::PestFailure, meant: Option<&str>) -> Diagnostic {
     // The keywords expected, in the form the file is written in (`适用于` in a Chinese file).
     let form = keywords::Keywords::of(text);
     let expected: Vec<String> = failure
@@ -139,9 +145,18 @@ fn syntax_error(file: FileId, text: &str, failure: &parse::PestFailure) -> Diagn
         .filter(|k| word(k))
         .collect();
     let found = failure.found.trim_matches('`');
-    let suggestion =
-        if word(found) { crate::diagnostics::suggest::did_you_mean(found, keywords.iter().copied()) } else { None };
-    let expected = if expected.is_empty() { "@syntax.valid".to_string() } else { format!("@{}", expected.join("|")) };
+    // A declaration keyword misspelt (`rul`): the one meant, where parsing stopped at it.
+    let meant = meant.filter(|_| failure.expected.is_empty() && text[failure.at..].starts_with(found));
+    let suggestion = match meant {
+        Some(k) => Some(k.to_string()),
+        None if word(found) => crate::diagnostics::suggest::did_you_mean(found, keywords.iter().copied()),
+        None => None,
+    };
+    let expected = match (meant, expected.is_empty()) {
+        (Some(_), _) => "@syntax.declaration".to_string(),
+        (None, true) => "@syntax.valid".to_string(),
+        (None, false) => format!("@{}", expected.join("|")),
+    };
     let span = Span::new(file, failure.at, failure.end.max(failure.at));
     // A character typed with a Chinese input method: a full-width form of an ASCII one (`１`,
     // `％`, `：`) is named with its half-width form; Chinese quotes and brackets with all of them.
@@ -198,6 +213,22 @@ fn declared_name(item: &str) -> Option<(String, String)> {
         _ => name,
     };
     lex::ITEM_KEYWORDS.contains(&keyword).then(|| (keyword.to_string(), name.to_string()))
+}
+
+/// The declaration keyword an item whose first word is a slip of one (`rul`, `规责`) is meant
+/// to begin with, as that word is written (English or Chinese): of the nearest keywords, the
+/// one the item parses furthest with.
+fn meant_keyword(place: &Place<'_>, item: &str) -> Option<&'static str> {
+    let word = item.split_whitespace().next()?;
+    if lex::ITEM_KEYWORDS.contains(&keywords::english(keywords::TABLE, word)) {
+        return None;
+    }
+    let form = if word.is_ascii() { keywords::Keywords::En } else { keywords::Keywords::Zh };
+    let reach = |written: &str| {
+        let fixed = item.replacen(word, written, 1);
+        parse::parse_item(place.file, &fixed, place.offset, place.comments).map_or_else(|f| f.at, |_| usize::MAX)
+    };
+    lex::item_keywords(word).into_iter().map(|k| form.word(k)).max_by_key(|k| reach(k))
 }
 
 /// Gives an empty span one character, so that the report can point at it.
