@@ -718,3 +718,15 @@ fn a_misspelt_or_indented_declaration_keyword_is_its_own_item() {
         assert!(shown.is_empty(), "{indent:?}: an indented declaration is read as one:\n{shown}");
     }
 }
+
+/// A rule left uncompiled for a misspelt level (`applies to communty`) is one error: the metric
+/// only it reads is not then reported unused.
+#[test]
+fn a_rule_with_an_unknown_level_does_not_make_its_metric_unused() {
+    let shown = facilities_with(
+        "    applies to community where has_comprehensive_service_facility and households > 0\n",
+        "    applies to communty where has_comprehensive_service_facility and households > 0\n",
+    );
+    assert!(shown.contains("E0102") && shown.contains("did you mean `community`?"), "{shown}");
+    assert!(!shown.contains("W0101"), "no guess about the metric it reads:\n{shown}");
+}

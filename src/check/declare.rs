@@ -490,6 +490,7 @@ impl<'a> Checker<'a> {
     }
 
     pub(super) fn unknown_entity(&mut self, name: &ast::Name) {
+        self.uncompiled = true;
         if self.broken("entity", &name.text) {
             return;
         }

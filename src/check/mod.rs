@@ -55,6 +55,7 @@ pub fn check<'a>(inputs: &[Input<'a>], diagnostics: &'a mut Diagnostics) -> Chec
         untranslated: std::collections::HashSet::new(),
         plan_text: std::cell::OnceCell::new(),
         broken: inputs.iter().flat_map(|i| i.broken.iter().cloned()).collect(),
+        uncompiled: false,
     };
     c.declare(inputs);
     let (schema, cyclic) = Schema::build(&c.model);
@@ -95,6 +96,9 @@ struct Checker<'a> {
     names_seen: HashMap<(Namespace, String), Span>,
     /// Declarations that did not parse: their names are not reported as unknown.
     broken: Vec<(String, String)>,
+    /// Whether something was left uncompiled for an unknown entity (a rule's `applies to
+    /// communty`): what it reads is then not known.
+    uncompiled: bool,
     /// Headings of citations already reported without an English name (W0401), once each.
     untranslated: std::collections::HashSet<String>,
     /// The plan's text without white space, made once for every citation to be found in.

@@ -481,9 +481,10 @@ impl<'a> Checker<'a> {
     }
 
     pub(super) fn unused(&mut self, graph: &crate::graph::RuleGraph) {
-        // An item with a syntax error may be the one that uses a metric or tests a rule: with
-        // one, "unused" and "untested" would be guesses, so nothing is said.
-        if !self.broken.is_empty() {
+        // An item with a syntax error, or one left uncompiled for an unknown entity, may be the
+        // one that uses a metric or tests a rule: with one, "unused" and "untested" would be
+        // guesses, so nothing is said.
+        if !self.broken.is_empty() || self.uncompiled {
             return;
         }
         for (m, metric) in self.model.metrics.iter().enumerate() {
