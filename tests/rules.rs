@@ -692,6 +692,19 @@ fn a_full_width_character_is_named_with_its_half_width_form() {
         let shown = facilities_with(from, to);
         assert!(shown.contains(said), "{to}:\n{shown}");
     }
+    // Where the parser would stop earlier (at the clause, at the field), the mark is still at
+    // the character: the column of `：` in its line.
+    for (from, to) in [
+        ("    cite \"规划背景 › 发展基础\": \"每个社区", "    cite \"规划背景 › 发展基础\"：\"每个社区"),
+        ("            code: \"120112\"", "            code：\"120112\""),
+    ] {
+        let shown = facilities_with(from, to);
+        let line = shown.lines().find_map(|l| l.split_once(" │ ").map(|(_, text)| text).filter(|t| t.contains('：')));
+        let column = line.and_then(|l| l.split('：').next()).map_or(0, |before| before.chars().count() + 1);
+        assert!(shown.contains(&format!(":{column}]")), "{to}: at column {column}:\n{shown}");
+        assert!(shown.contains("write the half-width `:`"), "{to}:\n{shown}");
+        assert_eq!(shown.matches("× ").count(), 1, "{to}: one error:\n{shown}");
+    }
 }
 
 /// A declaration keyword misspelt at the start of a line (`rul`, `规责`) is an error at that

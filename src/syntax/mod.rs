@@ -65,7 +65,10 @@ pub fn parse_file(file: FileId, text: &str) -> Parsed {
             }
             Ok(None) => {}
             Err(_) if broken[index] => {}
-            Err(failure) => diagnostics.push(syntax_error(file, text, &failure, meant)),
+            Err(failure) => {
+                let failure = full_width_stop(&place, range.end, failure);
+                diagnostics.push(syntax_error(file, text, &failure, meant));
+            }
         }
     }
     Parsed { ast: ast::File { items }, comments: lexed.comments, diagnostics, broken: broken_items }
@@ -115,6 +118,32 @@ fn recover_entity(place: &Place<'_>, item: &str, entity: &str, first: &parse::Pe
         }
     }
     None
+}
+
+/// A failure moved to the first full-width form of an ASCII sign (`：`, `，`, `％`) outside
+/// strings and comments, from the start of the failure's line to the item's `end`: nothing
+/// can read one, so parsing stopped there, though the parser may say so at the clause or field
+/// it was in (`cite "…"："…"` at `cite`).
+fn full_width_stop(place: &Place<'_>, end: usize, failure: parse::PestFailure) -> parse::PestFailure {
+    let from = place.text[..failure.at].rfind('\n').map_or(0, |n| n + 1);
+    let mut in_string = false;
+    let mut chars = place.text[from..end].char_indices().map(|(i, c)| (from + i, c));
+    while let Some((at, c)) = chars.next() {
+        match c {
+            _ if place.comments.iter().any(|r| r.contains(&at)) => {}
+            '\\' if in_string => {
+                chars.next();
+            }
+            '"' => in_string = !in_string,
+            '\n' => in_string = false,
+            '！'..='～' if !in_string && !c.is_alphanumeric() => {
+                let found = format!("`{c}`");
+                return parse::PestFailure { at, end: at + c.len_utf8(), expected: Vec::new(), found };
+            }
+            _ => {}
+        }
+    }
+    failure
 }
 
 /// E0001 where parsing an item stopped; `meant`: the declaration keyword the item's first word
