@@ -555,3 +555,15 @@ fn the_explanation_does_not_depend_on_which_traces_are_written() {
         assert!(shown >= 10, "--lang {lang}: the HTML explains in the JSON's words ({shown})");
     }
 }
+
+/// A skipped case says its status in the report's language, as its explanation does.
+#[test]
+fn junit_says_a_skipped_status_in_the_report_language() {
+    for (lang, said, not) in [("zh", "message=\"【进度落后】", "behind"), ("en", "message=\"[behind] ", "进度落后")]
+    {
+        let (_, out, _) = plancheck(&["--lang", lang, "check", "--format", "junit", EXAMPLE]);
+        let skipped: Vec<&str> = out.lines().filter(|l| l.contains("<skipped ")).collect();
+        assert!(skipped.iter().any(|l| l.contains(said)), "{lang}: {skipped:#?}");
+        assert!(skipped.iter().all(|l| !l.contains(&format!("message=\"{not}"))), "{lang}: {skipped:#?}");
+    }
+}

@@ -4,13 +4,13 @@
 use std::fmt::Write as _;
 
 use super::problems::Problem;
-use super::{View, is_failure, status_word};
+use super::{View, is_failure, status_label, status_word};
 use crate::check::model::{Model, RuleId, Status};
-use crate::diagnostics::Lang;
+use crate::diagnostics::{Lang, catalog};
 
 /// One test case: the rule as class, the subject as name, a failure or a skip with the
-/// explanation for what is not a pass.
-pub fn case(v: &View, strict: bool) -> String {
+/// explanation for what is not a pass (a skip's after its status, in `lang`).
+pub fn case(v: &View, strict: bool, lang: Lang) -> String {
     let mut out = String::new();
     let _ = write!(out, "    <testcase classname=\"{}\" name=\"{}\"", escape(&v.rule), escape(&named(&v.subject)));
     let status = status_word(v.status);
@@ -20,7 +20,9 @@ pub fn case(v: &View, strict: bool) -> String {
         let _ = writeln!(out, "    </testcase>");
     } else if v.status != Status::Pass {
         let _ = writeln!(out, ">");
-        let _ = writeln!(out, "      <skipped message=\"{status}: {}\"/>", escape(&v.explanation));
+        let args = [("status", status_label(v.status, lang)), ("text", v.explanation.clone())];
+        let message = catalog::text(lang, "junit.skipped", &args).unwrap_or_default();
+        let _ = writeln!(out, "      <skipped message=\"{}\"/>", escape(&message));
         let _ = writeln!(out, "    </testcase>");
     } else {
         let _ = writeln!(out, "/>");

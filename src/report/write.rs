@@ -150,7 +150,10 @@ impl Report<'_> {
                 .map(|v| {
                     let case = match v.status {
                         Status::Pass => super::junit::passed(&model.rules[v.rule].id, &self.viewer.subject(v.subject)),
-                        _ => super::junit::case(&self.viewer.view(&self.explained(judge, v.clone())), strict),
+                        _ => {
+                            let view = self.viewer.view(&self.explained(judge, v.clone()));
+                            super::junit::case(&view, strict, self.viewer.lang)
+                        }
                     };
                     (v.rule, v.status, case)
                 })
