@@ -245,6 +245,11 @@ fn a_subject_ruled_out_is_told_the_condition_it_does_not_meet() {
         let text = v["explanation"].as_str().unwrap_or_default();
         assert!(text.contains(said) && text.contains("475"), "{text}");
     }
+    // A yes/no condition is said as the answer it needs.
+    let r = report(&[EXAMPLE]);
+    let v = verdict(&r, "public_service.weak_villages", "120112103201");
+    let text = v["explanation"].as_str().unwrap_or_default();
+    assert!(text.contains("适用条件：是否经济薄弱村为是。"), "{text}");
 }
 
 #[test]

@@ -1139,6 +1139,11 @@ impl Viewer<'_> {
             let args = [("what", what), ("op", op_word(op, self.lang)), ("value", value)];
             catalog::text(self.lang, "explain.condition_part", &args).unwrap_or_default()
         };
+        // A yes/no value: `是否经济薄弱村为是`.
+        let is = |what: String, yes: bool| {
+            let args = [("what", what), ("value", self.value_text(&Val::Bool(yes), None))];
+            catalog::text(self.lang, "explain.condition_is", &args).unwrap_or_default()
+        };
         let mut parts = Vec::new();
         let mut pending = vec![condition];
         while let Some(e) = pending.pop() {
@@ -1153,10 +1158,8 @@ impl Viewer<'_> {
                     }
                     _ => None,
                 },
-                ExprKind::Not(inner) => {
-                    named(inner).map(|(what, _)| part(what, BinOp::Eq, self.value_text(&Val::Bool(false), None)))
-                }
-                _ => named(e).map(|(what, _)| part(what, BinOp::Eq, self.value_text(&Val::Bool(true), None))),
+                ExprKind::Not(inner) => named(inner).map(|(what, _)| is(what, false)),
+                _ => named(e).map(|(what, _)| is(what, true)),
             };
             match said {
                 Some(said) => parts.push(said),
