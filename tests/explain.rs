@@ -564,6 +564,16 @@ fn an_item_of_a_list_that_fails_says_what_would_pass() {
         (Some(34), Some(35)),
         "{monthly}"
     );
+    // Each item is named by its place in the list: which grid, which month.
+    let said = monthly["explanation"].as_str().unwrap_or_default();
+    assert!(said.contains("（按月，期内每月一项）第6项至少需35人"), "{said}");
+    assert!(explanation.contains("第1项至多400户") && explanation.contains("第3项至多400户"), "{explanation}");
+    let en = report(&["--lang", "en", EXAMPLE]);
+    let said = verdict(&en, "elderly.monthly_visit_rate", "仁和园社区")["explanation"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(said.contains("(item 6)"), "{said}");
 }
 
 #[test]

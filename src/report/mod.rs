@@ -734,9 +734,13 @@ impl Viewer<'_> {
         let owner = self.owner(b.instance);
         let in_unit = b.unit.as_ref().is_some_and(|u| u.unit == b.instance || u.unit == owner);
         let own_record = owner == self.owner(subject);
+        let title = match (&b.value, b.span) {
+            (Some(_), Some(span)) => self.item_title(b.instance, b.field, span),
+            _ => names.field(entity, b.field),
+        };
         BlameView {
             input: self.model.entities[entity].fields[b.field].name.clone(),
-            title: names.field(entity, b.field),
+            title,
             value: b.value.clone(),
             shown,
             location: b.span.map(|s| locate(self.sources, s)),
@@ -786,9 +790,13 @@ impl Viewer<'_> {
         let names = self.names();
         let entity = self.dataset.get(t.instance).entity;
         let (input, title, unit) = match &t.quantity {
-            Quantity::Field(f) | Quantity::Item(f, _) | Quantity::Choice(f, _) => {
+            Quantity::Field(f) | Quantity::Choice(f, _) => {
                 let name = self.model.entities[entity].fields[*f].name.clone();
                 (name, names.field(entity, *f), names.field_unit(entity, *f))
+            }
+            Quantity::Item(f, span) => {
+                let name = self.model.entities[entity].fields[*f].name.clone();
+                (name, self.item_title(t.instance, *f, *span), names.field_unit(entity, *f))
             }
             Quantity::Total(input) => {
                 let (label, title) = names.input_named(*input);
@@ -853,6 +861,22 @@ impl Viewer<'_> {
             sentence: catalog::text(self.lang, key, &args).unwrap_or_default(),
             whole: !matches!(t.quantity, Quantity::Field(_) | Quantity::Item(..) | Quantity::Choice(..)),
             one_of,
+        }
+    }
+
+    /// The name of field `field` of `instance` for people; for an item of a list, the one at
+    /// `span`, with its place in the list (`各月已探访人数第6项`: which month, which grid).
+    fn item_title(&self, instance: InstanceId, field: FieldId, span: Span) -> String {
+        let title = self.names().field(self.dataset.get(instance).entity, field);
+        match &self.dataset.get(instance).slots[field] {
+            Slot::Scalars(items, _) => match items.iter().position(|(_, at)| *at == span) {
+                Some(i) => {
+                    let args = [("title", title), ("n", (i + 1).to_string())];
+                    catalog::text(self.lang, "explain.item", &args).unwrap_or_default()
+                }
+                None => title,
+            },
+            _ => title,
         }
     }
 
