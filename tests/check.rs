@@ -567,3 +567,25 @@ fn junit_says_a_skipped_status_in_the_report_language() {
         assert!(skipped.iter().all(|l| !l.contains(&format!("message=\"{not}"))), "{lang}: {skipped:#?}");
     }
 }
+
+/// A Markdown row says where its deciding value is written, as the JSON report's first blame
+/// does: a reader of a pull-request comment can open the file at that line.
+#[test]
+fn markdown_rows_say_where_the_deciding_value_is() {
+    let (_, md, _) = plancheck(&["check", "--format", "markdown", EXAMPLE]);
+    let (_, json, _) = plancheck(&["check", "--format", "json", EXAMPLE]);
+    let r: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let v = r["verdicts"]
+        .as_array()
+        .expect("verdicts")
+        .iter()
+        .find(|v| v["rule"] == "facilities.urban_area_per_100_households" && v["status"] == "fail")
+        .expect("a failure");
+    let at = &v["blame"][0]["location"];
+    let place = format!("`{}:{}:{}`", at["file"].as_str().unwrap_or(""), at["line"], at["column"]);
+    let row = md.lines().find(|l| l.contains("`facilities.urban_area_per_100_households`")).expect("a row");
+    assert!(row.contains(&place), "{place} in {row}");
+    let header = md.lines().find(|l| l.starts_with("| 规则 |")).expect("a header");
+    let columns = |l: &str| l.matches(" | ").count();
+    assert!(md.lines().filter(|l| l.starts_with("| `")).all(|l| columns(l) == columns(header)), "{header}");
+}

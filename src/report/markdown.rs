@@ -27,8 +27,9 @@ pub type ChapterKey = (usize, String);
 /// The table row of an obligation not met.
 pub fn row(v: &View, lang: Lang) -> String {
     let t = |key: &str| catalog::text(lang, key, &[]).unwrap_or_default();
+    let place = v.location.as_ref().map_or(String::new(), |l| code(format!("{}:{}:{}", l.file, l.line, l.column)));
     format!(
-        "| `{}` {} | {} | {} | {} | {} | {} |\n",
+        "| `{}` {} | {} | {} | {} | {place} | {} | {} |\n",
         v.rule,
         text(&v.title),
         text(&v.subject.path.join(" › ")),
@@ -60,7 +61,7 @@ pub fn district(g: &Grouped, lang: Lang) -> String {
     for ((_, chapter), c) in &g.chapters {
         let _ = writeln!(out, "### {}\n", text(chapter));
         let _ = writeln!(out, "| {} |", t("report.columns"));
-        let _ = writeln!(out, "|---|---|---|---|---|---|");
+        let _ = writeln!(out, "|---|---|---|---|---|---|---|");
         for piece in &c.pieces {
             out.push_str(piece);
         }
@@ -90,13 +91,15 @@ pub fn warnings(problems: &[Problem], lang: Lang) -> String {
     format!("## {}\n\n{}\n", t("report.warnings"), list(problems, lang))
 }
 
+/// A place as a code span, where nothing is markup; only a backquote or a line break could
+/// end it, and a table bar a row.
+fn code(place: String) -> String {
+    let place: String = place.chars().map(|c| if c == '`' || c == '|' || c.is_control() { '?' } else { c }).collect();
+    format!("`{place}`")
+}
+
 /// Problems as a list, each with its places and help.
 fn list(problems: &[Problem], lang: Lang) -> String {
-    // In a code span nothing is markup; only a backquote or a line break could end it.
-    let code = |place: String| {
-        let place: String = place.chars().map(|c| if c == '`' || c.is_control() { '?' } else { c }).collect();
-        format!("`{place}`")
-    };
     let mut out = String::new();
     for p in problems {
         let place = p
