@@ -589,3 +589,27 @@ fn markdown_rows_say_where_the_deciding_value_is() {
     let columns = |l: &str| l.matches(" | ").count();
     assert!(md.lines().filter(|l| l.starts_with("| `")).all(|l| columns(l) == columns(header)), "{header}");
 }
+
+/// An inconsistency says what it compared — the total that differs, not only the values it
+/// adds up — in JSON (`label`) and SARIF (the location's message) as on the terminal.
+#[test]
+fn an_inconsistency_shows_the_total_it_compared_in_every_format() {
+    let text = std::fs::read_to_string(common::root().join(EXAMPLE)).expect("example");
+    let changed = text.replacen("\"grid_households\": [320,", "\"grid_households\": [327,", 1);
+    assert_ne!(changed, text);
+    let path = common::fresh_dir("inconsistent-grids").join("s.json");
+    std::fs::write(&path, changed).expect("written");
+    let path = path.to_str().expect("utf-8");
+    let said = "sum(grid_households: each) = 3157";
+    let (code, json, _) = plancheck(&["check", "--format", "json", path]);
+    assert_eq!(code, 2);
+    let r: Value = serde_json::from_str(&json).expect("JSON");
+    let d = r["diagnostics"].as_array().expect("diagnostics").iter().find(|d| d["code"] == "E1301").expect("E1301");
+    assert!(d["label"].as_str().is_some_and(|l| l.starts_with(said) && l.ends_with("households = 3150")), "{d}");
+    let (_, sarif, _) = plancheck(&["check", "--format", "sarif", path]);
+    let s: Value = serde_json::from_str(&sarif).expect("SARIF");
+    let result = &s["runs"][0]["results"][0];
+    assert!(result["locations"][0]["message"]["text"].as_str().is_some_and(|t| t.starts_with(said)), "{result}");
+    let (_, _, human) = plancheck(&["check", path]);
+    assert!(human.contains(said), "{human}");
+}

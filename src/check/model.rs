@@ -408,6 +408,9 @@ pub struct ConsistencyDef {
     /// `error` makes the submission unusable; `warning` only reports.
     pub severity: RuleSeverity,
     pub span: Span,
+    /// Where the requirement compares two values: each side as written (`sum(grid_households:
+    /// each)`, `households`), so that a finding can show what it compared.
+    pub sides: Option<[String; 2]>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -186,7 +186,17 @@ impl<'a> Checker<'a> {
             }
         }
         let judgements = self.judgements(rule, &[]);
+        let sides = rule.clauses.iter().find_map(|c| match &c.kind {
+            ClauseKind::Require(e) => match &e.kind {
+                ast::ExprKind::Binary(op, a, b) if op.is_comparison() => {
+                    Some([crate::fmt::expr(a), crate::fmt::expr(b)])
+                }
+                _ => None,
+            },
+            _ => None,
+        });
         ConsistencyDef {
+            sides,
             id: rule.id.text.clone(),
             title: rule.title.value.clone(),
             english: rule.english.as_ref().map(|s| s.value.clone()),

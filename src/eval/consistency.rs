@@ -3,7 +3,7 @@
 //! households, codes that do not nest. Each failure points at the values it read.
 
 use super::{Evaluator, Read, Val};
-use crate::check::model::{ConsistencyDef, Judgement, Model, RuleSeverity};
+use crate::check::model::{ConsistencyDef, ExprKind, Judgement, Model, RuleSeverity};
 use crate::data::instance::{Dataset, InstanceId};
 use crate::diagnostics::{Code, Diagnostic};
 
@@ -63,7 +63,7 @@ fn finding(ev: &mut Evaluator<'_>, def: &ConsistencyDef, j: &Judgement, at: Inst
         .arg("title", &def.title)
         .arg("title_en", def.english.as_deref().unwrap_or(&def.title))
         .arg("check", &def.id)
-        .arg("detail", describe(model, dataset, at, &reads));
+        .arg("detail", compared(ev, def, j, at, describe(model, dataset, at, &reads)));
     let mut marked = vec![first.start];
     for r in reads.iter().filter_map(|r| r.span).filter(|s| s.file == first.file) {
         if !marked.contains(&r.start) && marked.len() <= SHOWN {
@@ -72,6 +72,20 @@ fn finding(ev: &mut Evaluator<'_>, def: &ConsistencyDef, j: &Judgement, at: Inst
         }
     }
     Some(d)
+}
+
+/// The values a check read (`read`), after each side of the comparison it makes that they do
+/// not show already: `sum(grid_households: each) = 3157, grid_households = [327, …], households
+/// = 3150` — the total that differs, not only what it adds up.
+fn compared(ev: &mut Evaluator<'_>, def: &ConsistencyDef, j: &Judgement, at: InstanceId, read: String) -> String {
+    let (Some(sides), ExprKind::Binary(_, a, b)) = (&def.sides, &j.require.kind) else { return read };
+    let mut parts: Vec<String> = [(&sides[0], a), (&sides[1], b)]
+        .into_iter()
+        .filter(|(text, _)| !read.split(", ").any(|r| r.starts_with(&format!("{text} = "))))
+        .filter_map(|(text, e)| ev.eval(e, at, &[]).ok().map(|v| format!("{text} = {v}")))
+        .collect();
+    parts.push(read);
+    parts.join(", ")
 }
 
 /// `field = value, …` for the values a check read; fields of other records than the first

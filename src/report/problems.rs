@@ -14,6 +14,9 @@ pub struct Problem {
     pub error: bool,
     pub message: String,
     pub help: Option<String>,
+    /// What the mark at `location` says (`sum(grid_households: each) = 3157, households = 3150`,
+    /// `wrong type`); empty where there is none.
+    pub label: String,
     /// Where in a file; `None` for a problem with the options.
     pub location: Option<Location>,
     /// The other places it names (the first of two duplicates), each with its label.
@@ -23,7 +26,8 @@ pub struct Problem {
 impl Problem {
     /// A problem with the command-line options: an error at no place.
     pub fn usage(message: String) -> Problem {
-        Problem { code: USAGE, error: true, message, help: None, location: None, related: Vec::new() }
+        let label = String::new();
+        Problem { code: USAGE, error: true, message, help: None, label, location: None, related: Vec::new() }
     }
 
     /// The other places written after the problem, `(the first: file:1:2)`, or nothing; `quote`
@@ -58,6 +62,7 @@ pub fn problems(diagnostics: &[Diagnostic], sources: &SourceMap, lang: Lang) -> 
                 error: d.code.severity() == Severity::Error,
                 message: texts.message,
                 help: texts.help,
+                label: texts.label,
                 location: Some(locate(sources, d.primary)),
                 related: d
                     .secondary

@@ -83,8 +83,12 @@ fn results(out: &mut (impl Write + ?Sized), problems: &[Problem], codes: &[&str]
             "level": if p.error { "error" } else { "warning" },
             "message": {"text": text},
         });
-        if let Some(l) = &p.location {
-            result["locations"] = json!([{ "physicalLocation": place(l) }]);
+        match &p.location {
+            Some(l) if !p.label.is_empty() => {
+                result["locations"] = json!([{ "physicalLocation": place(l), "message": {"text": p.label} }]);
+            }
+            Some(l) => result["locations"] = json!([{ "physicalLocation": place(l) }]),
+            None => {}
         }
         let related: Vec<Value> = p
             .related

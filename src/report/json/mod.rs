@@ -258,7 +258,7 @@ fn described(out: &mut Vec<u8>, s: &Subject) {
     m.end();
 }
 
-/// A diagnostic: `{"code", "severity", "message", "help", "location"}`.
+/// A diagnostic: `{"code", "severity", "message", "help", "label", "location", "related"}`.
 fn diagnosed(out: &mut Vec<u8>, p: &Problem) {
     let mut m = Object::new(out);
     m.str("code", p.code);
@@ -266,6 +266,9 @@ fn diagnosed(out: &mut Vec<u8>, p: &Problem) {
     m.str("message", &p.message);
     if let Some(help) = &p.help {
         m.str("help", help);
+    }
+    if !p.label.is_empty() {
+        m.str("label", &p.label);
     }
     match &p.location {
         Some(l) => place(m.key("location"), l),
