@@ -613,3 +613,23 @@ fn an_inconsistency_shows_the_total_it_compared_in_every_format() {
     let (_, _, human) = plancheck(&["check", path]);
     assert!(human.contains(said), "{human}");
 }
+
+/// A file reached twice — named twice, or again through a link to its own directory — is
+/// one submission, read once; a directory that links to itself is not walked for ever.
+#[test]
+fn a_file_reached_twice_is_read_once_and_link_cycles_end() {
+    let dir = common::fresh_dir("link-cycles");
+    std::fs::copy(common::root().join(EXAMPLE), dir.join("a.json")).expect("copied");
+    for link in ["s1", "s2"] {
+        std::os::unix::fs::symlink(".", dir.join(link)).expect("a link");
+    }
+    let (once, out_once, _) = plancheck(&["check", EXAMPLE]);
+    let dir = dir.to_str().expect("utf-8").to_string();
+    let a = format!("{dir}/a.json");
+    for args in [vec!["check", &dir], vec!["check", &a, &a], vec!["check", &dir, &a]] {
+        let (code, out, err) = plancheck(&args);
+        assert_eq!(code, once, "{args:?}: {err}");
+        assert!(!err.contains("E1302"), "{args:?}: {err}");
+        assert_eq!(out.lines().count(), out_once.lines().count(), "{args:?}");
+    }
+}

@@ -69,12 +69,17 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// What a path given by the user holds.
+/// What a path given by the user holds. A directory reached again through a link (one that
+/// links to itself or above) is not walked again.
 pub fn submissions_in(path: &Path, checked: &Checked) -> std::io::Result<Vec<(PathBuf, Format)>> {
     let mut found = Vec::new();
+    let mut walked = std::collections::HashSet::new();
     let mut pending = vec![path.to_path_buf()];
     while let Some(p) = pending.pop() {
         if p.is_dir() {
+            if !walked.insert(std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone())) {
+                continue;
+            }
             if csv::is_csv_submission(&p, &checked.model) {
                 found.push((p, Format::CsvTables));
                 continue;
@@ -135,6 +140,9 @@ pub fn load(
         }
         files.extend(found);
     }
+    // A file named twice, or reached again through a link, is one submission.
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|(path, _)| seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone())));
     // Each text file gets its place in the source map now, its text once it is read.
     let is_text = |format: &Format| matches!(format, Format::Json | Format::Yaml);
     let jobs: Vec<(usize, FileId)> = files
