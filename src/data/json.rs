@@ -7,7 +7,7 @@ use jsonc_parser::errors::ParseErrorKind;
 use jsonc_parser::{CollectOptions, ParseOptions, parse_to_ast};
 
 use super::Limits;
-use super::tree::{Entry, Node, Value};
+use super::tree::{Entry, Keys, Node, Value};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 
@@ -230,16 +230,17 @@ fn convert(file: FileId, json: &Json<'_>, diagnostics: &mut Vec<Diagnostic>) -> 
         }
         Json::Object(o) => {
             let mut entries: Vec<Entry> = Vec::with_capacity(o.properties.len());
+            let mut keys = Keys::default();
             for prop in &o.properties {
                 let (key, key_range) = match &prop.name {
                     ObjectPropName::String(s) => (s.value.to_string(), s.range),
                     ObjectPropName::Word(w) => (w.value.to_string(), w.range),
                 };
                 let key_span = span(key_range);
-                if let Some(first) = entries.iter().find(|e| e.key == key) {
-                    diagnostics.push(
-                        Diagnostic::new(Code::DuplicateKey, key_span).arg("key", &key).with(first.key_span, "related"),
-                    );
+                if let Some(first) = keys.find(&entries, &key) {
+                    let first = entries[first].key_span;
+                    diagnostics
+                        .push(Diagnostic::new(Code::DuplicateKey, key_span).arg("key", &key).with(first, "related"));
                     continue;
                 }
                 entries.push(Entry { key: key.into(), key_span, value: convert(file, &prop.value, diagnostics) });

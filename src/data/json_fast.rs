@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use super::tree::{Entry, Node, Value};
+use super::tree::{Entry, Keys, Node, Value};
 use crate::source::{FileId, Span};
 
 /// The tree of a well-formed JSON text, or `None` when the careful path must look at it.
@@ -32,6 +32,10 @@ pub fn parse(file: FileId, text: &str, max_depth: usize) -> Option<Node<'_>> {
 /// (comparing each key with all before it was 6 % of loading).
 #[derive(Default)]
 struct Met([u64; 4]);
+
+/// From how many keys of an object on a key is found by hash ([`Keys`]) rather than by
+/// fingerprint and comparison.
+const MANY_KEYS: usize = 256;
 
 impl Met {
     /// Notes `key`; whether a key met before may be the same.
@@ -125,6 +129,7 @@ impl<'t> Reader<'t> {
         self.eat(b'{')?;
         let mark = self.entries.len();
         let mut met = Met::default();
+        let mut keys = Keys::default();
         self.space();
         if self.eat(b'}').is_none() {
             loop {
@@ -132,7 +137,13 @@ impl<'t> Reader<'t> {
                 let key_start = self.at;
                 let key = self.string()?;
                 let key_span = self.span(key_start);
-                if met.maybe_again(&key) && self.entries[mark..].iter().any(|e| e.key == key) {
+                // Past a few hundred keys every fingerprint bit is set: then by hash.
+                let before = &self.entries[mark..];
+                let again = match before.len() < MANY_KEYS {
+                    true => met.maybe_again(&key) && before.iter().any(|e| e.key == key),
+                    false => keys.find(before, &key).is_some(),
+                };
+                if again {
                     return None;
                 }
                 self.space();

@@ -34,6 +34,35 @@ pub struct Entry<'t> {
     pub value: Node<'t>,
 }
 
+/// The keys of one map as it is read, to find a key written twice: looked through while they
+/// are few, found by hash once there are many, so that a record of 100,000 keys (unknown
+/// fields, a hostile file) takes linear time, not quadratic.
+#[derive(Default)]
+pub struct Keys(Option<foldhash::HashMap<Box<str>, usize>>);
+
+/// Up to how many keys a map's are looked through.
+const FEW_KEYS: usize = 32;
+
+impl Keys {
+    /// Where `key` is among `entries` (the map's so far), if it is there; if not, `key` is
+    /// noted as that of the entry to be added next.
+    pub fn find(&mut self, entries: &[Entry<'_>], key: &str) -> Option<usize> {
+        if self.0.is_none() && entries.len() < FEW_KEYS {
+            return entries.iter().position(|e| e.key == key);
+        }
+        let index = self
+            .0
+            .get_or_insert_with(|| entries.iter().enumerate().map(|(i, e)| (Box::from(e.key.as_ref()), i)).collect());
+        match index.get(key) {
+            Some(&i) => Some(i),
+            None => {
+                index.insert(key.into(), entries.len());
+                None
+            }
+        }
+    }
+}
+
 impl Value<'_> {
     /// How the value is called in messages: a catalog reference (`@found.list`), or the JSON
     /// word (`null`).
@@ -85,6 +114,29 @@ impl<'t> Node<'t> {
                 a.len() == b.len() && a.iter().all(|e| b.iter().any(|f| f.key == e.key && f.value.same_data(&e.value)))
             }
             (a, b) => a == b,
+        }
+    }
+}
+
+#[cfg(test)]
+mod keys {
+    use super::{Entry, Keys, Node, Value};
+    use crate::source::{FileId, Span};
+
+    #[test]
+    fn a_key_written_again_is_found_among_few_keys_and_many() {
+        let span = Span::new(FileId(0), 0, 0);
+        for n in [3, 31, 32, 33, 1000] {
+            let (mut keys, mut entries) = (Keys::default(), Vec::new());
+            for i in 0..n {
+                let key = format!("k{i}");
+                assert_eq!(keys.find(&entries, &key), None, "{n}: {key}");
+                entries.push(Entry { key: key.into(), key_span: span, value: Node::new(Value::Null, span) });
+            }
+            for i in [0, n / 2, n - 1] {
+                assert_eq!(keys.find(&entries, &format!("k{i}")), Some(i), "{n}: k{i}");
+            }
+            assert_eq!(keys.find(&entries, "other"), None, "{n}");
         }
     }
 }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
 use super::Limits;
-use super::tree::{Entry, Node, Value};
+use super::tree::{Entry, Keys, Node, Value};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 
@@ -67,7 +67,7 @@ pub fn parse(file: FileId, text: &str, limits: &Limits) -> Result<Node<'static>,
             }
             Event::MappingStart(anchor, tag) => {
                 collection_tag(tag.as_deref(), "map", span, &mut b.errors);
-                b.open(Frame::Map { entries: Vec::new(), key: None, start: span, anchor })?;
+                b.open(Frame::Map { entries: Vec::new(), keys: Keys::default(), key: None, start: span, anchor })?;
             }
             Event::SequenceEnd | Event::MappingEnd => b.close(span),
             Event::Alias(id) => b.alias(id, span)?,
@@ -82,7 +82,7 @@ pub fn parse(file: FileId, text: &str, limits: &Limits) -> Result<Node<'static>,
 
 enum Frame {
     Seq { items: Vec<Node<'static>>, start: Span, anchor: usize },
-    Map { entries: Vec<Entry<'static>>, key: Option<(String, Span)>, start: Span, anchor: usize },
+    Map { entries: Vec<Entry<'static>>, keys: Keys, key: Option<(String, Span)>, start: Span, anchor: usize },
 }
 
 struct Builder<'l> {
@@ -139,7 +139,7 @@ impl Builder<'_> {
         match self.stack.last_mut() {
             None => self.root = Some(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, key, .. }) => match key.take() {
+            Some(Frame::Map { entries, keys, key, .. }) => match key.take() {
                 None => match node.value {
                     Value::Text(k) | Value::Number(k) => *key = Some((k.into_owned(), node.span)),
                     Value::Bool(b) => *key = Some((b.to_string(), node.span)),
@@ -151,11 +151,11 @@ impl Builder<'_> {
                     }
                 },
                 Some((k, key_span)) => {
-                    if let Some(first) = entries.iter().find(|e| e.key == k) {
+                    if let Some(first) = keys.find(entries, &k) {
                         self.errors.push(
                             Diagnostic::new(Code::DuplicateKey, key_span)
                                 .arg("key", &k)
-                                .with(first.key_span, "related"),
+                                .with(entries[first].key_span, "related"),
                         );
                     } else {
                         entries.push(Entry { key: k.into(), key_span, value: node });

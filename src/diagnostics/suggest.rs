@@ -6,9 +6,11 @@ pub fn did_you_mean<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a st
     let wrong_len = wrong.chars().count();
     let limit = (wrong_len / 3).max(1);
     // Among equally close names, one that begins with what was written wins (`万` → `万人`).
+    // No two names differ by fewer edits than their lengths do: a name far longer or shorter
+    // (a key of a megabyte) is not compared at all.
     candidates
         .into_iter()
-        .filter(|c| *c != wrong)
+        .filter(|c| *c != wrong && c.chars().count().abs_diff(wrong_len) <= limit + 1)
         .map(|c| (distance(wrong, c), !c.starts_with(wrong), c))
         .filter(|(d, _, c)| *d <= limit || (*d <= limit + 1 && c.chars().count() > 6))
         .min()
