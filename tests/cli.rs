@@ -882,3 +882,24 @@ fn a_report_into_a_missing_directory_names_the_directory() {
     assert_eq!(code, 2);
     assert!(err.contains("这是一个目录，不是文件"), "{err}");
 }
+
+/// `-o` through a link writes the file it points to and keeps the link (a CI job publishing
+/// through one would ship a stale report); `-o -` is standard output, not a file named `-`.
+#[test]
+fn output_goes_through_links_and_dash_is_standard_output() {
+    let dir = common::fresh_dir("output-link");
+    std::fs::create_dir_all(dir.join("artifacts")).expect("dir");
+    std::fs::write(dir.join("artifacts/report.json"), "old").expect("written");
+    let link = dir.join("report.json");
+    std::os::unix::fs::symlink("artifacts/report.json", &link).expect("a link");
+    let (_, _, err) = plancheck(&["check", "--format", "json", "-o", link.to_str().expect("utf-8"), EXAMPLE_FILE]);
+    assert!(std::fs::symlink_metadata(&link).is_ok_and(|m| m.file_type().is_symlink()), "the link is kept: {err}");
+    let written = std::fs::read_to_string(dir.join("artifacts/report.json")).expect("the target");
+    assert!(written.starts_with('{') && written.contains("plancheck-report/2"), "{err}");
+    let (_, out, err) = plancheck(&["check", "--format", "json", "-o", "-", EXAMPLE_FILE]);
+    let dash = common::root().join("-");
+    let made = dash.exists();
+    let _ = std::fs::remove_file(&dash);
+    assert!(!made, "no file named `-`: {err}");
+    assert!(out.contains("plancheck-report/2"), "{err}");
+}

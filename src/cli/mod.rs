@@ -87,12 +87,14 @@ pub fn emit(text: &str, output: Option<&Path>, lang: Lang) -> Result<(), u8> {
 /// that is not a file (`/dev/null`, a pipe, a terminal) or is a device path (`/dev/stdout`,
 /// which may stand for a file) is written to as it is, never replaced.
 /// A path that is one of the `inputs` is refused: a report never overwrites what it reports on.
+/// `-` is standard output; a link is written through (its target replaced, the link kept).
 pub fn output(
     path: Option<&Path>,
     inputs: &[PathBuf],
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let Some(path) = path else {
+    let target = path.filter(|p| *p != Path::new("-")).map(through_links);
+    let Some(path) = target.as_deref() else {
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         write(&mut out)?;
         return out.flush();
@@ -118,6 +120,20 @@ pub fn output(
         let _ = std::fs::remove_file(&partial);
     }
     result
+}
+
+/// The file a path names: itself, or what the link it is points to (a link that points
+/// nowhere yet: where it points), so that a report written there keeps the link.
+fn through_links(path: &Path) -> PathBuf {
+    let mut at = path.to_path_buf();
+    // A chain of links, not a loop of them.
+    for _ in 0..40 {
+        match std::fs::read_link(&at) {
+            Ok(to) => at = at.parent().map_or(to.clone(), |dir| dir.join(&to)),
+            Err(_) => break,
+        }
+    }
+    at
 }
 
 /// An output path that is one of the inputs, or inside one, is refused: writing it would
