@@ -719,3 +719,31 @@ fn a_value_not_in_its_form_is_told_how_to_write_it() {
     let code = said("code.json", "\"code\": \"120112\"", "\"code\": \"12011\"");
     assert!(code.contains("a code has 6 digits (this one has 5 characters)"), "{code}");
 }
+
+/// A UTF-8 file with one value pasted in GBK (an older system's export) is not read whole as
+/// GB18030, which turns every other Chinese name into mojibake without a word: the GBK bytes
+/// are where it stops being UTF-8, and that is reported there — in a CSV table as in JSON.
+#[test]
+fn a_utf8_file_with_a_value_in_gbk_is_reported_at_that_value() {
+    let gbk = |s: &str| encoding_rs::GBK.encode(s).0.into_owned();
+    let text =
+        std::fs::read_to_string(common::root().join("tests/submissions/example-jinnan-2024.json")).expect("read");
+    let at = text.find("津南区民政局").expect("submitted_by");
+    let bytes = [text[..at].as_bytes(), &gbk("津南区民政局"), text[at + "津南区民政局".len()..].as_bytes()].concat();
+    let json = common::fresh_dir("mixed-encoding").join("s.json");
+    std::fs::write(&json, bytes).expect("written");
+    let (codes, shown) = checked(&json);
+    assert_eq!(codes, "E1007", "{shown}");
+    assert!(shown.contains("s.json:7:") && shown.contains("UTF-8"), "{shown}");
+    let dir = csv_example_copy("mixed-encoding-csv");
+    let village = dir.join("village.csv");
+    let text = std::fs::read_to_string(&village).expect("read");
+    let name = "何庄子村";
+    let at = text.find(name).expect("a village");
+    let line = text[..at].matches('\n').count() + 1;
+    let bytes = [text[..at].as_bytes(), &gbk(name), text[at + name.len()..].as_bytes()].concat();
+    std::fs::write(&village, bytes).expect("written");
+    let (codes, shown) = checked(&dir);
+    assert_eq!(codes, "E1007", "{shown}");
+    assert!(shown.contains(&format!("village.csv:{line}:")) && shown.contains("UTF-8"), "{shown}");
+}

@@ -71,8 +71,11 @@ pub fn decode(mut bytes: Vec<u8>, choice: TextEncoding) -> Result<Decoded, Undec
                 Err(e) => e.valid_up_to(),
             }
         };
-        // Without a byte-order mark or a chosen encoding, GB18030 is tried next.
-        if choice == TextEncoding::Utf8 || bom_encoding.is_some() {
+        // Without a byte-order mark or a chosen encoding, GB18030 is tried next — unless the
+        // file was UTF-8 up to there, Chinese and all: then a value pasted in another encoding
+        // (one GBK name in a UTF-8 export) breaks it, and read as GB18030 every other name
+        // would be mojibake.
+        if choice == TextEncoding::Utf8 || bom_encoding.is_some() || written_in_utf8(&bytes) {
             return undecodable(bad, "UTF-8", bytes);
         }
     }
@@ -118,6 +121,23 @@ pub fn shown_as(bytes: &[u8], offset: usize, encoding: &str) -> (String, usize) 
     let decoded = |b: &[u8]| encoding.decode_without_bom_handling(b).0.into_owned();
     (decoded(bytes), decoded(&bytes[..offset.min(bytes.len())]).len())
 }
+
+/// Whether bytes that are not all valid UTF-8 were written as UTF-8 all the same, with a bad
+/// stretch: most of their characters beyond ASCII read as UTF-8, and at least
+/// [`UTF8_EVIDENCE`] of them. Text in GB18030 reads as a valid UTF-8 character now and then (a
+/// lead byte of `0xC2`–`0xDF` before a byte of `0x80`–`0xBF`), but mostly as invalid bytes.
+fn written_in_utf8(bytes: &[u8]) -> bool {
+    let (mut valid, mut invalid) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        valid += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        invalid += usize::from(!chunk.invalid().is_empty());
+    }
+    valid >= UTF8_EVIDENCE && valid > invalid
+}
+
+/// How many characters beyond ASCII must read as UTF-8 for a file with a bad stretch to be
+/// taken for UTF-8 rather than for GB18030.
+const UTF8_EVIDENCE: usize = 4;
 
 /// The offset of the first byte that does not decode.
 fn first_bad_offset(encoding: &'static Encoding, body: &[u8]) -> usize {
