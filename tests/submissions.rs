@@ -725,11 +725,15 @@ fn a_value_not_in_its_form_is_told_how_to_write_it() {
 /// are where it stops being UTF-8, and that is reported there — in a CSV table as in JSON.
 #[test]
 fn a_utf8_file_with_a_value_in_gbk_is_reported_at_that_value() {
-    let gbk = |s: &str| encoding_rs::GBK.encode(s).0.into_owned();
+    // `text` with `name`, found first, written in GBK.
+    let in_gbk = |text: &str, name: &str| {
+        let at = text.find(name).expect("the name");
+        let gbk = encoding_rs::GBK.encode(name).0.into_owned();
+        (at, [&text.as_bytes()[..at], &gbk, &text.as_bytes()[at + name.len()..]].concat())
+    };
     let text =
         std::fs::read_to_string(common::root().join("tests/submissions/example-jinnan-2024.json")).expect("read");
-    let at = text.find("津南区民政局").expect("submitted_by");
-    let bytes = [text[..at].as_bytes(), &gbk("津南区民政局"), text[at + "津南区民政局".len()..].as_bytes()].concat();
+    let (_, bytes) = in_gbk(&text, "津南区民政局");
     let json = common::fresh_dir("mixed-encoding").join("s.json");
     std::fs::write(&json, bytes).expect("written");
     let (codes, shown) = checked(&json);
@@ -738,10 +742,8 @@ fn a_utf8_file_with_a_value_in_gbk_is_reported_at_that_value() {
     let dir = csv_example_copy("mixed-encoding-csv");
     let village = dir.join("village.csv");
     let text = std::fs::read_to_string(&village).expect("read");
-    let name = "何庄子村";
-    let at = text.find(name).expect("a village");
+    let (at, bytes) = in_gbk(&text, "何庄子村");
     let line = text[..at].matches('\n').count() + 1;
-    let bytes = [text[..at].as_bytes(), &gbk(name), text[at + name.len()..].as_bytes()].concat();
     std::fs::write(&village, bytes).expect("written");
     let (codes, shown) = checked(&dir);
     assert_eq!(codes, "E1007", "{shown}");
