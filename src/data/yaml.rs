@@ -118,7 +118,12 @@ impl Builder<'_> {
     }
 
     fn alias(&mut self, id: usize, span: Span) -> Result<(), Vec<Diagnostic>> {
-        let Some((node, (nodes, bytes))) = self.anchors.get(&id) else { return Ok(()) };
+        // Only a value not yet finished has no anchor to expand: one the alias is inside.
+        let Some((node, (nodes, bytes))) = self.anchors.get(&id) else {
+            self.errors.push(Diagnostic::new(Code::YamlSyntax, span).arg("problem", "@yaml.alias_inside"));
+            self.complete(Node::new(Value::Null, span), 0);
+            return Ok(());
+        };
         self.expanded.0 += nodes;
         self.expanded.1 = self.expanded.1.saturating_add(*bytes);
         // Few values can still be many bytes (a long text anchored once and aliased 20,000
@@ -360,6 +365,17 @@ mod tests {
         assert_eq!(d[2].value.value, Value::Bool(true));
         assert_eq!(d[3].value.value, Value::Null);
         assert_eq!(d[4].value.value, Value::Text("120112".into()));
+    }
+
+    #[test]
+    fn an_alias_inside_its_own_anchor_is_an_error_there() {
+        for text in ["a: &r\n  b: 1\n  self: *r\n  c: 2\n", "g: &g [320, *g]\n"] {
+            let err = parse(FileId(0), text, &Limits::default()).expect_err("recursive");
+            assert_eq!(err.len(), 1, "{text}: {err:?}");
+            assert_eq!(err[0].code, Code::YamlSyntax, "{text}");
+            let at = text.find('*').unwrap_or_default();
+            assert_eq!(err[0].primary.start as usize, at, "{text}: at the alias");
+        }
     }
 
     #[test]
