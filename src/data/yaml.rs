@@ -37,8 +37,15 @@ pub fn parse(file: FileId, text: &str, limits: &Limits) -> Result<Node<'static>,
                     let span = Span::new(file, at, (at + 1).min(text.len()).max(at));
                     return Err(vec![Diagnostic::new(Code::TooDeep, span).arg("limit", limits.max_depth)]);
                 }
-                let d = Diagnostic::new(Code::YamlSyntax, Span::new(file, at, (at + 1).min(text.len()).max(at)))
-                    .arg("problem", scan_problem(e.info()));
+                // A key without its colon is noticed on the line after; a full-width `：` typed
+                // with a Chinese input method is the usual cause, shown where it is.
+                let colon = (e.info() == NO_COLON).then(|| full_width_colon_before(text, at)).flatten();
+                let (at, problem) = match colon {
+                    Some(colon) => (colon, "@yaml.scan.full_width_colon".to_string()),
+                    None => (at, scan_problem(e.info())),
+                };
+                let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+                let d = Diagnostic::new(Code::YamlSyntax, Span::new(file, at, end)).arg("problem", problem);
                 return Err(vec![d]);
             }
         };
@@ -211,6 +218,18 @@ fn tagged(text: &str, tag: &Tag) -> Result<Value<'static>, String> {
     if fits { Ok(plain) } else { Err(problem("value_not_of_tag")) }
 }
 
+/// What the YAML reader says of a key line without its colon (noticed on the next line).
+const NO_COLON: &str = "simple key expect ':'";
+
+/// Where a full-width colon `：` is on the lines before `at` back to the last one that is not
+/// empty, if there is one and it has no `:`.
+fn full_width_colon_before(text: &str, at: usize) -> Option<usize> {
+    let before = &text[..at.min(text.len())];
+    let line = before.trim_end().rsplit('\n').next()?;
+    let start = before.trim_end().len() - line.len();
+    (!line.contains(':')).then(|| line.find('：').map(|i| start + i)).flatten()
+}
+
 /// The YAML reader's messages the catalogs have words for (`yaml.scan.KEY`), by key.
 const SCAN_PROBLEMS: &[(&str, &str)] = &[
     ("while scanning a quoted scalar, found unexpected end of stream", "unclosed_quote"),
@@ -223,6 +242,7 @@ const SCAN_PROBLEMS: &[(&str, &str)] = &[
     ("block sequence entries are not allowed in this context", "dash_here"),
     ("mapping keys are not allowed in this context", "key_here"),
     ("invalid indentation", "indentation"),
+    (NO_COLON, "no_colon"),
     ("invalid indentation in quoted scalar", "quote_runs_on"),
     ("invalid indentation in flow construct", "indentation"),
     ("invalid indentation for anchor", "indentation"),
@@ -365,6 +385,17 @@ mod tests {
         assert_eq!(d[2].value.value, Value::Bool(true));
         assert_eq!(d[3].value.value, Value::Null);
         assert_eq!(d[4].value.value, Value::Text("120112".into()));
+    }
+
+    #[test]
+    fn a_key_with_a_full_width_colon_is_shown_at_the_colon() {
+        let text = "district:\n  code: \"120112\"\n  households： 3150\n  name: x\n";
+        let err = parse(FileId(0), text, &Limits::default()).expect_err("no colon");
+        assert_eq!(err[0].primary.start as usize, text.find('：').unwrap_or_default());
+        assert!(format!("{:?}", err[0]).contains("@yaml.scan.full_width_colon"), "{:?}", err[0]);
+        let text = "district:\n  code: \"120112\"\n  households 3150\n  name: x\n";
+        let err = parse(FileId(0), text, &Limits::default()).expect_err("no colon");
+        assert!(format!("{:?}", err[0]).contains("@yaml.scan.no_colon"), "{:?}", err[0]);
     }
 
     #[test]
