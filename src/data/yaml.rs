@@ -153,6 +153,12 @@ impl Builder<'_> {
             Some(Frame::Seq { items, .. }) => items.push(node),
             Some(Frame::Map { entries, keys, key, .. }) => match key.take() {
                 None => match node.value {
+                    // A merge key (`<<: *common`) is YAML 1.1, not the core schema: not read.
+                    Value::Text(k) if k == "<<" => {
+                        self.errors
+                            .push(Diagnostic::new(Code::YamlSyntax, node.span).arg("problem", "@yaml.merge_key"));
+                        *key = Some((k.into_owned(), node.span));
+                    }
                     Value::Text(k) | Value::Number(k) => *key = Some((k.into_owned(), node.span)),
                     Value::Bool(b) => *key = Some((b.to_string(), node.span)),
                     Value::Null => *key = Some(("null".to_string(), node.span)),
@@ -385,6 +391,15 @@ mod tests {
         assert_eq!(d[2].value.value, Value::Bool(true));
         assert_eq!(d[3].value.value, Value::Null);
         assert_eq!(d[4].value.value, Value::Text("120112".into()));
+    }
+
+    #[test]
+    fn a_merge_key_is_not_read_but_reported() {
+        let text = "base: &b {x: 1}\nrecord:\n  <<: *b\n  y: 2\n";
+        let err = parse(FileId(0), text, &Limits::default()).expect_err("merge key");
+        assert_eq!(err.len(), 1, "{err:?}");
+        assert_eq!(err[0].primary.start as usize, text.find("<<").unwrap_or_default());
+        assert!(format!("{:?}", err[0]).contains("@yaml.merge_key"), "{:?}", err[0]);
     }
 
     #[test]
