@@ -749,3 +749,19 @@ fn a_utf8_file_with_a_value_in_gbk_is_reported_at_that_value() {
     assert_eq!(codes, "E1007", "{shown}");
     assert!(shown.contains(&format!("village.csv:{line}:")) && shown.contains("UTF-8"), "{shown}");
 }
+
+/// A date in its form that the calendar does not have (`2024-02-30`) is said to be no day, not
+/// to be in the wrong form.
+#[test]
+fn a_date_the_calendar_lacks_is_not_said_to_be_in_the_wrong_form() {
+    let text =
+        std::fs::read_to_string(common::root().join("tests/submissions/example-jinnan-2024.json")).expect("read");
+    let path = common::fresh_dir("no-such-day").join("s.json");
+    std::fs::write(&path, text.replacen("\"as_of\": \"2024-12-31\"", "\"as_of\": \"2024-02-30\"", 1)).expect("written");
+    let (codes, shown) = checked(&path);
+    assert_eq!(codes, "E1104", "{shown}");
+    assert!(
+        shown.contains("is not a day the calendar has") && !shown.contains("is not a date `YYYY-MM-DD`"),
+        "{shown}"
+    );
+}

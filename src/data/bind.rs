@@ -262,7 +262,10 @@ impl Binder<'_> {
             (Ty::Date, Value::Text(t)) => match Date::parse(t) {
                 Some(d) => Scalar::Date(d),
                 None => {
-                    self.invalid_format(span, field, t, "@format.date", date_fix(t));
+                    // In the form, but not a day (`2024-02-30`): said as such, not as the form.
+                    let fix = date_fix(t);
+                    let what = if fix.0 == "@fix.no_such_day" { "@format.calendar_date" } else { "@format.date" };
+                    self.invalid_format(span, field, t, what, fix);
                     return Slot::Missing;
                 }
             },
