@@ -765,3 +765,14 @@ fn a_date_the_calendar_lacks_is_not_said_to_be_in_the_wrong_form() {
         "{shown}"
     );
 }
+
+/// A CSV submission without the table of its one district is told that table is missing, once
+/// — not each of the district's columns as missing from `submission.csv`.
+#[test]
+fn a_missing_district_table_is_one_error() {
+    let dir = csv_example_copy("no-district-table");
+    std::fs::remove_file(dir.join("district.csv")).expect("removed");
+    let (codes, shown) = checked(&dir);
+    assert_eq!(codes, "E1405", "{shown}");
+    assert!(shown.contains("`district.csv`") && shown.contains("one row") && !shown.contains("``"), "{shown}");
+}

@@ -535,11 +535,14 @@ impl Builder<'_> {
             let def = &self.model.entities[child];
             let meant = strays.iter().position(|(name, _)| meant_for(name, def));
             let stray = meant.map(|i| strays.remove(i));
-            let (span, mark, fix) = match &stray {
-                Some((_, file)) => (Span::new(*file, 0, 0), "@E1405.stray", "@E1405.rename"),
-                None => (Span::new(file, 0, 0), "@E1405.needed", "@E1405.add"),
+            let link = link_column(self.model, parent);
+            let (span, mark, fix) = match (&stray, &link) {
+                (Some((_, file)), _) => (Span::new(*file, 0, 0), "@E1405.stray", "@E1405.rename"),
+                // The one record of the root (the district): its row, no column to link it.
+                (None, None) => (Span::new(file, 0, 0), "@E1405.needed", "@E1405.add_one"),
+                (None, Some(_)) => (Span::new(file, 0, 0), "@E1405.needed", "@E1405.add"),
             };
-            let link = link_column(self.model, parent).unwrap_or_default();
+            let link = link.unwrap_or_default();
             self.diagnostics.push(
                 Diagnostic::new(Code::MissingTable, span)
                     .arg("table", &def.name)
@@ -639,6 +642,17 @@ impl Builder<'_> {
         for (f, field) in def.fields.iter().enumerate() {
             let name = format!("{prefix}{}", field.name);
             if let Ty::Record(child) = field.ty {
+                // A record that has a table of its own, with neither that table nor a column of
+                // it here: the table is missing (once), not each of its columns.
+                let own_table = self.schema.children[entity].iter().any(|&(_, c, _)| c == child);
+                let dotted = format!("{name}.");
+                if own_table
+                    && !self.tables.contains_key(&self.model.entities[child].name)
+                    && !columns.keys().any(|h| h.starts_with(&dotted))
+                {
+                    self.missing_tables.entry(child).or_insert((entity, f, row.span.file, 0)).3 += 1;
+                    continue;
+                }
                 if !self.tables.contains_key(&self.model.entities[child].name) {
                     let inner = self.flattened(child, &format!("{name}."), row, columns);
                     if !inner.is_empty() {
