@@ -903,3 +903,16 @@ fn output_goes_through_links_and_dash_is_standard_output() {
     assert!(!made, "no file named `-`: {err}");
     assert!(out.contains("plancheck-report/2"), "{err}");
 }
+
+/// A path whose links lead to each other is said so in the report's language, not in the
+/// system's English («Too many levels of symbolic links»).
+#[test]
+fn a_loop_of_links_is_said_in_the_report_language() {
+    let dir = common::fresh_dir("link-loop");
+    std::os::unix::fs::symlink("b.json", dir.join("a.json")).expect("a link");
+    std::os::unix::fs::symlink("a.json", dir.join("b.json")).expect("a link");
+    let a = dir.join("a.json");
+    let (code, _, err) = plancheck(&["check", a.to_str().expect("utf-8")]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("符号链接互相指向") && !err.contains("symbolic links"), "{err}");
+}

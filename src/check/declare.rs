@@ -532,6 +532,8 @@ pub fn io_reason(e: &std::io::Error) -> String {
         std::io::ErrorKind::NotADirectory => "@io.not_a_directory".to_string(),
         std::io::ErrorKind::StorageFull => "@io.storage_full".to_string(),
         std::io::ErrorKind::ReadOnlyFilesystem => "@io.read_only".to_string(),
+        // ELOOP (Linux): links that lead to each other.
+        _ if e.raw_os_error() == Some(40) => "@io.link_loop".to_string(),
         _ => e.to_string(),
     }
 }
