@@ -69,7 +69,8 @@ pub fn derivation(viewer: &Viewer<'_>, v: &View, indent: &str) -> String {
     out.lines().map(|l| format!("{indent}{l}\n")).collect()
 }
 
-/// How a derivation node is written: by whom, under which record, against what threshold.
+/// How derivation nodes are written: in the viewer's words, each under the record of the node
+/// above it, the root against its threshold.
 struct Node<'v> {
     viewer: &'v Viewer<'v>,
     /// The record of the node above.
