@@ -487,6 +487,10 @@ fn names_with_terminal_escapes_are_shown_not_obeyed() {
         assert!(!out.contains('\u{1b}') && !err.contains('\u{1b}') && !out.contains('\u{7}'), "{args:?}");
         assert!(out.contains("仁和园\u{FFFD}"), "{args:?}: the name is still shown");
     }
+    // Nor put into a page, where control characters are no text.
+    let (_, page, _) = plancheck(&["check", "--format", "html", &shown]);
+    assert!(!page.chars().any(|c| c.is_control() && c != '\n' && c != '\t'), "control characters in the page");
+    assert!(page.contains("仁和园\u{FFFD}"), "the name is still shown");
 }
 
 #[test]

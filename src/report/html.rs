@@ -121,7 +121,8 @@ pub fn write(page: &Page) -> String {
             }
         }
     };
-    markup.into_string()
+    // Control characters are not text in HTML (a name may hold them): shown as `�`.
+    crate::diagnostics::render::terminal_safe(&markup.into_string())
 }
 
 /// Status words in the report's language, with the status as a class for colour.
@@ -412,7 +413,8 @@ pub fn problems(problems: &[Problem], lang: Lang) -> String {
             }
         }
     };
-    markup.into_string()
+    // Control characters are not text in HTML (a name may hold them): shown as `�`.
+    crate::diagnostics::render::terminal_safe(&markup.into_string())
 }
 
 /// Problems as a list, each with its places and help.
