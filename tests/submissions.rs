@@ -776,3 +776,16 @@ fn a_missing_district_table_is_one_error() {
     assert_eq!(codes, "E1405", "{shown}");
     assert!(shown.contains("`district.csv`") && shown.contains("one row") && !shown.contains("``"), "{shown}");
 }
+
+/// A place in a short row of a CSV table is shown with its whole row, from the first cell:
+/// the reader sees which row and column it is, not the row's tail from the mark on.
+#[test]
+fn a_csv_place_is_shown_with_its_whole_row() {
+    let dir = csv_example_copy("short-row-snippet");
+    let table = dir.join("submission.csv");
+    let text = std::fs::read_to_string(&table).expect("read");
+    std::fs::write(&table, text.replacen("submitted_by", "submitted_byy", 1)).expect("written");
+    let (codes, shown) = checked(&dir);
+    assert!(codes.contains("E1107"), "{shown}");
+    assert!(shown.contains("│ schema_version,reporting_year,"), "{shown}");
+}

@@ -356,7 +356,10 @@ impl SourceCode for Source<'_> {
             return Err(MietteError::OutOfBounds);
         };
         let local = SourceSpan::new((span.offset() - window).into(), span.len());
-        let inner = self.text[within..].read_span(&local, context_lines_before, context_lines_after)?;
+        // What is handed over starts at a line (`window`): miette, asked for no line before,
+        // would show the line from the span on (a CSV row from its marked cell), so it is
+        // asked for one, which the text does not have.
+        let inner = self.text[within..].read_span(&local, context_lines_before.max(1), context_lines_after)?;
         let shown = SourceSpan::new((inner.span().offset() + window).into(), inner.span().len());
         let mut offset = span.offset().saturating_sub(self.text.start).min(self.text.len());
         while !self.text.is_char_boundary(offset) {
