@@ -41,7 +41,6 @@ pub fn check(model: &Model, dataset: &Dataset, threads: usize) -> Vec<Diagnostic
 
 /// The finding of one check on one subject, if the check fails there.
 fn finding(ev: &mut Evaluator<'_>, def: &ConsistencyDef, j: &Judgement, at: InstanceId) -> Option<Diagnostic> {
-    let (model, dataset) = (ev.model, ev.dataset);
     if let Some(condition) = &j.condition
         && ev.eval(condition, at, &[]) != Ok(Val::Bool(true))
     {
@@ -63,7 +62,7 @@ fn finding(ev: &mut Evaluator<'_>, def: &ConsistencyDef, j: &Judgement, at: Inst
         .arg("title", &def.title)
         .arg("title_en", def.english.as_deref().unwrap_or(&def.title))
         .arg("check", &def.id)
-        .arg("detail", compared(ev, def, j, at, describe(model, dataset, at, &reads)));
+        .arg("detail", compared(ev, def, j, at, &reads));
     let mut marked = vec![first.start];
     for r in reads.iter().filter_map(|r| r.span).filter(|s| s.file == first.file) {
         if !marked.contains(&r.start) && marked.len() <= SHOWN {
@@ -77,15 +76,26 @@ fn finding(ev: &mut Evaluator<'_>, def: &ConsistencyDef, j: &Judgement, at: Inst
 /// The values a check read (`read`), after each side of the comparison it makes that they do
 /// not show already: `sum(grid_households: each) = 3157, grid_households = [327, …], households
 /// = 3150` — the total that differs, not only what it adds up.
-fn compared(ev: &mut Evaluator<'_>, def: &ConsistencyDef, j: &Judgement, at: InstanceId, read: String) -> String {
+fn compared(ev: &mut Evaluator<'_>, def: &ConsistencyDef, j: &Judgement, at: InstanceId, reads: &[Read]) -> String {
+    let (model, dataset) = (ev.model, ev.dataset);
+    let read = describe(model, dataset, at, reads);
     let (Some(sides), ExprKind::Binary(_, a, b)) = (&def.sides, &j.require.kind) else { return read };
+    let named: Vec<String> = reads.iter().map(|r| read_name(model, dataset, at, r)).collect();
     let mut parts: Vec<String> = [(&sides[0], a), (&sides[1], b)]
         .into_iter()
-        .filter(|(text, _)| !read.split(", ").any(|r| r.starts_with(&format!("{text} = "))))
+        .filter(|(text, _)| !named.contains(text))
         .filter_map(|(text, e)| ev.eval(e, at, &[]).ok().map(|v| format!("{text} = {v}")))
         .collect();
     parts.push(read);
     parts.join(", ")
+}
+
+/// A value read, as a finding names it: the field, or with its entity where it is of another
+/// record than `subject` (`street.code`).
+fn read_name(model: &Model, dataset: &Dataset, subject: InstanceId, r: &Read) -> String {
+    let entity = &model.entities[dataset.get(r.instance).entity];
+    let field = &entity.fields[r.field].name;
+    if r.instance == subject { field.clone() } else { format!("{}.{field}", entity.name) }
 }
 
 /// `field = value, …` for the values a check read; fields of other records than the first
@@ -94,11 +104,8 @@ fn compared(ev: &mut Evaluator<'_>, def: &ConsistencyDef, j: &Judgement, at: Ins
 pub fn describe(model: &Model, dataset: &Dataset, subject: InstanceId, reads: &[Read]) -> String {
     let mut parts: Vec<(bool, String)> = Vec::new();
     for r in reads {
-        let entity = &model.entities[dataset.get(r.instance).entity];
-        let field = &entity.fields[r.field].name;
         let own = r.instance == subject;
-        let name = if own { field.clone() } else { format!("{}.{field}", entity.name) };
-        let part = (!own, format!("{name} = {}", r.shown(dataset)));
+        let part = (!own, format!("{} = {}", read_name(model, dataset, subject, r), r.shown(dataset)));
         if !parts.contains(&part) {
             parts.push(part);
         }
